@@ -1,0 +1,74 @@
+"""Backbone adapter: any timm feature extractor behind one contract.
+
+``Backbone(name, in_chans, output_stride)`` returns ``(low_level, deep)``: the stride-4 features (the decoder's
+and the small-object head's input) and the deepest features at ``output_stride`` (16 as in DeepLabv3+: the last
+stage is dilated instead of strided; timm does this for ConvNeXt and ResNet through ``output_stride``).
+
+The network is always built with ``pretrained=False``: nothing is ever downloaded. ImageNet (or other) weights
+can be given as a LOCAL file (safetensors, or a state dict loadable with ``torch.load(weights_only=True)``); when
+the first convolution's input channels differ (e.g. the fused map has 32 channels), timm's ``adapt_input_conv``
+adapts the stem weights.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import timm
+import torch
+from torch import nn
+
+#: Backbones the registry offers; any timm model with ``features_only`` support also works.
+SUPPORTED_BACKBONES = (
+    "convnext_atto", "convnext_femto", "convnext_pico", "convnext_nano", "convnext_tiny", "convnext_small",
+    "convnext_base", "resnet101", "resnet50", "resnet18",
+)
+
+
+class Backbone(nn.Module):
+    def __init__(self, name: str, in_chans: int = 3, output_stride: int = 16,
+                 weights_path: str | Path | None = None) -> None:
+        super().__init__()
+        if output_stride not in (8, 16, 32):
+            raise ValueError(f"output_stride must be 8, 16 or 32, got {output_stride}")
+        if not timm.is_model(name):
+            raise ValueError(f"unknown backbone {name!r}; supported: {', '.join(SUPPORTED_BACKBONES)}")
+        self.name = name
+        self.body = timm.create_model(name, pretrained=False, features_only=True, in_chans=in_chans,
+                                      output_stride=output_stride)
+        reductions = self.body.feature_info.reduction()
+        channels = self.body.feature_info.channels()
+        if 4 not in reductions:
+            raise ValueError(f"backbone {name!r} has no stride-4 features (strides {reductions})")
+        self.low_index = reductions.index(4)
+        self.low_channels = channels[self.low_index]
+        self.deep_channels = channels[-1]
+        self.output_stride = output_stride
+        if weights_path is not None:
+            self.load_local_weights(weights_path)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        features = self.body(x)
+        return features[self.low_index], features[-1]
+
+    def load_local_weights(self, path: str | Path) -> None:
+        """Load backbone weights from a local file (never a hub). Classifier weights are ignored."""
+        from timm.models import adapt_input_conv
+
+        from .checkpoint import read_state_dict
+
+        state = read_state_dict(path)
+        own = self.body.state_dict()
+        matched = {}
+        for key, value in state.items():
+            target = key if key in own else key.replace("stages.", "stages_", 1)
+            if target not in own:
+                continue
+            if own[target].ndim == 4 and value.ndim == 4 and own[target].shape[1] != value.shape[1] \
+                    and own[target].shape[0] == value.shape[0]:
+                value = adapt_input_conv(own[target].shape[1], value)
+            if own[target].shape == value.shape:
+                matched[target] = value
+        if not matched:
+            raise ValueError(f"no tensor in {path} matches backbone {self.name!r}")
+        self.body.load_state_dict(matched, strict=False)

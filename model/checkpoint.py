@@ -1,0 +1,171 @@
+"""Safe model files: weights and their model card in one file; loading never executes code.
+
+Formats:
+    ``.safetensors``  (written by :func:`save_checkpoint`) tensors plus the card as JSON in the header metadata.
+    ``.pt`` / ``.pth`` a dict ``{"card": {...}, "state_dict": {...}}`` read with ``torch.load(weights_only=True)``,
+                      which refuses pickled code (a whole ``torch.save(model)`` object is refused with a message).
+ONNX files carry their card in ``metadata_props`` (``export.py``; read with :func:`card_from_onnx`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from ..errors import ModelFileError
+from .card import ModelCard
+from .registry import build_model
+
+CARD_KEY = "landslide_mapper_card"
+
+
+def _check_exists(path: Path) -> None:
+    if not path.exists():
+        raise ModelFileError(f"model file not found: {path}")
+    if not path.is_file():
+        raise ModelFileError(f"model path is not a file: {path}")
+
+
+def _sniff(path: Path) -> str:
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if len(head) >= 9 and head[8:9] == b"{":
+        return "safetensors"
+    if head[:4] == b"PK\x03\x04":
+        return "torch-zip"
+    if head[:1] == b"\x80":
+        return "pickle"
+    if path.suffix.lower() == ".onnx":
+        return "onnx"
+    return "unknown"
+
+
+def save_checkpoint(path: str | Path, model: nn.Module, card: ModelCard) -> Path:
+    """Write weights + card as safetensors, atomically (a temporary file renamed into place)."""
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".safetensors", dir=path.parent)
+    os.close(fd)
+    try:
+        save_file(state, tmp, metadata={CARD_KEY: card.to_json(), "format": "landslide_mapper"})
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def _torch_load_safe(path: Path) -> object:
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        raise ModelFileError(
+            f"refusing to load {path.name}: it contains pickled Python objects (for example a whole model saved "
+            "with torch.save(model)), and loading those could run arbitrary code. Save a state dict or a "
+            ".safetensors model file instead") from exc
+    except Exception as exc:  # noqa: BLE001 - any other failure means a damaged file
+        raise ModelFileError(f"cannot read model file {path.name}: it is corrupt or truncated ({exc})") from exc
+
+
+def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
+    """Tensors of a local weights file (safetensors or a weights-only torch file), e.g. ImageNet backbone weights."""
+    path = Path(path)
+    _check_exists(path)
+    kind = _sniff(path)
+    if kind == "safetensors":
+        from safetensors.torch import load_file
+
+        try:
+            return load_file(str(path))
+        except Exception as exc:  # noqa: BLE001
+            raise ModelFileError(f"cannot read {path.name}: corrupt or truncated safetensors file ({exc})") from exc
+    if kind in ("torch-zip", "pickle"):
+        obj = _torch_load_safe(path)
+        if isinstance(obj, dict) and "state_dict" in obj and isinstance(obj["state_dict"], dict):
+            obj = obj["state_dict"]
+        if isinstance(obj, dict) and "model" in obj and isinstance(obj["model"], dict):
+            obj = obj["model"]
+        if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
+            raise ModelFileError(f"{path.name} does not hold a dict of tensors")
+        return obj
+    raise ModelFileError(f"{path.name} is not a weights file (expected .safetensors, .pt or .pth)")
+
+
+def read_card(path: str | Path) -> ModelCard:
+    """The model card of any model file (.safetensors, .pt/.pth or .onnx), without building the network."""
+    path = Path(path)
+    _check_exists(path)
+    kind = _sniff(path)
+    try:
+        if kind == "safetensors":
+            from safetensors import safe_open
+
+            try:
+                with safe_open(str(path), framework="pt") as f:
+                    meta = f.metadata() or {}
+            except Exception as exc:  # noqa: BLE001
+                raise ModelFileError(f"cannot read {path.name}: corrupt or truncated model file ({exc})") from exc
+            if CARD_KEY not in meta:
+                raise ModelFileError(f"{path.name} has no Landslide Mapper model card: it is not a model file of "
+                                     "this plugin (plain backbone weights?)")
+            return ModelCard.from_json(meta[CARD_KEY])
+        if kind in ("torch-zip", "pickle"):
+            obj = _torch_load_safe(path)
+            if not isinstance(obj, dict) or "card" not in obj:
+                raise ModelFileError(f"{path.name} has no Landslide Mapper model card")
+            card = obj["card"]
+            return ModelCard.from_json(card) if isinstance(card, str) else ModelCard.from_dict(card)
+        if kind == "onnx":
+            return card_from_onnx(path)
+    except ModelFileError:
+        raise
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"{path.name}: invalid model card: {exc}") from exc
+    raise ModelFileError(f"{path.name} is not a model file (expected .onnx, .safetensors, .pt or .pth)")
+
+
+def load_checkpoint(path: str | Path, device: str = "cpu") -> tuple[nn.Module, ModelCard]:
+    """Build the network its card names and load the weights (eval mode). One clear error for any bad file."""
+    path = Path(path)
+    card = read_card(path)
+    if _sniff(path) == "onnx":
+        raise ModelFileError(f"{path.name} is an ONNX graph: run it with the ONNX Runtime engine")
+    state = read_state_dict(path)
+    try:
+        model = build_model(card.config)
+    except ValueError as exc:
+        raise ModelFileError(f"{path.name}: cannot build its architecture: {exc}") from exc
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "mismatch"
+        raise ModelFileError(f"{path.name}: the weights do not match the architecture in its card ({first})") from exc
+    return model.to(device).eval(), card
+
+
+def card_from_onnx(path: str | Path) -> ModelCard:
+    """The model card stored in an ONNX file's ``metadata_props``."""
+    import onnx
+
+    path = Path(path)
+    _check_exists(path)
+    try:
+        proto = onnx.load(str(path), load_external_data=False)
+    except Exception as exc:  # noqa: BLE001
+        raise ModelFileError(f"cannot read ONNX file {path.name}: corrupt or truncated ({exc})") from exc
+    meta = {p.key: p.value for p in proto.metadata_props}
+    if CARD_KEY not in meta:
+        raise ModelFileError(f"{path.name} has no Landslide Mapper model card in its metadata (export it with "
+                             "'landslide_mapper:export_onnx' or 'python -m landslide_mapper export-onnx')")
+    try:
+        return ModelCard.from_json(meta[CARD_KEY])
+    except (ValueError, TypeError) as exc:
+        raise ModelFileError(f"{path.name}: invalid model card: {exc}") from exc
