@@ -1,0 +1,183 @@
+"""Import boundaries and Qt6 readiness.
+
+* The pure core - every module of ``model/``, every pipeline module of ``processing/`` (all of it except
+  ``provider.py`` and the ``algorithms/`` package, which are the QGIS adapters) and the root modules except
+  ``plugin.py`` - imports with ``qgis`` made unimportable, and never mentions ``qgis`` in an import statement.
+  Files are found by walking the folders, so new modules are covered automatically.
+* Qt only through ``qgis.PyQt`` (no PyQt5/PyQt6/sip imports) and no ``exec_`` anywhere.
+(``ruff check .`` runs in scripts/run_tests.sh before pytest, so lint errors also fail ``make test``.)
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = "landslide_mapper"
+SKIP_DIRS = {".venv", ".git", "dist", "build", ".test-tmp", "__pycache__", ".ruff_cache", ".pytest_cache"}
+QGIS_ADAPTERS = {"plugin.py", "processing/provider.py"}  # plus processing/algorithms/ and ui/
+NOT_IMPORTED = {"__main__.py"}  # importing it would run the command line; still checked statically
+
+
+def _python_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.py") if not SKIP_DIRS.intersection(p.relative_to(REPO).parts))
+
+
+def pure_files() -> list[Path]:
+    files = sorted(REPO.glob("*.py"))
+    files += _python_files(REPO / "model") + _python_files(REPO / "processing")
+    out = []
+    for p in files:
+        rel = p.relative_to(REPO).as_posix()
+        if rel in QGIS_ADAPTERS or rel.startswith("processing/algorithms/"):
+            continue
+        out.append(p)
+    return out
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join([PACKAGE, *parts])
+
+
+def imported_modules(path: Path) -> list[str]:
+    """Every module named in an import statement of the file (absolute names; relative ones as written)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def test_pure_file_list_is_complete():
+    files = {p.relative_to(REPO).as_posix() for p in pure_files()}
+    for expected in (
+        "__init__.py",
+        "errors.py",
+        "model/__init__.py",
+        "processing/__init__.py",
+        "processing/environment.py",
+    ):
+        assert expected in files
+    assert not {"plugin.py", "processing/provider.py", "processing/algorithms/check_environment.py"} & files
+
+
+def test_pure_modules_have_no_qgis_import_statement():
+    offenders = {
+        p.relative_to(REPO).as_posix(): names
+        for p in pure_files()
+        if (names := [n for n in imported_modules(p) if n == "qgis" or n.startswith("qgis.")])
+    }
+    assert offenders == {}
+
+
+_IMPORT_WITHOUT_QGIS = textwrap.dedent(
+    """
+    import importlib, json, sys, traceback
+
+    class NoQgis:
+        def find_spec(self, name, path=None, target=None):
+            if name == "qgis" or name.startswith("qgis."):
+                raise ImportError(f"{name} is unimportable in this test")
+            return None
+
+    sys.meta_path.insert(0, NoQgis())
+    for name in [m for m in sys.modules if m == "qgis" or m.startswith("qgis.")]:
+        del sys.modules[name]
+    try:
+        import qgis.core  # noqa: F401
+        blocked = False
+    except ImportError:
+        blocked = True
+    sys.path[:0] = sys.argv[2:]  # extra folders (the self-test below)
+    failures = {}
+    for name in json.loads(sys.argv[1]):
+        try:
+            importlib.import_module(name)
+        except BaseException:
+            failures[name] = traceback.format_exc(limit=-3)
+    leaked = sorted(m for m in sys.modules if m == "qgis" or m.startswith("qgis."))
+    print("RESULT " + json.dumps({"blocked": blocked, "failures": failures, "leaked": leaked}), flush=True)
+    """
+)
+
+
+def test_pure_modules_import_without_qgis(tmp_path):
+    modules = [module_name(p) for p in pure_files() if p.name not in NOT_IMPORTED]
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORT_WITHOUT_QGIS, json.dumps(modules)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        check=False,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, (
+        f"rc {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
+    )
+    result = json.loads(lines[-1][len("RESULT ") :])
+    assert result["blocked"], "the qgis blocker did not work"
+    assert result["failures"] == {}, "\n".join(f"{k}:\n{v}" for k, v in result["failures"].items())
+    assert result["leaked"] == []
+
+
+def test_import_blocker_catches_a_qgis_import(tmp_path):
+    """The subprocess check can fail: a module that imports qgis is reported."""
+    bad = tmp_path / "imports_qgis.py"
+    bad.write_text("import qgis.core\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORT_WITHOUT_QGIS, json.dumps(["imports_qgis"]), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
+    )
+    result = json.loads(
+        [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1][len("RESULT ") :]
+    )
+    assert list(result["failures"]) == ["imports_qgis"]
+
+
+def all_python_files() -> list[Path]:
+    return _python_files(REPO)
+
+
+def test_qt_only_through_qgis_pyqt():
+    offenders = {}
+    for path in all_python_files():
+        bad = [
+            n
+            for n in imported_modules(path)
+            if n.split(".")[0] in {"PyQt5", "PyQt6", "sip", "PySide2", "PySide6"}
+        ]
+        if bad:
+            offenders[path.relative_to(REPO).as_posix()] = bad
+    assert offenders == {}
+
+
+def test_no_exec_underscore():
+    offenders = []
+    for path in all_python_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "exec_":
+                offenders.append(f"{path.relative_to(REPO).as_posix()}:{node.lineno}")
+    assert offenders == []
+
+
+def test_qt_checks_can_fail(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("from PyQt5.QtWidgets import QDialog\nQDialog().exec_()\n", encoding="utf-8")
+    assert imported_modules(sample) == ["PyQt5.QtWidgets"]
+    tree = ast.parse(sample.read_text(encoding="utf-8"))
+    assert any(isinstance(n, ast.Attribute) and n.attr == "exec_" for n in ast.walk(tree))
