@@ -22,6 +22,13 @@ say() { printf '[tests] %s\n' "$*" >&2; }
 
 [ -x "$PY" ] || { say "no .venv: run 'make setup' (scripts/setup.sh) first"; exit 2; }
 
+cd "$ROOT"
+say "ruff check ."
+if ! "$PY" -m ruff check .; then
+    say "FAILED: lint errors (ruff check .)"
+    exit 1
+fi
+
 WORK="$ROOT/.test-tmp"
 mkdir -p "$WORK"
 # forget runs older than a day (never the folders of runs that may still be going on)
@@ -32,14 +39,6 @@ RUN=$(mktemp -d "$WORK/run-XXXXXX")
 headless_env "$RUN"
 export LANDSLIDE_MAPPER_VERDICT="$RUN/verdict.json"
 export PYTHONDONTWRITEBYTECODE=1
-
-cd "$ROOT"
-
-say "ruff check ."
-if ! "$PY" -m ruff check .; then
-    say "FAILED: lint errors (ruff check .)"
-    exit 1
-fi
 
 say "pytest $* (work folder $RUN)"
 start=$(date +%s)
