@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, fields
 from .decoder import DECODER_KINDS
 from .fusion import FUSION_MODES
 
-ARCHITECTURES = ("fca_deeplab", "unet")
+ARCHITECTURES = ("fca_deeplab", "unet", "threshold")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class ModelConfig:
     dropout_classifier: float = 0.1
     small_object: bool = True            # the small-object attention head (small_object.py)
     unet_channels: tuple[int, ...] = field(default=(32, 64, 128, 256, 512))  # arch 'unet' only
+    probe_channel: int = 3               # arch 'threshold' only: input channel it thresholds
+    probe_level: float = 0.0             # arch 'threshold' only: landslide where that channel > level
+    probe_gain: float = 50.0             # arch 'threshold' only: logit slope
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHITECTURES:
@@ -49,6 +52,8 @@ class ModelConfig:
                      "low_level_channels"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.arch == "threshold" and not 0 <= self.probe_channel < self.in_channels:
+            raise ValueError(f"probe_channel must be in [0, {self.in_channels}), got {self.probe_channel}")
         if self.arch == "unet":
             if self.fusion == "cbam":
                 raise ValueError("the UNet baseline takes RGB ('none') or stacked RGB+DEM ('stack') input, not 'cbam'")

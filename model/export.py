@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import torch
@@ -42,7 +43,9 @@ def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=path.parent)
     os.close(fd)
     try:
-        with torch.inference_mode(False), torch.no_grad():
+        with torch.inference_mode(False), torch.no_grad(), warnings.catch_warnings():
+            # the TorchScript exporter is chosen on purpose: it needs no onnxscript and keeps H, W dynamic
+            warnings.simplefilter("ignore", DeprecationWarning)
             torch.onnx.export(
                 wrapped, (example,), tmp, input_names=["input"], output_names=["probability"],
                 dynamic_axes={"input": {0: "batch", 2: "height", 3: "width"},

@@ -51,6 +51,10 @@ def build_model(config: ModelConfig | dict | str, backbone_weights: str | None =
         config = get_config(config)
     elif isinstance(config, dict):
         config = ModelConfig.from_dict(config)
+    if config.arch == "threshold":
+        from .diagnostic import ThresholdNet
+
+        return ThresholdNet(config)
     if config.arch == "unet":
         from .unet import UNet
 

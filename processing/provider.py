@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from landslide_mapper import __version__
 from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
+
+from landslide_mapper import __version__
 
 PROVIDER_ID = "landslide_mapper"
 ICON_PATH = Path(__file__).resolve().parents[1] / "resources" / "icon.svg"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
+from model_helpers import randomise
 from torch import nn
 
 from landslide_mapper.model.cbam import CBAM
 from landslide_mapper.model.config import ModelConfig
 from landslide_mapper.model.registry import CONFIGS, build_model, get_config, list_configs
-
-from model_helpers import randomise
 
 ALL = list_configs()
 
@@ -71,10 +70,12 @@ def test_each_ablation_differs_only_in_its_component():
 
     resnet = build_model("fca_deeplab_resnet101")
     assert resnet.backbone.name == "resnet101"
-    diff = {k for k in CONFIGS["fca_deeplab_resnet101"] if CONFIGS["fca_deeplab_resnet101"][k] != CONFIGS["fca_deeplab"][k]}
-    assert diff == {"backbone"}
-    assert {k for k in CONFIGS["fca_deeplab_no_fusion"]
-            if CONFIGS["fca_deeplab_no_fusion"][k] != CONFIGS["fca_deeplab"][k]} == {"fusion", "dem_channels"}
+    def changed(name):
+        return {k for k, v in CONFIGS[name].items() if v != CONFIGS["fca_deeplab"][k]}
+
+    assert changed("fca_deeplab_resnet101") == {"backbone"}
+    assert changed("fca_deeplab_no_fusion") == {"fusion", "dem_channels"}
+    assert changed("fca_deeplab_no_small_object") == {"small_object"}
 
     base = build_model("deeplabv3plus_resnet101")
     assert base.decoder.kind == "original" and len(base.decoder.refine) == 3  # one conv-BN-ReLU

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from landslide_mapper.processing.environment import environment_report, render_html, summary_lines
 from qgis.core import (
     Qgis,
     QgsProcessingAlgorithm,
@@ -13,6 +12,8 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 from qgis.PyQt.QtCore import QCoreApplication
+
+from landslide_mapper.processing.environment import environment_report, render_html, summary_lines
 
 
 class CheckEnvironmentAlgorithm(QgsProcessingAlgorithm):

@@ -1,0 +1,114 @@
+"""Command line: ``python -m landslide_mapper <command> ...``. The same core functions as the QGIS algorithms.
+
+Exit 0 on success; on bad input a non-zero exit (2) and one clear line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from .errors import CancelledError, LandslideMapperError
+
+
+def _bands(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(b) for b in text.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"band numbers must look like 3,2,1, got {text!r}") from exc
+
+
+class ProgressBar:
+    """A one-line progress bar with ETA on stderr."""
+
+    def __init__(self, stream=sys.stderr, width: int = 30) -> None:
+        self.stream, self.width, self.t0, self.last = stream, width, time.perf_counter(), -1.0
+
+    def __call__(self, fraction: float, message: str) -> None:
+        now = time.perf_counter()
+        if fraction < 1.0 and now - self.last < 0.25:
+            return
+        self.last = now
+        elapsed = now - self.t0
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
+        filled = int(self.width * fraction)
+        bar = "#" * filled + "-" * (self.width - filled)
+        eta_txt = f"ETA {eta:5.0f} s" if fraction < 1.0 and eta == eta else f"{elapsed:5.0f} s"
+        end = "\n" if fraction >= 1.0 else ""
+        self.stream.write(f"\r[{bar}] {100 * fraction:5.1f}% {eta_txt} {message[:40]:<40}{end}")
+        self.stream.flush()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m landslide_mapper",
+                                     description="Landslide Mapper: FCA-DeepLab landslide detection")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("detect", help="detect landslides in an optical image (+ DEM) and write polygons")
+    d.add_argument("--optical", nargs="+", required=True, metavar="IMG",
+                   help="one multi-band raster, or three single-band rasters on one grid (R G B order)")
+    d.add_argument("--dem", help="DEM raster (any CRS/resolution); required when the model uses DEM channels")
+    d.add_argument("--model", help="model file (.onnx, .safetensors, .pt); default: the bundled model")
+    d.add_argument("--output", required=True, help="polygons: .gpkg (layer 'landslides'), .geojson or .shp")
+    d.add_argument("--probability", help="also write the landslide probability raster (GeoTIFF, 0-1)")
+    d.add_argument("--bands", type=_bands, help="1-based R,G,B band numbers (default 3,2,1 for 4+ bands, "
+                   "else 1,2,3; GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR -> 3,2,1)")
+    d.add_argument("--tile", type=int, help="chip size in pixels (default: the model's)")
+    d.add_argument("--overlap", type=int, help="chip overlap in pixels (default: the model's)")
+    d.add_argument("--batch", type=int, default=4, help="chips per inference batch (default 4)")
+    d.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
+    d.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    d.add_argument("--threshold", type=float, help="probability threshold 0-1 (default: the model's)")
+    d.add_argument("--min-area", type=float, default=0.0, help="drop landslides smaller than this (m2)")
+    d.add_argument("--simplify", type=float, default=0.0, help="simplification tolerance (m); 0 = none")
+    d.add_argument("--resolution", type=float, help="processing pixel size (m); default: the model's")
+    d.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    e = sub.add_parser("export-onnx", help="export a checkpoint (.safetensors/.pt) to ONNX, keeping its card")
+    e.add_argument("checkpoint")
+    e.add_argument("output")
+    return parser
+
+
+def _detect(args) -> int:
+    from .processing.pipeline import detect
+
+    bar = None if args.quiet else ProgressBar()
+    result = detect(args.optical, args.output, dem=args.dem, model=args.model, probability=args.probability,
+                    bands=args.bands, tile=args.tile, overlap=args.overlap, batch=args.batch, engine=args.engine,
+                    device=args.device, threshold=args.threshold, min_area=args.min_area,
+                    simplify=args.simplify, resolution=args.resolution, progress=bar,
+                    log=lambda m: print(m, file=sys.stderr))
+    print(result.summary())
+    return 0
+
+
+def _export(args) -> int:
+    from .model.checkpoint import load_checkpoint
+    from .model.export import export_onnx
+
+    model, card = load_checkpoint(args.checkpoint)
+    path = export_onnx(model, card, args.output)
+    print(f"exported {card.name} -> {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "detect":
+            return _detect(args)
+        if args.command == "export-onnx":
+            return _export(args)
+    except CancelledError as exc:
+        print(f"\nlandslide_mapper: {exc}", file=sys.stderr)
+        return 130
+    except LandslideMapperError as exc:
+        print(f"\nlandslide_mapper: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nlandslide_mapper: interrupted; no output was written", file=sys.stderr)
+        return 130
+    return 1

@@ -1,0 +1,136 @@
+"""DEM alignment and DEM-derived channels on the processing grid.
+
+The DEM (any CRS and resolution, typically 30 m SRTM in EPSG:4326) is reprojected and resampled onto the
+processing grid through rasterio's ``WarpedVRT`` (bilinear), window by window: the whole DEM is never aligned in
+memory. The VRT covers the grid grown by a margin, so derived channels (slope needs 1 pixel, relative elevation its
+radius) are computed with real neighbours at every chip border and chips agree where they meet. Holes (nodata)
+are filled by GDAL's inverse-distance interpolation (``rasterio.fill.fillnodata``). Pure: never imports QGIS.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio.enums import Resampling
+from rasterio.fill import fillnodata
+from rasterio.vrt import WarpedVRT
+from rasterio.warp import transform_bounds
+from rasterio.windows import Window
+
+from ..errors import InputError
+from .raster_io import Grid, _check_georeferenced, _open
+
+_NODATA = -1.0e30
+
+
+def check_dem(dem_path: str, grid: Grid) -> None:
+    """Fail early, with one clear message, on a DEM that cannot be used with this image."""
+    with _open(dem_path) as src:
+        _check_georeferenced(src, "DEM")
+        left, bottom, right, top = transform_bounds(src.crs, grid.crs, *src.bounds, densify_pts=21)
+        g_left, g_bottom, g_right, g_top = grid.bounds
+        if right <= g_left or left >= g_right or top <= g_bottom or bottom >= g_top:
+            raise InputError(f"the DEM {Path(dem_path).name} does not overlap the optical image; check that both "
+                             "cover the same area (and that their CRSs are set correctly)")
+
+
+def slope_degrees(z: np.ndarray, pixel_size: float) -> np.ndarray:
+    """Slope in degrees by central differences (metres over metres); edges one-sided."""
+    gy, gx = np.gradient(z.astype(np.float64), pixel_size)
+    return np.degrees(np.arctan(np.hypot(gx, gy))).astype(np.float32)
+
+
+def box_mean(z: np.ndarray, radius: int) -> np.ndarray:
+    """Mean over a (2r+1)^2 box by an integral image; the result is defined where the box fits (r pixels in)."""
+    if radius <= 0:
+        return z.astype(np.float32)
+    c = np.pad(np.cumsum(np.cumsum(z.astype(np.float64), 0), 1), ((1, 0), (1, 0)))
+    k = 2 * radius + 1
+    s = c[k:, k:] - c[:-k, k:] - c[k:, :-k] + c[:-k, :-k]
+    out = np.full(z.shape, np.nan, np.float32)
+    out[radius:-radius, radius:-radius] = s / (k * k)
+    return out
+
+
+def channel_margin(channels: Sequence[dict], pixel_size: float) -> int:
+    margin = 1
+    for ch in channels:
+        if ch["name"] == "relative_elevation":
+            margin = max(margin, int(math.ceil(float(ch["radius_m"]) / pixel_size)))
+    return margin + 1
+
+
+class DemReader:
+    """Elevation (metres, float32) on windows of the processing grid, with a margin. One per thread."""
+
+    def __init__(self, dem_path: str, grid: Grid, max_margin: int, fallback_elevation: float = 0.0,
+                 resampling: Resampling = Resampling.bilinear) -> None:
+        self.grid = grid
+        self.margin = max_margin
+        self.fallback = fallback_elevation
+        self._src = rasterio.open(dem_path)
+        self._scale = float(self._src.scales[0] or 1.0)
+        self._offset = float(self._src.offsets[0] or 0.0)
+        big = grid.expanded(max_margin)
+        self._vrt = WarpedVRT(self._src, crs=big.crs, transform=big.transform, width=big.width, height=big.height,
+                              resampling=resampling, src_nodata=self._src.nodata, nodata=_NODATA, dtype="float32")
+
+    def elevation(self, window: Window, margin: int) -> np.ndarray:
+        """Elevation for ``window`` (grid pixels) grown by ``margin`` pixels on each side, holes filled."""
+        if margin > self.margin:
+            raise ValueError(f"margin {margin} exceeds the reader's {self.margin}")
+        off = self.margin - margin
+        w = Window(window.col_off + off, window.row_off + off, window.width + 2 * margin,
+                   window.height + 2 * margin)
+        z = self._vrt.read(1, window=w).astype(np.float32)
+        valid = (z > _NODATA / 2) & np.isfinite(z)
+        if not valid.all():
+            if valid.any():
+                # (rasterio warns that its in-memory copy has no geotransform: harmless here)
+                z = fillnodata(np.where(valid, z, 0).astype(np.float32), mask=valid.astype(np.uint8),
+                               max_search_distance=max(z.shape) * 2, smoothing_iterations=0)
+            else:
+                z = np.full(z.shape, self.fallback, np.float32)
+        return z * self._scale + self._offset
+
+    def channels(self, window: Window, specs: Sequence[dict]) -> np.ndarray:
+        """The model card's DEM channels ``[K, h, w]`` for a window."""
+        margin = channel_margin(specs, self.grid.resolution)
+        z = self.elevation(window, margin)
+        inner = (slice(margin, margin + int(window.height)), slice(margin, margin + int(window.width)))
+        out = []
+        for ch in specs:
+            name = ch["name"]
+            if name == "elevation":
+                out.append((z[inner] - float(ch.get("offset", 0.0))) / float(ch.get("scale", 1.0)))
+            elif name == "slope":
+                out.append(slope_degrees(z, self.grid.resolution)[inner] / float(ch.get("scale", 90.0)))
+            elif name == "relative_elevation":
+                r = max(1, int(round(float(ch["radius_m"]) / self.grid.resolution)))
+                out.append((z - box_mean(z, r))[inner] / float(ch.get("scale", 50.0)))
+            else:
+                raise InputError(f"unknown DEM channel {name!r} in the model card")
+        return np.stack(out).astype(np.float32)
+
+    def terrain(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        """``(elevation m, slope degrees)`` for a window: the per-landslide terrain attributes."""
+        z = self.elevation(window, 1)
+        inner = (slice(1, 1 + int(window.height)), slice(1, 1 + int(window.width)))
+        return z[inner], slope_degrees(z, self.grid.resolution)[inner]
+
+    def close(self) -> None:
+        self._vrt.close()
+        self._src.close()
+
+
+def dem_mean_elevation(dem_path: str, max_side: int = 512) -> float:
+    with rasterio.open(dem_path) as src:
+        f = max(1.0, max(src.width, src.height) / max_side)
+        a = src.read(1, out_shape=(max(1, int(src.height / f)), max(1, int(src.width / f))),
+                     resampling=Resampling.nearest, masked=True).astype(np.float64)
+        scale, offset = float(src.scales[0] or 1.0), float(src.offsets[0] or 0.0)
+        return float(a.mean()) * scale + offset if a.count() else 0.0

@@ -1,0 +1,123 @@
+"""Inference engines behind one interface: ``predict(batch [N, C, H, W] float32) -> [N, H, W] float32``
+landslide probabilities.
+
+``OnnxEngine``   ONNX Runtime with the best execution providers that exist (TensorRT, CUDA, then CPU).
+``TorchEngine``  PyTorch on CPU or CUDA: ``inference_mode``, ``channels_last``, fp16 autocast on CUDA.
+``open_engine``  ``engine='auto'`` picks ONNX Runtime for ``.onnx`` files and PyTorch for checkpoints;
+                 ``device='auto'`` uses CUDA when present. Pure: never imports QGIS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ..errors import InputError, MissingDependencyError, ModelFileError
+from ..model.card import ModelCard
+
+ENGINES = ("auto", "torch", "onnx")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+class Engine(Protocol):
+    card: ModelCard
+    name: str
+    device: str
+
+    def predict(self, batch: np.ndarray) -> np.ndarray: ...
+
+
+class OnnxEngine:
+    name = "onnx"
+
+    def __init__(self, path: Path, card: ModelCard, device: str = "auto") -> None:
+        try:
+            import onnxruntime as ort
+        except ImportError as exc:
+            raise MissingDependencyError("ONNX Runtime is not installed: run Landslide Mapper > Environment and "
+                                         "GPU > Install missing packages (or pip install onnxruntime)") from exc
+        available = ort.get_available_providers()
+        gpu = [p for p in ("TensorrtExecutionProvider", "CUDAExecutionProvider") if p in available]
+        if device == "cuda" and not gpu:
+            raise InputError("device 'cuda' was asked for, but ONNX Runtime has no CUDA execution provider here "
+                             "(install onnxruntime-gpu and the CUDA libraries, or use device 'cpu')")
+        providers = (gpu if device in ("auto", "cuda") else []) + ["CPUExecutionProvider"]
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
+        except Exception as exc:  # noqa: BLE001 - ORT raises its own exception types
+            raise ModelFileError(f"ONNX Runtime cannot load {path.name}: {str(exc).splitlines()[0]}") from exc
+        inputs = self.session.get_inputs()
+        if len(inputs) != 1 or inputs[0].name != "input":
+            raise ModelFileError(f"{path.name} is not a Landslide Mapper graph (expected one input named 'input')")
+        channels = inputs[0].shape[1]
+        if isinstance(channels, int) and channels != card.in_channels:
+            raise ModelFileError(f"{path.name}: the graph takes {channels} channels but its card says "
+                                 f"{card.in_channels}")
+        self.card = card
+        used = self.session.get_providers()
+        self.device = "cuda" if used and used[0] != "CPUExecutionProvider" else "cpu"
+        self.providers = used
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        out = self.session.run(["probability"], {"input": np.ascontiguousarray(batch, dtype=np.float32)})[0]
+        return out[:, 0]
+
+
+class TorchEngine:
+    name = "torch"
+
+    def __init__(self, path: Path, device: str = "auto") -> None:
+        import torch
+
+        from ..model.checkpoint import load_checkpoint
+        from ..model.export import ProbabilityModel
+
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if device == "cuda" and not torch.cuda.is_available():
+            raise InputError("device 'cuda' was asked for, but PyTorch sees no CUDA GPU here (use device 'cpu')")
+        model, card = load_checkpoint(path, device=device)
+        self.card = card
+        self.device = device
+        self.model = ProbabilityModel(model).eval().to(memory_format=torch.channels_last)
+        self._torch = torch
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        torch = self._torch
+        x = torch.from_numpy(np.ascontiguousarray(batch, dtype=np.float32)).to(self.device)
+        x = x.contiguous(memory_format=torch.channels_last)
+        with torch.inference_mode():
+            if self.device == "cuda":
+                with torch.autocast("cuda", dtype=torch.float16):
+                    y = self.model(x)
+            else:
+                y = self.model(x)
+        return y[:, 0].float().cpu().numpy()
+
+
+def open_engine(model_path: str | Path, engine: str = "auto", device: str = "auto") -> Engine:
+    """Load a model file into the engine that should run it."""
+    from ..model.checkpoint import read_card
+
+    if engine not in ENGINES:
+        raise InputError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if device not in DEVICES:
+        raise InputError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
+    path = Path(model_path)
+    card = read_card(path)  # one clear error for missing, corrupt, pickled or foreign files
+    is_onnx = path.suffix.lower() == ".onnx"
+    if engine == "auto":
+        engine = "onnx" if is_onnx else "torch"
+    if engine == "onnx":
+        if not is_onnx:
+            raise InputError(f"{path.name} is a PyTorch model file: export it to ONNX first (export_onnx) or use "
+                             "engine 'torch'")
+        return OnnxEngine(path, card, device)
+    if is_onnx:
+        raise InputError(f"{path.name} is an ONNX graph: use engine 'onnx' (or 'auto')")
+    return TorchEngine(path, device)

@@ -1,0 +1,275 @@
+"""Detect landslides on a whole scene: the one function the command line and the QGIS algorithm both call.
+
+    optical raster(s) + DEM -> processing grid (metric, the model's resolution)
+      -> chips (tiling.py), read and prepared in background threads (raster_io.py, dem.py)
+      -> engine (engines.py) batch by batch
+      -> blended stitching (stitching.py) -> rows -> probability GeoTIFF + streamed vectoriser (vectorize.py)
+      -> landslide polygons (GeoPackage / GeoJSON / Shapefile) in the optical raster's CRS
+
+Outputs are written under temporary names and moved into place at the end: an error or a cancel leaves no
+partial file. Pure: never imports QGIS (the QGIS algorithm passes its feedback in as callables).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio.windows import Window
+
+from ..errors import CancelledError, InputError, ModelFileError
+from . import vectorize
+from .dem import DemReader, channel_margin, check_dem, dem_mean_elevation
+from .engines import open_engine
+from .raster_io import Grid, OpticalReader, optical_scaler, processing_grid, resolve_optical, scene_statistics
+from .stitching import StripBlender
+from .tiling import blend_weights, chip_windows, pad_chip
+
+ProgressFn = Callable[[float, str], None]
+LogFn = Callable[[str], None]
+PROB_NODATA = -1.0
+RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "models"
+DEFAULT_MODEL_NAME = "landslide_mapper_default.onnx"
+
+
+def default_model_path() -> Path:
+    """The bundled model (the default ``MODEL`` everywhere)."""
+    return RESOURCES / DEFAULT_MODEL_NAME
+
+
+@dataclass
+class DetectResult:
+    output: Path
+    probability: Path | None
+    count: int
+    total_area_m2: float
+    seconds: float
+    chips: int
+    chips_skipped: int
+    engine: str
+    device: str
+    grid: Grid
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def chips_per_second(self) -> float:
+        return self.chips / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        return (f"{self.count} landslide(s), {self.total_area_m2 / 1e4:.2f} ha in total, "
+                f"{self.seconds:.1f} s, {self.chips_per_second:.2f} chips/s ({self.engine} on {self.device}) "
+                f"-> {self.output}")
+
+
+def _check_writable(path: Path, what: str) -> None:
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"cannot write the {what} {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"cannot write the {what} {path}: folder {parent} is not writable")
+    if path.exists() and path.is_dir():
+        raise InputError(f"cannot write the {what} {path}: it is a folder")
+
+
+class _Prepared:
+    __slots__ = ("window", "chip", "valid")
+
+    def __init__(self, window: Window, chip: np.ndarray | None, valid: np.ndarray) -> None:
+        self.window, self.chip, self.valid = window, chip, valid
+
+
+def detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: str | Path | None = None,
+           model: str | Path | None = None, probability: str | Path | None = None,
+           bands: Sequence[int] | None = None, tile: int | None = None, overlap: int | None = None,
+           batch: int = 4, engine: str = "auto", device: str = "auto", threshold: float | None = None,
+           min_area: float = 0.0, simplify: float = 0.0, resolution: float | None = None,
+           progress: ProgressFn | None = None, log: LogFn | None = None,
+           is_cancelled: Callable[[], bool] | None = None, workers: int = 2) -> DetectResult:
+    """Run detection; see the module docstring. Raises ``LandslideMapperError`` subclasses with user messages."""
+    t0 = time.perf_counter()
+    log = log or (lambda msg: None)
+    progress = progress or (lambda f, msg: None)
+    is_cancelled = is_cancelled or (lambda: False)
+    warnings: list[str] = []
+
+    def warn(msg: str) -> None:
+        warnings.append(msg)
+        log(f"Warning: {msg}")
+
+    # ---- validate everything before any work -------------------------------------------------------------
+    optical = [optical] if isinstance(optical, (str, Path)) else list(optical)
+    output = Path(output)
+    vectorize.driver_for(output)
+    _check_writable(output, "output")
+    prob_path = Path(probability) if probability else None
+    if prob_path is not None:
+        if prob_path.suffix.lower() not in (".tif", ".tiff"):
+            raise InputError(f"the probability raster must be a GeoTIFF (.tif), got {prob_path.name}")
+        _check_writable(prob_path, "probability raster")
+    if batch < 1:
+        raise InputError(f"batch size must be >= 1, got {batch}")
+    if min_area < 0 or simplify < 0:
+        raise InputError("minimum area and simplification tolerance must be >= 0")
+
+    model_path = Path(model) if model else default_model_path()
+    if not model and not model_path.exists():
+        raise ModelFileError("no model given and the bundled default model is missing from this installation "
+                             f"({model_path}); choose a model file")
+    eng = open_engine(model_path, engine, device)
+    card = eng.card
+    tile = int(tile or card.tile_size)
+    overlap = int(card.overlap if overlap is None else overlap)
+    if tile % 32 or tile < 64:
+        raise InputError(f"tile size must be a multiple of 32 and at least 64 pixels, got {tile}")
+    if not 0 <= overlap < tile // 2:
+        raise InputError(f"overlap must be between 0 and half the tile size ({tile // 2}), got {overlap}")
+    threshold = float(card.threshold if threshold is None else threshold)
+    if not 0.0 < threshold < 1.0:
+        raise InputError(f"threshold must be between 0 and 1, got {threshold}")
+
+    spec = resolve_optical(optical, bands)
+    grid = processing_grid(spec.paths[0], float(resolution or card.resolution_m))
+    dem_path = str(dem) if dem else None
+    if card.uses_dem and dem_path is None:
+        names = ", ".join(c["name"] for c in card.dem_channels)
+        raise InputError(f"the model '{card.name}' uses DEM channels ({names}): give a DEM raster")
+    if dem_path is not None:
+        check_dem(dem_path, grid)
+    with rasterio.open(spec.paths[0]) as src:
+        out_crs = src.crs
+    log(f"Model '{card.name}' ({eng.name} on {eng.device}); tile {tile} px, overlap {overlap} px, "
+        f"threshold {threshold}")
+    log(f"Processing grid: {grid.width} x {grid.height} px at {grid.resolution:g} m in {grid.crs.to_string()}")
+
+    stats = scene_statistics(spec)
+    if stats["valid_fraction"] == 0.0:
+        warn("the optical image has no valid pixel (all nodata): the result is an empty layer")
+    fallback = dem_mean_elevation(dem_path) if dem_path else 0.0
+
+    # ---- per-thread readers ----------------------------------------------------------------------------------
+    local = threading.local()
+    readers: list = []
+    lock = threading.Lock()
+    margin = channel_margin(card.dem_channels, grid.resolution) if card.uses_dem else 1
+
+    def thread_readers():
+        if not hasattr(local, "optical"):
+            local.optical = OpticalReader(spec, grid)
+            local.dem = DemReader(dem_path, grid, margin, fallback) if card.uses_dem else None
+            with lock:
+                readers.extend(r for r in (local.optical, local.dem) if r is not None)
+        return local.optical, local.dem
+
+    first = OpticalReader(spec, grid)
+    scale = optical_scaler(card.optical_scaling, first.dtype, stats, card.mean, card.std)
+    first.close()
+
+    def prepare(window: Window) -> _Prepared:
+        opt, dem_reader = thread_readers()
+        raw, valid = opt.read(window)
+        if not valid.any():
+            return _Prepared(window, None, valid)
+        x = scale(raw)
+        x[:, ~valid] = 0.0
+        if dem_reader is not None:
+            x = np.concatenate([x, dem_reader.channels(window, card.dem_channels)])
+        return _Prepared(window, pad_chip(x, tile), valid)
+
+    # ---- outputs under temporary names -----------------------------------------------------------------------
+    workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-"))
+    prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else workdir / "probability.tif"
+    terrain_reader = DemReader(dem_path, grid, 1, fallback) if dem_path else None
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="landslide-chips")
+    windows = list(chip_windows(grid.height, grid.width, tile, overlap))
+    n_chips, skipped, done_chips = len(windows), 0, 0
+    try:
+        profile = {"driver": "GTiff", "dtype": "float32", "count": 1, "width": grid.width, "height": grid.height,
+                   "crs": grid.crs, "transform": grid.transform, "nodata": PROB_NODATA, "tiled": True,
+                   "blockxsize": 256, "blockysize": 256, "compress": "deflate", "predictor": 3,
+                   "BIGTIFF": "IF_SAFER"}
+        with rasterio.open(prob_tmp, "w", **profile) as prob_ds:
+            def terrain(row0: int, rows: int):
+                return terrain_reader.terrain(Window(0, row0, grid.width, rows))
+
+            vec = vectorize.StreamingVectorizer(grid, threshold, terrain if terrain_reader else None)
+
+            def on_rows(row0: int, prob: np.ndarray) -> None:
+                prob_ds.write(np.where(np.isnan(prob), PROB_NODATA, prob).astype(np.float32)[None],
+                              window=Window(0, row0, grid.width, prob.shape[0]))
+                vec.add_rows(row0, prob)
+
+            blender = StripBlender(grid.width, grid.height, tile, blend_weights(tile, overlap), on_rows)
+            lookahead = max(2 * batch, 2 * workers)
+            pending: deque = deque()
+            it = iter(windows)
+
+            def refill() -> None:
+                while len(pending) < lookahead:
+                    nxt = next(it, None)
+                    if nxt is None:
+                        return
+                    pending.append(pool.submit(prepare, nxt[1]))
+
+            def run_batch(items: list[_Prepared]) -> None:
+                probs = eng.predict(np.stack([p.chip for p in items]))
+                for p, pr in zip(items, probs):
+                    blender.add(p.window, pr, p.valid)
+
+            refill()
+            group: list[_Prepared] = []
+            while pending:
+                if is_cancelled():
+                    raise CancelledError("cancelled by the user; no output was written")
+                item = pending.popleft().result()
+                refill()
+                if item.chip is None:
+                    skipped += 1
+                    if group:
+                        run_batch(group)
+                        group = []
+                    blender.skip(item.window)
+                else:
+                    group.append(item)  # items stay in raster order, as the blender needs
+                    if len(group) == batch:
+                        run_batch(group)
+                        group = []
+                done_chips += 1
+                if done_chips % batch == 0 or not pending:
+                    elapsed = time.perf_counter() - t0
+                    progress(done_chips / n_chips, f"{done_chips}/{n_chips} chips, {elapsed:.0f} s")
+            if group:
+                run_batch(group)
+            if is_cancelled():
+                raise CancelledError("cancelled by the user; no output was written")
+            blender.finish()
+            components = vec.components()
+        feats = vectorize.features(components, grid, out_crs, min_area, simplify, terrain_reader is not None)
+        if not feats:
+            warn("no landslide found: the output is a valid, empty layer")
+        vectorize.write_features(output, feats, out_crs)
+        if prob_path is not None:
+            os.replace(prob_tmp, prob_path)
+        total_area = sum(f["properties"]["area_m2"] for f in feats)
+        seconds = time.perf_counter() - t0
+        progress(1.0, "done")
+        return DetectResult(output, prob_path, len(feats), total_area, seconds, n_chips - skipped, skipped,
+                            eng.name, eng.device, grid, warnings)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for r in readers:
+            r.close()
+        if terrain_reader is not None:
+            terrain_reader.close()
+        if prob_path is not None and prob_tmp.exists():
+            prob_tmp.unlink()
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,63 @@
+"""Blended stitching with bounded memory.
+
+Chips arrive in raster order (strip by strip). ``StripBlender`` keeps one ``tile``-row band of the scene
+(weighted sum, weight sum, validity): memory depends on the scene width and the tile size, never on the scene's
+height. When the first chip of a new strip arrives, the rows above that strip's top can no longer change: they are
+normalised and handed to ``on_rows(row0, probabilities)`` (NaN where the optical image is nodata or no chip ran),
+which writes them to the probability GeoTIFF and feeds the vectoriser. Pure numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from rasterio.windows import Window
+
+RowsCallback = Callable[[int, np.ndarray], None]
+
+
+class StripBlender:
+    def __init__(self, width: int, height: int, tile: int, weights: np.ndarray, on_rows: RowsCallback) -> None:
+        self.width, self.height, self.tile = width, height, tile
+        self.weights = weights
+        self.on_rows = on_rows
+        rows = min(tile, height)
+        self.acc = np.zeros((rows, width), np.float32)
+        self.wsum = np.zeros((rows, width), np.float32)
+        self.valid = np.zeros((rows, width), bool)
+        self.top = 0  # scene row of buffer row 0
+
+    def _flush_to(self, row: int) -> None:
+        n = row - self.top
+        if n <= 0:
+            return
+        with np.errstate(invalid="ignore", divide="ignore"):
+            prob = self.acc[:n] / self.wsum[:n]
+        prob[~self.valid[:n] | (self.wsum[:n] == 0)] = np.nan
+        self.on_rows(self.top, prob)
+        keep = max(self.acc.shape[0] - n, 0)
+        for a in (self.acc, self.wsum, self.valid):
+            a[:keep] = a[n:n + keep].copy()
+            a[keep:] = 0
+        self.top = row
+
+    def add(self, window: Window, prob: np.ndarray, valid: np.ndarray) -> None:
+        """Blend one chip's probabilities (``[tile, tile]``, padded) into the band; ``valid`` is ``[h, w]``."""
+        row, col = int(window.row_off), int(window.col_off)
+        h, w = int(window.height), int(window.width)
+        if row > self.top:
+            self._flush_to(row)
+        r = row - self.top
+        wts = self.weights[:h, :w]
+        self.acc[r:r + h, col:col + w] += prob[:h, :w] * wts
+        self.wsum[r:r + h, col:col + w] += wts
+        self.valid[r:r + h, col:col + w] |= valid
+
+    def skip(self, window: Window) -> None:
+        """A chip with no valid optical pixel: nothing to blend, but the strip still advances."""
+        if int(window.row_off) > self.top:
+            self._flush_to(int(window.row_off))
+
+    def finish(self) -> None:
+        self._flush_to(self.height)

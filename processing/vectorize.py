@@ -1,0 +1,179 @@
+"""From probabilities to landslide polygons, streamed by row blocks.
+
+Each block of finished rows is thresholded and polygonised with ``rasterio.features.shapes`` (4-connected,
+holes kept); per-polygon statistics (probability, slope, elevation) are gathered through a label image made by
+``rasterio.features.rasterize``. Polygons that touch a block seam are held back and merged with their neighbours
+from the next block (``shapely.unary_union``), so each landslide is ONE feature however the scene was cut. At the
+end: components smaller than ``min_area_m2`` are dropped, the rest simplified (topology-preserving), given their
+attributes, reprojected to the output CRS and written with fiona to a temporary name that is moved into place.
+Pure: never imports QGIS.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fiona
+import numpy as np
+import shapely
+from affine import Affine
+from rasterio.features import rasterize, shapes
+from rasterio.warp import transform_geom
+from shapely.geometry import mapping, shape
+from shapely.strtree import STRtree
+
+from ..errors import InputError
+from .raster_io import Grid
+
+DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile"}
+LAYER = "landslides"
+SCHEMA = {
+    "geometry": "Polygon",
+    "properties": {
+        "id": "int", "area_m2": "float", "perimeter_m": "float", "mean_prob": "float", "max_prob": "float",
+        "mean_slope_deg": "float", "max_slope_deg": "float", "mean_elev_m": "float", "relief_m": "float",
+    },
+}
+TerrainFn = Callable[[int, int], tuple[np.ndarray, np.ndarray]]  # (row0, rows) -> (elevation, slope) [rows, W]
+
+
+def driver_for(path: str | Path) -> str:
+    ext = Path(path).suffix.lower()
+    if ext not in DRIVERS:
+        raise InputError(f"unsupported output format {ext or '(none)'}: use .gpkg, .geojson or .shp")
+    return DRIVERS[ext]
+
+
+@dataclass
+class Stats:
+    count: int = 0
+    sum_prob: float = 0.0
+    max_prob: float = 0.0
+    sum_slope: float = 0.0
+    max_slope: float = -math.inf
+    sum_elev: float = 0.0
+    min_elev: float = math.inf
+    max_elev: float = -math.inf
+
+    def merge(self, o: Stats) -> None:
+        self.count += o.count
+        self.sum_prob += o.sum_prob
+        self.max_prob = max(self.max_prob, o.max_prob)
+        self.sum_slope += o.sum_slope
+        self.max_slope = max(self.max_slope, o.max_slope)
+        self.sum_elev += o.sum_elev
+        self.min_elev = min(self.min_elev, o.min_elev)
+        self.max_elev = max(self.max_elev, o.max_elev)
+
+
+@dataclass
+class StreamingVectorizer:
+    grid: Grid
+    threshold: float
+    terrain: TerrainFn | None = None
+    done: list = field(default_factory=list)   # (polygon, Stats) complete components
+    open: list = field(default_factory=list)   # (polygon, Stats) pieces touching a seam
+
+    def add_rows(self, row0: int, prob: np.ndarray) -> None:
+        rows, width = prob.shape
+        mask = np.nan_to_num(prob, nan=0.0) >= self.threshold
+        if not mask.any():
+            return
+        transform = self.grid.transform * Affine.translation(0, row0)
+        polys = [shape(g) for g, _ in shapes(mask.astype(np.uint8), mask=mask, connectivity=4,
+                                              transform=transform)]
+        labels = rasterize(((p, i + 1) for i, p in enumerate(polys)), out_shape=(rows, width),
+                           transform=transform, fill=0, dtype="int32")
+        n = len(polys) + 1
+        lab = labels.ravel()
+        p = np.nan_to_num(prob, nan=0.0).ravel().astype(np.float64)
+        count = np.bincount(lab, minlength=n)
+        sum_p = np.bincount(lab, weights=p, minlength=n)
+        max_p = np.zeros(n)
+        np.maximum.at(max_p, lab, p)
+        if self.terrain is not None:
+            elev, slope = self.terrain(row0, rows)
+            e, s = elev.ravel().astype(np.float64), slope.ravel().astype(np.float64)
+            sum_s, sum_e = np.bincount(lab, weights=s, minlength=n), np.bincount(lab, weights=e, minlength=n)
+            max_s, max_e, min_e = np.full(n, -np.inf), np.full(n, -np.inf), np.full(n, np.inf)
+            np.maximum.at(max_s, lab, s)
+            np.maximum.at(max_e, lab, e)
+            np.minimum.at(min_e, lab, e)
+        top_seam, bottom_seam = row0 > 0, row0 + rows < self.grid.height
+        y_top, y_bottom = transform.f, transform.f + rows * transform.e
+        for i, poly in enumerate(polys, start=1):
+            st = Stats(int(count[i]), float(sum_p[i]), float(max_p[i]))
+            if self.terrain is not None:
+                st.sum_slope, st.max_slope = float(sum_s[i]), float(max_s[i])
+                st.sum_elev, st.min_elev, st.max_elev = float(sum_e[i]), float(min_e[i]), float(max_e[i])
+            _, miny, _, maxy = poly.bounds
+            on_seam = (top_seam and math.isclose(maxy, y_top)) or (bottom_seam and math.isclose(miny, y_bottom))
+            (self.open if on_seam else self.done).append((poly, st))
+
+    def components(self) -> list[tuple[shapely.Polygon, Stats]]:
+        """All landslides: complete ones plus seam pieces merged across block seams."""
+        result = list(self.done)
+        if self.open:
+            pieces = [p for p, _ in self.open]
+            merged = shapely.unary_union(pieces)
+            parts = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
+            tree = STRtree(pieces)
+            for part in parts:
+                st = Stats()
+                for j in tree.query(part, predicate="intersects"):
+                    # a piece belongs to the part that contains its interior (corner contacts do not merge)
+                    if part.contains(pieces[j].representative_point()):
+                        st.merge(self.open[j][1])
+                result.append((part, st))
+        return result
+
+
+def features(components, grid: Grid, out_crs, min_area_m2: float, simplify_m: float, has_terrain: bool):
+    """Filter, simplify, attribute and reproject the components; returns fiona-ready feature dicts."""
+    out = []
+    for poly, st in sorted(components, key=lambda c: (-c[0].bounds[3], c[0].bounds[0])):
+        area = poly.area
+        if area < min_area_m2 or st.count == 0:
+            continue
+        geom = poly.simplify(simplify_m, preserve_topology=True) if simplify_m > 0 else poly
+        if geom.is_empty or geom.geom_type != "Polygon":
+            geom = poly
+        props = {
+            "id": len(out) + 1,
+            "area_m2": round(float(area), 2),
+            "perimeter_m": round(float(poly.length), 2),
+            "mean_prob": round(st.sum_prob / st.count, 4),
+            "max_prob": round(st.max_prob, 4),
+            "mean_slope_deg": round(st.sum_slope / st.count, 2) if has_terrain else None,
+            "max_slope_deg": round(st.max_slope, 2) if has_terrain else None,
+            "mean_elev_m": round(st.sum_elev / st.count, 2) if has_terrain else None,
+            "relief_m": round(st.max_elev - st.min_elev, 2) if has_terrain else None,
+        }
+        g = mapping(geom)
+        if out_crs != grid.crs:
+            g = transform_geom(grid.crs, out_crs, g)
+        out.append({"geometry": g, "properties": props})
+    return out
+
+
+def write_features(path: str | Path, feats: list[dict], crs) -> Path:
+    """Write atomically: into a temporary folder beside the output, then moved into place (all sidecar files)."""
+    path = Path(path)
+    driver = driver_for(path)
+    tmpdir = Path(tempfile.mkdtemp(prefix=".landslide-mapper-", dir=path.parent))
+    try:
+        tmp = tmpdir / path.name
+        kw = {"layer": LAYER} if driver == "GPKG" else {}
+        with fiona.open(tmp, "w", driver=driver, schema=SCHEMA, crs=crs.to_wkt(), **kw) as dst:
+            dst.writerecords(feats)
+        for f in tmpdir.iterdir():
+            os.replace(f, path.parent / f.name)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    return path
