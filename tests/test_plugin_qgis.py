@@ -41,8 +41,9 @@ def loaded_plugin(iface):
 
 
 def test_load_register_unload(iface):
-    import landslide_mapper
     from qgis.core import QgsApplication
+
+    import landslide_mapper
 
     registry = QgsApplication.processingRegistry()
     assert registry.providerById(PROVIDER) is None
@@ -75,8 +76,9 @@ def test_load_register_unload(iface):
 
 def test_init_processing_alone_then_unload(iface):
     """What qgis_process does: initProcessing() only (no GUI); unload() still cleans up."""
-    import landslide_mapper
     from qgis.core import QgsApplication
+
+    import landslide_mapper
 
     plugin = landslide_mapper.classFactory(iface)
     plugin.initProcessing()
@@ -127,7 +129,6 @@ def test_check_environment_json(loaded_plugin, tmp_path):
 def test_menu_actions(loaded_plugin, monkeypatch):
     """The three menu entries, without blocking on modal dialogs."""
     import landslide_mapper.plugin as plugin_module
-
     import processing
 
     # Detect landslides…: the algorithm is missing -> an explanation, no dialog
