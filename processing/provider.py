@@ -39,6 +39,13 @@ class LandslideMapperProvider(QgsProcessingProvider):
     def svgIconPath(self) -> str:  # noqa: N802
         return str(ICON_PATH)
 
+    def supportedOutputRasterLayerExtensions(self):  # noqa: N802
+        """The pipeline writes GeoTIFF only (tiled, compressed; written atomically)."""
+        return ["tif"]
+
+    def defaultRasterFileExtension(self) -> str:  # noqa: N802
+        return "tif"
+
     def loadAlgorithms(self):  # noqa: N802
         from .algorithms import algorithm_classes
 

@@ -12,6 +12,8 @@ import importlib
 
 ALGORITHMS: list[str] = [
     "check_environment.CheckEnvironmentAlgorithm",
+    "detect_landslides.DetectLandslidesAlgorithm",
+    "export_onnx.ExportOnnxAlgorithm",
 ]
 
 

@@ -1,0 +1,434 @@
+"""Processing algorithm ``landslide_mapper:detect_landslides``: a thin adapter over
+``landslide_mapper.processing.pipeline.detect``.
+
+The pipeline (and with it numpy, rasterio, torch, onnxruntime) is imported inside ``processAlgorithm`` only, so
+the provider loads without them; a missing package becomes a message pointing to the plugin's "Environment and
+GPU…" dialog. The pipeline writes a temporary GeoPackage whose features are copied into the Processing sink, so
+every destination QGIS offers (memory layer, any vector file format, a database table) works unchanged in the
+dialog, batch mode, the graphical modeler and ``qgis_process``. No iface, canvas or project access: the
+algorithm runs off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from qgis.core import (
+    QgsFeature,
+    QgsFields,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBand,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingUtils,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .layer_sources import raster_file_source
+from .qgis_compat import (
+    FILE_BEHAVIOR_FILE,
+    NUMBER_DOUBLE,
+    NUMBER_INTEGER,
+    PARAMETER_ADVANCED,
+    SINK_FAST_INSERT,
+    SOURCE_POLYGON,
+    WKB_POLYGON,
+    make_field,
+)
+
+PLUGIN_DIR = Path(__file__).resolve().parents[2]
+STYLE_LANDSLIDES = PLUGIN_DIR / "resources" / "landslides.qml"
+STYLE_PROBABILITY = PLUGIN_DIR / "resources" / "landslide_probability.qml"
+LAYER_NAME = "Landslides"
+PROBABILITY_LAYER_NAME = "Landslide probability"
+DOCTOR = "Raster > Landslide Mapper > Environment and GPU…"
+
+#: (label, value passed to the pipeline)
+ENGINES = (("Auto (ONNX Runtime for .onnx, PyTorch for checkpoints)", "auto"), ("PyTorch", "torch"),
+           ("ONNX Runtime", "onnx"))
+DEVICES = (("Auto (CUDA GPU when present)", "auto"), ("CPU", "cpu"), ("CUDA GPU", "cuda"))
+
+#: Post-processors must outlive processAlgorithm (QGIS holds only a C++ pointer): keep them here, by style.
+_POST_PROCESSORS: dict[str, QgsProcessingLayerPostProcessorInterface] = {}
+
+
+def tr(string: str) -> str:
+    return QCoreApplication.translate("LandslideMapper", string)
+
+
+class StyleLayer(QgsProcessingLayerPostProcessorInterface):
+    """Applies a ``.qml`` style and a layer name when Processing loads an output layer (GUI thread)."""
+
+    def __init__(self, style: Path, name: str):
+        super().__init__()
+        self.style = Path(style)
+        self.name = name
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        if layer is None:
+            return
+        layer.setName(self.name)
+        if self.style.is_file():
+            message, ok = layer.loadNamedStyle(str(self.style))
+            if not ok:
+                feedback.reportError(tr("Could not apply the style {style}: {message}").format(
+                    style=self.style.name, message=message), False)
+        layer.triggerRepaint()
+
+    @classmethod
+    def shared(cls, style: Path, name: str) -> StyleLayer:
+        key = f"{style}|{name}"
+        if key not in _POST_PROCESSORS:
+            _POST_PROCESSORS[key] = cls(style, name)
+        return _POST_PROCESSORS[key]
+
+
+def _is_unset(value) -> bool:
+    """An optional parameter left empty (None, '', QVariant NULL)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(value.isNull())
+    except AttributeError:
+        return False
+
+
+class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
+    """Detect landslides in an optical image (plus a DEM) with an FCA-DeepLab model."""
+
+    OPTICAL = "OPTICAL"
+    BANDS = "BANDS"
+    DEM = "DEM"
+    MODEL = "MODEL"
+    ENGINE = "ENGINE"
+    DEVICE = "DEVICE"
+    RESOLUTION = "RESOLUTION"
+    TILE_SIZE = "TILE_SIZE"
+    OVERLAP = "OVERLAP"
+    BATCH_SIZE = "BATCH_SIZE"
+    THRESHOLD = "THRESHOLD"
+    MIN_AREA = "MIN_AREA"
+    SIMPLIFY = "SIMPLIFY"
+    OUTPUT = "OUTPUT"
+    OUTPUT_PROBABILITY = "OUTPUT_PROBABILITY"
+    # extra outputs (for the graphical modeler and qgis_process)
+    COUNT = "COUNT"
+    TOTAL_AREA_M2 = "TOTAL_AREA_M2"
+    SUMMARY = "SUMMARY"
+
+    def tr(self, string: str) -> str:
+        return tr(string)
+
+    def createInstance(self):  # noqa: N802
+        return DetectLandslidesAlgorithm()
+
+    def name(self) -> str:
+        return "detect_landslides"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Detect landslides (FCA-DeepLab)")
+
+    def group(self) -> str:
+        return self.tr("Detection")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "detection"
+
+    def tags(self):
+        return self.tr("landslide,deep learning,segmentation,fca-deeplab,dem,gf-6,sentinel-2,onnx,pytorch").split(",")
+
+    def shortDescription(self) -> str:  # noqa: N802
+        return self.tr("Maps landslides as polygons from an optical image and a DEM with an FCA-DeepLab model.")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "<p>Finds landslides in an optical image (red, green, blue) with the help of a digital elevation "
+            "model (DEM), using an FCA-DeepLab deep-learning model, and writes one polygon per landslide.</p>"
+            "<h3>Inputs</h3>"
+            "<p><b>Optical image</b>: a raster layer stored in a file (GeoTIFF, VRT, ...), 8-bit or 10/12/16-bit. "
+            "A layer from a web service or held in memory must be saved to a file first. The image is resampled "
+            "to the model's pixel size (usually 2 m) on the fly; a geographic CRS (degrees) is processed in the "
+            "UTM zone of the scene.</p>"
+            "<p><b>Bands (R, G, B)</b>: the band numbers to use as red, green and blue, in that order. Empty = "
+            "3, 2, 1 for a raster with 4 or more bands (blue, green, red, NIR order) and 1, 2, 3 for a 3-band "
+            "raster. GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR, so choose 3, 2, 1 (the default). Sentinel-2 "
+            "stacked as B2, B3, B4, B8: 3, 2, 1; three separate Sentinel-2 files: build a virtual raster with "
+            "'Place each input file into a separate band' in the order B4, B3, B2 and use 1, 2, 3.</p>"
+            "<p><b>DEM</b>: elevation in metres, any CRS and resolution (e.g. 30 m SRTM in EPSG:4326); it is "
+            "reprojected and resampled onto the image grid. Required unless the model uses no DEM.</p>"
+            "<p><b>Model file</b>: .onnx, .safetensors or .pt (a model card inside says how to prepare the "
+            "inputs). Empty = the model bundled with the plugin.</p>"
+            "<h3>Options</h3>"
+            "<p><b>Engine</b>: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. "
+            "<b>Device</b>: Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, "
+            "slower). <b>Processing resolution</b> (m per pixel): empty = the model's training resolution. "
+            "<b>Tile size</b> and <b>tile overlap</b> (pixels): empty = the model's (tile size 0 also means the "
+            "model's; overlap 0 means no overlap). <b>Batch size</b> (default 4): tiles per inference step; lower "
+            "it if the GPU runs out of memory. <b>Probability threshold</b> (0-1): empty = the model's (usually "
+            "0.5); higher = fewer, more certain landslides. <b>Minimum area</b> (m², default 0): smaller "
+            "landslides are dropped. <b>Simplify tolerance</b> (m, default 0 = none).</p>"
+            "<h3>Outputs</h3>"
+            "<p><b>Landslides</b>: polygons in the CRS of the optical layer, one per landslide, with id, "
+            "area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model probability 0-1), "
+            "mean_slope_deg and max_slope_deg, mean_elev_m and relief_m (max - min elevation) from the DEM "
+            "(empty without a DEM). When loaded it is named 'Landslides' and styled. An image without any "
+            "landslide gives a valid, empty layer.</p>"
+            "<p><b>Landslide probability</b> (optional, not created by default): a GeoTIFF of the landslide "
+            "probability (0-1, nodata -1) on the processing grid.</p>"
+            "<p>Cancel stops the run within one batch and leaves no output. If a Python package is missing, "
+            "open " + DOCTOR + " and click 'Install missing packages'.</p>"
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterRasterLayer(self.OPTICAL, self.tr("Optical image")))
+        self.addParameter(
+            QgsProcessingParameterBand(
+                self.BANDS,
+                self.tr("Bands used as red, green, blue (empty = 3,2,1 for 4+ bands, 1,2,3 for 3 bands)"),
+                None,
+                self.OPTICAL,
+                optional=True,
+                allowMultiple=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterLayer(self.DEM, self.tr("DEM (elevation in metres)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.MODEL,
+                self.tr("Model file (empty = the bundled model)"),
+                behavior=FILE_BEHAVIOR_FILE,
+                optional=True,
+                fileFilter=self.tr("Landslide Mapper models (*.onnx *.safetensors *.pt *.pth);;All files (*.*)"),
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.ENGINE, self.tr("Inference engine"), [self.tr(label) for label, _ in ENGINES], defaultValue=0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.DEVICE, self.tr("Device"), [self.tr(label) for label, _ in DEVICES], defaultValue=0
+            )
+        )
+        advanced = [
+            QgsProcessingParameterNumber(
+                self.RESOLUTION,
+                self.tr("Processing resolution in m (empty = the model's)"),
+                NUMBER_DOUBLE,
+                optional=True,
+                minValue=0.0,
+            ),
+            QgsProcessingParameterNumber(
+                self.TILE_SIZE,
+                self.tr("Tile size in pixels (empty = the model's)"),
+                NUMBER_INTEGER,
+                optional=True,
+                minValue=0,
+            ),
+            QgsProcessingParameterNumber(
+                self.OVERLAP,
+                self.tr("Tile overlap in pixels (empty = the model's)"),
+                NUMBER_INTEGER,
+                optional=True,
+                minValue=0,
+            ),
+            QgsProcessingParameterNumber(
+                self.BATCH_SIZE, self.tr("Batch size (tiles per step)"), NUMBER_INTEGER, defaultValue=4, minValue=1
+            ),
+            QgsProcessingParameterNumber(
+                self.THRESHOLD,
+                self.tr("Probability threshold 0-1 (empty = the model's)"),
+                NUMBER_DOUBLE,
+                optional=True,
+                minValue=0.0,
+                maxValue=1.0,
+            ),
+        ]
+        for param in advanced:
+            param.setFlags(param.flags() | PARAMETER_ADVANCED)
+            self.addParameter(param)
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_AREA, self.tr("Minimum landslide area (m²)"), NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.SIMPLIFY, self.tr("Simplify tolerance (m, 0 = none)"), NUMBER_DOUBLE, defaultValue=0.0,
+                minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Landslides"), SOURCE_POLYGON)
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterDestination(
+                self.OUTPUT_PROBABILITY,
+                self.tr("Landslide probability"),
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Number of landslides")))
+        self.addOutput(QgsProcessingOutputNumber(self.TOTAL_AREA_M2, self.tr("Total landslide area (m²)")))
+        self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Run summary")))
+
+    # --- parameters -> pipeline arguments ------------------------------------------------------------------
+    def _optional_int(self, parameters, name, context) -> int | None:
+        if _is_unset(parameters.get(name)):
+            return None
+        return self.parameterAsInt(parameters, name, context)
+
+    def _optional_double(self, parameters, name, context) -> float | None:
+        if _is_unset(parameters.get(name)):
+            return None
+        return self.parameterAsDouble(parameters, name, context)
+
+    def pipeline_arguments(self, parameters, context) -> dict:
+        """The keyword arguments of ``pipeline.detect`` (except output, probability and the callables)."""
+        optical = self.parameterAsRasterLayer(parameters, self.OPTICAL, context)
+        if optical is None:
+            raise QgsProcessingException(self.tr("The optical image layer could not be loaded."))
+        dem = None
+        if not _is_unset(parameters.get(self.DEM)):
+            dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
+            if dem_layer is None:
+                raise QgsProcessingException(self.tr("The DEM layer could not be loaded."))
+            dem = raster_file_source(dem_layer, self.tr("DEM"))
+        bands = self.parameterAsInts(parameters, self.BANDS, context) if not _is_unset(
+            parameters.get(self.BANDS)) else []
+        model = self.parameterAsFile(parameters, self.MODEL, context)
+        tile = self._optional_int(parameters, self.TILE_SIZE, context)
+        resolution = self._optional_double(parameters, self.RESOLUTION, context)
+        return {
+            "optical": raster_file_source(optical, self.tr("optical")),
+            "dem": dem,
+            "model": model or None,
+            "bands": tuple(bands) if bands else None,
+            "engine": ENGINES[self.parameterAsEnum(parameters, self.ENGINE, context)][1],
+            "device": DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)][1],
+            "resolution": resolution or None,  # 0 = the model's
+            "tile": tile or None,  # 0 = the model's
+            "overlap": self._optional_int(parameters, self.OVERLAP, context),
+            "batch": self.parameterAsInt(parameters, self.BATCH_SIZE, context),
+            "threshold": self._optional_double(parameters, self.THRESHOLD, context),
+            "min_area": self.parameterAsDouble(parameters, self.MIN_AREA, context),
+            "simplify": self.parameterAsDouble(parameters, self.SIMPLIFY, context),
+            "crs": optical.crs(),
+        }
+
+    # --- run ------------------------------------------------------------------------------------------------
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        args = self.pipeline_arguments(parameters, context)
+        crs = args.pop("crs")
+        probability = self.parameterAsOutputLayer(parameters, self.OUTPUT_PROBABILITY, context) or None
+
+        try:
+            from landslide_mapper.errors import LandslideMapperError, MissingDependencyError
+            from landslide_mapper.processing.pipeline import detect
+            from landslide_mapper.processing.vectorize import LAYER, SCHEMA
+        except ImportError as exc:
+            raise QgsProcessingException(_missing_message(exc)) from exc
+
+        def progress(fraction: float, message: str) -> None:
+            feedback.setProgress(100.0 * fraction)
+            feedback.setProgressText(message)
+
+        def log(message: str) -> None:
+            if message.startswith("Warning:"):
+                feedback.pushWarning(message)
+            else:
+                feedback.pushInfo(message)
+
+        workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-", dir=QgsProcessingUtils.tempFolder()))
+        try:
+            gpkg = workdir / "landslides.gpkg"
+            feedback.pushInfo(self.tr("Optical image: {path}").format(path=args["optical"]))
+            if args["dem"]:
+                feedback.pushInfo(self.tr("DEM: {path}").format(path=args["dem"]))
+            try:
+                result = detect(
+                    output=gpkg,
+                    probability=probability,
+                    progress=progress,
+                    log=log,
+                    is_cancelled=feedback.isCanceled,
+                    **args,
+                )
+            except MissingDependencyError as exc:
+                raise QgsProcessingException(f"{exc} ({self.tr('see')} {DOCTOR})") from exc
+            except LandslideMapperError as exc:
+                raise QgsProcessingException(str(exc)) from exc
+            except ImportError as exc:  # an engine's lazy import (torch, onnxruntime)
+                raise QgsProcessingException(_missing_message(exc)) from exc
+
+            fields = QgsFields()
+            for name, kind in SCHEMA["properties"].items():
+                fields.append(make_field(name, kind))
+            sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, WKB_POLYGON, crs)
+            if sink is None:
+                raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+            self._copy_features(gpkg, LAYER, fields, sink, feedback)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+        summary = (f"{result.count} landslide(s), {result.total_area_m2 / 1e4:.2f} ha in total; {result.chips} "
+                   f"tile(s) in {result.seconds:.1f} s ({result.engine} on {result.device})")
+        feedback.pushInfo(summary)
+        self._style_on_load(context, dest_id, STYLE_LANDSLIDES, LAYER_NAME)
+        results = {
+            self.OUTPUT: dest_id,
+            self.COUNT: result.count,
+            self.TOTAL_AREA_M2: result.total_area_m2,
+            self.SUMMARY: summary,
+        }
+        if probability:
+            results[self.OUTPUT_PROBABILITY] = str(result.probability)
+            self._style_on_load(context, str(result.probability), STYLE_PROBABILITY, PROBABILITY_LAYER_NAME)
+        return results
+
+    def _copy_features(self, gpkg: Path, layer_name: str, fields: QgsFields, sink, feedback) -> None:
+        source = QgsVectorLayer(f"{gpkg}|layername={layer_name}", "landslides", "ogr")
+        if not source.isValid():
+            raise QgsProcessingException(self.tr("Could not read the pipeline's result {path}").format(path=gpkg))
+        try:
+            names = [f.name() for f in fields]
+            for feature in source.getFeatures():
+                out = QgsFeature(fields)
+                out.setGeometry(feature.geometry())
+                out.setAttributes([feature[name] for name in names])
+                if not sink.addFeature(out, SINK_FAST_INSERT):
+                    raise QgsProcessingException(self.writeFeatureError(sink, {}, self.OUTPUT))
+        finally:
+            del source  # release the GeoPackage before its folder is removed
+
+    @staticmethod
+    def _style_on_load(context, layer_id: str, style: Path, name: str) -> None:
+        if context.willLoadLayerOnCompletion(layer_id):
+            details = context.layerToLoadOnCompletionDetails(layer_id)
+            details.name = name
+            details.setPostProcessor(StyleLayer.shared(style, name))
+
+
+def _missing_message(exc: BaseException) -> str:
+    missing = getattr(exc, "name", None) or str(exc)
+    return tr(
+        "A Python package Landslide Mapper needs is missing or broken ({missing}). Open {doctor} and click "
+        "'Install missing packages' (or 'Repair'), then run the algorithm again."
+    ).format(missing=missing, doctor=DOCTOR)

@@ -1,0 +1,125 @@
+"""Processing algorithm ``landslide_mapper:export_onnx``: a model checkpoint to an ONNX file, model card kept.
+
+A thin adapter over ``model.checkpoint.load_checkpoint`` and ``model.export.export_onnx`` (torch and onnx are
+imported inside ``processAlgorithm`` only).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .detect_landslides import DOCTOR, _missing_message
+from .qgis_compat import FILE_BEHAVIOR_FILE
+
+
+class ExportOnnxAlgorithm(QgsProcessingAlgorithm):
+    """Export a .safetensors / .pt model checkpoint to ONNX, with its model card in the ONNX metadata."""
+
+    INPUT = "INPUT"
+    OUTPUT = "OUTPUT"
+    MODEL_CARD = "MODEL_CARD"
+
+    def tr(self, string: str) -> str:
+        return QCoreApplication.translate("LandslideMapper", string)
+
+    def createInstance(self):  # noqa: N802
+        return ExportOnnxAlgorithm()
+
+    def name(self) -> str:
+        return "export_onnx"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Export model to ONNX")
+
+    def group(self) -> str:
+        return self.tr("Utilities")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "utilities"
+
+    def shortDescription(self) -> str:  # noqa: N802
+        return self.tr("Converts a model checkpoint (.safetensors, .pt) into an ONNX file for ONNX Runtime.")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "<p>Converts a Landslide Mapper model checkpoint into an ONNX file, which the detection algorithm "
+            "runs with ONNX Runtime (engine Auto or ONNX Runtime) - often faster on a CPU and without PyTorch "
+            "at run time.</p>"
+            "<p><b>Model checkpoint</b>: a .safetensors file (as written by training) or a .pt/.pth file holding "
+            "a model card and a state dict. Files holding pickled Python objects (a whole model saved with "
+            "torch.save(model)) are refused, because loading them could run arbitrary code.</p>"
+            "<p><b>ONNX model</b>: the .onnx file to write. It takes one input 'input' [batch, 3 + DEM channels, "
+            "height, width] (height and width multiples of 32) and gives one output 'probability' [batch, 1, "
+            "height, width] (0-1). The model card (bands, scaling, DEM channels, resolution in m, tile size and "
+            "overlap in pixels, threshold, training data, metrics) is stored in the file's metadata, so the "
+            "ONNX file is used exactly like the checkpoint; the keys the Deepness plugin reads are written "
+            "too.</p>"
+            "<p>Output MODEL_CARD: the model card as JSON text. Needs PyTorch, timm and onnx: if one is "
+            "missing, open " + DOCTOR + ".</p>"
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.INPUT,
+                self.tr("Model checkpoint"),
+                behavior=FILE_BEHAVIOR_FILE,
+                fileFilter=self.tr("Model checkpoints (*.safetensors *.pt *.pth);;All files (*.*)"),
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, self.tr("ONNX model"), self.tr("ONNX models (*.onnx)"), defaultValue=None
+            )
+        )
+        self.addOutput(QgsProcessingOutputString(self.MODEL_CARD, self.tr("Model card (JSON)")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        source = self.parameterAsFile(parameters, self.INPUT, context)
+        target = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        if target.suffix.lower() != ".onnx":
+            raise QgsProcessingException(
+                self.tr("The ONNX model must be a .onnx file, got {name}").format(name=target.name)
+            )
+        try:
+            from landslide_mapper.errors import LandslideMapperError
+            from landslide_mapper.model.checkpoint import load_checkpoint, read_card
+            from landslide_mapper.model.export import export_onnx
+        except ImportError as exc:
+            raise QgsProcessingException(_missing_message(exc)) from exc
+
+        feedback.setProgress(0)
+        feedback.pushInfo(self.tr("Loading {name}").format(name=Path(source).name))
+        try:
+            model, card = load_checkpoint(source)
+            feedback.pushInfo(
+                self.tr("Model '{name}' ({arch}), {channels} input channels, trained at {res:g} m").format(
+                    name=card.name, arch=card.config.arch, channels=card.in_channels, res=card.resolution_m
+                )
+            )
+            feedback.setProgress(30)
+            if feedback.isCanceled():
+                raise QgsProcessingException(self.tr("Cancelled: no ONNX file was written."))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            export_onnx(model, card, target)
+            feedback.setProgress(90)
+            written = read_card(target)
+        except LandslideMapperError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        except ImportError as exc:
+            raise QgsProcessingException(_missing_message(exc)) from exc
+        if written.to_dict() != card.to_dict():
+            raise QgsProcessingException(self.tr("The model card was not stored correctly in {name}").format(
+                name=target.name))
+        feedback.pushInfo(self.tr("Wrote {path} with the model card of '{name}'").format(path=target, name=card.name))
+        feedback.setProgress(100)
+        return {self.OUTPUT: str(target), self.MODEL_CARD: card.to_json()}

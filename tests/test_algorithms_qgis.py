@@ -1,0 +1,388 @@
+"""The Processing algorithms ``detect_landslides`` and ``export_onnx`` in a real headless QGIS, through
+``processing.run`` / ``processing.runAndLoadResults``, with the oracle model on generated rasters (known answer:
+landslides exactly where the DEM is above 100 m; see tests/synthetic.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+import synthetic
+from affine import Affine
+from rasterio.features import shapes
+from shapely import unary_union, wkb
+from shapely.geometry import shape
+
+DETECT = "landslide_mapper:detect_landslides"
+EXPORT = "landslide_mapper:export_onnx"
+FIELDS = ["id", "area_m2", "perimeter_m", "mean_prob", "max_prob", "mean_slope_deg", "max_slope_deg",
+          "mean_elev_m", "relief_m"]
+PARAMETERS = ["OPTICAL", "BANDS", "DEM", "MODEL", "ENGINE", "DEVICE", "RESOLUTION", "TILE_SIZE", "OVERLAP",
+              "BATCH_SIZE", "THRESHOLD", "MIN_AREA", "SIMPLIFY", "OUTPUT", "OUTPUT_PROBABILITY"]
+
+
+@pytest.fixture(scope="module")
+def plugin(qgis_app):
+    """The plugin loaded through classFactory + initProcessing (what qgis_process does), unloaded at the end."""
+    from qgis.testing.mocked import get_iface
+
+    import landslide_mapper
+
+    loaded = landslide_mapper.classFactory(get_iface())
+    loaded.initProcessing()
+    assert loaded.provider.load_errors == {}
+    yield loaded
+    loaded.unload()
+
+
+@pytest.fixture(scope="module")
+def oracle(tmp_path_factory):
+    return synthetic.oracle_files(tmp_path_factory.mktemp("oracle"))
+
+
+@pytest.fixture(scope="module")
+def blob_scene(tmp_path_factory):
+    return synthetic.scene(tmp_path_factory.mktemp("scene"))
+
+
+def expected_geometry(mask, raster):
+    with rasterio.open(raster) as src:
+        transform = src.transform
+    return unary_union([shape(g) for g, _ in shapes(mask.astype(np.uint8), mask=mask, transform=transform)])
+
+
+def polygons(layer):
+    feats = list(layer.getFeatures())
+    return [wkb.loads(bytes(f.geometry().asWkb())) for f in feats], [f.attributes() for f in feats], feats
+
+
+def iou(a, b):
+    return a.intersection(b).area / a.union(b).area
+
+
+def out_layer(result, key="OUTPUT"):
+    from qgis.core import QgsVectorLayer
+
+    value = result[key]
+    if isinstance(value, QgsVectorLayer):
+        return value
+    layer = QgsVectorLayer(str(value), "out", "ogr")
+    assert layer.isValid(), value
+    return layer
+
+
+@pytest.mark.parametrize("with_probability", [True, False], ids=["probability", "no-probability"])
+@pytest.mark.parametrize("destination", ["memory", "gpkg"])
+@pytest.mark.parametrize("model_kind", ["onnx", "safetensors"])
+def test_detect_matches_the_expected_landslides(plugin, oracle, blob_scene, tmp_path, model_kind, destination,
+                                                with_probability):
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    import processing
+
+    opt, dem, mask = blob_scene
+    model = oracle[1] if model_kind == "onnx" else oracle[0]
+    params = {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(model),
+              "OUTPUT": "memory:" if destination == "memory" else str(tmp_path / "landslides.gpkg")}
+    if with_probability:
+        params["OUTPUT_PROBABILITY"] = str(tmp_path / "probability.tif")
+    result = processing.run(DETECT, params)
+    layer = out_layer(result)
+    assert (layer.providerType() == "memory") == (destination == "memory")
+
+    geoms, attrs, feats = polygons(layer)
+    assert result["COUNT"] == layer.featureCount() == len(geoms) == 4
+    assert layer.crs() == QgsCoordinateReferenceSystem("EPSG:32633")
+    names = [f.name() for f in layer.fields() if f.name() != "fid"]  # a GeoPackage adds its primary key
+    assert names == FIELDS
+    assert iou(unary_union(geoms), expected_geometry(mask, opt)) > 0.99
+    total = 0.0
+    for geom, feat in zip(geoms, feats):
+        a = {name: feat[name] for name in FIELDS}
+        assert a["area_m2"] == pytest.approx(geom.area, rel=1e-6)
+        assert a["perimeter_m"] == pytest.approx(geom.length, rel=1e-6)
+        assert a["mean_prob"] > 0.99 and a["max_prob"] <= 1.0
+        assert a["mean_elev_m"] == pytest.approx(150.0, abs=1e-3) and a["relief_m"] == pytest.approx(0, abs=1e-3)
+        assert 0 <= a["mean_slope_deg"] <= a["max_slope_deg"] <= 90
+        total += a["area_m2"]
+    assert sorted(feat["id"] for feat in feats) == [1, 2, 3, 4]
+    assert result["TOTAL_AREA_M2"] == pytest.approx(total)
+    assert "4 landslide(s)" in result["SUMMARY"]
+
+    probability = tmp_path / "probability.tif"
+    if with_probability:
+        assert Path(result["OUTPUT_PROBABILITY"]) == probability
+        with rasterio.open(probability) as src:
+            p = src.read(1)
+            assert src.crs.to_epsg() == 32633 and src.nodata == -1.0
+        assert np.array_equal(p > 0.5, mask)
+    else:
+        assert not result.get("OUTPUT_PROBABILITY")
+        assert not list(tmp_path.glob("*.tif"))
+
+
+def test_bands_choose_red_green_blue_and_dem_is_optional(plugin, tmp_path):
+    """An RGB-only oracle ("landslide" where the red input is bright): band 1 holds a bright disc, band 3 is dark.
+    BANDS 1,2,3 finds the disc; the default for 4 bands (3,2,1, blue-green-red-NIR order) finds nothing."""
+    import processing
+
+    _, onnx = synthetic.oracle_files(tmp_path, rgb_only=True)
+    disc = synthetic.blobs_mask(120, 160, [(60, 80, 25)])
+    data = np.zeros((4, 120, 160), np.uint8)
+    data[0][disc] = 250
+    data[1:3] = 10
+    transform = Affine(2.0, 0, synthetic.ORIGIN[0], 0, -2.0, synthetic.ORIGIN[1])
+    opt = synthetic.write_raster(tmp_path / "b1_bright.tif", data, transform, synthetic.UTM)
+
+    red_is_band_1 = processing.run(DETECT, {"OPTICAL": str(opt), "BANDS": [1, 2, 3], "MODEL": str(onnx),
+                                            "OUTPUT": "memory:"})
+    geoms, _, _ = polygons(out_layer(red_is_band_1))
+    assert red_is_band_1["COUNT"] == 1 and iou(geoms[0], expected_geometry(disc, opt)) > 0.99
+
+    default = processing.run(DETECT, {"OPTICAL": str(opt), "MODEL": str(onnx), "OUTPUT": "memory:"})
+    assert default["COUNT"] == 0 and out_layer(default).featureCount() == 0  # a valid, empty layer
+
+
+def _bad_dem(folder: Path) -> Path:
+    far = Affine(30.0, 0, 100000.0, 0, -30.0, 1000000.0)
+    return synthetic.write_raster(folder / "far_dem.tif", np.ones((20, 20), np.float32), far, synthetic.UTM)
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("band out of range", "band number(s) 5 out of range"),
+        ("DEM not overlapping", "does not overlap the optical image"),
+        ("missing model file", "model file not found"),
+        ("corrupt model file", "corrupt"),
+        ("model needs a DEM", "give a DEM raster"),
+        ("bundled model missing", "bundled default model is missing"),
+        ("threshold out of range", "threshold must be between 0 and 1"),
+    ],
+)
+def test_pipeline_errors_become_processing_exceptions(plugin, oracle, blob_scene, tmp_path, monkeypatch, case,
+                                                      message):
+    from qgis.core import QgsProcessingException
+
+    import processing
+    from landslide_mapper.processing import pipeline
+
+    opt, dem, _ = blob_scene
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    params = {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "OUTPUT": str(out_dir / "l.gpkg"),
+              "OUTPUT_PROBABILITY": str(out_dir / "p.tif")}
+    if case == "band out of range":
+        params["BANDS"] = [5, 2, 1]
+    elif case == "DEM not overlapping":
+        params["DEM"] = str(_bad_dem(tmp_path))
+    elif case == "missing model file":
+        params["MODEL"] = str(tmp_path / "no_such_model.onnx")
+    elif case == "corrupt model file":
+        (tmp_path / "broken.safetensors").write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json at all")
+        params["MODEL"] = str(tmp_path / "broken.safetensors")
+    elif case == "model needs a DEM":
+        del params["DEM"]
+    elif case == "bundled model missing":
+        monkeypatch.setattr(pipeline, "default_model_path", lambda: tmp_path / "not_bundled.onnx")
+        del params["MODEL"]
+    elif case == "threshold out of range":
+        params["THRESHOLD"] = 0.0
+    with pytest.raises(QgsProcessingException) as err:
+        processing.run(DETECT, params)
+    assert message in str(err.value)
+    assert sorted(p.name for p in out_dir.iterdir()) == []  # no output, no partial file
+
+
+def test_layers_that_are_not_files_get_a_clear_message(plugin, oracle, blob_scene, tmp_path):
+    from osgeo import gdal
+    from qgis.core import QgsProcessingException, QgsRasterLayer
+
+    import processing
+
+    opt, dem, _ = blob_scene
+    gdal.Translate("/vsimem/landslide_mapper_test.tif", str(opt))
+    gdal.Translate("/vsimem/landslide_mapper_dem.tif", str(dem))
+    try:
+        in_memory = QgsRasterLayer("/vsimem/landslide_mapper_test.tif", "scene in memory", "gdal")
+        dem_in_memory = QgsRasterLayer("/vsimem/landslide_mapper_dem.tif", "dem in memory", "gdal")
+        uri = (f"?crs=EPSG:32633&extent=500000,4999400,500840,5000000&width=420&height=300&formula=%22o@1%22"
+               f"&o:uri={opt}&o:provider=gdal")
+        virtual = QgsRasterLayer(uri, "calculated", "virtualraster")
+        assert in_memory.isValid() and dem_in_memory.isValid() and virtual.isValid()
+        base = {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "OUTPUT": "memory:"}
+        cases = [
+            ({"OPTICAL": in_memory}, "The optical layer 'scene in memory' is held in memory (/vsimem/)"),
+            ({"DEM": dem_in_memory}, "The DEM layer 'dem in memory' is held in memory"),
+            ({"OPTICAL": virtual}, "it comes from the 'virtualraster' data provider"),
+        ]
+        for change, message in cases:
+            with pytest.raises(QgsProcessingException) as err:
+                processing.run(DETECT, {**base, **change})
+            assert message in str(err.value)
+            assert "save the layer to a GeoTIFF first" in str(err.value)
+    finally:
+        gdal.Unlink("/vsimem/landslide_mapper_test.tif")
+        gdal.Unlink("/vsimem/landslide_mapper_dem.tif")
+
+
+def test_cancel_mid_run_leaves_no_output(plugin, oracle, blob_scene, tmp_path):
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    import processing
+
+    class CancelAfter(QgsProcessingFeedback):
+        """Says "cancelled" from the 4th question on (the pipeline asks once per tile)."""
+
+        def __init__(self, calls: int):
+            super().__init__()
+            self.calls, self.limit = 0, calls
+
+        def isCanceled(self):  # noqa: N802
+            self.calls += 1
+            return self.calls > self.limit
+
+    opt, dem, _ = blob_scene
+    feedback = CancelAfter(3)
+    params = {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64, "OVERLAP": 0,
+              "BATCH_SIZE": 1, "OUTPUT": str(tmp_path / "landslides.gpkg"),
+              "OUTPUT_PROBABILITY": str(tmp_path / "probability.tif")}
+    with pytest.raises(QgsProcessingException, match="cancelled"):
+        processing.run(DETECT, params, feedback=feedback)
+    assert feedback.calls == 4  # stopped at the first "yes"
+    assert feedback.progress() < 50  # 35 tiles of 64 px: stopped early
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_progress_and_messages_reach_the_feedback(plugin, oracle, blob_scene):
+    from qgis.core import QgsProcessingFeedback
+
+    import processing
+
+    class Recorder(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.infos, self.values = [], []
+            self.progressChanged.connect(self.values.append)
+
+        def pushInfo(self, info):  # noqa: N802
+            self.infos.append(info)
+            super().pushInfo(info)
+
+    opt, dem, _ = blob_scene
+    feedback = Recorder()
+    processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64,
+                            "OUTPUT": "memory:"}, feedback=feedback)
+    assert any(v < 100 for v in feedback.values) and feedback.values[-1] == 100
+    assert feedback.values == sorted(feedback.values)
+    text = "\n".join(feedback.infos)
+    assert "Model 'oracle-elevation'" in text and "Processing grid: 420 x 300 px at 2 m" in text
+    assert "4 landslide(s)" in text
+
+
+def test_loaded_output_is_named_and_styled(plugin, oracle, blob_scene):
+    from qgis.core import QgsProject
+
+    import processing
+    from landslide_mapper.processing.algorithms import detect_landslides
+
+    opt, dem, _ = blob_scene
+    project = QgsProject.instance()
+    before = set(project.mapLayers())
+    result = processing.runAndLoadResults(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]),
+                                                   "OUTPUT": "TEMPORARY_OUTPUT",
+                                                   "OUTPUT_PROBABILITY": "TEMPORARY_OUTPUT"})
+    try:
+        added = {lid: layer for lid, layer in project.mapLayers().items() if lid not in before}
+        by_name = {layer.name(): layer for layer in added.values()}
+        assert set(by_name) == {"Landslides", "Landslide probability"}
+        landslides = by_name["Landslides"]
+        assert landslides.featureCount() == result["COUNT"] == 4
+        renderer = landslides.renderer()
+        assert renderer.type() == "singleSymbol"
+        assert renderer.symbol().color().getRgb()[:3] == (230, 75, 35)  # resources/landslides.qml
+        assert "Landslide [%" in landslides.mapTipTemplate()
+        assert by_name["Landslide probability"].renderer().type() == "singlebandpseudocolor"
+        # the post-processors outlive processAlgorithm (module-level references)
+        assert {type(p).__name__ for p in detect_landslides._POST_PROCESSORS.values()} == {"StyleLayer"}
+    finally:
+        project.removeMapLayers(list(set(project.mapLayers()) - before))
+
+
+def test_export_onnx_keeps_the_model_card(plugin, oracle, blob_scene, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    import processing
+    from landslide_mapper.model.checkpoint import read_card
+
+    result = processing.run(EXPORT, {"INPUT": str(oracle[0]), "OUTPUT": str(tmp_path / "exported.onnx")})
+    assert Path(result["OUTPUT"]) == tmp_path / "exported.onnx"
+    card = read_card(tmp_path / "exported.onnx")
+    assert card.to_dict() == read_card(oracle[0]).to_dict() == json.loads(result["MODEL_CARD"])
+    # the exported file detects the same landslides (ONNX Runtime)
+    opt, dem, _ = blob_scene
+    detected = processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": result["OUTPUT"],
+                                       "ENGINE": 2, "OUTPUT": "memory:"})
+    assert detected["COUNT"] == 4 and "(onnx on cpu)" in detected["SUMMARY"]
+
+    import torch
+
+    torch.save(torch.nn.Conv2d(4, 1, 1), tmp_path / "pickled.pt")
+    with pytest.raises(QgsProcessingException, match="pickled Python objects"):
+        processing.run(EXPORT, {"INPUT": str(tmp_path / "pickled.pt"), "OUTPUT": str(tmp_path / "x.onnx")})
+    with pytest.raises(QgsProcessingException, match="must be a .onnx file"):
+        processing.run(EXPORT, {"INPUT": str(oracle[0]), "OUTPUT": str(tmp_path / "x.txt")})
+    assert not (tmp_path / "x.onnx").exists() and not (tmp_path / "x.txt").exists()
+
+
+def test_engine_and_device_choices_reach_the_pipeline(plugin, oracle, blob_scene):
+    from qgis.core import QgsProcessingException
+
+    import processing
+
+    opt, dem, _ = blob_scene
+    base = {"OPTICAL": str(opt), "DEM": str(dem), "OUTPUT": "memory:"}
+    torch_cpu = processing.run(DETECT, {**base, "MODEL": str(oracle[0]), "ENGINE": 1, "DEVICE": 1})
+    assert "(torch on cpu)" in torch_cpu["SUMMARY"]
+    with pytest.raises(QgsProcessingException, match="export it to ONNX first"):
+        processing.run(DETECT, {**base, "MODEL": str(oracle[0]), "ENGINE": 2})
+    import torch
+
+    if not torch.cuda.is_available():
+        with pytest.raises(QgsProcessingException, match="device 'cuda' was asked for"):
+            processing.run(DETECT, {**base, "MODEL": str(oracle[0]), "DEVICE": 2})
+
+
+def test_parameters_are_the_public_interface(plugin):
+    from qgis.core import QgsApplication, QgsProcessingParameterDefinition
+
+    registry = QgsApplication.processingRegistry()
+    alg = registry.algorithmById(DETECT)
+    assert alg.displayName() == "Detect landslides (FCA-DeepLab)"
+    assert [p.name() for p in alg.parameterDefinitions()] == PARAMETERS
+    optional = {p.name() for p in alg.parameterDefinitions()
+                if p.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional}
+    assert optional == {"BANDS", "DEM", "MODEL", "RESOLUTION", "TILE_SIZE", "OVERLAP", "THRESHOLD",
+                        "OUTPUT_PROBABILITY"}
+    p = {d.name(): d for d in alg.parameterDefinitions()}
+    assert p["BANDS"].parentLayerParameterName() == "OPTICAL" and p["BANDS"].allowMultiple()
+    assert p["BATCH_SIZE"].defaultValue() == 4
+    assert p["MIN_AREA"].defaultValue() == 0 and p["SIMPLIFY"].defaultValue() == 0
+    assert p["ENGINE"].options()[1:] == ["PyTorch", "ONNX Runtime"] and p["DEVICE"].options()[1:] == ["CPU",
+                                                                                                      "CUDA GPU"]
+    assert not p["OUTPUT_PROBABILITY"].createByDefault()
+    assert p["OUTPUT_PROBABILITY"].defaultFileExtension() == "tif"
+    assert [o.name() for o in alg.outputDefinitions()] == ["OUTPUT", "OUTPUT_PROBABILITY", "COUNT",
+                                                           "TOTAL_AREA_M2", "SUMMARY"]
+    help_text = alg.shortHelpString()
+    for needle in ("GF-6", "B1 blue", "B4 NIR", "3, 2, 1", "Sentinel-2", "B4, B3, B2", "m²", "(m per pixel)",
+                   "default 4", "Environment and GPU"):
+        assert needle in help_text, needle
+    export = registry.algorithmById(EXPORT)
+    assert [d.name() for d in export.parameterDefinitions()] == ["INPUT", "OUTPUT"]
+    assert "model card" in export.shortHelpString()
+    for alg_id in (DETECT, EXPORT, "landslide_mapper:check_environment"):
+        assert len(registry.algorithmById(alg_id).shortHelpString()) > 300, alg_id
