@@ -66,6 +66,44 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--resolution", type=float, help="processing pixel size (m); default: the model's")
     d.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    t = sub.add_parser("train", help="train a model on a chip folder (images/, masks/, optional dems/)")
+    t.add_argument("--data", required=True, help="chip folder (prepare-chips output, or e.g. bijie-rgb)")
+    t.add_argument("--out", required=True, help="output folder: best.safetensors, last.pt, metrics.csv")
+    t.add_argument("--arch", default="fca_deeplab", help="registered configuration (see model/registry.py)")
+    t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="architecture override, JSON value (e.g. --set fusion='\"none\"' --set dem_channels=0)")
+    t.add_argument("--rgb-only", action="store_true", help="shorthand for fusion none, dem_channels 0")
+    for flag, typ, default, text in (
+            ("--epochs", int, 500, "maximum epochs (paper 500)"), ("--batch", int, 4, "batch size (paper 4)"),
+            ("--lr", float, 1e-4, "initial learning rate, cosine-annealed (paper 1e-4)"),
+            ("--weight-decay", float, 1e-3, "Adam weight decay (paper 1e-3)"),
+            ("--patience", int, 30, "early-stopping patience in epochs (paper 30)"),
+            ("--min-delta", float, 1e-4, "minimum validation-IoU gain (paper 1e-4)"),
+            ("--warmup", int, 50, "epochs before early stopping may act (paper 50)"),
+            ("--crop", int, None, "random training crops in pixels (default: whole chips)"),
+            ("--seed", int, 0, "random seed"), ("--time-budget", float, None, "stop after this many seconds"),
+            ("--resolution", float, 2.0, "ground resolution of the chips in m (model card)"),
+            ("--tile", int, 512, "recommended inference tile for the model card"),
+            ("--name", str, "landslide_mapper_model", "model name in the card"),
+            ("--positive-fraction", float, None, "sample chips so this share contains landslides")):
+        t.add_argument(flag, type=typ, default=default, help=text)
+    t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")
+    t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
+    t.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (faster; CUDA uses fp16)")
+    t.add_argument("--no-resume", action="store_true", help="ignore an existing last.pt")
+    t.add_argument("--quiet", action="store_true")
+
+    v = sub.add_parser("evaluate", help="P, A, R, F1, IoU, mIoU and object recall of a model on a chip folder")
+    v.add_argument("--model", required=True)
+    v.add_argument("--data", required=True)
+    v.add_argument("--split", default="test", choices=("train", "val", "test", "all"))
+    v.add_argument("--val-regions", nargs="*")
+    v.add_argument("--test-regions", nargs="*")
+    v.add_argument("--seed", type=int, default=0)
+    v.add_argument("--threshold", type=float)
+    v.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
+    v.add_argument("--report", help="write JSON here and a Markdown report beside it (.md)")
+
     e = sub.add_parser("export-onnx", help="export a checkpoint (.safetensors/.pt) to ONNX, keeping its card")
     e.add_argument("checkpoint")
     e.add_argument("output")
@@ -82,6 +120,49 @@ def _detect(args) -> int:
                     simplify=args.simplify, resolution=args.resolution, progress=bar,
                     log=lambda m: print(m, file=sys.stderr))
     print(result.summary())
+    return 0
+
+
+def _train(args) -> int:
+    import json
+
+    from .model.train import TrainConfig, train
+
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    if args.rgb_only:
+        overrides.update(fusion="none", dem_channels=0)
+    config = TrainConfig(arch=args.arch, overrides=overrides, epochs=args.epochs, batch_size=args.batch, lr=args.lr,
+                         weight_decay=args.weight_decay, patience=args.patience, min_delta=args.min_delta,
+                         warmup_epochs=args.warmup, crop=args.crop, seed=args.seed, val_regions=args.val_regions,
+                         test_regions=args.test_regions, time_budget_s=args.time_budget, bf16=args.bf16,
+                         resolution_m=args.resolution, tile_size=args.tile, name=args.name,
+                         positive_fraction=args.positive_fraction)
+    result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
+                   log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)
+    print(f"best validation IoU {result.best_val_iou:.4f} at epoch {result.best_epoch} of {result.epochs_run} "
+          f"({result.stopped}, {result.seconds:.0f} s) -> {result.best_path}")
+    return 0
+
+
+def _evaluate(args) -> int:
+    import json
+    from pathlib import Path
+
+    from .model.train import evaluate_model, metrics_markdown
+
+    result = evaluate_model(args.model, args.data, args.split, args.seed, args.val_regions, args.test_regions,
+                            args.threshold, args.engine)
+    print(metrics_markdown(result))
+    if args.report:
+        report = Path(args.report)
+        report.write_text(json.dumps(result, indent=2))
+        report.with_suffix(".md").write_text(metrics_markdown(result))
     return 0
 
 
@@ -102,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _detect(args)
         if args.command == "export-onnx":
             return _export(args)
+        if args.command == "train":
+            return _train(args)
+        if args.command == "evaluate":
+            return _evaluate(args)
     except CancelledError as exc:
         print(f"\nlandslide_mapper: {exc}", file=sys.stderr)
         return 130

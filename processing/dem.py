@@ -64,6 +64,25 @@ def channel_margin(channels: Sequence[dict], pixel_size: float) -> int:
     return margin + 1
 
 
+def dem_channels(z: np.ndarray, specs: Sequence[dict], pixel_size: float, margin: int) -> np.ndarray:
+    """The model card's DEM channels ``[K, h, w]`` from elevation ``z`` (metres) that has ``margin`` extra pixels
+    on every side (see :func:`channel_margin`). Detection and training chips both go through here."""
+    inner = (slice(margin, z.shape[0] - margin), slice(margin, z.shape[1] - margin))
+    out = []
+    for ch in specs:
+        name = ch["name"]
+        if name == "elevation":
+            out.append((z[inner] - float(ch.get("offset", 0.0))) / float(ch.get("scale", 1.0)))
+        elif name == "slope":
+            out.append(slope_degrees(z, pixel_size)[inner] / float(ch.get("scale", 90.0)))
+        elif name == "relative_elevation":
+            r = max(1, int(round(float(ch["radius_m"]) / pixel_size)))
+            out.append((z - box_mean(z, r))[inner] / float(ch.get("scale", 50.0)))
+        else:
+            raise InputError(f"unknown DEM channel {name!r} in the model card")
+    return np.stack(out).astype(np.float32)
+
+
 class DemReader:
     """Elevation (metres, float32) on windows of the processing grid, with a margin. One per thread."""
 
@@ -100,21 +119,7 @@ class DemReader:
     def channels(self, window: Window, specs: Sequence[dict]) -> np.ndarray:
         """The model card's DEM channels ``[K, h, w]`` for a window."""
         margin = channel_margin(specs, self.grid.resolution)
-        z = self.elevation(window, margin)
-        inner = (slice(margin, margin + int(window.height)), slice(margin, margin + int(window.width)))
-        out = []
-        for ch in specs:
-            name = ch["name"]
-            if name == "elevation":
-                out.append((z[inner] - float(ch.get("offset", 0.0))) / float(ch.get("scale", 1.0)))
-            elif name == "slope":
-                out.append(slope_degrees(z, self.grid.resolution)[inner] / float(ch.get("scale", 90.0)))
-            elif name == "relative_elevation":
-                r = max(1, int(round(float(ch["radius_m"]) / self.grid.resolution)))
-                out.append((z - box_mean(z, r))[inner] / float(ch.get("scale", 50.0)))
-            else:
-                raise InputError(f"unknown DEM channel {name!r} in the model card")
-        return np.stack(out).astype(np.float32)
+        return dem_channels(self.elevation(window, margin), specs, self.grid.resolution, margin)
 
     def terrain(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """``(elevation m, slope degrees)`` for a window: the per-landslide terrain attributes."""

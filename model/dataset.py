@@ -1,0 +1,169 @@
+"""Training chips: reading, region-grouped splitting and augmentation.
+
+Layout (what ``prepare_chips`` writes; also the layout of ``../shared/datasets/bijie-rgb``):
+    images/<name>.tif|.png   R, G, B (uint8, or uint16 with the scaling the model card says)
+    dems/<name>.tif          optional: elevation in metres on the same grid (absent for RGB-only data)
+    masks/<name>.tif|.png    0 = background, 1 (or any non-zero) = landslide
+    chips.json               optional: {"chips": [{"name": ..., "region": ...}, ...], ...}
+
+Regions: a chip's ``region`` field in chips.json, else its name prefix (the letters before the first digit). For
+the Bijie set the ``d*gf``/``d*pl``/``d*wv`` negative groups belong to the county in their middle (``dnygf`` ->
+``ny``), so that a county's landslides and non-landslides stay in one split.
+
+The split is 8:1:1 by default, grouped by region (no region in two splits), seeded; a region larger than a split's
+share always stays in training. Augmentation (training only): 90-degree rotations and flips applied to image, DEM
+and mask together, colour jitter (brightness, contrast, saturation) on the image only. Pure: no QGIS.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import rasterio
+
+from ..errors import InputError
+
+IMAGE_EXTS = (".tif", ".tiff", ".png", ".jpg", ".jpeg")
+_BIJIE_NEGATIVE = re.compile(r"^d(df|hz|js|ny|qxg|qx|wn|zdf)(gf|pl|wv)$")
+
+
+def region_of(name: str) -> str:
+    prefix = re.match(r"^[A-Za-z_-]*", name).group(0).rstrip("_-") or name
+    m = _BIJIE_NEGATIVE.match(prefix)
+    if m:
+        return m.group(1)
+    return prefix
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    region: str
+    image: Path
+    mask: Path
+    dem: Path | None
+
+
+def _index(folder: Path) -> dict[str, Path]:
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() in IMAGE_EXTS}
+
+
+def list_samples(root: str | Path) -> list[Sample]:
+    root = Path(root)
+    images, masks, dems = _index(root / "images"), _index(root / "masks"), _index(root / "dems")
+    if not images:
+        raise InputError(f"no chips found: {root}/images/ is missing or empty")
+    missing = sorted(set(images) - set(masks))
+    if missing:
+        raise InputError(f"{len(missing)} image(s) have no mask in {root}/masks/ (e.g. {missing[0]})")
+    regions = {}
+    meta = root / "chips.json"
+    if meta.exists():
+        for chip in json.loads(meta.read_text()).get("chips", []):
+            if "region" in chip:
+                regions[chip["name"]] = str(chip["region"])
+    if dems and set(images) - set(dems):
+        raise InputError(f"{root}/dems/ exists but lacks some chips (e.g. {sorted(set(images) - set(dems))[0]})")
+    return [Sample(n, regions.get(n, region_of(n)), images[n], masks[n], dems.get(n)) for n in images]
+
+
+def split_by_region(samples: list[Sample], fractions=(0.8, 0.1, 0.1), seed: int = 0,
+                    val_regions: list[str] | None = None, test_regions: list[str] | None = None
+                    ) -> dict[str, list[Sample]]:
+    """Train/val/test lists; no region in two of them."""
+    if abs(sum(fractions) - 1.0) > 1e-6:
+        raise ValueError("split fractions must sum to 1")
+    by_region: dict[str, list[Sample]] = {}
+    for s in samples:
+        by_region.setdefault(s.region, []).append(s)
+    known = set(by_region)
+    for given in (val_regions or []) + (test_regions or []):
+        if given not in known:
+            raise InputError(f"region {given!r} is not in the data (regions: {', '.join(sorted(known))})")
+    assign: dict[str, str] = {}
+    for r in test_regions or []:
+        assign[r] = "test"
+    for r in val_regions or []:
+        if r in assign:
+            raise InputError(f"region {r!r} cannot be in both validation and test")
+        assign[r] = "val"
+    total = len(samples)
+    free = sorted(r for r in by_region if r not in assign)
+    random.Random(seed).shuffle(free)
+    for split, frac, fixed in (("test", fractions[2], test_regions), ("val", fractions[1], val_regions)):
+        if fixed:
+            continue
+        target, got = frac * total, 0
+        for r in list(free):
+            n = len(by_region[r])
+            if got >= target:
+                break
+            if n > target * 1.5:  # too large for this split's share: stays in training
+                continue
+            assign[r] = split
+            got += n
+            free.remove(r)
+    out = {"train": [], "val": [], "test": []}
+    for r, items in by_region.items():
+        out[assign.get(r, "train")].extend(items)
+    return out
+
+
+def _read(path: Path) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
+        with rasterio.open(path) as src:
+            return src.read()
+
+
+def load_sample(sample: Sample) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """``(image [3, h, w] raw, dem [1, h, w] metres or None, mask [h, w] uint8 0/1)``."""
+    image = _read(sample.image)[:3]
+    if image.shape[0] < 3:
+        raise InputError(f"{sample.image.name} has fewer than 3 bands")
+    mask = (_read(sample.mask)[0] > 0).astype(np.uint8)
+    dem = _read(sample.dem)[:1].astype(np.float32) if sample.dem is not None else None
+    if mask.shape != image.shape[1:] or (dem is not None and dem.shape[1:] != image.shape[1:]):
+        raise InputError(f"chip {sample.name}: image, DEM and mask sizes differ")
+    return image, dem, mask
+
+
+def augment(image: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, rng: np.random.Generator,
+            jitter: float = 0.2):
+    """Random 90-degree rotation and flips (all three arrays together); colour jitter on the image (0-1 floats)."""
+    k = int(rng.integers(4))
+    flip = bool(rng.integers(2))
+
+    def geo(a, axes):
+        a = np.rot90(a, k, axes=axes)
+        return np.flip(a, axis=axes[1]) if flip else a
+
+    image = geo(image, (1, 2))
+    mask = geo(mask, (0, 1))
+    dem = geo(dem, (1, 2)) if dem is not None else None
+    if jitter > 0:
+        b = 1.0 + rng.uniform(-jitter, jitter)
+        c = 1.0 + rng.uniform(-jitter, jitter)
+        s = 1.0 + rng.uniform(-jitter, jitter)
+        grey = image.mean(axis=0, keepdims=True)
+        image = grey + (image - grey) * s
+        image = (image - image.mean()) * c + image.mean()
+        image = np.clip(image * b, 0.0, 1.0)
+    return np.ascontiguousarray(image), (np.ascontiguousarray(dem) if dem is not None else None), \
+        np.ascontiguousarray(mask)
+
+
+def random_crop(arrays: list[np.ndarray | None], size: int, rng: np.random.Generator) -> list[np.ndarray | None]:
+    h, w = arrays[-1].shape[-2:]
+    if size >= h and size >= w:
+        return arrays
+    r, c = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
+    return [a[..., r:r + size, c:c + size] if a is not None else None for a in arrays]

@@ -1,0 +1,80 @@
+"""The paper's accuracy metrics (Eqs. 2-6) for the landslide class, plus mIoU and object-level recall.
+
+    Precision = TP / (TP + FP)                     Recall = TP / (TP + FN)
+    Accuracy  = (TP + TN) / (TP + TN + FP + FN)    F1 = 2 P R / (P + R)
+    IoU       = TP / (TP + FP + FN)                (landslide class)
+    mIoU      = mean of the landslide IoU and the background IoU TN / (TN + FP + FN)
+
+Object-level recall: each 4-connected landslide of the reference mask counts as found when at least half of its
+pixels are predicted landslide; "small" objects have fewer than 50 x 50 = 2500 pixels (the paper's small targets).
+Pure numpy + rasterio (components are labelled by ``rasterio.features.shapes``/``rasterize``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SMALL_OBJECT_PIXELS = 50 * 50
+
+
+def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """4-connected components of a boolean mask: ``(labels int32, count)``."""
+    from rasterio.features import rasterize, shapes
+
+    mask = mask.astype(bool)
+    if not mask.any():
+        return np.zeros(mask.shape, np.int32), 0
+    geoms = [g for g, _ in shapes(mask.astype(np.uint8), mask=mask, connectivity=4)]
+    labels = rasterize(((g, i + 1) for i, g in enumerate(geoms)), out_shape=mask.shape, fill=0, dtype="int32")
+    return labels, len(geoms)
+
+
+@dataclass
+class SegmentationMetrics:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    objects: dict = field(default_factory=lambda: {"small": [0, 0], "large": [0, 0]})  # [found, total]
+
+    def update(self, pred: np.ndarray, truth: np.ndarray, objects: bool = True) -> None:
+        pred, truth = pred.astype(bool), truth.astype(bool)
+        self.tp += int(np.count_nonzero(pred & truth))
+        self.fp += int(np.count_nonzero(pred & ~truth))
+        self.fn += int(np.count_nonzero(~pred & truth))
+        self.tn += int(np.count_nonzero(~pred & ~truth))
+        if objects and truth.any():
+            labels, n = label_components(truth)
+            sizes = np.bincount(labels.ravel(), minlength=n + 1)
+            hits = np.bincount(labels.ravel(), weights=pred.ravel().astype(np.float64), minlength=n + 1)
+            for i in range(1, n + 1):
+                kind = "small" if sizes[i] < SMALL_OBJECT_PIXELS else "large"
+                self.objects[kind][1] += 1
+                self.objects[kind][0] += int(hits[i] >= 0.5 * sizes[i])
+
+    @staticmethod
+    def _ratio(a: float, b: float) -> float:
+        return float(a / b) if b else 0.0
+
+    def compute(self) -> dict:
+        tp, fp, fn, tn = self.tp, self.fp, self.fn, self.tn
+        precision = self._ratio(tp, tp + fp)
+        recall = self._ratio(tp, tp + fn)
+        iou = self._ratio(tp, tp + fp + fn)
+        iou_bg = self._ratio(tn, tn + fp + fn)
+        return {
+            "precision": precision,
+            "accuracy": self._ratio(tp + tn, tp + tn + fp + fn),
+            "recall": recall,
+            "f1": self._ratio(2 * precision * recall, precision + recall),
+            "iou": iou,
+            "iou_background": iou_bg,
+            "miou": (iou + iou_bg) / 2.0,
+            "small_object_recall": self._ratio(*self.objects["small"]),
+            "large_object_recall": self._ratio(*self.objects["large"]),
+            "small_objects": self.objects["small"][1],
+            "large_objects": self.objects["large"][1],
+            "pixels": tp + fp + fn + tn,
+        }

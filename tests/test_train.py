@@ -1,0 +1,169 @@
+"""Data split, augmentation, the paper's metrics, and training/evaluation on tiny generated chips."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+import torch
+from affine import Affine
+
+from landslide_mapper.errors import CancelledError, InputError
+from landslide_mapper.model.checkpoint import load_checkpoint, read_card
+from landslide_mapper.model.dataset import augment, list_samples, region_of, split_by_region
+from landslide_mapper.model.export import export_onnx
+from landslide_mapper.model.metrics import SegmentationMetrics, label_components
+from landslide_mapper.model.train import TrainConfig, evaluate_model, train
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+BIJIE = SHARED / "datasets" / "bijie-rgb"
+
+
+def test_region_names():
+    assert region_of("ny123") == "ny" and region_of("dnygf10") == "ny" and region_of("dnypl3") == "ny"
+    assert region_of("qxg55") == "qxg" and region_of("dqxgpl1") == "qxg" and region_of("fyb9") == "fyb"
+
+
+@pytest.mark.skipif(not BIJIE.exists(), reason="needs ../shared/datasets/bijie-rgb")
+def test_bijie_split_is_grouped_by_region_and_seeded():
+    samples = list_samples(BIJIE)
+    assert len(samples) == 1395
+    a = split_by_region(samples, seed=0)
+    b = split_by_region(samples, seed=0)
+    assert {k: [s.name for s in v] for k, v in a.items()} == {k: [s.name for s in v] for k, v in b.items()}
+    regions = {k: {s.region for s in v} for k, v in a.items()}
+    assert not (regions["train"] & regions["val"]) and not (regions["train"] & regions["test"])
+    assert not (regions["val"] & regions["test"])
+    assert sum(len(v) for v in a.values()) == 1395
+    assert all(len(a[k]) > 0 for k in a)
+    c = split_by_region(samples, test_regions=["ny"], val_regions=["js"])
+    assert {s.region for s in c["test"]} == {"ny"} and len(c["test"]) == 121  # 72 landslide + 49 negative chips
+    with pytest.raises(InputError, match="not in the data"):
+        split_by_region(samples, test_regions=["atlantis"])
+
+
+def test_augmentation_moves_image_dem_and_mask_together():
+    rng = np.random.default_rng(3)
+    mask = np.zeros((32, 32), np.uint8)
+    mask[2:9, 20:30] = 1
+    image = np.repeat(mask[None].astype(np.float32), 3, axis=0) * 0.8 + 0.1
+    dem = mask[None].astype(np.float32) * 100.0
+    seen = set()
+    for _ in range(40):
+        im, dm, mk = augment(image, dem, mask, rng, jitter=0.0)
+        assert np.array_equal(im[0] > 0.5, mk.astype(bool)) and np.array_equal(dm[0] > 50, mk.astype(bool))
+        seen.add(mk.tobytes())
+    assert len(seen) == 8  # 4 rotations x 2 flips
+    im, _, _ = augment(image, None, mask, np.random.default_rng(1), jitter=0.5)
+    assert not np.allclose(im, image) and im.min() >= 0 and im.max() <= 1
+
+
+def test_metrics_match_hand_computation():
+    truth = np.zeros((100, 100), bool)
+    truth[0:10, 0:10] = True          # small object, 100 px, fully found
+    truth[40:100, 40:100] = True      # large object, 3600 px, 30 % found -> missed
+    pred = np.zeros_like(truth)
+    pred[0:10, 0:10] = True
+    pred[40:58, 40:100] = True        # 1080 px of the large one
+    pred[20:25, 0:4] = True           # 20 px false positive
+    m = SegmentationMetrics()
+    m.update(pred, truth)
+    r = m.compute()
+    tp, fp, fn = 100 + 1080, 20, 3600 - 1080
+    tn = 10000 - tp - fp - fn
+    assert r["precision"] == pytest.approx(tp / (tp + fp))
+    assert r["recall"] == pytest.approx(tp / (tp + fn))
+    assert r["accuracy"] == pytest.approx((tp + tn) / 10000)
+    assert r["iou"] == pytest.approx(tp / (tp + fp + fn))
+    p, rc = tp / (tp + fp), tp / (tp + fn)
+    assert r["f1"] == pytest.approx(2 * p * rc / (p + rc))
+    assert r["miou"] == pytest.approx((tp / (tp + fp + fn) + tn / (tn + fp + fn)) / 2)
+    assert (r["small_objects"], r["small_object_recall"]) == (1, 1.0)
+    assert (r["large_objects"], r["large_object_recall"]) == (1, 0.0)
+    labels, n = label_components(np.eye(4, dtype=bool))
+    assert n == 4  # diagonal pixels are not 4-connected
+
+
+def _chips(folder: Path, n: int = 16, size: int = 64, with_dem: bool = True) -> Path:
+    """Chips where the landslide is a bright, raised square (learnable in a few epochs)."""
+    rng = np.random.default_rng(0)
+    for sub in ("images", "masks") + (("dems",) if with_dem else ()):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    tr = Affine(2.0, 0, 0, 0, -2.0, 0)
+    for i in range(n):
+        region = ["aa", "bb", "cc", "dd", "ee", "ff", "gg", "hh"][i % 8]
+        mask = np.zeros((size, size), np.uint8)
+        r, c = rng.integers(0, size - 24, 2)
+        mask[r:r + 20, c:c + 20] = 1
+        image = (rng.integers(0, 60, (3, size, size)) + mask * 150).astype(np.uint8)
+        layers = [("images", image), ("masks", mask[None])]
+        if with_dem:
+            layers.append(("dems", (mask[None] * 40.0 + 300.0).astype(np.float32)))
+        for sub, data in layers:
+            with rasterio.open(folder / sub / f"{region}{i}.tif", "w", driver="GTiff", width=size, height=size,
+                               count=data.shape[0], dtype=data.dtype.name, transform=tr) as dst:
+                dst.write(data)
+    return folder
+
+
+def _config(**kw):
+    base = dict(arch="fca_deeplab_lite", epochs=3, batch_size=4, lr=3e-3, warmup_epochs=0, patience=50,
+                val_regions=["aa"], test_regions=["bb"], tile_size=64, overlap=8, name="tiny")
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def test_train_writes_best_checkpoint_csv_and_resumes(tmp_path):
+    data = _chips(tmp_path / "chips")
+    r = train(data, tmp_path / "run", _config())
+    assert r.epochs_run == 3 and r.stopped == "max_epochs" and r.splits == {"train": 12, "val": 2, "test": 2}
+    rows = list(csv.DictReader(open(tmp_path / "run" / "metrics.csv")))
+    assert [int(x["epoch"]) for x in rows] == [1, 2, 3]
+    card = read_card(r.best_path)
+    assert card.training["regions"]["test"] == ["bb"] and card.training["recipe"]["weight_decay"] == 1e-3
+    assert card.metrics["validation"]["iou"] == pytest.approx(r.best_val_iou)
+    assert len(card.dem_channels) == 2 and card.config.fusion == "cbam"
+    model, _ = load_checkpoint(r.best_path)
+    # resume: a second call with more epochs continues from epoch 3
+    r2 = train(data, tmp_path / "run", _config(epochs=5))
+    rows = list(csv.DictReader(open(tmp_path / "run" / "metrics.csv")))
+    assert [int(x["epoch"]) for x in rows] == [1, 2, 3, 4, 5] and r2.epochs_run == 5
+
+
+def test_early_stopping_after_warmup(tmp_path):
+    data = _chips(tmp_path / "chips", with_dem=False)
+    r = train(data, tmp_path / "run", _config(epochs=40, lr=1e-9, patience=2, warmup_epochs=4, min_delta=0.5,
+                                                overrides={"fusion": "none", "dem_channels": 0}))
+    assert r.stopped == "early_stopping" and r.epochs_run == 4  # best at 1; patience 2 counted only after warm-up
+
+
+def test_cancel_keeps_best_checkpoint(tmp_path):
+    data = _chips(tmp_path / "chips")
+    calls = {"n": 0}
+
+    def cancel():
+        calls["n"] += 1
+        return calls["n"] > 4  # epoch 1 has 3 steps: cancel in epoch 2
+
+    r = train(data, tmp_path / "run", _config(epochs=10), is_cancelled=cancel)
+    assert r.stopped == "cancelled" and r.best_epoch == 1 and r.best_path.exists()
+    with pytest.raises(CancelledError):
+        train(data, tmp_path / "run2", _config(), is_cancelled=lambda: True)
+    assert not (tmp_path / "run2" / "best.safetensors").exists()
+
+
+def test_evaluate_same_with_both_engines_and_learns(tmp_path):
+    data = _chips(tmp_path / "chips", n=24, with_dem=False)
+    torch.manual_seed(0)
+    r = train(data, tmp_path / "run", _config(epochs=12, overrides={"fusion": "none", "dem_channels": 0},
+                                              val_regions=["aa"], test_regions=["bb", "cc"]))
+    a = evaluate_model(r.best_path, data, "test", val_regions=["aa"], test_regions=["bb", "cc"])
+    model, card = load_checkpoint(r.best_path)
+    onnx_path = export_onnx(model, card, tmp_path / "m.onnx")
+    b = evaluate_model(onnx_path, data, "test", val_regions=["aa"], test_regions=["bb", "cc"])
+    assert a["chips"] == b["chips"] == 6 and a["regions"] == ["bb", "cc"]
+    assert a["iou"] == pytest.approx(b["iou"], abs=1e-3)
+    assert a["iou"] > 0.3  # a bright square is learnable: better than chance (~0.1)
