@@ -66,6 +66,26 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--resolution", type=float, help="processing pixel size (m); default: the model's")
     d.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    c = sub.add_parser("prepare-chips", help="training chips from an image, a DEM and a landslide inventory")
+    c.add_argument("--optical", nargs="+", required=True, metavar="IMG")
+    c.add_argument("--dem")
+    c.add_argument("--inventory", required=True, help="polygon layer of mapped landslides (any CRS)")
+    c.add_argument("--layer", help="layer of the inventory file (e.g. in a GeoPackage)")
+    c.add_argument("--output", required=True, help="chip folder (images/, dems/, masks/, chips.json)")
+    c.add_argument("--bands", type=_bands)
+    c.add_argument("--chip-size", type=int, default=512)
+    c.add_argument("--stride", type=int, help="pixels between chips (default: the chip size)")
+    c.add_argument("--negative-ratio", type=float, default=1.0, help="background chips per landslide chip")
+    c.add_argument("--resolution", type=float, help="chip pixel size in m (default: the image's)")
+    c.add_argument("--region-field", default="region", help="inventory field naming the region of a landslide")
+    c.add_argument("--seed", type=int, default=0)
+
+    lm = sub.add_parser("import-labelme", help="LabelMe JSON annotations -> a chip folder")
+    lm.add_argument("files", nargs="+")
+    lm.add_argument("--output", required=True)
+    lm.add_argument("--labels", nargs="*", help="labels that mean landslide (default: all)")
+    lm.add_argument("--region", help="region of all these chips (default: from the file names)")
+
     t = sub.add_parser("train", help="train a model on a chip folder (images/, masks/, optional dems/)")
     t.add_argument("--data", required=True, help="chip folder (prepare-chips output, or e.g. bijie-rgb)")
     t.add_argument("--out", required=True, help="output folder: best.safetensors, last.pt, metrics.csv")
@@ -120,6 +140,25 @@ def _detect(args) -> int:
                     simplify=args.simplify, resolution=args.resolution, progress=bar,
                     log=lambda m: print(m, file=sys.stderr))
     print(result.summary())
+    return 0
+
+
+def _prepare(args) -> int:
+    from .processing.chips import prepare_chips
+
+    meta = prepare_chips(args.optical, args.inventory, args.output, dem=args.dem, bands=args.bands,
+                         chip_size=args.chip_size, stride=args.stride, negative_ratio=args.negative_ratio,
+                         resolution=args.resolution, region_field=args.region_field, layer=args.layer,
+                         seed=args.seed, log=lambda m: print(m, file=sys.stderr))
+    print(f"{len(meta['chips'])} chips -> {args.output}")
+    return 0
+
+
+def _labelme(args) -> int:
+    from .processing.chips import import_labelme
+
+    meta = import_labelme(args.files, args.output, labels=args.labels, region=args.region)
+    print(f"{len(meta['chips'])} chips -> {args.output}")
     return 0
 
 
@@ -183,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _detect(args)
         if args.command == "export-onnx":
             return _export(args)
+        if args.command == "prepare-chips":
+            return _prepare(args)
+        if args.command == "import-labelme":
+            return _labelme(args)
         if args.command == "train":
             return _train(args)
         if args.command == "evaluate":

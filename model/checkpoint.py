@@ -46,6 +46,15 @@ def _sniff(path: Path) -> str:
     return "unknown"
 
 
+def publish(tmp: str | Path, path: str | Path) -> None:
+    """Move a finished temporary file into place with the permissions a plainly created file would get
+    (``mkstemp`` makes 0600 files, which other users, e.g. QGIS under another account, could not read)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
+
+
 def save_checkpoint(path: str | Path, model: nn.Module, card: ModelCard) -> Path:
     """Write weights + card as safetensors, atomically (a temporary file renamed into place)."""
     from safetensors.torch import save_file
@@ -56,7 +65,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, card: ModelCard) -> Path
     os.close(fd)
     try:
         save_file(state, tmp, metadata={CARD_KEY: card.to_json(), "format": "landslide_mapper"})
-        os.replace(tmp, path)
+        publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)

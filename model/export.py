@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from .card import ModelCard
-from .checkpoint import CARD_KEY
+from .checkpoint import CARD_KEY, publish
 
 OPSET = 17
 
@@ -59,7 +59,7 @@ def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size
             entry.key, entry.value = key, value
         proto.producer_name = "landslide_mapper"
         onnx.save(proto, tmp)
-        os.replace(tmp, path)
+        publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
