@@ -7,7 +7,7 @@
 
 Object-level recall: each 4-connected landslide of the reference mask counts as found when at least half of its
 pixels are predicted landslide; "small" objects have fewer than 50 x 50 = 2500 pixels (the paper's small targets).
-Pure numpy + rasterio (components are labelled by ``rasterio.features.shapes``/``rasterize``).
+Pure numpy + rasterio (components are labelled as the vectoriser labels them).
 """
 
 from __future__ import annotations
@@ -20,15 +20,11 @@ SMALL_OBJECT_PIXELS = 50 * 50
 
 
 def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
-    """4-connected components of a boolean mask: ``(labels int32, count)``."""
-    from rasterio.features import rasterize, shapes
+    """4-connected components of a boolean mask: ``(labels int32, count)`` (the vectoriser's labelling)."""
+    from ..processing.vectorize import label_polygons
 
-    mask = mask.astype(bool)
-    if not mask.any():
-        return np.zeros(mask.shape, np.int32), 0
-    geoms = [g for g, _ in shapes(mask.astype(np.uint8), mask=mask, connectivity=4)]
-    labels = rasterize(((g, i + 1) for i, g in enumerate(geoms)), out_shape=mask.shape, fill=0, dtype="int32")
-    return labels, len(geoms)
+    polys, labels = label_polygons(mask)
+    return labels, len(polys)
 
 
 @dataclass

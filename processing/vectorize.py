@@ -43,6 +43,18 @@ SCHEMA = {
 TerrainFn = Callable[[int, int], tuple[np.ndarray, np.ndarray]]  # (row0, rows) -> (elevation, slope) [rows, W]
 
 
+def label_polygons(mask: np.ndarray, transform: Affine = Affine.identity()) -> tuple[list, np.ndarray]:
+    """4-connected components of a boolean mask as polygons (holes kept) and as a label image (1..n, 0 outside):
+    polygonised by ``rasterio.features.shapes`` and burnt back by ``rasterize`` (pixel centres inside)."""
+    mask = mask.astype(bool)
+    polys = [shape(g) for g, _ in shapes(mask.astype(np.uint8), mask=mask, connectivity=4, transform=transform)]
+    if not polys:
+        return [], np.zeros(mask.shape, np.int32)
+    labels = rasterize(((p, i + 1) for i, p in enumerate(polys)), out_shape=mask.shape, transform=transform,
+                       fill=0, dtype="int32")
+    return polys, labels
+
+
 def driver_for(path: str | Path) -> str:
     ext = Path(path).suffix.lower()
     if ext not in DRIVERS:
@@ -86,10 +98,7 @@ class StreamingVectorizer:
         if not mask.any():
             return
         transform = self.grid.transform * Affine.translation(0, row0)
-        polys = [shape(g) for g, _ in shapes(mask.astype(np.uint8), mask=mask, connectivity=4,
-                                              transform=transform)]
-        labels = rasterize(((p, i + 1) for i, p in enumerate(polys)), out_shape=(rows, width),
-                           transform=transform, fill=0, dtype="int32")
+        polys, labels = label_polygons(mask, transform)
         n = len(polys) + 1
         lab = labels.ravel()
         p = np.nan_to_num(prob, nan=0.0).ravel().astype(np.float64)

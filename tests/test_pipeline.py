@@ -290,3 +290,22 @@ def test_cli_detect_and_one_line_errors(tmp_path, oracle, blob_scene):
     lines = [ln for ln in bad.stderr.strip().splitlines() if ln.strip()]
     assert lines[-1].startswith("landslide_mapper: error: band number(s) 9 out of range")
     assert "Traceback" not in bad.stderr
+
+
+def test_quicklook_draws_the_polygons(tmp_path, oracle, blob_scene):
+    from landslide_mapper.processing.quicklook import quicklook
+
+    opt, dem, mask = blob_scene
+    detect(opt, tmp_path / "q.gpkg", dem=dem, model=oracle[1])
+    png = quicklook(opt, tmp_path / "q.gpkg", tmp_path / "q.png", max_side=420)
+    with rasterio.open(png) as src:
+        rgb = src.read()
+    red = (rgb[0] == 255) & (rgb[1] == 40) & (rgb[2] == 40)
+    # outlines: every red pixel lies within one pixel of a landslide boundary
+    grown, shrunk = mask.copy(), mask.copy()
+    for axis in (0, 1):
+        for shift in (-1, 1):
+            grown |= np.roll(mask, shift, axis=axis)
+            shrunk &= np.roll(mask, shift, axis=axis)
+    ring = grown & ~shrunk
+    assert red.sum() > 200 and not (red & ~ring).any()
