@@ -124,22 +124,36 @@ def resolve_optical(paths: Sequence[str | Path], bands: Sequence[int] | None) ->
     return OpticalSpec(tuple(paths), (1, 1, 1))
 
 
+def is_metric_grid_crs(crs: CRS) -> bool:
+    """True for a projected CRS in metres whose map distances are ground distances (not Web Mercator)."""
+    if not crs.is_projected:
+        return False
+    unit = (crs.linear_units or "").lower()
+    if unit not in ("metre", "meter", "m", "metres", "meters"):
+        return False
+    wkt = crs.to_wkt().lower()
+    return "pseudo-mercator" not in wkt and "popular visualisation" not in wkt and crs.to_epsg() != 3857
+
+
+def _centre_lonlat(crs: CRS, left: float, bottom: float, right: float, top: float) -> tuple[float, float]:
+    from rasterio.warp import transform
+
+    xs, ys = transform(crs, "EPSG:4326", [(left + right) / 2.0], [(bottom + top) / 2.0])
+    return xs[0], ys[0]
+
+
 def processing_grid(optical_path: str, resolution: float) -> Grid:
-    """The metric grid the model sees: optical CRS if projected, else the UTM zone of the scene centre."""
+    """The metric grid the model sees: the optical CRS when it is projected in ground metres, else the UTM zone
+    of the scene centre."""
     if not resolution > 0:
         raise InputError(f"the processing resolution must be > 0 m, got {resolution}")
     with _open(optical_path) as src:
         crs = src.crs
         left, bottom, right, top = src.bounds
-        if crs.is_projected:
-            unit = (crs.linear_units or "").lower()
-            if unit not in ("metre", "meter", "m", "metres", "meters"):
-                raise InputError(f"the optical raster's CRS uses '{crs.linear_units}' units; reproject it to a "
-                                 "metric CRS (e.g. UTM) first")
+        if is_metric_grid_crs(crs):
             grid_crs = crs
-        else:
-            lon, lat = (left + right) / 2.0, (bottom + top) / 2.0
-            grid_crs = utm_crs_for(lon, lat)
+        else:  # degrees, feet, or Web Mercator (whose "metres" are not ground metres): the local UTM zone
+            grid_crs = utm_crs_for(*_centre_lonlat(crs, left, bottom, right, top))
             left, bottom, right, top = transform_bounds(crs, grid_crs, left, bottom, right, top, densify_pts=21)
             # snap the grid to whole multiples of the resolution
             left = math.floor(left / resolution) * resolution

@@ -309,3 +309,22 @@ def test_quicklook_draws_the_polygons(tmp_path, oracle, blob_scene):
             shrunk &= np.roll(mask, shift, axis=axis)
     ring = grown & ~shrunk
     assert red.sum() > 200 and not (red & ~ring).any()
+
+
+def test_web_mercator_image_gets_true_ground_areas(tmp_path, oracle):
+    # at 45 degrees N, Web Mercator map distances are 1/cos(45) = 1.41x ground distances (areas 2x)
+    from rasterio.warp import transform as tr_pts
+    (x0,), (y0,) = tr_pts("EPSG:4326", "EPSG:3857", [15.0], [45.0])
+    h = w = 160
+    tr = Affine(3.0, 0, x0, 0, -3.0, y0)
+    mask = synthetic.blobs_mask(h, w, [(80, 80, 40)])
+    merc = CRS.from_epsg(3857)
+    opt = synthetic.write_raster(tmp_path / "o.tif", np.full((3, h, w), 90, np.uint8), tr, merc)
+    dem = synthetic.write_raster(tmp_path / "d.tif", np.where(mask, 150.0, 50.0).astype(np.float32), tr, merc)
+    r = detect(opt, tmp_path / "out.gpkg", dem=dem, model=oracle[1], tile=128, overlap=16)
+    assert r.grid.crs.to_epsg() == 32633  # processed on the UTM zone, not on Web Mercator "metres"
+    polys, props, crs = read_polygons(tmp_path / "out.gpkg")
+    assert CRS.from_user_input(crs) == merc and len(polys) == 1
+    map_area = polys[0].area                       # in Web Mercator units
+    lat = np.radians(45.0 - 80 * 3.0 / 111320.0 / np.sqrt(2))  # roughly the disc centre's latitude
+    assert props[0]["area_m2"] == pytest.approx(map_area * np.cos(lat) ** 2, rel=0.03)
