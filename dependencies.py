@@ -488,9 +488,10 @@ def matches_running(info: PythonInfo) -> bool:
             and info.pointer_bits == struct.calcsize("P") * 8)
 
 
-def find_python(candidates: Sequence[str] | None = None) -> PythonInfo:
-    """The interpreter to run pip with: the first candidate that is the running Python and has pip.
-    Raises InstallError saying what was tried."""
+def find_python(candidates: Sequence[str] | None = None, require_pip: bool = True) -> PythonInfo:
+    """The interpreter to run pip with: the first candidate that is the running Python and has pip (or, with
+    ``require_pip=False``, just the running Python: the detection worker). Raises InstallError saying what was
+    tried."""
     tried: list[str] = []
     without_pip: PythonInfo | None = None
     for path in python_candidates() if candidates is None else candidates:
@@ -502,7 +503,7 @@ def find_python(candidates: Sequence[str] | None = None) -> PythonInfo:
             tried.append(f"{path}: Python {'.'.join(map(str, info.version))} ({info.cache_tag}, "
                          f"{info.pointer_bits} bit), not this one")
             continue
-        if info.has_pip:
+        if info.has_pip or not require_pip:
             return info
         without_pip = without_pip or info
         tried.append(f"{path}: no pip")

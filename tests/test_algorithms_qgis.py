@@ -386,3 +386,59 @@ def test_parameters_are_the_public_interface(plugin):
     assert "model card" in export.shortHelpString()
     for alg_id in (DETECT, EXPORT, "landslide_mapper:check_environment"):
         assert len(registry.algorithmById(alg_id).shortHelpString()) > 300, alg_id
+
+
+# --- the separate worker process (what Linux QGIS applications use, see native_libraries.py) --------------------
+def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkeypatch):
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    import processing
+    from landslide_mapper import native_libraries
+
+    monkeypatch.setenv(native_libraries.WORKER_ENV, "process")
+    opt, dem, mask = blob_scene
+
+    class Recorder(QgsProcessingFeedback):
+        def __init__(self, cancel_after: float | None = None):
+            super().__init__()
+            self.infos, self.values, self.cancel_after = [], [], cancel_after
+            self.progressChanged.connect(self.values.append)
+
+        def pushInfo(self, info):  # noqa: N802
+            self.infos.append(info)
+            super().pushInfo(info)
+
+        def isCanceled(self):  # noqa: N802
+            return self.cancel_after is not None and bool(self.values) and self.values[-1] >= self.cancel_after
+
+    feedback = Recorder()
+    result = processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[0]),
+                                     "OUTPUT": str(tmp_path / "l.gpkg"), "OUTPUT_PROBABILITY": str(tmp_path / "p.tif"),
+                                     "BANDS": [3, 2, 1], "TILE_SIZE": 64, "BATCH_SIZE": 2}, feedback=feedback)
+    assert any("separate Python process" in line for line in feedback.infos)
+    assert any("Model 'oracle-elevation' (torch on cpu)" in line for line in feedback.infos)  # the child's log
+    assert 0 < min(feedback.values) < 100 and feedback.values[-1] == 100  # the child's progress
+    geoms, _, feats = polygons(out_layer(result))
+    assert result["COUNT"] == len(geoms) == 4
+    assert iou(unary_union(geoms), expected_geometry(mask, opt)) > 0.99
+    assert [f.name() for f in out_layer(result).fields() if f.name() != "fid"] == FIELDS
+    with rasterio.open(result["OUTPUT_PROBABILITY"]) as src:
+        assert np.array_equal(src.read(1) > 0.5, mask)
+
+    # a cancel stops the child and leaves nothing (errors: tests/test_worker.py)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    cancel = Recorder(cancel_after=10)
+    with pytest.raises(QgsProcessingException, match="cancelled"):
+        processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64,
+                                "OVERLAP": 0, "BATCH_SIZE": 1, "OUTPUT": str(out_dir / "l.gpkg"),
+                                "OUTPUT_PROBABILITY": str(out_dir / "p.tif")}, feedback=cancel)
+    assert max(cancel.values) < 100
+    assert sorted(p.name for p in out_dir.iterdir()) == []
+
+
+def test_pipeline_layer_name_matches_the_core():
+    from landslide_mapper.processing import vectorize
+    from landslide_mapper.processing.algorithms import detect_landslides
+
+    assert detect_landslides.PIPELINE_LAYER == vectorize.LAYER

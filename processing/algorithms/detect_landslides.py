@@ -44,13 +44,13 @@ from .qgis_compat import (
     SINK_FAST_INSERT,
     SOURCE_POLYGON,
     WKB_POLYGON,
-    make_field,
 )
 
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
 STYLE_LANDSLIDES = PLUGIN_DIR / "resources" / "landslides.qml"
 STYLE_PROBABILITY = PLUGIN_DIR / "resources" / "landslide_probability.qml"
 LAYER_NAME = "Landslides"
+PIPELINE_LAYER = "landslides"  # the GeoPackage layer the pipeline writes (processing/vectorize.py: LAYER)
 PROBABILITY_LAYER_NAME = "Landslide probability"
 DOCTOR = "Raster > Landslide Mapper > Environment and GPU…"
 
@@ -260,20 +260,21 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
                 maxValue=1.0,
             ),
         ]
+        advanced[0].setMetadata({"widget_wrapper": {"decimals": 2}})
+        advanced[4].setMetadata({"widget_wrapper": {"decimals": 2}})
         for param in advanced:
             param.setFlags(param.flags() | PARAMETER_ADVANCED)
             self.addParameter(param)
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MIN_AREA, self.tr("Minimum landslide area (m²)"), NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0
-            )
+        min_area = QgsProcessingParameterNumber(
+            self.MIN_AREA, self.tr("Minimum landslide area (m²)"), NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SIMPLIFY, self.tr("Simplify tolerance (m, 0 = none)"), NUMBER_DOUBLE, defaultValue=0.0,
-                minValue=0.0
-            )
+        min_area.setMetadata({"widget_wrapper": {"decimals": 0}})
+        self.addParameter(min_area)
+        simplify = QgsProcessingParameterNumber(
+            self.SIMPLIFY, self.tr("Simplify tolerance (m, 0 = none)"), NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0
         )
+        simplify.setMetadata({"widget_wrapper": {"decimals": 1}})
+        self.addParameter(simplify)
         self.addParameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Landslides"), SOURCE_POLYGON)
         )
@@ -341,8 +342,16 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
 
         try:
             from landslide_mapper.errors import LandslideMapperError, MissingDependencyError
-            from landslide_mapper.processing.pipeline import detect
-            from landslide_mapper.processing.vectorize import LAYER, SCHEMA
+            from landslide_mapper.native_libraries import separate_process_needed
+
+            if separate_process_needed():
+                # QGIS's own GDAL/GEOS would be used by the wheels in this process: run in a plain Python
+                from landslide_mapper.worker import detect_in_subprocess as detect
+
+                feedback.pushInfo(self.tr("Running the detection in a separate Python process (so that the Python "
+                                          "packages use their own GDAL and GEOS, not QGIS's)."))
+            else:
+                from landslide_mapper.processing.pipeline import detect
         except ImportError as exc:
             raise QgsProcessingException(_missing_message(exc)) from exc
 
@@ -377,14 +386,22 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
                 raise QgsProcessingException(str(exc)) from exc
             except ImportError as exc:  # an engine's lazy import (torch, onnxruntime)
                 raise QgsProcessingException(_missing_message(exc)) from exc
+            except RuntimeError as exc:  # the worker process died (a crash in a native library)
+                raise QgsProcessingException(str(exc)) from exc
 
-            fields = QgsFields()
-            for name, kind in SCHEMA["properties"].items():
-                fields.append(make_field(name, kind))
+            source = QgsVectorLayer(f"{gpkg}|layername={PIPELINE_LAYER}", "landslides", "ogr")
+            if not source.isValid():
+                raise QgsProcessingException(
+                    self.tr("Could not read the pipeline's result {path}").format(path=gpkg))
+            fields = QgsFields()  # the pipeline's attributes, without the GeoPackage's own primary key
+            for field in source.fields():
+                if field.name() != "fid":
+                    fields.append(field)
             sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, WKB_POLYGON, crs)
             if sink is None:
                 raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-            self._copy_features(gpkg, LAYER, fields, sink, feedback)
+            self._copy_features(source, fields, sink)
+            del source  # release the GeoPackage before its folder is removed
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -403,20 +420,14 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
             self._style_on_load(context, str(result.probability), STYLE_PROBABILITY, PROBABILITY_LAYER_NAME)
         return results
 
-    def _copy_features(self, gpkg: Path, layer_name: str, fields: QgsFields, sink, feedback) -> None:
-        source = QgsVectorLayer(f"{gpkg}|layername={layer_name}", "landslides", "ogr")
-        if not source.isValid():
-            raise QgsProcessingException(self.tr("Could not read the pipeline's result {path}").format(path=gpkg))
-        try:
-            names = [f.name() for f in fields]
-            for feature in source.getFeatures():
-                out = QgsFeature(fields)
-                out.setGeometry(feature.geometry())
-                out.setAttributes([feature[name] for name in names])
-                if not sink.addFeature(out, SINK_FAST_INSERT):
-                    raise QgsProcessingException(self.writeFeatureError(sink, {}, self.OUTPUT))
-        finally:
-            del source  # release the GeoPackage before its folder is removed
+    def _copy_features(self, source: QgsVectorLayer, fields: QgsFields, sink) -> None:
+        names = [f.name() for f in fields]
+        for feature in source.getFeatures():
+            out = QgsFeature(fields)
+            out.setGeometry(feature.geometry())
+            out.setAttributes([feature[name] for name in names])
+            if not sink.addFeature(out, SINK_FAST_INSERT):
+                raise QgsProcessingException(self.writeFeatureError(sink, {}, self.OUTPUT))
 
     @staticmethod
     def _style_on_load(context, layer_id: str, style: Path, name: str) -> None:

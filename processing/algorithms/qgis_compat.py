@@ -1,7 +1,7 @@
 """Small QGIS-version bridges shared by the algorithms (QGIS 3.34 to 4.x, Qt5 and Qt6).
 
-Enums: QGIS 3.36+ has them on ``Qgis`` (the only spelling QGIS 4 keeps); 3.34 has them on the classes. Field
-types: ``QMetaType.Type`` from QGIS 3.38 (required by Qt6), ``QVariant`` types before. No torch, no pipeline.
+Enums: QGIS 3.36+ has them on ``Qgis`` (the only spelling QGIS 4 keeps); 3.34 has them on the classes.
+No torch, no pipeline.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from qgis.core import (
     Qgis,
     QgsFeatureSink,
-    QgsField,
     QgsProcessing,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterFile,
@@ -33,19 +32,3 @@ FILE_BEHAVIOR_FILE = _enum("ProcessingFileParameterBehavior", QgsProcessingParam
 WKB_POLYGON = _enum("WkbType", QgsWkbTypes.Type, "Polygon")
 PARAMETER_ADVANCED = _enum("ProcessingParameterFlag", QgsProcessingParameterDefinition.Flag, "Advanced", "FlagAdvanced")
 SINK_FAST_INSERT = _enum("FeatureSinkFlag", QgsFeatureSink.Flag, "FastInsert")
-
-#: fiona schema type -> (QMetaType.Type name, QVariant.Type name)
-_FIELD_TYPES = {"int": ("Int", "Int"), "float": ("Double", "Double"), "str": ("QString", "String")}
-
-
-def make_field(name: str, schema_type: str) -> QgsField:
-    """A QgsField for a fiona schema type (``int``, ``float``, ``str``; ``float:10.2`` style suffixes ignored)."""
-    base = schema_type.split(":")[0]
-    meta_name, variant_name = _FIELD_TYPES[base]
-    if Qgis.QGIS_VERSION_INT >= 33800:
-        from qgis.PyQt.QtCore import QMetaType
-
-        return QgsField(name, getattr(QMetaType.Type, meta_name))
-    from qgis.PyQt.QtCore import QVariant  # QGIS < 3.38 (Qt5 only)
-
-    return QgsField(name, getattr(QVariant, variant_name))

@@ -1,0 +1,102 @@
+"""The detection worker (``worker.py``) and the native-library check (``native_libraries.py``), in plain Python.
+
+Inside the QGIS programs on Linux, QGIS's GDAL and GEOS are in the process's global symbol scope and the pip
+wheels (shapely, rasterio) bind to them: detection silently finds nothing. ``LD_PRELOAD`` of Debian's libgdal and
+libgeos_c reproduces that situation in a plain Python, where the test shows both the failure (in process) and the
+fix (the worker process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import synthetic
+
+from landslide_mapper import errors, native_libraries, worker
+
+SYSTEM_LIBS = [Path("/usr/lib/x86_64-linux-gnu/libgdal.so.32"), Path("/usr/lib/x86_64-linux-gnu/libgeos_c.so.1")]
+
+
+@pytest.fixture(scope="module")
+def oracle(tmp_path_factory):
+    return synthetic.oracle_files(tmp_path_factory.mktemp("oracle"))
+
+
+@pytest.fixture(scope="module")
+def blob_scene(tmp_path_factory):
+    return synthetic.scene(tmp_path_factory.mktemp("scene"))
+
+
+def test_worker_runs_detect_with_progress_log_and_errors(oracle, blob_scene, tmp_path):
+    opt, dem, _ = blob_scene
+    progress, logs = [], []
+    result = worker.detect_in_subprocess(optical=opt, output=tmp_path / "l.gpkg", dem=dem, model=oracle[1],
+                                         probability=tmp_path / "p.tif", bands=(3, 2, 1), tile=64,
+                                         progress=lambda f, m: progress.append(f), log=logs.append)
+    assert result.count == 4 and result.engine == "onnx" and Path(result.output) == tmp_path / "l.gpkg"
+    assert (tmp_path / "l.gpkg").is_file() and (tmp_path / "p.tif").is_file()
+    assert progress == sorted(progress) and progress[-1] == 1.0 and len(progress) > 2
+    assert any(line.startswith("Model 'oracle-elevation'") for line in logs)
+    with pytest.raises(errors.InputError, match="does not overlap|give a DEM"):
+        worker.detect_in_subprocess(optical=opt, output=tmp_path / "x.gpkg", model=oracle[1])
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_child_environment_carries_sys_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROJ_LIB", "/usr/share/proj")
+    monkeypatch.setenv("LD_PRELOAD", "/usr/lib/libtcmalloc_minimal.so.4:/usr/lib/x86_64-linux-gnu/libgdal.so.32")
+    env = worker.child_environment([str(tmp_path), "", str(tmp_path / "missing"), str(tmp_path)])
+    assert env["PYTHONPATH"] == str(tmp_path) and "PROJ_LIB" not in env and "PROJ_DATA" not in env
+    assert env["LD_PRELOAD"] == "/usr/lib/libtcmalloc_minimal.so.4"
+
+
+_IN_QGIS_LIKE_PROCESS = textwrap.dedent(
+    """
+    import json, sys
+    from landslide_mapper import native_libraries, worker
+    from landslide_mapper.processing.pipeline import detect
+    args = json.loads(sys.argv[1])
+    out = {"global": native_libraries.libraries_in_global_scope(),
+           "separate": native_libraries.separate_process_needed(), "check": native_libraries.check()}
+    out["in_process"] = detect(args["optical"], args["folder"] + "/inline.gpkg", dem=args["dem"],
+                               model=args["model"]).count
+    out["worker"] = worker.detect_in_subprocess(optical=args["optical"], output=args["folder"] + "/worker.gpkg",
+                                                dem=args["dem"], model=args["model"]).count
+    print("RESULT " + json.dumps(out), flush=True)
+    """
+)
+
+
+@pytest.mark.skipif(not all(p.exists() for p in SYSTEM_LIBS), reason="needs Debian's libgdal32 and libgeos-c1v5")
+def test_qgis_like_process_needs_the_worker(oracle, blob_scene, tmp_path):
+    """With QGIS's GDAL/GEOS in the global scope (as in qgis and qgis_process), in-process detection is silently
+    wrong and the worker gets it right; without them, nothing is needed."""
+    opt, dem, _ = blob_scene
+    env = dict(os.environ, LD_PRELOAD=":".join(map(str, SYSTEM_LIBS)))
+    env.pop(native_libraries.WORKER_ENV, None)
+    args = json.dumps({"optical": str(opt), "dem": str(dem), "model": str(oracle[1]), "folder": str(tmp_path)})
+    proc = subprocess.run([sys.executable, "-W", "ignore", "-c", _IN_QGIS_LIKE_PROCESS, args], capture_output=True,
+                          text=True, timeout=300, env=env, cwd=tmp_path, check=False)
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
+    out = json.loads(lines[-1][len("RESULT "):])
+    assert {"GDAL", "GEOS"} <= set(out["global"]) and out["separate"]
+    assert out["check"]["shapely"] is False and out["check"]["rasterio"] is False  # the doctor shows it red
+    assert out["in_process"] != 4  # the failure the worker exists for (0 landslides with QGIS 3.40 / Debian 12)
+    assert out["worker"] == 4
+    # in this plain Python: nothing in the global scope, everything works in process
+    assert native_libraries.libraries_in_global_scope() == [] and not native_libraries.separate_process_needed()
+    here = native_libraries.check()
+    assert here["shapely"] is True and here["rasterio"] is True
+
+
+def test_worker_choice_can_be_forced(monkeypatch):
+    monkeypatch.setenv(native_libraries.WORKER_ENV, "process")
+    assert native_libraries.separate_process_needed()
+    monkeypatch.setenv(native_libraries.WORKER_ENV, "inline")
+    assert not native_libraries.separate_process_needed()
