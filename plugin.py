@@ -1,6 +1,8 @@
 """The QGIS plugin object: registers the Processing provider and adds the "Landslide Mapper" menu.
 
-Loads without torch or onnxruntime: those are imported only when an algorithm runs. Qt comes through
+Loads without torch or onnxruntime: those are imported only when an algorithm runs. At load (``classFactory``,
+before anything can import them) the plugin's own package folder (``dependencies.deps_dir``: where the
+"Environment and GPU…" dialog installs missing packages) is put on ``sys.path``. Qt comes through
 ``qgis.PyQt`` only and enums are fully scoped, so the plugin is ready for Qt6 / QGIS 4.
 """
 
@@ -9,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qgis.core import Qgis, QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QMessageBox
 
@@ -29,6 +31,28 @@ def tr(string: str) -> str:
     return QCoreApplication.translate("LandslideMapper", string)
 
 
+def dependency_folder() -> Path:
+    """Where the plugin installs missing Python packages: ``<profile>/python/landslide_mapper_deps/python3.X``
+    (or ``$LANDSLIDE_MAPPER_DEPS_DIR``)."""
+    from .dependencies import deps_dir
+
+    return deps_dir(QgsApplication.qgisSettingsDirPath())
+
+
+def activate_dependency_folder() -> Path | None:
+    """Put the plugin's package folder first on sys.path (if it exists); never raises (the plugin must load)."""
+    try:
+        from .dependencies import activate
+
+        folder = dependency_folder()
+        activate(folder)
+        return folder
+    except Exception as exc:  # noqa: BLE001
+        QgsMessageLog.logMessage(f"Landslide Mapper: cannot use the package folder: {exc}", "Landslide Mapper",
+                                 level=Qgis.MessageLevel.Warning)
+        return None
+
+
 class LandslideMapperPlugin:
     """QGIS calls ``initProcessing()`` (qgis_process calls only this), ``initGui()`` and ``unload()``."""
 
@@ -37,6 +61,8 @@ class LandslideMapperPlugin:
         self.provider = None  # keep a reference, or the algorithms cannot be instantiated
         self.actions: list[QAction] = []
         self._dialogs: list = []  # keep non-modal dialogs alive
+        self.environment = None  # the one "Environment and GPU…" dialog (non-modal; may run a pip task)
+        self.dependency_folder = activate_dependency_folder()  # before any lazy import of torch & co.
 
     # --- Processing -------------------------------------------------------------------------------------
     def initProcessing(self):  # noqa: N802
@@ -70,6 +96,11 @@ class LandslideMapperPlugin:
         for dialog in self._dialogs:
             dialog.close()
         self._dialogs = []
+        if self.environment is not None:
+            self.environment.cancel_task()
+            self.environment.close()
+            self.environment.deleteLater()
+            self.environment = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
@@ -90,34 +121,33 @@ class LandslideMapperPlugin:
 
         processing.execAlgorithmDialog(DETECT_ALGORITHM, {})
 
-    def environment_dialog(self):
-        """Build (not show) the environment dialog; separate so tests can check it headless."""
-        from .processing.environment import environment_report, render_html
-        from .ui.report_dialog import ReportDialog
+    def environment_dialog(self, report: dict | None = None):
+        """Build (not show) the environment and GPU dialog; separate so tests can check it headless."""
+        from .ui.environment_dialog import EnvironmentDialog
 
-        QgsApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            report = environment_report(qgis_version=Qgis.QGIS_VERSION)
-        finally:
-            QgsApplication.restoreOverrideCursor()
-        return ReportDialog(
-            tr("Landslide Mapper: environment and GPU"),
-            render_html(report),
-            copy_text=json.dumps(report, indent=2),
-            parent=self.iface.mainWindow(),
-        )
+        return EnvironmentDialog(self.dependency_folder or dependency_folder(), report=report,
+                                 parent=self.iface.mainWindow())
 
     def show_environment(self):
-        dialog = self.environment_dialog()
-        self._dialogs.append(dialog)
-        dialog.exec()
-        self._dialogs.remove(dialog)
+        """Non-modal: an install keeps running (QgsTask) while the user works; one dialog at a time."""
+        if self.environment is None:
+            self.environment = self.environment_dialog()
+        else:
+            self.environment.refresh()
+        self.environment.show()
+        self.environment.raise_()
+        self.environment.activateWindow()
 
-    def about_dialog(self):
-        from .ui.about import about_html
+    def about_dialog(self, model_path: Path | None = None):
+        """The About page with the model card of the bundled model (or of ``model_path``), read lazily."""
+        from .ui.about import about_html, bundled_model_path, load_card
         from .ui.report_dialog import ReportDialog
 
-        return ReportDialog(tr("About Landslide Mapper"), about_html(), parent=self.iface.mainWindow())
+        path = Path(model_path) if model_path else bundled_model_path()
+        card, error = load_card(path)
+        copy = json.dumps(card.to_dict(), indent=2) if card is not None else None
+        return ReportDialog(tr("About Landslide Mapper"), about_html(card, error, path), copy_text=copy,
+                            parent=self.iface.mainWindow())
 
     def show_about(self):
         dialog = self.about_dialog()
