@@ -21,6 +21,8 @@ def test_plugin_listed_and_enabled(qgis_process_profile):
     assert provider["is_active"]
     assert CHECK in provider["algorithms"]
     assert provider["algorithms"][CHECK]["name"] == "Check environment and GPU"
+    assert provider["algorithms"]["landslide_mapper:detect_landslides"]["name"] == "Detect landslides (FCA-DeepLab)"
+    assert provider["algorithms"]["landslide_mapper:export_onnx"]["name"] == "Export model to ONNX"
 
 
 def test_check_environment_json(qgis_process_profile, tmp_path):
@@ -54,3 +56,48 @@ def test_unknown_algorithm_fails(qgis_process_profile):
     """The helper's failure path really fails (so the tests above cannot pass vacuously)."""
     result = qgis_process_profile.run("--json", "run", "landslide_mapper:no_such_algorithm", "--")
     assert result.returncode != 0
+
+
+# --- detect_landslides through qgis_process ------------------------------------------------------------------
+DETECT = "landslide_mapper:detect_landslides"
+
+
+def test_detect_landslides_json(qgis_process_profile, tmp_path):
+    """The README's command line: bands as repeated BANDS=, a GeoPackage and a probability GeoTIFF."""
+    import fiona
+    import numpy as np
+    import rasterio
+    import synthetic
+    from rasterio.features import shapes
+    from shapely import unary_union
+    from shapely.geometry import shape
+
+    _, onnx = synthetic.oracle_files(tmp_path)
+    opt, dem, mask = synthetic.scene(tmp_path)
+    out, prob = tmp_path / "landslides.gpkg", tmp_path / "probability.tif"
+    args = ["--json", "run", DETECT, "--", f"OPTICAL={opt}", f"DEM={dem}", f"MODEL={onnx}", "BANDS=3", "BANDS=2",
+            "BANDS=1", f"OUTPUT={out}", f"OUTPUT_PROBABILITY={prob}"]
+    result = qgis_process_profile.run(*args)
+    assert result.returncode == 0, result.describe()
+    doc = json.loads(result.stdout)
+    assert doc["algorithm_details"]["id"] == DETECT
+    assert doc["inputs"]["BANDS"] == ["3", "2", "1"] or doc["inputs"]["BANDS"] in ([3, 2, 1], "3,2,1")
+    res = doc["results"]
+    assert Path(res["OUTPUT"]) == out and Path(res["OUTPUT_PROBABILITY"]) == prob and res["COUNT"] == 4
+    assert any("4 landslide(s)" in line for line in doc["log"]["info"])
+    with fiona.open(out) as src:
+        geoms = [shape(f["geometry"]) for f in src]
+        assert src.crs.to_epsg() == 32633 and sorted(f["properties"]["id"] for f in src) == [1, 2, 3, 4]
+    with rasterio.open(opt) as src:
+        transform = src.transform
+    expected = unary_union([shape(g) for g, _ in shapes(mask.astype(np.uint8), mask=mask, transform=transform)])
+    got = unary_union(geoms)
+    assert got.intersection(expected).area / got.union(expected).area > 0.99
+    with rasterio.open(prob) as src:
+        assert np.array_equal(src.read(1) > 0.5, mask)
+
+    bad = qgis_process_profile.run("--json", "run", DETECT, "--", f"OPTICAL={opt}", f"DEM={dem}", f"MODEL={onnx}",
+                                   "BANDS=9", "BANDS=2", "BANDS=1", f"OUTPUT={tmp_path / 'bad.gpkg'}")
+    assert bad.returncode != 0
+    assert "band number(s) 9 out of range" in bad.stdout + bad.stderr
+    assert not (tmp_path / "bad.gpkg").exists()
