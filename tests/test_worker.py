@@ -32,19 +32,11 @@ def blob_scene(tmp_path_factory):
     return synthetic.scene(tmp_path_factory.mktemp("scene"))
 
 
-def test_worker_runs_detect_with_progress_log_and_errors(oracle, blob_scene, tmp_path):
-    opt, dem, _ = blob_scene
-    progress, logs = [], []
-    result = worker.detect_in_subprocess(optical=opt, output=tmp_path / "l.gpkg", dem=dem, model=oracle[1],
-                                         probability=tmp_path / "p.tif", bands=(3, 2, 1), tile=64,
-                                         progress=lambda f, m: progress.append(f), log=logs.append)
-    assert result.count == 4 and result.engine == "onnx" and Path(result.output) == tmp_path / "l.gpkg"
-    assert (tmp_path / "l.gpkg").is_file() and (tmp_path / "p.tif").is_file()
-    assert progress == sorted(progress) and progress[-1] == 1.0 and len(progress) > 2
-    assert any(line.startswith("Model 'oracle-elevation'") for line in logs)
-    with pytest.raises(errors.InputError, match="does not overlap|give a DEM"):
+def test_worker_errors_keep_their_type_and_message(oracle, blob_scene, tmp_path):
+    opt, _, _ = blob_scene
+    with pytest.raises(errors.InputError, match="give a DEM raster"):
         worker.detect_in_subprocess(optical=opt, output=tmp_path / "x.gpkg", model=oracle[1])
-    assert not (tmp_path / "x.gpkg").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_child_environment_carries_sys_path(tmp_path, monkeypatch):
@@ -59,14 +51,14 @@ _IN_QGIS_LIKE_PROCESS = textwrap.dedent(
     """
     import json, sys
     from landslide_mapper import native_libraries, worker
-    from landslide_mapper.processing.pipeline import detect
     args = json.loads(sys.argv[1])
     out = {"global": native_libraries.libraries_in_global_scope(),
            "separate": native_libraries.separate_process_needed(), "check": native_libraries.check()}
-    out["in_process"] = detect(args["optical"], args["folder"] + "/inline.gpkg", dem=args["dem"],
-                               model=args["model"]).count
-    out["worker"] = worker.detect_in_subprocess(optical=args["optical"], output=args["folder"] + "/worker.gpkg",
-                                                dem=args["dem"], model=args["model"]).count
+    progress, logs = [], []
+    result = worker.detect_in_subprocess(optical=args["optical"], output=args["folder"] + "/worker.gpkg",
+                                         dem=args["dem"], model=args["model"], bands=(3, 2, 1), tile=64,
+                                         progress=lambda f, m: progress.append(f), log=logs.append)
+    out.update(worker=result.count, engine=result.engine, output=result.output, progress=progress, logs=logs)
     print("RESULT " + json.dumps(out), flush=True)
     """
 )
@@ -74,8 +66,8 @@ _IN_QGIS_LIKE_PROCESS = textwrap.dedent(
 
 @pytest.mark.skipif(not all(p.exists() for p in SYSTEM_LIBS), reason="needs Debian's libgdal32 and libgeos-c1v5")
 def test_qgis_like_process_needs_the_worker(oracle, blob_scene, tmp_path):
-    """With QGIS's GDAL/GEOS in the global scope (as in qgis and qgis_process), in-process detection is silently
-    wrong and the worker gets it right; without them, nothing is needed."""
+    """With QGIS's GDAL/GEOS in the global scope (as in qgis and qgis_process) shapely and rasterio are bound to
+    the wrong libraries and the worker still gets the right answer; without them, nothing is needed."""
     opt, dem, _ = blob_scene
     env = dict(os.environ, LD_PRELOAD=":".join(map(str, SYSTEM_LIBS)))
     env.pop(native_libraries.WORKER_ENV, None)
@@ -86,9 +78,12 @@ def test_qgis_like_process_needs_the_worker(oracle, blob_scene, tmp_path):
     assert proc.returncode == 0 and lines, proc.stderr[-3000:]
     out = json.loads(lines[-1][len("RESULT "):])
     assert {"GDAL", "GEOS"} <= set(out["global"]) and out["separate"]
-    assert out["check"]["shapely"] is False and out["check"]["rasterio"] is False  # the doctor shows it red
-    assert out["in_process"] != 4  # the failure the worker exists for (0 landslides with QGIS 3.40 / Debian 12)
-    assert out["worker"] == 4
+    # the clash is reproduced (measured: in-process detection then finds 0 of the 4 landslides) ...
+    assert out["check"]["shapely"] is False and out["check"]["rasterio"] is False  # the doctor shows it
+    assert out["worker"] == 4  # ... and the worker process is not affected
+    assert out["engine"] == "onnx" and Path(out["output"]) == tmp_path / "worker.gpkg"
+    assert out["progress"] == sorted(out["progress"]) and out["progress"][-1] == 1.0 and len(out["progress"]) > 2
+    assert any(line.startswith("Model 'oracle-elevation'") for line in out["logs"])
     # in this plain Python: nothing in the global scope, everything works in process
     assert native_libraries.libraries_in_global_scope() == [] and not native_libraries.separate_process_needed()
     here = native_libraries.check()
