@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QMessageBox
 
@@ -144,7 +144,11 @@ class LandslideMapperPlugin:
         from .ui.report_dialog import ReportDialog
 
         path = Path(model_path) if model_path else bundled_model_path()
-        card, error = load_card(path)
+        QgsApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # reading a card imports PyTorch
+        try:
+            card, error = load_card(path)
+        finally:
+            QgsApplication.restoreOverrideCursor()
         copy = json.dumps(card.to_dict(), indent=2) if card is not None else None
         return ReportDialog(tr("About Landslide Mapper"), about_html(card, error, path), copy_text=copy,
                             parent=self.iface.mainWindow())

@@ -21,6 +21,17 @@ from landslide_mapper import dependencies as deps
 RUNNING = ".".join(map(str, sys.version_info[:3]))
 
 
+@pytest.fixture(autouse=True)
+def restore_sys_path():
+    """install() puts its folder on sys.path: never let a test's folder (with stand-in packages such as a fake
+    onnxruntime) leak into later tests or into the worker processes they start."""
+    saved = list(sys.path)
+    yield
+    sys.path[:] = saved
+    for name in [m for m in sys.modules if m.startswith("lm_tiny")]:
+        del sys.modules[name]
+
+
 # --- tiny real wheels ---------------------------------------------------------------------------------------
 def build_wheel(folder: Path, name: str, version: str, files: dict[str, str], requires: tuple[str, ...] = ()) -> Path:
     """A minimal valid pure-Python wheel (METADATA, WHEEL, RECORD with sha256 digests)."""
