@@ -7,6 +7,9 @@ GPU…" dialog. The pipeline writes a temporary GeoPackage whose features are co
 every destination QGIS offers (memory layer, any vector file format, a database table) works unchanged in the
 dialog, batch mode, the graphical modeler and ``qgis_process``. No iface, canvas or project access: the
 algorithm runs off the GUI thread.
+
+Inside the QGIS programs on Linux the pipeline runs in a separate Python process (``worker.py``; why:
+``native_libraries.py``), with the same progress, messages, cancel and errors.
 """
 
 from __future__ import annotations
