@@ -14,13 +14,14 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-
-import torch
-from torch import nn
+from typing import TYPE_CHECKING
 
 from ..errors import ModelFileError
 from .card import ModelCard
-from .registry import build_model
+
+if TYPE_CHECKING:  # PyTorch is imported only where weights are read or written: ONNX files need no torch
+    import torch
+    from torch import nn
 
 CARD_KEY = "landslide_mapper_card"
 
@@ -73,6 +74,8 @@ def save_checkpoint(path: str | Path, model: nn.Module, card: ModelCard) -> Path
 
 
 def _torch_load_safe(path: Path) -> object:
+    import torch
+
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
@@ -86,6 +89,8 @@ def _torch_load_safe(path: Path) -> object:
 
 def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     """Tensors of a local weights file (safetensors or a weights-only torch file), e.g. ImageNet backbone weights."""
+    import torch
+
     path = Path(path)
     _check_exists(path)
     kind = _sniff(path)
@@ -143,6 +148,8 @@ def read_card(path: str | Path) -> ModelCard:
 
 def load_checkpoint(path: str | Path, device: str = "cpu") -> tuple[nn.Module, ModelCard]:
     """Build the network its card names and load the weights (eval mode). One clear error for any bad file."""
+    from .registry import build_model
+
     path = Path(path)
     card = read_card(path)
     if _sniff(path) == "onnx":

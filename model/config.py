@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-from .decoder import DECODER_KINDS
-from .fusion import FUSION_MODES
-
+# (no torch import here: a model card, and so an ONNX model, must be readable without PyTorch)
 ARCHITECTURES = ("fca_deeplab", "unet", "threshold")
+FUSION_MODES = ("cbam", "stack", "none")      # see fusion.py
+DECODER_KINDS = ("original", "improved")      # see decoder.py
 
 
 @dataclass(frozen=True)

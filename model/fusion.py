@@ -22,8 +22,7 @@ import torch
 from torch import nn
 
 from .cbam import CBAM
-
-FUSION_MODES = ("cbam", "stack", "none")
+from .config import FUSION_MODES
 
 
 def _branch(in_channels: int, out_channels: int, depth: int = 2) -> nn.Sequential:
