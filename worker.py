@@ -1,19 +1,28 @@
-"""Run ``pipeline.detect`` in a separate, plain Python process, with progress, messages and cancel.
+"""Run pipeline work (detection, training chips, training, evaluation) in a separate, plain Python process, with
+progress, messages and cancel.
 
 Why: inside the QGIS programs on Linux, the pip wheels' compiled libraries bind to QGIS's own GDAL/GEOS and give
 wrong results (see ``native_libraries.py``); a child Python that never loads QGIS does not have that problem.
-Pure: never imports QGIS (the Processing algorithm passes its feedback in as callables, as for the in-process
-call).
+Pure: never imports QGIS (the Processing algorithms pass their feedback in as callables, as for the in-process
+call, :func:`run_task`).
+
+Tasks (:data:`TASKS`; each one a core function, its result as a JSON-ready dict):
+
+    detect         ``processing.pipeline.detect``  -> the fields of :data:`RESULT_FIELDS`
+    prepare_chips  ``processing.chips.prepare_chips`` -> the ``chips.json`` content
+    train          ``model.train.train`` (``config``: the ``TrainConfig`` fields) -> the ``TrainResult`` fields
+    evaluate       ``model.train.evaluate_model`` -> ``{"metrics": {...}, "markdown": "..."}``
 
 Protocol (JSON lines, UTF-8)::
 
-    parent -> child stdin   {"detect": {keyword arguments of pipeline.detect}}   then, at any time: "cancel"
+    parent -> child stdin   {"<task>": {keyword arguments}}   then, at any time: "cancel"
     child  -> parent stdout {"progress": 0.42, "message": "..."} | {"log": "..."}
                             | {"result": {...}} | {"error": {"type": "InputError", "message": "..."}}
 
-The child exits 0 after a result, 2 after a Landslide Mapper error (the pipeline removed its partial outputs),
-1 on an unexpected error (the message holds the traceback). A cancel reaches the pipeline's ``is_cancelled``,
-so it stops within one batch and cleans up like an in-process cancel.
+The child exits 0 after a result, 2 after a Landslide Mapper error (the core function removed its partial
+outputs), 1 on an unexpected error (the message holds the traceback). A cancel reaches the core function's
+``is_cancelled``, so it stops and cleans up like an in-process cancel (training stops after the current step and
+still returns its best checkpoint: a result, not an error).
 """
 
 from __future__ import annotations
@@ -34,6 +43,11 @@ from . import errors
 
 RESULT_FIELDS = ("output", "probability", "count", "total_area_m2", "seconds", "chips", "chips_skipped", "engine",
                  "device", "warnings")
+#: what each task does, in words (for messages)
+TASKS = {"detect": "detection", "prepare_chips": "chip preparation", "train": "training", "evaluate": "evaluation"}
+#: seconds a child may take to stop after a cancel before it is killed: one detection batch or chip; one training
+#: step plus a validation pass (it then returns its best checkpoint); evaluation has nothing to keep (killed at once)
+CANCEL_GRACE_S = {"detect": 60.0, "prepare_chips": 60.0, "train": 900.0, "evaluate": 0.0}
 _PYTHON: str | None = None  # the interpreter found once per process
 
 
@@ -44,13 +58,61 @@ def _emit(obj: dict, lock: threading.Lock) -> None:
         sys.stdout.flush()
 
 
+def _plain(value):
+    """A JSON-ready copy: paths as strings, numpy numbers and arrays as Python numbers and lists."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy scalars and arrays
+        return value.tolist()
+    return value
+
+
+def run_task(task: str, progress: Callable[[float, str], None] | None = None,
+             log: Callable[[str], None] | None = None, is_cancelled: Callable[[], bool] | None = None,
+             **kwargs) -> dict:
+    """Run one task of :data:`TASKS` in this process; its result as a JSON-ready dict (see the module doc).
+
+    The Processing algorithms call this directly where the wheels work in the QGIS process, and through
+    :func:`run_in_subprocess` (whose child calls this) where they do not: one code path either way.
+    """
+    if task not in TASKS:
+        raise ValueError(f"unknown worker task {task!r}; known: {', '.join(TASKS)}")
+    callbacks = {"progress": progress, "log": log, "is_cancelled": is_cancelled}
+    if task == "detect":
+        from .processing.pipeline import detect
+
+        result = detect(**callbacks, **kwargs)
+        return _plain({name: getattr(result, name) for name in RESULT_FIELDS})
+    if task == "prepare_chips":
+        from .processing.chips import prepare_chips
+
+        return _plain(prepare_chips(**callbacks, **kwargs))
+    if task == "train":
+        import dataclasses
+
+        from .model.train import TrainConfig, train
+
+        config = TrainConfig(**kwargs.pop("config"))
+        return _plain(dataclasses.asdict(train(config=config, **callbacks, **kwargs)))
+    from .model.train import evaluate_model, metrics_markdown  # "evaluate": nothing to report while it runs
+
+    metrics = evaluate_model(**kwargs)
+    return {"metrics": _plain(metrics), "markdown": metrics_markdown(metrics)}
+
+
 def child_main() -> int:
-    """``python -m landslide_mapper.worker``: one detection, driven through stdin/stdout."""
+    """``python -m landslide_mapper.worker``: one task, driven through stdin/stdout."""
     lock = threading.Lock()
     first = sys.stdin.readline()
     try:
-        request = json.loads(first)["detect"]
-    except (ValueError, KeyError, TypeError):
+        [(task, request)] = json.loads(first).items()
+        if task not in TASKS or not isinstance(request, dict):
+            raise ValueError(task)
+    except (ValueError, AttributeError, TypeError):
         _emit({"error": {"type": "InputError", "message": f"bad request to the worker: {first[:200]!r}"}}, lock)
         return 1
     cancelled = threading.Event()
@@ -63,9 +125,8 @@ def child_main() -> int:
 
     threading.Thread(target=listen, daemon=True, name="landslide-mapper-cancel").start()
     try:
-        from .processing.pipeline import detect
-
-        result = detect(
+        result = run_task(
+            task,
             progress=lambda fraction, message: _emit({"progress": float(fraction), "message": message}, lock),
             log=lambda message: _emit({"log": message}, lock),
             is_cancelled=cancelled.is_set,
@@ -80,9 +141,7 @@ def child_main() -> int:
     except Exception as exc:  # noqa: BLE001
         _emit({"error": {"type": type(exc).__name__, "message": f"{exc}\n{traceback.format_exc()}"}}, lock)
         return 1
-    out = {name: getattr(result, name) for name in RESULT_FIELDS}
-    out = {k: (str(v) if isinstance(v, Path) else v) for k, v in out.items()}
-    _emit({"result": out}, lock)
+    _emit({"result": result}, lock)
     return 0
 
 
@@ -117,15 +176,16 @@ def child_environment(paths: list[str] | None = None) -> dict[str, str]:
     return env
 
 
-def _raise(error: dict) -> None:
+def _raise(error: dict, task: str = "detect") -> None:
+    what = TASKS.get(task, task)
     kind = error.get("type", "")
-    message = error.get("message", "the detection worker failed")
+    message = error.get("message", f"the {what} worker failed")
     if kind == "ImportError":
         raise ImportError(message, name=error.get("name"))
     cls = getattr(errors, kind, None)
     if isinstance(cls, type) and issubclass(cls, errors.LandslideMapperError):
         raise cls(message)
-    raise RuntimeError(f"the detection worker failed ({kind}): {message}")
+    raise RuntimeError(f"the {what} worker failed ({kind}): {message}")
 
 
 def detect_in_subprocess(progress: Callable[[float, str], None] | None = None,
@@ -134,6 +194,20 @@ def detect_in_subprocess(progress: Callable[[float, str], None] | None = None,
                          poll_s: float = 0.1, **kwargs) -> SimpleNamespace:
     """``pipeline.detect(**kwargs)`` in a child process; same callables, same errors (LandslideMapperError
     subclasses with their messages, ImportError for a missing package). Returns the result's fields."""
+    return SimpleNamespace(**run_in_subprocess("detect", progress=progress, log=log, is_cancelled=is_cancelled,
+                                               python=python, poll_s=poll_s, **kwargs))
+
+
+def run_in_subprocess(task: str, progress: Callable[[float, str], None] | None = None,
+                      log: Callable[[str], None] | None = None,
+                      is_cancelled: Callable[[], bool] | None = None, python: str | None = None,
+                      poll_s: float = 0.1, **kwargs) -> dict:
+    """:func:`run_task` in a child process: same arguments, same result dict, same callables, same errors
+    (LandslideMapperError subclasses with their messages, ImportError for a missing package, RuntimeError when
+    the child dies). A cancel with no result from the child raises CancelledError."""
+    if task not in TASKS:
+        raise ValueError(f"unknown worker task {task!r}; known: {', '.join(TASKS)}")
+    what = TASKS[task]
     progress = progress or (lambda f, m: None)
     log = log or (lambda m: None)
     is_cancelled = is_cancelled or (lambda: False)
@@ -163,7 +237,7 @@ def detect_in_subprocess(progress: Callable[[float, str], None] | None = None,
     error: dict | None = None
     cancel_sent: float | None = None
     try:
-        proc.stdin.write(json.dumps({"detect": args}) + "\n")
+        proc.stdin.write(json.dumps({task: args}) + "\n")
         proc.stdin.flush()
         while True:
             try:
@@ -178,7 +252,9 @@ def detect_in_subprocess(progress: Callable[[float, str], None] | None = None,
                 except ValueError:
                     log(line.rstrip())  # something printed by a library
                     msg = {}
-                if "progress" in msg:
+                if not isinstance(msg, dict):
+                    log(line.rstrip())
+                elif "progress" in msg:
                     progress(msg["progress"], msg.get("message", ""))
                 elif "log" in msg:
                     log(msg["log"])
@@ -193,8 +269,8 @@ def detect_in_subprocess(progress: Callable[[float, str], None] | None = None,
                     proc.stdin.flush()
                 except OSError:
                     pass
-            elif cancel_sent is not None and time.monotonic() - cancel_sent > 60:
-                proc.kill()  # the pipeline did not stop within a minute of the cancel
+            if cancel_sent is not None and time.monotonic() - cancel_sent >= CANCEL_GRACE_S[task]:
+                proc.kill()  # the task did not stop in time after the cancel
                 break
     finally:
         try:
@@ -203,13 +279,13 @@ def detect_in_subprocess(progress: Callable[[float, str], None] | None = None,
             pass
         rc = proc.wait()
     if error is not None:
-        _raise(error)
+        _raise(error, task)
     if cancel_sent is not None and result is None:
         raise errors.CancelledError("cancelled by the user; no output was written")
     if result is None:
         tail = "".join(stderr[-30:]).strip()
-        raise RuntimeError(f"the detection worker stopped without a result (exit code {rc}): {tail}")
-    return SimpleNamespace(**result)
+        raise RuntimeError(f"the {what} worker stopped without a result (exit code {rc}): {tail}")
+    return result
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through detect_in_subprocess
