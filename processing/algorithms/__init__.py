@@ -14,6 +14,9 @@ ALGORITHMS: list[str] = [
     "check_environment.CheckEnvironmentAlgorithm",
     "detect_landslides.DetectLandslidesAlgorithm",
     "export_onnx.ExportOnnxAlgorithm",
+    "prepare_chips.PrepareChipsAlgorithm",
+    "train_model.TrainModelAlgorithm",
+    "evaluate_model.EvaluateModelAlgorithm",
 ]
 
 

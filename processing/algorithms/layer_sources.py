@@ -1,17 +1,27 @@
-"""Where a QGIS raster layer's pixels live, as a path the pipeline (rasterio) can open.
+"""Where a QGIS layer's data live, as a path the pipeline (rasterio, fiona) can open.
 
 The pipeline reads rasters with rasterio, whose GDAL is not QGIS's GDAL: only layers backed by a file on disk
 can be handed over. GDAL layers on plain files are read by path; archive members (``/vsizip/``) and GDAL
 sub-datasets (a GeoPackage raster table) by their GDAL name. Everything else - web services (WMS/WCS/XYZ),
 rasters held in memory (``/vsimem/``), virtual/calculated rasters, database rasters - gets a message telling
 the user to save the layer to a file first.
+
+Vector layers (:func:`vector_file_source`): an OGR layer on a plain file, unfiltered, is read by path and layer
+name; any other vector source (a memory layer, a filtered layer, selected features, a database table) is copied
+into a temporary GeoPackage by the algorithm instead (:func:`write_temporary_gpkg`).
 """
 
 from __future__ import annotations
 
 import os
 
-from qgis.core import QgsProcessingException, QgsProviderRegistry, QgsRasterLayer
+from qgis.core import (
+    QgsProcessingException,
+    QgsProviderRegistry,
+    QgsRasterLayer,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 
 #: GDAL virtual file systems that are local files (the archive itself must exist on disk)
@@ -71,3 +81,44 @@ def raster_file_source(layer: QgsRasterLayer | None, what: str) -> str:
         return path
     clean = {k: v for k, v in parts.items() if k in ("path", "layerName", "vsiPrefix", "vsiSuffix") and _clean(v)}
     return QgsProviderRegistry.instance().encodeUri("gdal", clean)
+
+
+def vector_file_source(layer: QgsVectorLayer | None) -> tuple[str, str | None] | None:
+    """(path, layer name or None) fiona can open for ``layer`` with all its features, or None when the layer is
+    not an unfiltered OGR layer on a file on disk (then copy its features: :func:`write_temporary_gpkg`)."""
+    if layer is None or layer.providerType() != "ogr" or layer.subsetString():
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path = _clean(parts.get("path"))
+    if _clean(parts.get("vsiPrefix")) or _clean(parts.get("subset")) or "://" in path or not os.path.isfile(path):
+        return None
+    layer_id = _clean(parts.get("layerId"))
+    if layer_id and layer_id != "0":  # a layer given by index only: copy it rather than guess
+        return None
+    return path, _clean(parts.get("layerName")) or None
+
+
+def write_temporary_gpkg(source, path: str, context, layer_name: str = "inventory", feedback=None) -> int:
+    """Copy the features of a Processing feature source (fields, geometries, CRS) into a new GeoPackage at
+    ``path``; the number of features written. Raises QgsProcessingException when the file cannot be written."""
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = layer_name
+    options.fileEncoding = "UTF-8"
+    writer = QgsVectorFileWriter.create(path, source.fields(), source.wkbType(), source.sourceCrs(),
+                                        context.transformContext(), options)
+    if writer.hasError():
+        raise QgsProcessingException(tr("Could not write a temporary GeoPackage {path}: {error}").format(
+            path=path, error=writer.errorMessage()))
+    count = 0
+    try:
+        for feature in source.getFeatures():
+            if feedback is not None and feedback.isCanceled():
+                break
+            if not writer.addFeature(feature):
+                raise QgsProcessingException(tr("Could not write a temporary GeoPackage {path}: {error}").format(
+                    path=path, error=writer.errorMessage()))
+            count += 1
+    finally:
+        del writer  # closes the file
+    return count

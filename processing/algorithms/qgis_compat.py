@@ -29,6 +29,7 @@ NUMBER_INTEGER = _enum("ProcessingNumberParameterType", QgsProcessingParameterNu
 NUMBER_DOUBLE = _enum("ProcessingNumberParameterType", QgsProcessingParameterNumber.Type, "Double")
 SOURCE_POLYGON = _enum("ProcessingSourceType", QgsProcessing.SourceType, "VectorPolygon", "TypeVectorPolygon")
 FILE_BEHAVIOR_FILE = _enum("ProcessingFileParameterBehavior", QgsProcessingParameterFile.Behavior, "File")
+FILE_BEHAVIOR_FOLDER = _enum("ProcessingFileParameterBehavior", QgsProcessingParameterFile.Behavior, "Folder")
 WKB_POLYGON = _enum("WkbType", QgsWkbTypes.Type, "Polygon")
 PARAMETER_ADVANCED = _enum("ProcessingParameterFlag", QgsProcessingParameterDefinition.Flag, "Advanced", "FlagAdvanced")
 SINK_FAST_INSERT = _enum("FeatureSinkFlag", QgsFeatureSink.Flag, "FastInsert")

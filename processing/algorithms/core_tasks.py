@@ -1,0 +1,112 @@
+"""Run a core task (``worker.TASKS``: chips, training, evaluation) for a Processing algorithm, with its feedback.
+
+One place for what every training-side algorithm does around the pure core function: choose the process (inside
+the QGIS programs on Linux a separate plain Python, ``worker.run_in_subprocess``, because the wheels' rasterio,
+fiona and shapely bind to QGIS's GDAL/GEOS there; see ``native_libraries.py``), pass progress, messages and cancel
+through, and turn Landslide Mapper errors into ``QgsProcessingException`` with the same sentence. The core and the
+worker are imported here, inside the call, never at module level (the provider loads without numpy or torch).
+Also: optional-parameter helpers shared by these algorithms.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from qgis.core import QgsProcessingException
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .detect_landslides import DOCTOR, _is_unset, _missing_message
+
+
+def tr(string: str) -> str:
+    return QCoreApplication.translate("LandslideMapper", string)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return tr("{n:.0f} s").format(n=seconds)
+    if seconds < 5400:
+        return tr("{n:.0f} min").format(n=seconds / 60)
+    return tr("{n:.1f} h").format(n=seconds / 3600)
+
+
+def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict:
+    """``worker.run_task(task, **kwargs)`` in this process or in a worker process; the result dict.
+
+    ``eta``: when given, a remaining-time estimate is added to the progress text, prefixed with this word
+    (e.g. "at most" for training, whose progress counts up to the maximum number of epochs).
+    Raises QgsProcessingException with the core's message on any Landslide Mapper error (cancel included),
+    a missing package or a worker process that died.
+    """
+    try:
+        from landslide_mapper.errors import LandslideMapperError, MissingDependencyError
+        from landslide_mapper.native_libraries import separate_process_needed
+        from landslide_mapper.worker import run_in_subprocess, run_task
+    except ImportError as exc:
+        raise QgsProcessingException(_missing_message(exc)) from exc
+
+    if separate_process_needed():
+        runner = run_in_subprocess
+        feedback.pushInfo(tr("Running in a separate Python process (so that the Python packages use their own GDAL "
+                             "and GEOS, not QGIS's)."))
+    else:
+        runner = run_task
+    start = time.monotonic()
+
+    def progress(fraction: float, message: str) -> None:
+        feedback.setProgress(100.0 * fraction)
+        if eta is not None and 0.0 < fraction < 1.0:
+            elapsed = time.monotonic() - start
+            message = tr("{message} ({eta} {left} left)").format(
+                message=message, eta=eta, left=_duration(elapsed * (1.0 - fraction) / fraction))
+        feedback.setProgressText(message)
+
+    def log(message: str) -> None:
+        if message.startswith("Warning:"):
+            feedback.pushWarning(message)
+        else:
+            feedback.pushInfo(message)
+
+    try:
+        return runner(task, progress=progress, log=log, is_cancelled=feedback.isCanceled, **kwargs)
+    except MissingDependencyError as exc:
+        raise QgsProcessingException(f"{exc} ({tr('see')} {DOCTOR})") from exc
+    except LandslideMapperError as exc:
+        raise QgsProcessingException(str(exc)) from exc
+    except ImportError as exc:  # torch, timm, onnxruntime, rasterio ... imported lazily by the core
+        raise QgsProcessingException(_missing_message(exc)) from exc
+    except RuntimeError as exc:  # the worker process died, or torch failed (e.g. out of memory)
+        raise QgsProcessingException(str(exc)) from exc
+
+
+# --- optional parameters ------------------------------------------------------------------------------------------
+def optional_int(alg, parameters, name, context) -> int | None:
+    if _is_unset(parameters.get(name)):
+        return None
+    return alg.parameterAsInt(parameters, name, context)
+
+
+def optional_double(alg, parameters, name, context) -> float | None:
+    if _is_unset(parameters.get(name)):
+        return None
+    return alg.parameterAsDouble(parameters, name, context)
+
+
+def region_list(alg, parameters, name, context) -> list[str] | None:
+    """A comma-separated list of region names (spaces around names ignored); None when empty."""
+    if _is_unset(parameters.get(name)):
+        return None
+    names = [part.strip() for part in alg.parameterAsString(parameters, name, context).split(",")]
+    return [n for n in names if n] or None
+
+
+def chip_folder(alg, parameters, name, context) -> str:
+    """The chip folder of a DATA parameter: an existing folder, else a QgsProcessingException saying so."""
+    folder = alg.parameterAsFile(parameters, name, context)
+    if not folder or not os.path.isdir(folder):
+        raise QgsProcessingException(tr(
+            "The chip folder {folder} does not exist. Choose the output folder of 'Prepare training chips' (or "
+            "any folder holding images/ and masks/, and optionally dems/)."
+        ).format(folder=folder or tr("(none given)")))
+    return folder
