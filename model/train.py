@@ -273,8 +273,40 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
         log("Training cancelled: the best checkpoint so far is kept")
     if best_epoch < 0:
         raise CancelledError("training stopped before the first epoch finished; no model was saved")
+    if stopped != "cancelled":
+        chosen = calibrate_threshold(best_path, val_set, device)
+        log(f"Decision threshold chosen on the validation split: {chosen:.2f}")
     return TrainResult(best_path, best_epoch, best_iou, len(history), time.perf_counter() - t0, stopped,
                        {k: len(v) for k, v in splits.items()})
+
+
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+
+
+def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu") -> float:
+    """Choose the decision threshold that maximises landslide IoU on the VALIDATION chips (never the test ones)
+    and store it, with the sweep, in the checkpoint's model card."""
+    from .checkpoint import load_checkpoint
+
+    model, card = load_checkpoint(model_path, device=device)
+    probs, truths = [], []
+    with torch.inference_mode():
+        for i in range(0, len(val_set), 8):
+            xs, ys = zip(*(val_set[j] for j in range(i, min(i + 8, len(val_set)))))
+            x, h, w = _pad32(torch.stack(xs).to(device))
+            probs.append(torch.sigmoid(model(x))[..., :h, :w].float().cpu().numpy())
+            truths.append(torch.stack(ys).numpy() > 0.5)
+    prob, truth = np.concatenate(probs), np.concatenate(truths)
+    sweep = {}
+    for t in THRESHOLDS:
+        m = SegmentationMetrics()
+        m.update(prob >= t, truth, objects=False)
+        sweep[f"{t:.2f}"] = m.compute()["iou"]
+    best = float(max(sweep, key=lambda k: (sweep[k], -abs(float(k) - 0.5))))
+    card.threshold = best
+    card.metrics = {**card.metrics, "validation_threshold_sweep_iou": sweep}
+    save_checkpoint(model_path, model, card)
+    return best
 
 
 def _write_csv(path: Path, rows: list[dict]) -> None:

@@ -125,6 +125,8 @@ def test_train_writes_best_checkpoint_csv_and_resumes(tmp_path):
     card = read_card(r.best_path)
     assert card.training["regions"]["test"] == ["bb"] and card.training["recipe"]["weight_decay"] == 1e-3
     assert card.metrics["validation"]["iou"] == pytest.approx(r.best_val_iou)
+    sweep = card.metrics["validation_threshold_sweep_iou"]  # threshold chosen on validation chips
+    assert len(sweep) == 11 and sweep[f"{card.threshold:.2f}"] == max(sweep.values())
     assert len(card.dem_channels) == 2 and card.config.fusion == "cbam"
     model, _ = load_checkpoint(r.best_path)
     # resume: a second call with more epochs continues from epoch 3
