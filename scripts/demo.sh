@@ -7,7 +7,7 @@
 # 1. Environment check: the plugin is built into its zip, installed into a throw-away QGIS profile and
 #    landslide_mapper:check_environment runs through qgis_process (what a geologist's first stop reports).
 # 2. Detection: `python -m landslide_mapper detect` (the same core function as the QGIS algorithm) on the three
-#    single-band files + DSM, processed at $DEMO_RESOLUTION m.
+#    single-band files + DSM, processed at the model's training resolution (1 m; DEMO_RESOLUTION=... overrides).
 # 3. A PNG quick-look with the polygons in red.
 # Outputs in demo-output/: hokkaido_landslides.gpkg (layer "landslides"), hokkaido_probability.tif,
 # hokkaido_quicklook.png, environment.json/.html.
@@ -19,7 +19,7 @@ PY="$ROOT/.venv/bin/python"
 OUT="$ROOT/demo-output"
 SAMPLE="$ROOT/data/hokkaido-iburi-sample"
 MODEL="$ROOT/resources/models/landslide_mapper_default.onnx"
-DEMO_RESOLUTION=${DEMO_RESOLUTION:-2.5}
+DEMO_RESOLUTION=${DEMO_RESOLUTION:-}
 say() { printf '[demo] %s\n' "$*" >&2; }
 
 [ -x "$PY" ] || { say "no .venv: run 'make setup' first"; exit 2; }
@@ -54,10 +54,10 @@ print("\n".join(summary_lines(json.load(open(sys.argv[1], encoding="utf-8")))))
 PYEOF
 
 # ---- 2. detection on the real sample -------------------------------------------------------------------------------
-say "detecting landslides on the Hokkaido Iburi sample with $(basename "$MODEL") at ${DEMO_RESOLUTION} m"
+say "detecting landslides on the Hokkaido Iburi sample with $(basename "$MODEL")"
 "$PY" -m landslide_mapper detect \
     --optical "$SAMPLE/post_B4.tif" "$SAMPLE/post_B3.tif" "$SAMPLE/post_B2.tif" --dem "$SAMPLE/dsm.tif" \
-    --model "$MODEL" --resolution "$DEMO_RESOLUTION" --min-area 500 --simplify 2 \
+    --model "$MODEL" ${DEMO_RESOLUTION:+--resolution "$DEMO_RESOLUTION"} --min-area 500 --simplify 2 \
     --output "$OUT/hokkaido_landslides.gpkg" --probability "$OUT/hokkaido_probability.tif"
 
 # ---- 3. quick-look ---------------------------------------------------------------------------------------------------

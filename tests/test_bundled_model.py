@@ -1,0 +1,42 @@
+"""The bundled model: present, small, honest card, the default everywhere, and it runs on the bundled real sample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import fiona
+import pytest
+from rasterio.crs import CRS
+
+from landslide_mapper.model.checkpoint import read_card
+from landslide_mapper.processing.pipeline import default_model_path, detect
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "hokkaido-iburi-sample"
+
+
+def test_bundled_model_file_and_card():
+    path = default_model_path()
+    assert path.is_file() and path.suffix == ".onnx"
+    assert path.stat().st_size < 30 * 1024 * 1024
+    card = read_card(path)
+    assert card.name == "landslide_mapper_default" and not card.uses_dem
+    assert card.config.backbone.startswith("convnext") and card.config.small_object
+    assert "RGB only" in card.limitations and "Bijie" in card.description
+    test = card.metrics["test_ny"]
+    assert test["regions"] == ["ny"] and 0.0 < test["iou"] <= 1.0
+    assert card.training["regions"]["test"] == ["ny"] and "ny" not in card.training["regions"]["train"]
+    assert "validation_threshold_sweep_iou" in card.metrics
+    recorded = json.loads((ROOT / "docs" / "bundled_model.json").read_text())
+    assert recorded["test_ny"]["iou"] == pytest.approx(test["iou"])
+
+
+def test_bundled_model_is_the_default_and_runs_on_the_real_sample(tmp_path):
+    bands = [SAMPLE / f"post_{b}.tif" for b in ("B4", "B3", "B2")]
+    r = detect(bands, tmp_path / "out.gpkg", dem=SAMPLE / "dsm.tif", min_area=500)  # model=None: bundled
+    assert r.engine == "onnx" and r.count > 0 and r.grid.resolution == read_card(default_model_path()).resolution_m
+    with fiona.open(tmp_path / "out.gpkg", layer="landslides") as src:
+        assert CRS.from_user_input(src.crs) == CRS.from_epsg(4326)
+        props = [f["properties"] for f in src]
+    assert all(p["area_m2"] >= 500 and p["mean_elev_m"] is not None for p in props)
