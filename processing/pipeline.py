@@ -88,7 +88,17 @@ class _Prepared:
         self.window, self.chip, self.valid = window, chip, valid
 
 
-def detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: str | Path | None = None,
+GDAL_CACHE_MB = 256  # GDAL's block cache defaults to 5 % of RAM and fills with dirty output blocks
+
+
+def detect(*args, **kwargs) -> DetectResult:
+    """Run detection; see :func:`_detect` for the parameters. GDAL's block cache is capped meanwhile, so memory
+    stays bounded on large scenes."""
+    with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
+        return _detect(*args, **kwargs)
+
+
+def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: str | Path | None = None,
            model: str | Path | None = None, probability: str | Path | None = None,
            bands: Sequence[int] | None = None, tile: int | None = None, overlap: int | None = None,
            batch: int = 4, engine: str = "auto", device: str = "auto", threshold: float | None = None,
@@ -189,6 +199,13 @@ def detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: 
     workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-"))
     prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else workdir / "probability.tif"
     terrain_reader = DemReader(dem_path, grid, 1, fallback) if dem_path else None
+    writer = vectorize.FeatureWriter(output, out_crs)
+    has_terrain = terrain_reader is not None
+
+    def write_components(components) -> None:
+        writer.write(vectorize.features(components, grid, out_crs, min_area, simplify, has_terrain,
+                                        first_id=writer.count + 1))
+
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="landslide-chips")
     windows = list(chip_windows(grid.height, grid.width, tile, overlap))
     n_chips, skipped, done_chips = len(windows), 0, 0
@@ -207,6 +224,7 @@ def detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: 
                 prob_ds.write(np.where(np.isnan(prob), PROB_NODATA, prob).astype(np.float32)[None],
                               window=Window(0, row0, grid.width, prob.shape[0]))
                 vec.add_rows(row0, prob)
+                write_components(vec.take_done())  # finished landslides go to disk, not to memory
 
             blender = StripBlender(grid.width, grid.height, tile, blend_weights(tile, overlap), on_rows)
             lookahead = max(2 * batch, 2 * workers)
@@ -252,18 +270,20 @@ def detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: 
             if is_cancelled():
                 raise CancelledError("cancelled by the user; no output was written")
             blender.finish()
-            components = vec.components()
-        feats = vectorize.features(components, grid, out_crs, min_area, simplify, terrain_reader is not None)
-        if not feats:
+            write_components(vec.components())  # the last ones, merged across block seams
+        if writer.count == 0:
             warn("no landslide found: the output is a valid, empty layer")
-        vectorize.write_features(output, feats, out_crs)
+        count, total_area = writer.count, writer.total_area
+        writer.commit()
         if prob_path is not None:
             os.replace(prob_tmp, prob_path)
-        total_area = sum(f["properties"]["area_m2"] for f in feats)
         seconds = time.perf_counter() - t0
         progress(1.0, "done")
-        return DetectResult(output, prob_path, len(feats), total_area, seconds, n_chips - skipped, skipped,
+        return DetectResult(output, prob_path, count, total_area, seconds, n_chips - skipped, skipped,
                             eng.name, eng.device, grid, warnings)
+    except BaseException:
+        writer.abort()
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         for r in readers:

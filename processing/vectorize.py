@@ -90,7 +90,7 @@ class StreamingVectorizer:
     threshold: float
     terrain: TerrainFn | None = None
     done: list = field(default_factory=list)   # (polygon, Stats) complete components
-    open: list = field(default_factory=list)   # (polygon, Stats) pieces touching a seam
+    open: list = field(default_factory=list)   # (polygon, Stats) pieces waiting on the last block seam
 
     def add_rows(self, row0: int, prob: np.ndarray) -> None:
         rows, width = prob.shape
@@ -116,34 +116,62 @@ class StreamingVectorizer:
             np.minimum.at(min_e, lab, e)
         top_seam, bottom_seam = row0 > 0, row0 + rows < self.grid.height
         y_top, y_bottom = transform.f, transform.f + rows * transform.e
+        at_top, new_open = [], []
         for i, poly in enumerate(polys, start=1):
             st = Stats(int(count[i]), float(sum_p[i]), float(max_p[i]))
             if self.terrain is not None:
                 st.sum_slope, st.max_slope = float(sum_s[i]), float(max_s[i])
                 st.sum_elev, st.min_elev, st.max_elev = float(sum_e[i]), float(min_e[i]), float(max_e[i])
             _, miny, _, maxy = poly.bounds
-            on_seam = (top_seam and math.isclose(maxy, y_top)) or (bottom_seam and math.isclose(miny, y_bottom))
-            (self.open if on_seam else self.done).append((poly, st))
+            touches_bottom = bottom_seam and math.isclose(miny, y_bottom)
+            if top_seam and math.isclose(maxy, y_top):
+                at_top.append((poly, st, touches_bottom))
+            elif touches_bottom:
+                new_open.append((poly, st))
+            else:
+                self.done.append((poly, st))
+        # merge the previous block's pieces on the seam with this block's pieces on it; what still touches this
+        # block's bottom seam waits for the next block, everything else is complete
+        pieces = [(p, st, False) for p, st in self.open] + at_top
+        for part, st, touches_bottom in _merge(pieces):
+            (new_open if touches_bottom else self.done).append((part, st))
+        self.open = new_open
+
+    def take_done(self) -> list[tuple[shapely.Polygon, Stats]]:
+        """The components completed so far; the caller writes them out, so memory does not grow with the number
+        of landslides (pieces waiting on a block seam are bounded by the scene width)."""
+        done, self.done = self.done, []
+        return done
 
     def components(self) -> list[tuple[shapely.Polygon, Stats]]:
-        """All landslides: complete ones plus seam pieces merged across block seams."""
-        result = list(self.done)
-        if self.open:
-            pieces = [p for p, _ in self.open]
-            merged = shapely.unary_union(pieces)
-            parts = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
-            tree = STRtree(pieces)
-            for part in parts:
-                st = Stats()
-                for j in tree.query(part, predicate="intersects"):
-                    # a piece belongs to the part that contains its interior (corner contacts do not merge)
-                    if part.contains(pieces[j].representative_point()):
-                        st.merge(self.open[j][1])
-                result.append((part, st))
+        """The remaining landslides (call after the last block)."""
+        result = self.take_done() + self.open
+        self.open = []
         return result
 
 
-def features(components, grid: Grid, out_crs, min_area_m2: float, simplify_m: float, has_terrain: bool):
+def _merge(pieces: list[tuple[shapely.Polygon, Stats, bool]]) -> list[tuple[shapely.Polygon, Stats, bool]]:
+    """Union pieces that share an edge (a corner contact does not merge, as 4-connectivity); stats are summed and
+    the flag (touches the next seam) is OR-ed."""
+    if not pieces:
+        return []
+    geoms = [p for p, _, _ in pieces]
+    merged = shapely.unary_union(geoms)
+    parts = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
+    tree = STRtree(geoms)
+    out = []
+    for part in parts:
+        st, flag = Stats(), False
+        for j in tree.query(part, predicate="intersects"):
+            if part.contains(geoms[j].representative_point()):
+                st.merge(pieces[j][1])
+                flag = flag or pieces[j][2]
+        out.append((part, st, flag))
+    return out
+
+
+def features(components, grid: Grid, out_crs, min_area_m2: float, simplify_m: float, has_terrain: bool,
+             first_id: int = 1):
     """Filter, simplify, attribute and reproject the components; returns fiona-ready feature dicts."""
     out = []
     for poly, st in sorted(components, key=lambda c: (-c[0].bounds[3], c[0].bounds[0])):
@@ -154,7 +182,7 @@ def features(components, grid: Grid, out_crs, min_area_m2: float, simplify_m: fl
         if geom.is_empty or geom.geom_type != "Polygon":
             geom = poly
         props = {
-            "id": len(out) + 1,
+            "id": first_id + len(out),
             "area_m2": round(float(area), 2),
             "perimeter_m": round(float(poly.length), 2),
             "mean_prob": round(st.sum_prob / st.count, 4),
@@ -171,18 +199,47 @@ def features(components, grid: Grid, out_crs, min_area_m2: float, simplify_m: fl
     return out
 
 
-def write_features(path: str | Path, feats: list[dict], crs) -> Path:
-    """Write atomically: into a temporary folder beside the output, then moved into place (all sidecar files)."""
-    path = Path(path)
-    driver = driver_for(path)
-    tmpdir = Path(tempfile.mkdtemp(prefix=".landslide-mapper-", dir=path.parent))
-    try:
-        tmp = tmpdir / path.name
+class FeatureWriter:
+    """Writes features as they are found into a temporary folder beside the output; ``commit`` moves the file(s)
+    (all sidecar files of a Shapefile) into place, ``abort`` leaves nothing behind."""
+
+    def __init__(self, path: str | Path, crs) -> None:
+        self.path = Path(path)
+        driver = driver_for(self.path)
+        self.tmpdir = Path(tempfile.mkdtemp(prefix=".landslide-mapper-", dir=self.path.parent))
         kw = {"layer": LAYER} if driver == "GPKG" else {}
-        with fiona.open(tmp, "w", driver=driver, schema=SCHEMA, crs=crs.to_wkt(), **kw) as dst:
-            dst.writerecords(feats)
-        for f in tmpdir.iterdir():
-            os.replace(f, path.parent / f.name)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
-    return path
+        self.dst = fiona.open(self.tmpdir / self.path.name, "w", driver=driver, schema=SCHEMA, crs=crs.to_wkt(),
+                              **kw)
+        self.count = 0
+        self.total_area = 0.0
+
+    def write(self, feats: list[dict]) -> None:
+        if feats:
+            self.dst.writerecords(feats)
+            self.count += len(feats)
+            self.total_area += sum(f["properties"]["area_m2"] for f in feats)
+
+    def commit(self) -> Path:
+        self.dst.close()
+        try:
+            for f in self.tmpdir.iterdir():
+                os.replace(f, self.path.parent / f.name)
+        finally:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+        return self.path
+
+    def abort(self) -> None:
+        if not self.dst.closed:
+            self.dst.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def write_features(path: str | Path, feats: list[dict], crs) -> Path:
+    """Write a list of features atomically."""
+    writer = FeatureWriter(path, crs)
+    try:
+        writer.write(feats)
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.commit()

@@ -328,3 +328,20 @@ def test_web_mercator_image_gets_true_ground_areas(tmp_path, oracle):
     map_area = polys[0].area                       # in Web Mercator units
     lat = np.radians(45.0 - 80 * 3.0 / 111320.0 / np.sqrt(2))  # roughly the disc centre's latitude
     assert props[0]["area_m2"] == pytest.approx(map_area * np.cos(lat) ** 2, rel=0.03)
+
+
+def test_shapes_spanning_many_strips_stay_one_feature(tmp_path, oracle):
+    # a "U" (arms joined only at the bottom) and an "n" (legs joined only at the top), each crossing ~5 strips
+    h, w = 330, 260
+    mask = np.zeros((h, w), bool)
+    mask[20:300, 20:40] = mask[20:300, 90:110] = mask[280:300, 20:110] = True      # U
+    mask[20:40, 150:240] = mask[20:310, 150:170] = mask[20:310, 220:240] = True    # n
+    tr = Affine(2.0, 0, synthetic.ORIGIN[0], 0, -2.0, synthetic.ORIGIN[1])
+    opt = synthetic.write_raster(tmp_path / "o.tif", np.full((3, h, w), 100, np.uint8), tr, synthetic.UTM)
+    dem = synthetic.write_raster(tmp_path / "d.tif", np.where(mask, 150.0, 50.0).astype(np.float32), tr, synthetic.UTM)
+    r = detect(opt, tmp_path / "out.gpkg", dem=dem, model=oracle[1], tile=64, overlap=0, batch=3)
+    polys, props, _ = read_polygons(tmp_path / "out.gpkg")
+    assert r.count == len(polys) == 2
+    assert iou(unary_union(polys), expected_geometry(mask, opt)) > 0.99
+    assert sorted(round(a["area_m2"]) for a in props) == sorted(
+        [round(float(mask[:, :130].sum()) * 4), round(float(mask[:, 130:].sum()) * 4)])
