@@ -104,3 +104,35 @@ def qgis_profile_dir(tmp_path) -> Path:
     path = tmp_path / "qgis-profile"
     path.mkdir()
     return path
+
+
+# ---- shared test data and the loaded plugin (one definition for every test file) ----------------------------------
+
+@pytest.fixture(scope="session")
+def oracle(tmp_path_factory):
+    """(checkpoint.safetensors, model.onnx) of the oracle model (tests/synthetic.py)."""
+    import synthetic
+
+    return synthetic.oracle_files(tmp_path_factory.mktemp("oracle"))
+
+
+@pytest.fixture(scope="session")
+def blob_scene(tmp_path_factory):
+    """(optical.tif, dem.tif, expected mask) of the four-disc scene (tests/synthetic.py)."""
+    import synthetic
+
+    return synthetic.scene(tmp_path_factory.mktemp("scene"))
+
+
+@pytest.fixture(scope="module")
+def plugin(qgis_app):
+    """The plugin loaded through classFactory + initProcessing (what qgis_process does), unloaded at the end."""
+    from qgis.testing.mocked import get_iface
+
+    import landslide_mapper
+
+    loaded = landslide_mapper.classFactory(get_iface())
+    loaded.initProcessing()
+    assert loaded.provider.load_errors == {}
+    yield loaded
+    loaded.unload()

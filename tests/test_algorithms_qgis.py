@@ -24,30 +24,6 @@ PARAMETERS = ["OPTICAL", "BANDS", "DEM", "MODEL", "ENGINE", "DEVICE", "RESOLUTIO
               "BATCH_SIZE", "THRESHOLD", "MIN_AREA", "SIMPLIFY", "OUTPUT", "OUTPUT_PROBABILITY"]
 
 
-@pytest.fixture(scope="module")
-def plugin(qgis_app):
-    """The plugin loaded through classFactory + initProcessing (what qgis_process does), unloaded at the end."""
-    from qgis.testing.mocked import get_iface
-
-    import landslide_mapper
-
-    loaded = landslide_mapper.classFactory(get_iface())
-    loaded.initProcessing()
-    assert loaded.provider.load_errors == {}
-    yield loaded
-    loaded.unload()
-
-
-@pytest.fixture(scope="module")
-def oracle(tmp_path_factory):
-    return synthetic.oracle_files(tmp_path_factory.mktemp("oracle"))
-
-
-@pytest.fixture(scope="module")
-def blob_scene(tmp_path_factory):
-    return synthetic.scene(tmp_path_factory.mktemp("scene"))
-
-
 def expected_geometry(mask, raster):
     with rasterio.open(raster) as src:
         transform = src.transform

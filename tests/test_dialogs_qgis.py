@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import pytest
-import synthetic
 from test_dependencies import build_wheel
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,16 +48,6 @@ def plugin(qgis_app, deps_folder):
     from landslide_mapper import dependencies
 
     dependencies.deactivate(deps_folder)
-
-
-@pytest.fixture(scope="module")
-def oracle(tmp_path_factory):
-    return synthetic.oracle_files(tmp_path_factory.mktemp("oracle"))
-
-
-@pytest.fixture(scope="module")
-def blob_scene(tmp_path_factory):
-    return synthetic.scene(tmp_path_factory.mktemp("scene"))
 
 
 def process_events(app, rounds: int = 5) -> None:

@@ -23,16 +23,6 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 HOKKAIDO = SHARED / "datasets" / "hokkaido-iburi"
 
 
-@pytest.fixture(scope="module")
-def oracle(tmp_path_factory):
-    return synthetic.oracle_files(tmp_path_factory.mktemp("oracle"))
-
-
-@pytest.fixture(scope="module")
-def blob_scene(tmp_path_factory):
-    return synthetic.scene(tmp_path_factory.mktemp("scene"))
-
-
 def read_polygons(path, layer="landslides"):
     kw = {"layer": layer} if str(path).endswith(".gpkg") else {}
     with fiona.open(path, **kw) as src:

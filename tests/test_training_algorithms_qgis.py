@@ -30,20 +30,6 @@ TINY = {"ARCHITECTURE": "fca_deeplab_lite", "RGB_ONLY": True, "EPOCHS": 1, "BATC
         "WARMUP_EPOCHS": 0, "VAL_REGIONS": "aa", "TEST_REGIONS": " bb ,", "RESOLUTION": 2.0}
 
 
-@pytest.fixture(scope="module")
-def plugin(qgis_app):
-    """The plugin loaded through classFactory + initProcessing (what qgis_process does), unloaded at the end."""
-    from qgis.testing.mocked import get_iface
-
-    import landslide_mapper
-
-    loaded = landslide_mapper.classFactory(get_iface())
-    loaded.initProcessing()
-    assert loaded.provider.load_errors == {}
-    yield loaded
-    loaded.unload()
-
-
 def make_chips(folder: Path, n: int = 16, size: int = 64, with_dem: bool = False) -> Path:
     """Chips whose landslide is a bright (and, with a DEM, raised) square; regions aa..hh by name prefix."""
     rng = np.random.default_rng(0)

@@ -15,21 +15,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import synthetic
 
 from landslide_mapper import errors, native_libraries, worker
 
 SYSTEM_LIBS = [Path("/usr/lib/x86_64-linux-gnu/libgdal.so.32"), Path("/usr/lib/x86_64-linux-gnu/libgeos_c.so.1")]
-
-
-@pytest.fixture(scope="module")
-def oracle(tmp_path_factory):
-    return synthetic.oracle_files(tmp_path_factory.mktemp("oracle"))
-
-
-@pytest.fixture(scope="module")
-def blob_scene(tmp_path_factory):
-    return synthetic.scene(tmp_path_factory.mktemp("scene"))
 
 
 def test_worker_errors_keep_their_type_and_message(oracle, blob_scene, tmp_path):
