@@ -92,8 +92,8 @@ GDAL_CACHE_MB = 256  # GDAL's block cache defaults to 5 % of RAM and fills with 
 
 
 def detect(*args, **kwargs) -> DetectResult:
-    """Run detection; see :func:`_detect` for the parameters. GDAL's block cache is capped meanwhile, so memory
-    stays bounded on large scenes."""
+    """Run detection; see :func:`_detect` for the parameters. GDAL's block cache (5 % of RAM by default) is
+    capped meanwhile."""
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
         return _detect(*args, **kwargs)
 
