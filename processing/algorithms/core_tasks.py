@@ -80,19 +80,7 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
         raise QgsProcessingException(str(exc)) from exc
 
 
-# --- optional parameters ------------------------------------------------------------------------------------------
-def optional_int(alg, parameters, name, context) -> int | None:
-    if _is_unset(parameters.get(name)):
-        return None
-    return alg.parameterAsInt(parameters, name, context)
-
-
-def optional_double(alg, parameters, name, context) -> float | None:
-    if _is_unset(parameters.get(name)):
-        return None
-    return alg.parameterAsDouble(parameters, name, context)
-
-
+# --- optional parameters (optional_int / optional_double live beside _is_unset) ------------------------------------
 def region_list(alg, parameters, name, context) -> list[str] | None:
     """A comma-separated list of region names (spaces around names ignored); None when empty."""
     if _is_unset(parameters.get(name)):

@@ -109,6 +109,20 @@ def _is_unset(value) -> bool:
         return False
 
 
+def optional_int(alg, parameters, name, context) -> int | None:
+    """An optional integer parameter: None when left empty."""
+    if _is_unset(parameters.get(name)):
+        return None
+    return alg.parameterAsInt(parameters, name, context)
+
+
+def optional_double(alg, parameters, name, context) -> float | None:
+    """An optional number parameter: None when left empty."""
+    if _is_unset(parameters.get(name)):
+        return None
+    return alg.parameterAsDouble(parameters, name, context)
+
+
 class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
     """Detect landslides in an optical image (plus a DEM) with an FCA-DeepLab model."""
 
@@ -294,16 +308,6 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Run summary")))
 
     # --- parameters -> pipeline arguments ------------------------------------------------------------------
-    def _optional_int(self, parameters, name, context) -> int | None:
-        if _is_unset(parameters.get(name)):
-            return None
-        return self.parameterAsInt(parameters, name, context)
-
-    def _optional_double(self, parameters, name, context) -> float | None:
-        if _is_unset(parameters.get(name)):
-            return None
-        return self.parameterAsDouble(parameters, name, context)
-
     def pipeline_arguments(self, parameters, context) -> dict:
         """The keyword arguments of ``pipeline.detect`` (except output, probability and the callables)."""
         optical = self.parameterAsRasterLayer(parameters, self.OPTICAL, context)
@@ -318,8 +322,8 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
         bands = self.parameterAsInts(parameters, self.BANDS, context) if not _is_unset(
             parameters.get(self.BANDS)) else []
         model = self.parameterAsFile(parameters, self.MODEL, context)
-        tile = self._optional_int(parameters, self.TILE_SIZE, context)
-        resolution = self._optional_double(parameters, self.RESOLUTION, context)
+        tile = optional_int(self, parameters, self.TILE_SIZE, context)
+        resolution = optional_double(self, parameters, self.RESOLUTION, context)
         return {
             "optical": raster_file_source(optical, self.tr("optical")),
             "dem": dem,
@@ -329,9 +333,9 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
             "device": DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)][1],
             "resolution": resolution or None,  # 0 = the model's
             "tile": tile or None,  # 0 = the model's
-            "overlap": self._optional_int(parameters, self.OVERLAP, context),
+            "overlap": optional_int(self, parameters, self.OVERLAP, context),
             "batch": self.parameterAsInt(parameters, self.BATCH_SIZE, context),
-            "threshold": self._optional_double(parameters, self.THRESHOLD, context),
+            "threshold": optional_double(self, parameters, self.THRESHOLD, context),
             "min_area": self.parameterAsDouble(parameters, self.MIN_AREA, context),
             "simplify": self.parameterAsDouble(parameters, self.SIMPLIFY, context),
             "crs": optical.crs(),
@@ -343,30 +347,7 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
         crs = args.pop("crs")
         probability = self.parameterAsOutputLayer(parameters, self.OUTPUT_PROBABILITY, context) or None
 
-        try:
-            from landslide_mapper.errors import LandslideMapperError, MissingDependencyError
-            from landslide_mapper.native_libraries import separate_process_needed
-
-            if separate_process_needed():
-                # QGIS's own GDAL/GEOS would be used by the wheels in this process: run in a plain Python
-                from landslide_mapper.worker import detect_in_subprocess as detect
-
-                feedback.pushInfo(self.tr("Running the detection in a separate Python process (so that the Python "
-                                          "packages use their own GDAL and GEOS, not QGIS's)."))
-            else:
-                from landslide_mapper.processing.pipeline import detect
-        except ImportError as exc:
-            raise QgsProcessingException(_missing_message(exc)) from exc
-
-        def progress(fraction: float, message: str) -> None:
-            feedback.setProgress(100.0 * fraction)
-            feedback.setProgressText(message)
-
-        def log(message: str) -> None:
-            if message.startswith("Warning:"):
-                feedback.pushWarning(message)
-            else:
-                feedback.pushInfo(message)
+        from .core_tasks import run_core_task  # (core_tasks imports this module: import here)
 
         workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-", dir=QgsProcessingUtils.tempFolder()))
         try:
@@ -374,23 +355,7 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
             feedback.pushInfo(self.tr("Optical image: {path}").format(path=args["optical"]))
             if args["dem"]:
                 feedback.pushInfo(self.tr("DEM: {path}").format(path=args["dem"]))
-            try:
-                result = detect(
-                    output=gpkg,
-                    probability=probability,
-                    progress=progress,
-                    log=log,
-                    is_cancelled=feedback.isCanceled,
-                    **args,
-                )
-            except MissingDependencyError as exc:
-                raise QgsProcessingException(f"{exc} ({self.tr('see')} {DOCTOR})") from exc
-            except LandslideMapperError as exc:
-                raise QgsProcessingException(str(exc)) from exc
-            except ImportError as exc:  # an engine's lazy import (torch, onnxruntime)
-                raise QgsProcessingException(_missing_message(exc)) from exc
-            except RuntimeError as exc:  # the worker process died (a crash in a native library)
-                raise QgsProcessingException(str(exc)) from exc
+            result = run_core_task("detect", feedback, output=gpkg, probability=probability, **args)
 
             source = QgsVectorLayer(f"{gpkg}|layername={PIPELINE_LAYER}", "landslides", "ogr")
             if not source.isValid():
@@ -408,19 +373,19 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
-        summary = (f"{result.count} landslide(s), {result.total_area_m2 / 1e4:.2f} ha in total; {result.chips} "
-                   f"tile(s) in {result.seconds:.1f} s ({result.engine} on {result.device})")
+        summary = (f"{result['count']} landslide(s), {result['total_area_m2'] / 1e4:.2f} ha in total; "
+                   f"{result['chips']} tile(s) in {result['seconds']:.1f} s ({result['engine']} on {result['device']})")
         feedback.pushInfo(summary)
         self._style_on_load(context, dest_id, STYLE_LANDSLIDES, LAYER_NAME)
         results = {
             self.OUTPUT: dest_id,
-            self.COUNT: result.count,
-            self.TOTAL_AREA_M2: result.total_area_m2,
+            self.COUNT: result["count"],
+            self.TOTAL_AREA_M2: result["total_area_m2"],
             self.SUMMARY: summary,
         }
         if probability:
-            results[self.OUTPUT_PROBABILITY] = str(result.probability)
-            self._style_on_load(context, str(result.probability), STYLE_PROBABILITY, PROBABILITY_LAYER_NAME)
+            results[self.OUTPUT_PROBABILITY] = str(result["probability"])
+            self._style_on_load(context, str(result["probability"]), STYLE_PROBABILITY, PROBABILITY_LAYER_NAME)
         return results
 
     def _copy_features(self, source: QgsVectorLayer, fields: QgsFields, sink) -> None:

@@ -25,7 +25,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .core_tasks import chip_folder, optional_double, region_list, run_core_task
+from .core_tasks import chip_folder, region_list, run_core_task
+from .detect_landslides import optional_double
 from .qgis_compat import FILE_BEHAVIOR_FILE, FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED
 
 #: the chip splits (static strings: the value is the name, as in ``evaluate_model(split=...)``)

@@ -27,8 +27,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .core_tasks import optional_double, optional_int, run_core_task
-from .detect_landslides import _is_unset
+from .core_tasks import run_core_task
+from .detect_landslides import _is_unset, optional_double, optional_int
 from .layer_sources import raster_file_source, vector_file_source, write_temporary_gpkg
 from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON
 

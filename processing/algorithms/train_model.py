@@ -27,7 +27,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .core_tasks import chip_folder, optional_double, optional_int, region_list, run_core_task
+from .core_tasks import chip_folder, region_list, run_core_task
+from .detect_landslides import optional_double, optional_int
 from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED
 
 #: ``model.registry.list_configs()``, written out so that the provider loads without torch (a test checks they
