@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from script_result import script_result
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = "landslide_mapper"
@@ -113,19 +113,7 @@ _IMPORT_WITHOUT_QGIS = textwrap.dedent(
 
 def test_pure_modules_import_without_qgis(tmp_path):
     modules = [module_name(p) for p in pure_files() if p.name not in NOT_IMPORTED]
-    proc = subprocess.run(
-        [sys.executable, "-c", _IMPORT_WITHOUT_QGIS, json.dumps(modules)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=tmp_path,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert proc.returncode == 0 and lines, (
-        f"rc {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
-    )
-    result = json.loads(lines[-1][len("RESULT ") :])
+    result = script_result(_IMPORT_WITHOUT_QGIS, json.dumps(modules), cwd=tmp_path, timeout=600)
     assert result["blocked"], "the qgis blocker did not work"
     assert result["failures"] == {}, "\n".join(f"{k}:\n{v}" for k, v in result["failures"].items())
     assert result["leaked"] == []
@@ -135,17 +123,8 @@ def test_import_blocker_catches_a_qgis_import(tmp_path):
     """The subprocess check can fail: a module that imports qgis is reported."""
     bad = tmp_path / "imports_qgis.py"
     bad.write_text("import qgis.core\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-c", _IMPORT_WITHOUT_QGIS, json.dumps(["imports_qgis"]), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        check=False,
-    )
-    result = json.loads(
-        [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1][len("RESULT ") :]
-    )
+    result = script_result(_IMPORT_WITHOUT_QGIS, json.dumps(["imports_qgis"]), str(tmp_path), cwd=tmp_path,
+                           timeout=120)
     assert list(result["failures"]) == ["imports_qgis"]
 
 

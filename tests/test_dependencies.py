@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
-import subprocess
 import sys
 import textwrap
 import zipfile
 from pathlib import Path
 
 import pytest
+from script_result import script_result
 
 from landslide_mapper import dependencies as deps
 
@@ -265,11 +264,7 @@ def test_install_real_package_then_import_after_the_sys_path_hook(tmp_path, whee
     assert not deps.is_active(target)
 
     # a fresh interpreter, as at plugin load: not importable before the hook, importable after it (.pth too)
-    proc = subprocess.run([sys.executable, "-c", _IMPORT_AFTER_HOOK, str(target)], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path, check=False)
-    lines = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
-    assert proc.returncode == 0 and lines, proc.stderr[-2000:]
-    out = json.loads(lines[-1][len("RESULT "):])
+    out = script_result(_IMPORT_AFTER_HOOK, str(target), cwd=tmp_path, timeout=120)
     assert out == {"before": False, "added": True, "first": str(target), "answer": 42, "lib": "1.0",
                    "extra": "via .pth", "again": False}
 

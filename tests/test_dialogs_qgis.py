@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from script_result import script_result
 from test_dependencies import build_wheel
 
 REPO = Path(__file__).resolve().parents[1]
@@ -311,11 +311,7 @@ def test_doctor_and_algorithms_without_torch_and_onnxruntime(tmp_path, oracle, b
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, LANDSLIDE_MAPPER_DEPS_DIR=str(tmp_path / "deps"))
     args = json.dumps({"onnx": str(oracle[1]), "optical": str(opt), "dem": str(dem)})
-    proc = subprocess.run([sys.executable, "-c", _WITHOUT_DL_PACKAGES, args, str(png)], capture_output=True,
-                          text=True, timeout=300, cwd=tmp_path, env=env, check=False)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert proc.returncode == 0 and lines, f"rc {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
-    out = json.loads(lines[-1][len("RESULT "):])
+    out = script_result(_WITHOUT_DL_PACKAGES, args, str(png), cwd=tmp_path, timeout=300, env=env)
     for name in ("torch", "timm", "onnxruntime", "onnx", "safetensors"):
         assert out["status"][name] == "bad", name  # red rows
     for name in ("rasterio", "numpy", "shapely", "fiona"):

@@ -4,12 +4,11 @@ and the check_environment algorithm through processing.run()."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from script_result import script_result
 
 PROVIDER = "landslide_mapper"
 CHECK = "landslide_mapper:check_environment"
@@ -198,19 +197,7 @@ _WITHOUT_TORCH = textwrap.dedent(
 
 def test_plugin_loads_without_torch_and_onnxruntime(tmp_path):
     """The plugin and check_environment work without the deep-learning packages (reported, not raised)."""
-    proc = subprocess.run(
-        [sys.executable, "-c", _WITHOUT_TORCH, str(tmp_path / "r.html")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert proc.returncode == 0 and lines, (
-        f"rc {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
-    )
-    result = json.loads(lines[-1][len("RESULT ") :])
+    result = script_result(_WITHOUT_TORCH, str(tmp_path / "r.html"), cwd=tmp_path, timeout=300)
     assert result["registered"] and result["load_errors"] == {}
     assert {"torch", "timm", "onnxruntime", "onnx", "safetensors"} <= set(result["missing"])
     assert result["leaked"] == []
