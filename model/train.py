@@ -6,7 +6,7 @@ rotation/flip/colour augmentation. The validation score is the landslide IoU. Th
 paper does not name its loss; Dice counters the class imbalance of landslide masks).
 
 Outputs in ``out_dir``: ``best.safetensors`` (best validation IoU, with its model card: recipe, data, regions,
-metrics), ``last.pt`` (resume point: weights, optimiser, scheduler, epoch, history; plain tensors and numbers,
+metrics), ``last.pt`` (resume point: weights, optimiser, epoch, training time, history; plain tensors and numbers,
 loaded with ``weights_only=True``), ``metrics.csv`` (one row per epoch). Seeded; mixed precision on CUDA (bf16 on
 the CPU on request); cancel stops after the current step and keeps the best checkpoint. Pure: no QGIS.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -189,25 +190,28 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
 
     model = build_model(arch_cfg).to(device).to(memory_format=torch.channels_last)
     optim = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(optim, T_max=config.epochs)
-    start_epoch, best_iou, best_epoch, history = 0, -1.0, -1, []
+    start_epoch, best_iou, best_epoch, history, trained_s = 0, -1.0, -1, [], 0.0
     last_path, best_path = out / "last.pt", out / "best.safetensors"
     if resume and last_path.exists():
         state = torch.load(last_path, map_location=device, weights_only=True)
         model.load_state_dict(state["model"])
         optim.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
         start_epoch, best_iou, best_epoch = int(state["epoch"]), float(state["best_iou"]), int(state["best_epoch"])
         history = json.loads(state["history"])
+        trained_s = float(state.get("trained_s", 0.0))
         gen.manual_seed(config.seed + start_epoch)
         log(f"Resumed from {last_path} at epoch {start_epoch} (best val IoU {best_iou:.4f})")
 
     amp = (torch.autocast("cuda", dtype=torch.float16) if device == "cuda" else
            torch.autocast("cpu", dtype=torch.bfloat16) if config.bf16 else None)
     scaler = torch.amp.GradScaler("cuda") if device == "cuda" else None
-    t0 = time.perf_counter()
+    t0 = time.perf_counter() - trained_s          # a resumed run keeps counting its earlier training time
     stopped, epoch = "max_epochs", start_epoch
     steps_per_epoch = len(train_loader)
+
+    def set_lr(step_index: int) -> None:
+        for group in optim.param_groups:
+            group["lr"] = cosine_lr(config, step_index / (config.epochs * steps_per_epoch), time.perf_counter() - t0)
     total_steps = max(1, (config.epochs - start_epoch) * steps_per_epoch)
     epoch_times: list[float] = []
     try:
@@ -225,6 +229,7 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
                 x = x.to(device).contiguous(memory_format=torch.channels_last)
                 y = y.to(device)
                 optim.zero_grad(set_to_none=True)
+                set_lr(epoch * steps_per_epoch + step)
                 if amp is not None:
                     with amp:
                         logits = model(x)
@@ -243,7 +248,6 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
                 elapsed = time.perf_counter() - t0
                 progress(done / total_steps, f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{steps_per_epoch}"
                          f" loss {np.mean(losses[-20:]):.4f}, {elapsed:.0f} s")
-            sched.step()
             val = evaluate_loader(model, val_loader, device, objects=False)
             epoch_times.append(time.perf_counter() - te)
             row = {"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "lr": optim.param_groups[0]["lr"],
@@ -260,8 +264,9 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
             log(f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val IoU {val['iou']:.4f} "
                 f"(best {best_iou:.4f} @ {best_epoch}), {epoch_times[-1]:.0f} s")
             _write_csv(out / "metrics.csv", history)
-            torch.save({"model": model.state_dict(), "optimizer": optim.state_dict(), "scheduler": sched.state_dict(),
-                        "epoch": epoch + 1, "best_iou": best_iou, "best_epoch": best_epoch,
+            torch.save({"model": model.state_dict(), "optimizer": optim.state_dict(),
+                        "trained_s": time.perf_counter() - t0, "epoch": epoch + 1, "best_iou": best_iou,
+                        "best_epoch": best_epoch,
                         "history": json.dumps(history)}, last_path)
             if epoch + 1 >= config.warmup_epochs and epoch + 1 - best_epoch >= config.patience:
                 stopped = "early_stopping"
@@ -278,6 +283,16 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
         log(f"Decision threshold chosen on the validation split: {chosen:.2f}")
     return TrainResult(best_path, best_epoch, best_iou, len(history), time.perf_counter() - t0, stopped,
                        {k: len(v) for k, v in splits.items()})
+
+
+def cosine_lr(config: TrainConfig, epoch_fraction: float, elapsed_s: float) -> float:
+    """Cosine annealing from ``config.lr`` towards zero over the run. The run's progress is the larger of the share
+    of epochs done and, with a time budget, the share of the budget spent, so a run that the budget stops early
+    still ends with a small learning rate (annealing over the nominal epochs would stop it at a high one)."""
+    progress = epoch_fraction
+    if config.time_budget_s:
+        progress = max(progress, elapsed_s / config.time_budget_s)
+    return config.lr * 0.5 * (1.0 + math.cos(math.pi * min(1.0, max(0.0, progress))))
 
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from landslide_mapper.model.checkpoint import load_checkpoint, read_card
 from landslide_mapper.model.dataset import augment, list_samples, region_of, split_by_region
 from landslide_mapper.model.export import export_onnx
 from landslide_mapper.model.metrics import SegmentationMetrics, label_components
-from landslide_mapper.model.train import TrainConfig, evaluate_model, train
+from landslide_mapper.model.train import TrainConfig, cosine_lr, evaluate_model, train
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 BIJIE = SHARED / "datasets" / "bijie-rgb"
@@ -169,3 +170,14 @@ def test_evaluate_same_with_both_engines_and_learns(tmp_path):
     assert a["chips"] == b["chips"] == 6 and a["regions"] == ["bb", "cc"]
     assert a["iou"] == pytest.approx(b["iou"], abs=1e-3)
     assert a["iou"] > 0.3  # a bright square is learnable: better than chance (~0.1)
+
+
+def test_cosine_schedule_ends_low_when_the_time_budget_stops_the_run():
+    nominal = TrainConfig(lr=1e-3, epochs=180)
+    assert cosine_lr(nominal, 0.0, 0.0) == pytest.approx(1e-3)
+    assert cosine_lr(nominal, 0.5, 0.0) == pytest.approx(5e-4)
+    assert cosine_lr(nominal, 1.0, 0.0) == pytest.approx(0.0, abs=1e-12)
+    budget = TrainConfig(lr=1e-3, epochs=180, time_budget_s=100.0)
+    # a third of the epochs but 90 % of the budget: the budget's progress wins
+    assert cosine_lr(budget, 0.33, 90.0) == pytest.approx(1e-3 * 0.5 * (1 + math.cos(math.pi * 0.9)))
+    assert cosine_lr(budget, 0.1, 500.0) == pytest.approx(0.0, abs=1e-12)
