@@ -10,6 +10,7 @@ are filled by GDAL's inverse-distance interpolation (``rasterio.fill.fillnodata`
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,9 +40,9 @@ def check_dem(dem_path: str, grid: Grid) -> None:
 
 
 def slope_degrees(z: np.ndarray, pixel_size: float) -> np.ndarray:
-    """Slope in degrees by central differences (metres over metres); edges one-sided."""
-    gy, gx = np.gradient(z.astype(np.float64), pixel_size)
-    return np.degrees(np.arctan(np.hypot(gx, gy))).astype(np.float32)
+    """Slope in degrees (float32) by central differences (metres over metres); edges one-sided."""
+    gy, gx = np.gradient(z.astype(np.float32, copy=False), np.float32(pixel_size))
+    return np.degrees(np.arctan(np.hypot(gx, gy)))
 
 
 def box_mean(z: np.ndarray, radius: int) -> np.ndarray:
@@ -64,9 +65,11 @@ def channel_margin(channels: Sequence[dict], pixel_size: float) -> int:
     return margin + 1
 
 
-def dem_channels(z: np.ndarray, specs: Sequence[dict], pixel_size: float, margin: int) -> np.ndarray:
+def dem_channels(z: np.ndarray, specs: Sequence[dict], pixel_size: float, margin: int,
+                 slope: np.ndarray | None = None) -> np.ndarray:
     """The model card's DEM channels ``[K, h, w]`` from elevation ``z`` (metres) that has ``margin`` extra pixels
-    on every side (see :func:`channel_margin`). Detection and training chips both go through here."""
+    on every side (see :func:`channel_margin`); ``slope`` (degrees, same shape as ``z``) when already computed.
+    Detection and training chips both go through here."""
     inner = (slice(margin, z.shape[0] - margin), slice(margin, z.shape[1] - margin))
     out = []
     for ch in specs:
@@ -74,7 +77,8 @@ def dem_channels(z: np.ndarray, specs: Sequence[dict], pixel_size: float, margin
         if name == "elevation":
             out.append((z[inner] - float(ch.get("offset", 0.0))) / float(ch.get("scale", 1.0)))
         elif name == "slope":
-            out.append(slope_degrees(z, pixel_size)[inner] / float(ch.get("scale", 90.0)))
+            degrees = slope_degrees(z, pixel_size) if slope is None else slope
+            out.append(degrees[inner] / float(ch.get("scale", 90.0)))
         elif name == "relative_elevation":
             r = max(1, int(round(float(ch["radius_m"]) / pixel_size)))
             out.append((z - box_mean(z, r))[inner] / float(ch.get("scale", 50.0)))
@@ -130,6 +134,98 @@ class DemReader:
     def close(self) -> None:
         self._vrt.close()
         self._src.close()
+
+
+class _Segment:
+    __slots__ = ("window", "remaining", "lock", "data")
+
+    def __init__(self, window: Window, chips: int) -> None:
+        self.window, self.remaining, self.lock, self.data = window, chips, threading.Lock(), None
+
+
+class DemTiles:
+    """DEM channels and terrain for the chips of a scene, aligned once per *segment* and sliced per chip.
+
+    A segment is a run of up to ``chips_per_segment`` neighbouring chips of one chip row. Aligning chip by chip
+    would warp most pixels several times: chips overlap, and relative elevation needs a margin of its radius
+    (50 pixels for 100 m at 2 m) on every side. Per segment, each pixel is warped about once, the channels are
+    computed once, and a segment is dropped as soon as its last chip has taken its slice, so memory stays at a
+    few segments. Thread-safe: a segment is computed by the first thread that needs it (the others wait for it).
+
+    ``get(window)`` returns ``(channels [K, h, w] or None, (elevation, slope) [h, w])``; ``release(window)`` tells
+    it that a chip will not ask (a nodata chip), so its segment can still be freed.
+    """
+
+    def __init__(self, dem_path: str, grid: Grid, windows: Sequence[Window], specs: Sequence[dict],
+                 fallback_elevation: float = 0.0, chips_per_segment: int = 4) -> None:
+        self.dem_path, self.grid, self.specs = dem_path, grid, list(specs)
+        self.margin = channel_margin(self.specs, grid.resolution) if self.specs else 1
+        self.fallback = fallback_elevation
+        self._local = threading.local()
+        self._readers: list[DemReader] = []
+        self._lock = threading.Lock()
+        self._segments: dict[int, _Segment] = {}
+        self._segment_of: dict[tuple[int, int], int] = {}
+        runs: list[list[Window]] = []
+        for w in windows:
+            last = runs[-1] if runs else None
+            if last is None or int(last[0].row_off) != int(w.row_off) or len(last) == chips_per_segment:
+                runs.append([])
+            runs[-1].append(w)
+        for key, run in enumerate(runs):
+            col0 = min(int(w.col_off) for w in run)
+            col1 = max(int(w.col_off + w.width) for w in run)
+            rows = max(int(w.height) for w in run)
+            self._segments[key] = _Segment(Window(col0, int(run[0].row_off), col1 - col0, rows), len(run))
+            for w in run:
+                self._segment_of[(int(w.row_off), int(w.col_off))] = key
+
+    def _reader(self) -> DemReader:
+        if not hasattr(self._local, "reader"):
+            self._local.reader = DemReader(self.dem_path, self.grid, self.margin, self.fallback)
+            with self._lock:
+                self._readers.append(self._local.reader)
+        return self._local.reader
+
+    def _compute(self, window: Window):
+        m = self.margin
+        z = self._reader().elevation(window, m)
+        slope = slope_degrees(z, self.grid.resolution)
+        channels = dem_channels(z, self.specs, self.grid.resolution, m, slope) if self.specs else None
+        inner = (slice(m, z.shape[0] - m), slice(m, z.shape[1] - m))
+        return channels, z[inner], slope[inner]
+
+    def _segment(self, window: Window) -> tuple[int, _Segment]:
+        key = self._segment_of[(int(window.row_off), int(window.col_off))]
+        with self._lock:
+            return key, self._segments[key]
+
+    def _done(self, key: int, seg: _Segment) -> None:
+        with self._lock:
+            seg.remaining -= 1
+            if seg.remaining <= 0:
+                self._segments.pop(key, None)
+
+    def get(self, window: Window) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray]]:
+        key, seg = self._segment(window)
+        with seg.lock:
+            if seg.data is None:
+                seg.data = self._compute(seg.window)
+        channels, z, slope = seg.data
+        r, c = int(window.row_off) - int(seg.window.row_off), int(window.col_off) - int(seg.window.col_off)
+        rows, cols = slice(r, r + int(window.height)), slice(c, c + int(window.width))
+        out = (None if channels is None else channels[:, rows, cols].copy(), (z[rows, cols].copy(),
+                                                                               slope[rows, cols].copy()))
+        self._done(key, seg)
+        return out
+
+    def release(self, window: Window) -> None:
+        self._done(*self._segment(window))
+
+    def close(self) -> None:
+        for r in self._readers:
+            r.close()
+        self._readers.clear()
 
 
 def dem_mean_elevation(dem_path: str, max_side: int = 512) -> float:

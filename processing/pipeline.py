@@ -29,7 +29,7 @@ from rasterio.windows import Window
 
 from ..errors import CancelledError, InputError, ModelFileError
 from . import vectorize
-from .dem import DemReader, channel_margin, check_dem, dem_mean_elevation
+from .dem import DemTiles, check_dem, dem_mean_elevation
 from .engines import open_engine
 from .raster_io import Grid, OpticalReader, optical_scaler, processing_grid, resolve_optical, scene_statistics
 from .stitching import StripBlender
@@ -82,10 +82,11 @@ def _check_writable(path: Path, what: str) -> None:
 
 
 class _Prepared:
-    __slots__ = ("window", "chip", "valid")
+    __slots__ = ("window", "chip", "valid", "terrain")
 
-    def __init__(self, window: Window, chip: np.ndarray | None, valid: np.ndarray) -> None:
-        self.window, self.chip, self.valid = window, chip, valid
+    def __init__(self, window: Window, chip: np.ndarray | None, valid: np.ndarray,
+                 terrain: np.ndarray | None) -> None:
+        self.window, self.chip, self.valid, self.terrain = window, chip, valid, terrain
 
 
 GDAL_CACHE_MB = 256  # GDAL's block cache defaults to 5 % of RAM and fills with dirty output blocks
@@ -166,64 +167,66 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         warn("the optical image has no valid pixel (all nodata): the result is an empty layer")
     fallback = dem_mean_elevation(dem_path) if dem_path else 0.0
 
-    # ---- per-thread readers ----------------------------------------------------------------------------------
+    # ---- per-thread readers; DEM channels and terrain aligned once per segment of chips --------------------------
     local = threading.local()
     readers: list = []
     lock = threading.Lock()
-    margin = channel_margin(card.dem_channels, grid.resolution) if card.uses_dem else 1
+    windows = [w for _, w in chip_windows(grid.height, grid.width, tile, overlap)]
+    dem_tiles = (DemTiles(dem_path, grid, windows, card.dem_channels if card.uses_dem else [], fallback)
+                 if dem_path else None)
 
-    def thread_readers():
+    def thread_optical() -> OpticalReader:
         if not hasattr(local, "optical"):
             local.optical = OpticalReader(spec, grid)
-            local.dem = DemReader(dem_path, grid, margin, fallback) if card.uses_dem else None
             with lock:
-                readers.extend(r for r in (local.optical, local.dem) if r is not None)
-        return local.optical, local.dem
+                readers.append(local.optical)
+        return local.optical
 
     first = OpticalReader(spec, grid)
     scale = optical_scaler(card.optical_scaling, first.dtype, stats, card.mean, card.std)
     first.close()
 
     def prepare(window: Window) -> _Prepared:
-        opt, dem_reader = thread_readers()
-        raw, valid = opt.read(window)
+        raw, valid = thread_optical().read(window)
         if not valid.any():
-            return _Prepared(window, None, valid)
+            if dem_tiles is not None:
+                dem_tiles.release(window)
+            return _Prepared(window, None, valid, None)
         x = scale(raw)
         x[:, ~valid] = 0.0
-        if dem_reader is not None:
-            x = np.concatenate([x, dem_reader.channels(window, card.dem_channels)])
-        return _Prepared(window, pad_chip(x, tile), valid)
+        terrain = None
+        if dem_tiles is not None:
+            channels, (elevation, slope) = dem_tiles.get(window)
+            terrain = np.stack([elevation, slope])
+            if card.uses_dem:
+                x = np.concatenate([x, channels])
+        return _Prepared(window, pad_chip(x, tile), valid, terrain)
 
     # ---- outputs under temporary names -----------------------------------------------------------------------
     workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-"))
     prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else workdir / "probability.tif"
-    terrain_reader = DemReader(dem_path, grid, 1, fallback) if dem_path else None
     writer = vectorize.FeatureWriter(output, out_crs)
-    has_terrain = terrain_reader is not None
+    has_terrain = dem_tiles is not None
 
     def write_components(components) -> None:
         writer.write(vectorize.features(components, grid, out_crs, min_area, simplify, has_terrain,
                                         first_id=writer.count + 1))
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="landslide-chips")
-    windows = list(chip_windows(grid.height, grid.width, tile, overlap))
     n_chips, skipped, done_chips = len(windows), 0, 0
     try:
         profile = {"driver": "GTiff", "dtype": "float32", "count": 1, "width": grid.width, "height": grid.height,
                    "crs": grid.crs, "transform": grid.transform, "nodata": PROB_NODATA, "tiled": True,
-                   "blockxsize": 256, "blockysize": 256, "compress": "deflate", "predictor": 3,
-                   "BIGTIFF": "IF_SAFER"}
+                   "blockxsize": 256, "blockysize": 256, "predictor": 3, "BIGTIFF": "IF_SAFER",
+                   # the user's file: DEFLATE (read everywhere); the temporary one: ZSTD level 1 (fastest)
+                   **({"compress": "deflate"} if prob_path else {"compress": "zstd", "zstd_level": 1})}
         with rasterio.open(prob_tmp, "w", **profile) as prob_ds:
-            def terrain(row0: int, rows: int):
-                return terrain_reader.terrain(Window(0, row0, grid.width, rows))
+            vec = vectorize.StreamingVectorizer(grid, threshold)
 
-            vec = vectorize.StreamingVectorizer(grid, threshold, terrain if terrain_reader else None)
-
-            def on_rows(row0: int, prob: np.ndarray) -> None:
+            def on_rows(row0: int, prob: np.ndarray, terrain: np.ndarray | None) -> None:
                 prob_ds.write(np.where(np.isnan(prob), PROB_NODATA, prob).astype(np.float32)[None],
                               window=Window(0, row0, grid.width, prob.shape[0]))
-                vec.add_rows(row0, prob)
+                vec.add_rows(row0, prob, None if terrain is None else (terrain[0], terrain[1]))
                 write_components(vec.take_done())  # finished landslides go to disk, not to memory
 
             blender = StripBlender(grid.width, grid.height, tile, blend_weights(tile, overlap), on_rows)
@@ -236,12 +239,12 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
                     nxt = next(it, None)
                     if nxt is None:
                         return
-                    pending.append(pool.submit(prepare, nxt[1]))
+                    pending.append(pool.submit(prepare, nxt))
 
             def run_batch(items: list[_Prepared]) -> None:
                 probs = eng.predict(np.stack([p.chip for p in items]))
                 for p, pr in zip(items, probs):
-                    blender.add(p.window, pr, p.valid)
+                    blender.add(p.window, pr, p.valid, p.terrain)
 
             refill()
             group: list[_Prepared] = []
@@ -288,8 +291,8 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         pool.shutdown(wait=True, cancel_futures=True)
         for r in readers:
             r.close()
-        if terrain_reader is not None:
-            terrain_reader.close()
+        if dem_tiles is not None:
+            dem_tiles.close()
         if prob_path is not None and prob_tmp.exists():
             prob_tmp.unlink()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -30,7 +30,7 @@ def quicklook(optical: Sequence[str | Path] | str | Path, polygons: str | Path, 
     with rasterio.open(spec.paths[0]) as ref:
         f = max(ref.width, ref.height) / max_side  # < 1 enlarges small scenes so outlines stay legible
         shape_ = (max(1, int(ref.height / f)), max(1, int(ref.width / f)))
-        transform = ref.transform * Affine.scale(ref.width / shape_[1], ref.height / shape_[0])
+        transform = ref.transform @ Affine.scale(ref.width / shape_[1], ref.height / shape_[0])
         crs = ref.crs
     for path, band in zip(spec.paths, spec.bands):
         with rasterio.open(path) as src:

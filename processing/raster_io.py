@@ -45,7 +45,7 @@ class Grid:
 
     def expanded(self, margin: int) -> Grid:
         """The same grid grown by ``margin`` pixels on every side."""
-        return Grid(self.crs, self.transform * Affine.translation(-margin, -margin),
+        return Grid(self.crs, self.transform @ Affine.translation(-margin, -margin),
                     self.width + 2 * margin, self.height + 2 * margin)
 
 

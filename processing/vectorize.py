@@ -15,7 +15,6 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +39,6 @@ SCHEMA = {
         "mean_slope_deg": "float", "max_slope_deg": "float", "mean_elev_m": "float", "relief_m": "float",
     },
 }
-TerrainFn = Callable[[int, int], tuple[np.ndarray, np.ndarray]]  # (row0, rows) -> (elevation, slope) [rows, W]
 
 
 def label_polygons(mask: np.ndarray, transform: Affine = Affine.identity()) -> tuple[list, np.ndarray]:
@@ -88,27 +86,29 @@ class Stats:
 class StreamingVectorizer:
     grid: Grid
     threshold: float
-    terrain: TerrainFn | None = None
     done: list = field(default_factory=list)   # (polygon, Stats) complete components
     open: list = field(default_factory=list)   # (polygon, Stats) pieces waiting on the last block seam
 
-    def add_rows(self, row0: int, prob: np.ndarray) -> None:
+    def add_rows(self, row0: int, prob: np.ndarray, terrain: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """One block of finished rows; ``terrain`` = (elevation m, slope degrees) ``[rows, W]`` for the terrain
+        attributes (None: no DEM)."""
         rows, width = prob.shape
         mask = np.nan_to_num(prob, nan=0.0) >= self.threshold
         if not mask.any():
             return
-        transform = self.grid.transform * Affine.translation(0, row0)
+        transform = self.grid.transform @ Affine.translation(0, row0)
         polys, labels = label_polygons(mask, transform)
         n = len(polys) + 1
-        lab = labels.ravel()
-        p = np.nan_to_num(prob, nan=0.0).ravel().astype(np.float64)
+        # statistics over the labelled pixels only (landslides are a small share of a block)
+        idx = np.flatnonzero(labels)
+        lab = labels.ravel()[idx]
+        p = np.nan_to_num(prob.ravel()[idx], nan=0.0).astype(np.float64)
         count = np.bincount(lab, minlength=n)
         sum_p = np.bincount(lab, weights=p, minlength=n)
         max_p = np.zeros(n)
         np.maximum.at(max_p, lab, p)
-        if self.terrain is not None:
-            elev, slope = self.terrain(row0, rows)
-            e, s = elev.ravel().astype(np.float64), slope.ravel().astype(np.float64)
+        if terrain is not None:
+            e, s = (a.ravel()[idx].astype(np.float64) for a in terrain)
             sum_s, sum_e = np.bincount(lab, weights=s, minlength=n), np.bincount(lab, weights=e, minlength=n)
             max_s, max_e, min_e = np.full(n, -np.inf), np.full(n, -np.inf), np.full(n, np.inf)
             np.maximum.at(max_s, lab, s)
@@ -119,7 +119,7 @@ class StreamingVectorizer:
         at_top, new_open = [], []
         for i, poly in enumerate(polys, start=1):
             st = Stats(int(count[i]), float(sum_p[i]), float(max_p[i]))
-            if self.terrain is not None:
+            if terrain is not None:
                 st.sum_slope, st.max_slope = float(sum_s[i]), float(max_s[i])
                 st.sum_elev, st.min_elev, st.max_elev = float(sum_e[i]), float(min_e[i]), float(max_e[i])
             _, miny, _, maxy = poly.bounds

@@ -335,3 +335,66 @@ def test_shapes_spanning_many_strips_stay_one_feature(tmp_path, oracle):
     assert iou(unary_union(polys), expected_geometry(mask, opt)) > 0.99
     assert sorted(round(a["area_m2"]) for a in props) == sorted(
         [round(float(mask[:, :130].sum()) * 4), round(float(mask[:, 130:].sum()) * 4)])
+
+
+def test_dem_aligned_per_segment_equals_chip_by_chip(tmp_path):
+    # Aligning the DEM once per run of chips (DemTiles) must give every chip exactly what aligning that chip alone
+    # gives (channels with their margin, elevation, slope), and free every segment once its chips are served.
+    from landslide_mapper.processing.dem import DemReader, DemTiles, channel_margin, dem_channels, slope_degrees
+    from landslide_mapper.processing.raster_io import processing_grid
+    from landslide_mapper.processing.tiling import chip_windows
+
+    h, w = 300, 420
+    tr = Affine(2.0, 0, synthetic.ORIGIN[0], 0, -2.0, synthetic.ORIGIN[1])
+    opt = synthetic.write_raster(tmp_path / "o.tif", np.full((3, h, w), 100, np.uint8), tr, synthetic.UTM)
+    yy, xx = np.mgrid[0:40, 0:50]
+    z = (300 + 40 * np.sin(xx / 3.0) * np.cos(yy / 4.0) + 2.0 * yy).astype(np.float32)
+    z[20:23, 30:33] = -32768  # a hole to fill
+    dem_tr = Affine(30.0, 0, synthetic.ORIGIN[0] - 90, 0, -30.0, synthetic.ORIGIN[1] + 90)
+    dem = synthetic.write_raster(tmp_path / "dem.tif", z, dem_tr, synthetic.UTM, nodata=-32768)
+    grid = processing_grid(str(opt), 2.0)
+    specs = [{"name": "relative_elevation", "radius_m": 20.0, "scale": 50.0}, {"name": "slope", "scale": 90.0}]
+    windows = [win for _, win in chip_windows(grid.height, grid.width, 96, 16)]
+    tiles = DemTiles(str(dem), grid, windows, specs, 0.0, chips_per_segment=2)
+    margin = channel_margin(specs, grid.resolution)
+    reader = DemReader(str(dem), grid, margin)
+    try:
+        for i, win in enumerate(windows):
+            if i == 3:
+                tiles.release(win)  # a nodata chip never asks
+                continue
+            channels, (elevation, slope) = tiles.get(win)
+            zz = reader.elevation(win, margin)
+            np.testing.assert_allclose(channels, dem_channels(zz, specs, grid.resolution, margin), atol=1e-4)
+            inner = (slice(margin, -margin), slice(margin, -margin))
+            np.testing.assert_allclose(elevation, zz[inner], atol=1e-3)
+            np.testing.assert_allclose(slope, slope_degrees(zz, grid.resolution)[inner], atol=1e-3)
+            assert channels.shape == (2, win.height, win.width) and elevation.shape == (win.height, win.width)
+        assert not tiles._segments
+    finally:
+        reader.close()
+        tiles.close()
+
+
+def test_terrain_attributes_from_a_planar_dem(tmp_path):
+    # The landslide is a bright rectangle (RGB oracle) on a plane rising 0.2 m per m northwards, sampled at the
+    # optical pixel centres: slope atan(0.2) everywhere, elevation mean = the plane at the centroid, relief = rise
+    # between the first and last pixel row. The chips (64 px) cut it into several strips and segments.
+    _, model = synthetic.oracle_files(tmp_path, rgb_only=True, tile=64, overlap=8)
+    h, w = 200, 260
+    tr = Affine(2.0, 0, synthetic.ORIGIN[0], 0, -2.0, synthetic.ORIGIN[1])
+    img = np.full((3, h, w), 40, np.uint8)
+    img[:, 40:120, 50:150] = 220
+    opt = synthetic.write_raster(tmp_path / "o.tif", img, tr, synthetic.UTM)
+    rows = np.arange(h + 40) - 20  # the DEM reaches 20 px beyond the image on each side
+    z = np.broadcast_to((500.0 + 0.2 * 2.0 * (h - 0.5 - rows))[:, None], (h + 40, w + 40)).astype(np.float32)
+    dem_tr = Affine(2.0, 0, synthetic.ORIGIN[0] - 40, 0, -2.0, synthetic.ORIGIN[1] + 40)
+    dem = synthetic.write_raster(tmp_path / "dem.tif", np.ascontiguousarray(z), dem_tr, synthetic.UTM)
+    r = detect(opt, tmp_path / "out.gpkg", dem=dem, model=model)
+    polys, props, _ = read_polygons(tmp_path / "out.gpkg")
+    assert r.count == 1
+    a = props[0]
+    assert a["mean_slope_deg"] == pytest.approx(np.degrees(np.arctan(0.2)), abs=0.01)
+    assert a["max_slope_deg"] == pytest.approx(np.degrees(np.arctan(0.2)), abs=0.01)
+    assert a["mean_elev_m"] == pytest.approx(500.0 + 0.4 * (h - 0.5 - 79.5), abs=0.01)  # rows 40..119
+    assert a["relief_m"] == pytest.approx(0.4 * 79, abs=0.01)
