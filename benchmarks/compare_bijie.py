@@ -24,6 +24,7 @@ from landslide_mapper.model.train import TrainConfig, evaluate_model, train
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = [  # (label, registered configuration, overrides)
     ("fca_deeplab_no_fusion (ConvNeXt-T)", "fca_deeplab_no_fusion", {}),
+    ("fca_deeplab_no_fusion without small-object head", "fca_deeplab_no_fusion", {"small_object": False}),
     ("fca_deeplab_lite (ConvNeXt-atto), RGB", "fca_deeplab_lite", {"fusion": "none", "dem_channels": 0}),
     ("fca_deeplab_lite without small-object head", "fca_deeplab_lite",
      {"fusion": "none", "dem_channels": 0, "small_object": False}),

@@ -35,6 +35,7 @@ def main() -> None:
     val = evaluate_model(best, DATA, "val", **REGIONS)
     model, card = load_checkpoint(best)
     history = (run / "metrics.csv").read_text().strip().splitlines()
+    budget_min = round(float(card.training.get("recipe", {}).get("time_budget_s") or 0) / 60)
     card.description = (
         "FCA-DeepLab-lite (ConvNeXt-atto backbone, slim ASPP and improved decoder, small-object attention head), "
         "RGB only, trained from scratch on the CPU on the Bijie landslide dataset (Ji et al., 2020, Landslides 17, "
@@ -43,9 +44,9 @@ def main() -> None:
         "RGB only: it uses no DEM, so it cannot separate landslides from spectrally similar bare soil, rock, "
         "roads or fields the way the paper's DEM fusion does. Trained on 1,105 resized 224 px chips of one "
         "region of south-west China, not on GF-6 + DEM; ground resolution of the chips is not exactly known "
-        "(0.8 m source, resized), so 1 m is nominal. Trained from scratch for a CPU time budget of 75 minutes; "
-        f"held-out landslide IoU {test['iou']:.2f} (county ny). Treat detections as candidates for a geologist to "
-        "check, not as an inventory.")
+        f"(0.8 m source, resized), so 1 m is nominal. Trained from scratch for a CPU time budget of {budget_min} "
+        f"minutes; held-out landslide IoU {test['iou']:.2f} (county ny). Treat detections as candidates for a "
+        "geologist to check, not as an inventory.")
     card.training = {**card.training, "epochs_run": len(history) - 1, "data": "bijie-rgb (../shared/datasets)",
                      "script": "scripts/train_bundled_model.sh + scripts/finalize_bundled_model.py"}
     card.metrics = {**card.metrics, "test_ny": test, "validation_qx": val}
