@@ -89,7 +89,15 @@ class _Prepared:
         self.window, self.chip, self.valid, self.terrain = window, chip, valid, terrain
 
 
-GDAL_CACHE_MB = 256  # GDAL's block cache defaults to 5 % of RAM and fills with dirty output blocks
+GDAL_CACHE_MB = 64  # GDAL's block cache defaults to 5 % of RAM and would fill with dirty output blocks
+PROB_BLOCK = 256     # tile size of the probability GeoTIFF
+
+
+def gdal_cache_mb(width: int) -> int:
+    """GDAL block cache for a run: room for three rows of probability tiles across the scene (the row being
+    written, the one before it, and slack) on top of the reading cache; the least recently used (finished) tiles are
+    compressed and written out as it fills, so memory does not grow with the scene's height."""
+    return GDAL_CACHE_MB + -(-3 * PROB_BLOCK * width * 4 // 2**20)
 
 
 def detect(*args, **kwargs) -> DetectResult:
@@ -213,11 +221,13 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
                                         first_id=writer.count + 1))
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="landslide-chips")
+    cache = rasterio.Env(GDAL_CACHEMAX=gdal_cache_mb(grid.width))
+    cache.__enter__()
     n_chips, skipped, done_chips = len(windows), 0, 0
     try:
         profile = {"driver": "GTiff", "dtype": "float32", "count": 1, "width": grid.width, "height": grid.height,
                    "crs": grid.crs, "transform": grid.transform, "nodata": PROB_NODATA, "tiled": True,
-                   "blockxsize": 256, "blockysize": 256, "predictor": 3, "BIGTIFF": "IF_SAFER",
+                   "blockxsize": PROB_BLOCK, "blockysize": PROB_BLOCK, "predictor": 3, "BIGTIFF": "IF_SAFER",
                    # the user's file: DEFLATE (read everywhere); the temporary one: ZSTD level 1 (fastest)
                    **({"compress": "deflate"} if prob_path else {"compress": "zstd", "zstd_level": 1})}
         with rasterio.open(prob_tmp, "w", **profile) as prob_ds:
@@ -289,6 +299,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        cache.__exit__(None, None, None)
         for r in readers:
             r.close()
         if dem_tiles is not None:

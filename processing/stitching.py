@@ -20,8 +20,10 @@ RowsCallback = Callable[[int, np.ndarray, np.ndarray | None], None]
 
 
 class StripBlender:
-    def __init__(self, width: int, height: int, tile: int, weights: np.ndarray, on_rows: RowsCallback) -> None:
+    def __init__(self, width: int, height: int, tile: int, weights: np.ndarray, on_rows: RowsCallback,
+                 chunk_rows: int = 128) -> None:
         self.width, self.height, self.tile = width, height, tile
+        self.chunk_rows = max(1, chunk_rows)
         self.weights = weights
         self.on_rows = on_rows
         rows = min(tile, height)
@@ -35,10 +37,13 @@ class StripBlender:
         n = row - self.top
         if n <= 0:
             return
-        with np.errstate(invalid="ignore", divide="ignore"):
-            prob = self.acc[:n] / self.wsum[:n]
-        prob[~self.valid[:n] | (self.wsum[:n] == 0)] = np.nan
-        self.on_rows(self.top, prob, None if self.extra is None else self.extra[:, :n])
+        # handed on in chunks of rows, so the callback's temporaries stay small however wide the scene is
+        for r0 in range(0, n, self.chunk_rows):
+            r1 = min(n, r0 + self.chunk_rows)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                prob = self.acc[r0:r1] / self.wsum[r0:r1]
+            prob[~self.valid[r0:r1] | (self.wsum[r0:r1] == 0)] = np.nan
+            self.on_rows(self.top + r0, prob, None if self.extra is None else self.extra[:, r0:r1])
         keep = max(self.acc.shape[0] - n, 0)
         if self.extra is not None:
             self.extra[:, :keep] = self.extra[:, n:n + keep].copy()

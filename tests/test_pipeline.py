@@ -442,3 +442,32 @@ def test_two_step_dem_warp_matches_a_one_step_warp(tmp_path):
     diff = np.abs(two_step - one_step)
     assert diff.mean() < 0.2 and diff.max() < 1.5, (diff.mean(), diff.max())
     assert np.corrcoef(two_step.ravel(), one_step.ravel())[0, 1] > 0.999
+
+
+def test_blender_hands_on_the_same_rows_whatever_the_chunk_size():
+    from landslide_mapper.processing.stitching import StripBlender
+    from landslide_mapper.processing.tiling import blend_weights, chip_windows
+
+    rng = np.random.default_rng(0)
+    height, width, tile, overlap = 150, 170, 64, 12
+    chips = [(w, rng.random((tile, tile)).astype(np.float32), rng.random((w.height, w.width)) > 0.1,
+              rng.random((2, w.height, w.width)).astype(np.float32))
+             for _, w in chip_windows(height, width, tile, overlap)]
+    results = []
+    for chunk in (5, 1000):
+        rows = {}
+        blender = StripBlender(width, height, tile, blend_weights(tile, overlap),
+                               lambda r0, p, e: rows.__setitem__(r0, (p.copy(), e.copy())), chunk_rows=chunk)
+        for w, p, v, e in chips:
+            blender.add(w, p, v, e)
+        blender.finish()
+        assert max(len(p) for p, _ in rows.values()) <= chunk
+        prob = np.concatenate([rows[k][0] for k in sorted(rows)])
+        extra = np.concatenate([rows[k][1] for k in sorted(rows)], axis=1)
+        assert prob.shape == (height, width) and extra.shape == (2, height, width)
+        first_window, first_prob, first_valid, first_extra = chips[0]
+        assert prob[0, 0] == first_prob[0, 0] if first_valid[0, 0] else np.isnan(prob[0, 0])
+        assert extra[1, 0, 0] == first_extra[1, 0, 0]
+        results.append((prob, extra))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
