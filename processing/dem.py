@@ -19,6 +19,7 @@ import rasterio
 from affine import Affine
 from rasterio.enums import Resampling
 from rasterio.fill import fillnodata
+from rasterio.io import MemoryFile
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import calculate_default_transform, transform_bounds
 from rasterio.windows import Window
@@ -108,37 +109,60 @@ class DemReader:
         self._src = rasterio.open(dem_path)
         self._scale = float(self._src.scales[0] or 1.0)
         self._offset = float(self._src.offsets[0] or 0.0)
-        big = grid.expanded(max_margin)
         k = self.k = intermediate_factor(self._src, grid)
-        # the intermediate grid starts one intermediate pixel before the expanded grid (neighbours for the kernel)
-        self._vrt = WarpedVRT(self._src, crs=big.crs, transform=big.transform @ Affine.translation(-k, -k) @
-                              Affine.scale(k), width=-(-big.width // k) + 2, height=-(-big.height // k) + 2,
-                              resampling=resampling, src_nodata=self._src.nodata, nodata=_NODATA, dtype="float32")
+        # The intermediate grid is anchored on the processing grid (not on the grid grown by this reader's margin),
+        # so readers with different margins (detection, training chips) give the same elevations. It reaches
+        # beyond the margin by one intermediate pixel: neighbours for the kernel.
+        pad = -(-max_margin // k) + 1
+        self._off = pad * k  # processing-grid pixels between the intermediate grid's origin and the grid's
+        self._vrt = WarpedVRT(self._src, crs=grid.crs, transform=grid.transform @ Affine.translation(-self._off,
+                              -self._off) @ Affine.scale(k), width=-(-grid.width // k) + 2 * pad + 1,
+                              height=-(-grid.height // k) + 2 * pad + 1, resampling=resampling,
+                              src_nodata=self._src.nodata, nodata=_NODATA, dtype="float32")
 
     def _read(self, col: int, row: int, width: int, height: int) -> np.ndarray:
         """Elevation (raw DEM units) on a window of the expanded grid."""
-        k = self.k
+        k, fc, fr = self.k, col - self.margin + self._off, row - self.margin + self._off
         if k == 1:
-            return self._vrt.read(1, window=Window(col + 1, row + 1, width, height))
-        return self._vrt.read(1, window=Window((col + k) / k, (row + k) / k, width / k, height / k),
-                              out_shape=(height, width), resampling=self.resampling)
+            return self._vrt.read(1, window=Window(fc, fr, width, height))
+        return self._vrt.read(1, window=Window(fc / k, fr / k, width / k, height / k), out_shape=(height, width),
+                              resampling=self.resampling)
 
     def elevation(self, window: Window, margin: int) -> np.ndarray:
         """Elevation for ``window`` (grid pixels) grown by ``margin`` pixels on each side, holes filled."""
         if margin > self.margin:
             raise ValueError(f"margin {margin} exceeds the reader's {self.margin}")
         off = self.margin - margin
-        z = self._read(int(window.col_off) + off, int(window.row_off) + off, int(window.width) + 2 * margin,
-                       int(window.height) + 2 * margin).astype(np.float32, copy=False)
-        valid = (z > _NODATA / 2) & np.isfinite(z)
-        if not valid.all():
-            if valid.any():
-                # (rasterio warns that its in-memory copy has no geotransform: harmless here)
-                z = fillnodata(np.where(valid, z, 0).astype(np.float32), mask=valid.astype(np.uint8),
-                               max_search_distance=max(z.shape) * 2, smoothing_iterations=0)
-            else:
-                z = np.full(z.shape, self.fallback, np.float32)
+        col, row = int(window.col_off) + off, int(window.row_off) + off
+        width, height = int(window.width) + 2 * margin, int(window.height) + 2 * margin
+        z = self._read(col, row, width, height).astype(np.float32, copy=False)
+        if not _valid(z).all():
+            z = self._read_filled(col, row, width, height)
         return z * self._scale + self._offset
+
+    def _read_filled(self, col: int, row: int, width: int, height: int) -> np.ndarray:
+        """Like ``_read``, for a window with DEM holes (or beyond the DEM's edge): the holes are filled by GDAL's
+        inverse-distance interpolation on the intermediate grid (``k * k`` times fewer pixels than the output;
+        filling at full resolution cost up to a second per chip run), then upsampled as ``_read`` does."""
+        k, fc, fr = self.k, col - self.margin + self._off, row - self.margin + self._off
+        c0, r0 = max(0, fc // k - 1), max(0, fr // k - 1)
+        c1 = min(self._vrt.width, -(-(fc + width) // k) + 1)
+        r1 = min(self._vrt.height, -(-(fr + height) // k) + 1)
+        coarse = self._vrt.read(1, window=Window(c0, r0, c1 - c0, r1 - r0)).astype(np.float32, copy=False)
+        valid = _valid(coarse)
+        if not valid.any():
+            return np.full((height, width), self.fallback, np.float32)
+        # (rasterio warns that its in-memory copy has no geotransform: harmless here)
+        coarse = fillnodata(np.where(valid, coarse, 0).astype(np.float32), mask=valid.astype(np.uint8),
+                            max_search_distance=max(coarse.shape) * 2, smoothing_iterations=0)
+        if k == 1:
+            return coarse[fr - r0:fr - r0 + height, fc - c0:fc - c0 + width]
+        box = Window(c0, r0, c1 - c0, r1 - r0)
+        with MemoryFile() as mem, mem.open(driver="GTiff", width=c1 - c0, height=r1 - r0, count=1, dtype="float32",
+                                           crs=self._vrt.crs, transform=self._vrt.window_transform(box)) as ds:
+            ds.write(coarse[None])
+            return ds.read(1, window=Window(fc / k - c0, fr / k - r0, width / k, height / k),
+                           out_shape=(height, width), resampling=self.resampling)
 
     def channels(self, window: Window, specs: Sequence[dict]) -> np.ndarray:
         """The model card's DEM channels ``[K, h, w]`` for a window."""
@@ -246,6 +270,10 @@ class DemTiles:
         for r in self._readers:
             r.close()
         self._readers.clear()
+
+
+def _valid(z: np.ndarray) -> np.ndarray:
+    return (z > _NODATA / 2) & np.isfinite(z)
 
 
 def intermediate_factor(src, grid: Grid) -> int:

@@ -378,13 +378,20 @@ def test_dem_aligned_per_segment_equals_chip_by_chip(tmp_path):
     z[20:23, 30:33] = -32768
     holed = synthetic.write_raster(tmp_path / "holed.tif", z, dem_tr, synthetic.UTM, nodata=-32768)
     tiles = DemTiles(str(holed), grid, windows, specs, 0.0, chips_per_segment=2)
+    whole = DemReader(str(dem), grid, 0)
     try:
         lo, hi = z[z > -32768].min(), z.max()
         for win in windows:
             _, (elevation, _) = tiles.get(win)
             assert np.isfinite(elevation).all() and lo - 1 <= elevation.min() and elevation.max() <= hi + 1
+            # away from the hole (grid rows >= 255, cols >= 405; a DEM pixel of 15 px plus the kernels) nothing changes
+            rows = np.arange(win.row_off, win.row_off + win.height)[:, None]
+            cols = np.arange(win.col_off, win.col_off + win.width)[None, :]
+            far = (rows < 220) | (cols < 370)
+            np.testing.assert_allclose(elevation[far], whole.elevation(win, 0)[far], atol=1e-3)
     finally:
         tiles.close()
+        whole.close()
 
 
 def test_terrain_attributes_from_a_planar_dem(tmp_path):
@@ -455,9 +462,12 @@ def test_blender_hands_on_the_same_rows_whatever_the_chunk_size():
              for _, w in chip_windows(height, width, tile, overlap)]
     results = []
     for chunk in (5, 1000):
-        rows = {}
-        blender = StripBlender(width, height, tile, blend_weights(tile, overlap),
-                               lambda r0, p, e: rows.__setitem__(r0, (p.copy(), e.copy())), chunk_rows=chunk)
+        rows: dict = {}
+
+        def keep(r0, p, e, rows=rows):
+            rows[r0] = (p.copy(), e.copy())
+
+        blender = StripBlender(width, height, tile, blend_weights(tile, overlap), keep, chunk_rows=chunk)
         for w, p, v, e in chips:
             blender.add(w, p, v, e)
         blender.finish()
