@@ -227,9 +227,12 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
     try:
         profile = {"driver": "GTiff", "dtype": "float32", "count": 1, "width": grid.width, "height": grid.height,
                    "crs": grid.crs, "transform": grid.transform, "nodata": PROB_NODATA, "tiled": True,
-                   "blockxsize": PROB_BLOCK, "blockysize": PROB_BLOCK, "predictor": 3, "BIGTIFF": "IF_SAFER",
-                   # the user's file: DEFLATE (read everywhere); the temporary one: ZSTD level 1 (fastest)
-                   **({"compress": "deflate"} if prob_path else {"compress": "zstd", "zstd_level": 1})}
+                   "blockxsize": PROB_BLOCK, "blockysize": PROB_BLOCK, "BIGTIFF": "IF_SAFER",
+                   # the user's file: DEFLATE with the floating-point predictor (small, read everywhere; level 1:
+                   # 7 instead of 11 ms of CPU per chip for a file 1 % larger); the temporary one: ZSTD level 1, no
+                   # predictor (about 1 ms per chip)
+                   **({"compress": "deflate", "zlevel": 1, "predictor": 3} if prob_path else
+                      {"compress": "zstd", "zstd_level": 1})}
         with rasterio.open(prob_tmp, "w", **profile) as prob_ds:
             vec = vectorize.StreamingVectorizer(grid, threshold)
 

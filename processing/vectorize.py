@@ -93,10 +93,16 @@ class StreamingVectorizer:
         """One block of finished rows; ``terrain`` = (elevation m, slope degrees) ``[rows, W]`` for the terrain
         attributes (None: no DEM)."""
         rows, width = prob.shape
-        mask = np.nan_to_num(prob, nan=0.0) >= self.threshold
+        mask = prob >= self.threshold  # NaN (nodata) compares False
         if not mask.any():
             return
-        transform = self.grid.transform @ Affine.translation(0, row0)
+        # polygonise only the columns that hold landslide pixels
+        cols = np.flatnonzero(mask.any(axis=0))
+        c0, c1 = int(cols[0]), int(cols[-1]) + 1
+        if c0 > 0 or c1 < width:
+            mask, prob = mask[:, c0:c1], prob[:, c0:c1]
+            terrain = None if terrain is None else (terrain[0][:, c0:c1], terrain[1][:, c0:c1])
+        transform = self.grid.transform @ Affine.translation(c0, row0)
         polys, labels = label_polygons(mask, transform)
         n = len(polys) + 1
         # statistics over the labelled pixels only (landslides are a small share of a block)
