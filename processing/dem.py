@@ -188,7 +188,7 @@ class _Segment:
 
 
 class DemTiles:
-    """DEM channels and terrain for the chips of a scene, aligned once per *segment* and sliced per chip.
+    """The model's DEM channels for the chips of a scene, aligned once per *segment* and sliced per chip.
 
     A segment is a run of up to ``chips_per_segment`` neighbouring chips of one chip row. Aligning chip by chip
     would warp most pixels several times: chips overlap, and relative elevation needs a margin of its radius
@@ -196,14 +196,14 @@ class DemTiles:
     computed once, and a segment is dropped as soon as its last chip has taken its slice, so memory stays at a
     few segments. Thread-safe: a segment is computed by the first thread that needs it (the others wait for it).
 
-    ``get(window)`` returns ``(channels [K, h, w] or None, (elevation, slope) [h, w])``; ``release(window)`` tells
-    it that a chip will not ask (a nodata chip), so its segment can still be freed.
+    ``get(window)`` returns the channels ``[K, h, w]``; ``release(window)`` tells it that a chip will not ask (a
+    nodata chip), so its segment can still be freed.
     """
 
     def __init__(self, dem_path: str, grid: Grid, windows: Sequence[Window], specs: Sequence[dict],
                  fallback_elevation: float = 0.0, chips_per_segment: int = 4) -> None:
         self.dem_path, self.grid, self.specs = dem_path, grid, list(specs)
-        self.margin = channel_margin(self.specs, grid.resolution) if self.specs else 1
+        self.margin = channel_margin(self.specs, grid.resolution)
         self.fallback = fallback_elevation
         self._local = threading.local()
         self._readers: list[DemReader] = []
@@ -231,13 +231,9 @@ class DemTiles:
                 self._readers.append(self._local.reader)
         return self._local.reader
 
-    def _compute(self, window: Window):
-        m = self.margin
-        z = self._reader().elevation(window, m)
-        slope = slope_degrees(z, self.grid.resolution)
-        channels = dem_channels(z, self.specs, self.grid.resolution, m, slope) if self.specs else None
-        inner = (slice(m, z.shape[0] - m), slice(m, z.shape[1] - m))
-        return channels, z[inner], slope[inner]
+    def _compute(self, window: Window) -> np.ndarray:
+        return dem_channels(self._reader().elevation(window, self.margin), self.specs, self.grid.resolution,
+                            self.margin)
 
     def _segment(self, window: Window) -> tuple[int, _Segment]:
         key = self._segment_of[(int(window.row_off), int(window.col_off))]
@@ -250,16 +246,13 @@ class DemTiles:
             if seg.remaining <= 0:
                 self._segments.pop(key, None)
 
-    def get(self, window: Window) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray]]:
+    def get(self, window: Window) -> np.ndarray:
         key, seg = self._segment(window)
         with seg.lock:
             if seg.data is None:
                 seg.data = self._compute(seg.window)
-        channels, z, slope = seg.data
         r, c = int(window.row_off) - int(seg.window.row_off), int(window.col_off) - int(seg.window.col_off)
-        rows, cols = slice(r, r + int(window.height)), slice(c, c + int(window.width))
-        out = (None if channels is None else channels[:, rows, cols].copy(), (z[rows, cols].copy(),
-                                                                               slope[rows, cols].copy()))
+        out = seg.data[:, r:r + int(window.height), c:c + int(window.width)].copy()
         self._done(key, seg)
         return out
 

@@ -29,11 +29,11 @@ from rasterio.windows import Window
 
 from ..errors import CancelledError, InputError, ModelFileError
 from . import vectorize
-from .dem import DemTiles, check_dem, dem_mean_elevation
+from .dem import DemReader, DemTiles, check_dem, dem_mean_elevation
 from .engines import open_engine
 from .raster_io import Grid, OpticalReader, optical_scaler, processing_grid, resolve_optical, scene_statistics
 from .stitching import StripBlender
-from .tiling import blend_weights, chip_windows, pad_chip
+from .tiling import chip_windows, pad_chip
 
 ProgressFn = Callable[[float, str], None]
 LogFn = Callable[[str], None]
@@ -82,14 +82,13 @@ def _check_writable(path: Path, what: str) -> None:
 
 
 class _Prepared:
-    __slots__ = ("window", "chip", "valid", "terrain")
+    __slots__ = ("window", "chip", "valid")
 
-    def __init__(self, window: Window, chip: np.ndarray | None, valid: np.ndarray,
-                 terrain: np.ndarray | None) -> None:
-        self.window, self.chip, self.valid, self.terrain = window, chip, valid, terrain
+    def __init__(self, window: Window, chip: np.ndarray | None, valid: np.ndarray) -> None:
+        self.window, self.chip, self.valid = window, chip, valid
 
 
-GDAL_CACHE_MB = 64  # GDAL's block cache defaults to 5 % of RAM and would fill with dirty output blocks
+GDAL_CACHE_MB = 16  # GDAL's block cache defaults to 5 % of RAM and would fill with dirty output blocks
 PROB_BLOCK = 256     # tile size of the probability GeoTIFF
 
 
@@ -180,8 +179,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
     readers: list = []
     lock = threading.Lock()
     windows = [w for _, w in chip_windows(grid.height, grid.width, tile, overlap)]
-    dem_tiles = (DemTiles(dem_path, grid, windows, card.dem_channels if card.uses_dem else [], fallback)
-                 if dem_path else None)
+    dem_tiles = DemTiles(dem_path, grid, windows, card.dem_channels, fallback) if card.uses_dem else None
 
     def thread_optical() -> OpticalReader:
         if not hasattr(local, "optical"):
@@ -199,22 +197,20 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         if not valid.any():
             if dem_tiles is not None:
                 dem_tiles.release(window)
-            return _Prepared(window, None, valid, None)
+            return _Prepared(window, None, valid)
         x = scale(raw)
         x[:, ~valid] = 0.0
-        terrain = None
         if dem_tiles is not None:
-            channels, (elevation, slope) = dem_tiles.get(window)
-            terrain = np.stack([elevation, slope])
-            if card.uses_dem:
-                x = np.concatenate([x, channels])
-        return _Prepared(window, pad_chip(x, tile), valid, terrain)
+            x = np.concatenate([x, dem_tiles.get(window)])
+        return _Prepared(window, pad_chip(x, tile), valid)
 
     # ---- outputs under temporary names -----------------------------------------------------------------------
     workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-"))
     prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else workdir / "probability.tif"
+    # terrain attributes (elevation, slope) for the landslide pixels only, read when their rows are vectorised
+    terrain_reader = DemReader(dem_path, grid, 1, fallback) if dem_path else None
     writer = vectorize.FeatureWriter(output, out_crs)
-    has_terrain = dem_tiles is not None
+    has_terrain = terrain_reader is not None
 
     def write_components(components) -> None:
         writer.write(vectorize.features(components, grid, out_crs, min_area, simplify, has_terrain,
@@ -234,15 +230,15 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
                    **({"compress": "deflate", "zlevel": 1, "predictor": 3} if prob_path else
                       {"compress": "zstd", "zstd_level": 1})}
         with rasterio.open(prob_tmp, "w", **profile) as prob_ds:
-            vec = vectorize.StreamingVectorizer(grid, threshold)
+            vec = vectorize.StreamingVectorizer(grid, threshold, terrain_reader.terrain if terrain_reader else None)
 
-            def on_rows(row0: int, prob: np.ndarray, terrain: np.ndarray | None) -> None:
+            def on_rows(row0: int, prob: np.ndarray) -> None:
                 prob_ds.write(np.where(np.isnan(prob), PROB_NODATA, prob).astype(np.float32)[None],
                               window=Window(0, row0, grid.width, prob.shape[0]))
-                vec.add_rows(row0, prob, None if terrain is None else (terrain[0], terrain[1]))
+                vec.add_rows(row0, prob)
                 write_components(vec.take_done())  # finished landslides go to disk, not to memory
 
-            blender = StripBlender(grid.width, grid.height, tile, blend_weights(tile, overlap), on_rows)
+            blender = StripBlender(grid.width, grid.height, tile, overlap, on_rows)
             lookahead = max(2 * batch, 2 * workers)
             pending: deque = deque()
             it = iter(windows)
@@ -257,7 +253,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
             def run_batch(items: list[_Prepared]) -> None:
                 probs = eng.predict(np.stack([p.chip for p in items]))
                 for p, pr in zip(items, probs):
-                    blender.add(p.window, pr, p.valid, p.terrain)
+                    blender.add(p.window, pr, p.valid)
 
             refill()
             group: list[_Prepared] = []
@@ -307,6 +303,8 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
             r.close()
         if dem_tiles is not None:
             dem_tiles.close()
+        if terrain_reader is not None:
+            terrain_reader.close()
         if prob_path is not None and prob_tmp.exists():
             prob_tmp.unlink()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -33,11 +33,16 @@ def chip_windows(height: int, width: int, tile: int, overlap: int) -> Iterator[t
             yield i, Window(col, row, min(tile, width - col), min(tile, height - row))
 
 
-def blend_weights(tile: int, overlap: int) -> np.ndarray:
-    """``[tile, tile]`` float32 weights: 1 inside, a linear ramp over ``overlap`` pixels at each edge, never 0."""
+def blend_ramp(tile: int, overlap: int) -> np.ndarray:
+    """``[tile]`` float32: 1 inside, a linear ramp over ``overlap`` pixels at each end, never 0."""
     i = np.arange(tile)
     edge = np.minimum(i, tile - 1 - i)
-    ramp = np.minimum(1.0, (edge + 1.0) / (overlap + 1.0)).astype(np.float32)
+    return np.minimum(1.0, (edge + 1.0) / (overlap + 1.0)).astype(np.float32)
+
+
+def blend_weights(tile: int, overlap: int) -> np.ndarray:
+    """``[tile, tile]`` float32 weights: the outer product of two ramps (1 inside, linear over the overlap)."""
+    ramp = blend_ramp(tile, overlap)
     return np.outer(ramp, ramp)
 
 

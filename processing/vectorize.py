@@ -15,6 +15,7 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import shapely
 from affine import Affine
 from rasterio.features import rasterize, shapes
 from rasterio.warp import transform_geom
+from rasterio.windows import Window
 from shapely.geometry import mapping, shape
 from shapely.strtree import STRtree
 
@@ -32,6 +34,7 @@ from .raster_io import Grid
 
 DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile"}
 LAYER = "landslides"
+TerrainFn = Callable[[Window], tuple[np.ndarray, np.ndarray]]
 SCHEMA = {
     "geometry": "Polygon",
     "properties": {
@@ -86,12 +89,12 @@ class Stats:
 class StreamingVectorizer:
     grid: Grid
     threshold: float
+    terrain: TerrainFn | None = None           # (elevation m, slope degrees) on a window; None: no DEM
     done: list = field(default_factory=list)   # (polygon, Stats) complete components
     open: list = field(default_factory=list)   # (polygon, Stats) pieces waiting on the last block seam
 
-    def add_rows(self, row0: int, prob: np.ndarray, terrain: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        """One block of finished rows; ``terrain`` = (elevation m, slope degrees) ``[rows, W]`` for the terrain
-        attributes (None: no DEM)."""
+    def add_rows(self, row0: int, prob: np.ndarray) -> None:
+        """One block of finished rows (``[rows, W]`` probabilities, NaN = nodata)."""
         rows, width = prob.shape
         mask = prob >= self.threshold  # NaN (nodata) compares False
         if not mask.any():
@@ -101,7 +104,7 @@ class StreamingVectorizer:
         c0, c1 = int(cols[0]), int(cols[-1]) + 1
         if c0 > 0 or c1 < width:
             mask, prob = mask[:, c0:c1], prob[:, c0:c1]
-            terrain = None if terrain is None else (terrain[0][:, c0:c1], terrain[1][:, c0:c1])
+        terrain = None if self.terrain is None else self.terrain(Window(c0, row0, c1 - c0, rows))
         transform = self.grid.transform @ Affine.translation(c0, row0)
         polys, labels = label_polygons(mask, transform)
         n = len(polys) + 1

@@ -339,8 +339,8 @@ def test_shapes_spanning_many_strips_stay_one_feature(tmp_path, oracle):
 
 def test_dem_aligned_per_segment_equals_chip_by_chip(tmp_path):
     # Aligning the DEM once per run of chips (DemTiles) must give every chip exactly what aligning that chip alone
-    # gives (channels with their margin, elevation, slope), and free every segment once its chips are served.
-    from landslide_mapper.processing.dem import DemReader, DemTiles, channel_margin, dem_channels, slope_degrees
+    # gives (the channels, computed with their margin), and free every segment once its chips are served.
+    from landslide_mapper.processing.dem import DemReader, DemTiles, channel_margin, dem_channels
     from landslide_mapper.processing.raster_io import processing_grid
     from landslide_mapper.processing.tiling import chip_windows
 
@@ -362,35 +362,32 @@ def test_dem_aligned_per_segment_equals_chip_by_chip(tmp_path):
             if i == 3:
                 tiles.release(win)  # a nodata chip never asks
                 continue
-            channels, (elevation, slope) = tiles.get(win)
+            channels = tiles.get(win)
             zz = reader.elevation(win, margin)
             np.testing.assert_allclose(channels, dem_channels(zz, specs, grid.resolution, margin), atol=1e-4)
-            inner = (slice(margin, -margin), slice(margin, -margin))
-            np.testing.assert_allclose(elevation, zz[inner], atol=1e-3)
-            np.testing.assert_allclose(slope, slope_degrees(zz, grid.resolution)[inner], atol=1e-3)
-            assert channels.shape == (2, win.height, win.width) and elevation.shape == (win.height, win.width)
+            assert channels.shape == (2, win.height, win.width)
         assert not tiles._segments
     finally:
         reader.close()
         tiles.close()
-    # a hole is filled from its surroundings (so its values depend on how much surrounding DEM a segment sees):
-    # every chip still gets finite elevations within the DEM's range
+    # a hole is filled from its surroundings (so its values depend on how much surrounding DEM a reader sees):
+    # every window still gets finite elevations within the DEM's range, and away from the hole nothing changes,
+    # whatever the reader's margin (the intermediate grid is anchored on the processing grid)
     z[20:23, 30:33] = -32768
     holed = synthetic.write_raster(tmp_path / "holed.tif", z, dem_tr, synthetic.UTM, nodata=-32768)
-    tiles = DemTiles(str(holed), grid, windows, specs, 0.0, chips_per_segment=2)
-    whole = DemReader(str(dem), grid, 0)
+    holed_reader, whole = DemReader(str(holed), grid, margin), DemReader(str(dem), grid, 0)
     try:
         lo, hi = z[z > -32768].min(), z.max()
         for win in windows:
-            _, (elevation, _) = tiles.get(win)
+            elevation = holed_reader.elevation(win, margin)[margin:-margin, margin:-margin]
             assert np.isfinite(elevation).all() and lo - 1 <= elevation.min() and elevation.max() <= hi + 1
-            # away from the hole (grid rows >= 255, cols >= 405; a DEM pixel of 15 px plus the kernels) nothing changes
+            # the hole: grid rows >= 255, cols >= 405; a DEM pixel (15 px) plus the kernels around it
             rows = np.arange(win.row_off, win.row_off + win.height)[:, None]
             cols = np.arange(win.col_off, win.col_off + win.width)[None, :]
             far = (rows < 220) | (cols < 370)
             np.testing.assert_allclose(elevation[far], whole.elevation(win, 0)[far], atol=1e-3)
     finally:
-        tiles.close()
+        holed_reader.close()
         whole.close()
 
 
@@ -452,32 +449,36 @@ def test_two_step_dem_warp_matches_a_one_step_warp(tmp_path):
 
 
 def test_blender_hands_on_the_same_rows_whatever_the_chunk_size():
+    # and its weight sums (two 1-D profiles) equal the sums of the chips' 2-D weights
     from landslide_mapper.processing.stitching import StripBlender
     from landslide_mapper.processing.tiling import blend_weights, chip_windows
 
     rng = np.random.default_rng(0)
     height, width, tile, overlap = 150, 170, 64, 12
-    chips = [(w, rng.random((tile, tile)).astype(np.float32), rng.random((w.height, w.width)) > 0.1,
-              rng.random((2, w.height, w.width)).astype(np.float32))
+    chips = [(w, rng.random((tile, tile)).astype(np.float32), rng.random((w.height, w.width)) > 0.1)
              for _, w in chip_windows(height, width, tile, overlap)]
+    weights = blend_weights(tile, overlap)
+    acc, wsum, valid = np.zeros((height, width)), np.zeros((height, width)), np.zeros((height, width), bool)
+    for w, p, v in chips:
+        rows, cols = slice(w.row_off, w.row_off + w.height), slice(w.col_off, w.col_off + w.width)
+        acc[rows, cols] += p[:w.height, :w.width] * weights[:w.height, :w.width]
+        wsum[rows, cols] += weights[:w.height, :w.width]
+        valid[rows, cols] |= v
+    expected = np.where(valid, acc / wsum, np.nan)
     results = []
     for chunk in (5, 1000):
         rows: dict = {}
 
-        def keep(r0, p, e, rows=rows):
-            rows[r0] = (p.copy(), e.copy())
+        def keep(r0, p, rows=rows):
+            rows[r0] = p.copy()
 
-        blender = StripBlender(width, height, tile, blend_weights(tile, overlap), keep, chunk_rows=chunk)
-        for w, p, v, e in chips:
-            blender.add(w, p, v, e)
+        blender = StripBlender(width, height, tile, overlap, keep, chunk_rows=chunk)
+        for w, p, v in chips:
+            blender.add(w, p, v)
         blender.finish()
-        assert max(len(p) for p, _ in rows.values()) <= chunk
-        prob = np.concatenate([rows[k][0] for k in sorted(rows)])
-        extra = np.concatenate([rows[k][1] for k in sorted(rows)], axis=1)
-        assert prob.shape == (height, width) and extra.shape == (2, height, width)
-        first_window, first_prob, first_valid, first_extra = chips[0]
-        assert prob[0, 0] == first_prob[0, 0] if first_valid[0, 0] else np.isnan(prob[0, 0])
-        assert extra[1, 0, 0] == first_extra[1, 0, 0]
-        results.append((prob, extra))
-    np.testing.assert_array_equal(results[0][0], results[1][0])
-    np.testing.assert_array_equal(results[0][1], results[1][1])
+        assert max(len(p) for p in rows.values()) <= chunk
+        prob = np.concatenate([rows[k] for k in sorted(rows)])
+        assert prob.shape == (height, width)
+        np.testing.assert_allclose(prob, expected, rtol=1e-5, atol=1e-6)
+        results.append(prob)
+    np.testing.assert_array_equal(results[0], results[1])
