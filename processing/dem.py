@@ -67,11 +67,9 @@ def channel_margin(channels: Sequence[dict], pixel_size: float) -> int:
     return margin + 1
 
 
-def dem_channels(z: np.ndarray, specs: Sequence[dict], pixel_size: float, margin: int,
-                 slope: np.ndarray | None = None) -> np.ndarray:
+def dem_channels(z: np.ndarray, specs: Sequence[dict], pixel_size: float, margin: int) -> np.ndarray:
     """The model card's DEM channels ``[K, h, w]`` from elevation ``z`` (metres) that has ``margin`` extra pixels
-    on every side (see :func:`channel_margin`); ``slope`` (degrees, same shape as ``z``) when already computed.
-    Detection and training chips both go through here."""
+    on every side (see :func:`channel_margin`). Detection and training chips both go through here."""
     inner = (slice(margin, z.shape[0] - margin), slice(margin, z.shape[1] - margin))
     out = []
     for ch in specs:
@@ -79,8 +77,7 @@ def dem_channels(z: np.ndarray, specs: Sequence[dict], pixel_size: float, margin
         if name == "elevation":
             out.append((z[inner] - float(ch.get("offset", 0.0))) / float(ch.get("scale", 1.0)))
         elif name == "slope":
-            degrees = slope_degrees(z, pixel_size) if slope is None else slope
-            out.append(degrees[inner] / float(ch.get("scale", 90.0)))
+            out.append(slope_degrees(z, pixel_size)[inner] / float(ch.get("scale", 90.0)))
         elif name == "relative_elevation":
             r = max(1, int(round(float(ch["radius_m"]) / pixel_size)))
             out.append((z - box_mean(z, r))[inner] / float(ch.get("scale", 50.0)))

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 from rasterio.windows import Window
 
-from .tiling import blend_ramp, starts
+from .tiling import blend_ramp, blend_weights, starts
 
 RowsCallback = Callable[[int, np.ndarray], None]
 
@@ -40,8 +40,7 @@ class StripBlender:
         self.width, self.height, self.tile = width, height, tile
         self.chunk_rows = max(1, chunk_rows)
         self.on_rows = on_rows
-        ramp = blend_ramp(tile, overlap)
-        self.weights = np.outer(ramp, ramp)
+        self.weights = blend_weights(tile, overlap)
         self.row_weight = weight_profile(height, tile, overlap)
         self.col_weight = weight_profile(width, tile, overlap)
         rows = min(tile, height)
