@@ -11,9 +11,10 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterFileDestination,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from landslide_mapper.processing.environment import environment_report, render_html, summary_lines
+
+from .qgis_compat import tr
 
 
 class CheckEnvironmentAlgorithm(QgsProcessingAlgorithm):
@@ -23,7 +24,7 @@ class CheckEnvironmentAlgorithm(QgsProcessingAlgorithm):
     REPORT = "REPORT"
 
     def tr(self, string: str) -> str:
-        return QCoreApplication.translate("LandslideMapper", string)
+        return tr(string)
 
     def createInstance(self):  # noqa: N802
         return CheckEnvironmentAlgorithm()

@@ -14,13 +14,9 @@ import os
 import time
 
 from qgis.core import QgsProcessingException
-from qgis.PyQt.QtCore import QCoreApplication
 
 from .detect_landslides import DOCTOR, _is_unset, _missing_message
-
-
-def tr(string: str) -> str:
-    return QCoreApplication.translate("LandslideMapper", string)
+from .qgis_compat import tr
 
 
 def _duration(seconds: float) -> str:

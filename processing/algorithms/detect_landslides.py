@@ -36,7 +36,6 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from .layer_sources import raster_file_source
 from .qgis_compat import (
@@ -47,6 +46,7 @@ from .qgis_compat import (
     SINK_FAST_INSERT,
     SOURCE_POLYGON,
     WKB_POLYGON,
+    tr,
 )
 
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
@@ -64,10 +64,6 @@ DEVICES = (("Auto (CUDA GPU when present)", "auto"), ("CPU", "cpu"), ("CUDA GPU"
 
 #: Post-processors must outlive processAlgorithm (QGIS holds only a C++ pointer): keep them here, by style.
 _POST_PROCESSORS: dict[str, QgsProcessingLayerPostProcessorInterface] = {}
-
-
-def tr(string: str) -> str:
-    return QCoreApplication.translate("LandslideMapper", string)
 
 
 class StyleLayer(QgsProcessingLayerPostProcessorInterface):

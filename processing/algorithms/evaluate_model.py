@@ -23,11 +23,10 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from .core_tasks import chip_folder, region_list, run_core_task
 from .detect_landslides import optional_double
-from .qgis_compat import FILE_BEHAVIOR_FILE, FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED
+from .qgis_compat import FILE_BEHAVIOR_FILE, FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, tr
 
 #: the chip splits (static strings: the value is the name, as in ``evaluate_model(split=...)``)
 SPLITS = ["test", "val", "train", "all"]
@@ -64,7 +63,7 @@ class EvaluateModelAlgorithm(QgsProcessingAlgorithm):
     F1 = "F1"
 
     def tr(self, string: str) -> str:
-        return QCoreApplication.translate("LandslideMapper", string)
+        return tr(string)
 
     def createInstance(self):  # noqa: N802
         return EvaluateModelAlgorithm()

@@ -15,10 +15,9 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from .detect_landslides import DOCTOR, _missing_message
-from .qgis_compat import FILE_BEHAVIOR_FILE
+from .qgis_compat import FILE_BEHAVIOR_FILE, tr
 
 
 class ExportOnnxAlgorithm(QgsProcessingAlgorithm):
@@ -29,7 +28,7 @@ class ExportOnnxAlgorithm(QgsProcessingAlgorithm):
     MODEL_CARD = "MODEL_CARD"
 
     def tr(self, string: str) -> str:
-        return QCoreApplication.translate("LandslideMapper", string)
+        return tr(string)
 
     def createInstance(self):  # noqa: N802
         return ExportOnnxAlgorithm()

@@ -22,14 +22,11 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+
+from .qgis_compat import tr
 
 #: GDAL virtual file systems that are local files (the archive itself must exist on disk)
 LOCAL_VSI = ("/vsizip/", "/vsigzip/", "/vsitar/", "/vsi7z/", "/vsirar/")
-
-
-def tr(string: str) -> str:
-    return QCoreApplication.translate("LandslideMapper", string)
 
 
 def _not_a_file(layer: QgsRasterLayer, what: str, why: str) -> QgsProcessingException:

@@ -25,12 +25,11 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsProcessingUtils,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from .core_tasks import run_core_task
 from .detect_landslides import _is_unset, optional_double, optional_int
 from .layer_sources import raster_file_source, vector_file_source, write_temporary_gpkg
-from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON
+from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON, tr
 
 
 class PrepareChipsAlgorithm(QgsProcessingAlgorithm):
@@ -48,7 +47,7 @@ class PrepareChipsAlgorithm(QgsProcessingAlgorithm):
     CHIPS = "CHIPS"
 
     def tr(self, string: str) -> str:
-        return QCoreApplication.translate("LandslideMapper", string)
+        return tr(string)
 
     def createInstance(self):  # noqa: N802
         return PrepareChipsAlgorithm()

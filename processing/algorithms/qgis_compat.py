@@ -15,6 +15,12 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QCoreApplication
+
+
+def tr(string: str) -> str:
+    """The plugin's translation context, for every algorithm and helper."""
+    return QCoreApplication.translate("LandslideMapper", string)
 
 
 def _enum(new_owner: str, old, member: str, old_member: str | None = None):

@@ -25,11 +25,10 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from .core_tasks import chip_folder, region_list, run_core_task
 from .detect_landslides import optional_double, optional_int
-from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED
+from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, tr
 
 #: ``model.registry.list_configs()``, written out so that the provider loads without torch (a test checks they
 #: match). Static strings: a saved model or script names the architecture, not a position in this list.
@@ -72,7 +71,7 @@ class TrainModelAlgorithm(QgsProcessingAlgorithm):
     STOPPED = "STOPPED"
 
     def tr(self, string: str) -> str:
-        return QCoreApplication.translate("LandslideMapper", string)
+        return tr(string)
 
     def createInstance(self):  # noqa: N802
         return TrainModelAlgorithm()
