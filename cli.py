@@ -127,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export-onnx", help="export a checkpoint (.safetensors/.pt) to ONNX, keeping its card")
     e.add_argument("checkpoint")
     e.add_argument("output")
+    e.add_argument("--half-weights", action="store_true",
+                   help="store large weight tensors as float16 (half the file; the arithmetic stays float32)")
     return parser
 
 
@@ -210,7 +212,7 @@ def _export(args) -> int:
     from .model.export import export_onnx
 
     model, card = load_checkpoint(args.checkpoint)
-    path = export_onnx(model, card, args.output)
+    path = export_onnx(model, card, args.output, half_weights=args.half_weights)
     print(f"exported {card.name} -> {path}")
     return 0
 

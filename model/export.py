@@ -2,7 +2,11 @@
 says; the graph splits it into the branches), one output ``probability`` [N, 1, H, W] (sigmoid of the landslide
 logit). Batch, height and width are dynamic (H and W multiples of 32). Opset 17. The model card is stored in
 ``metadata_props`` under ``landslide_mapper_card``, plus the keys the Deepness QGIS plugin reads (RGB values in
-the 0-255 range divided by 255, then standardised with ``standardization_mean``/``standardization_std``)."""
+the 0-255 range divided by 255, then standardised with ``standardization_mean``/``standardization_std``).
+
+``half_weights=True`` stores the large weight tensors as float16, each followed by a ``Cast`` back to float32: the
+file is about half the size, the arithmetic stays float32 (ONNX Runtime folds the casts when it loads the graph),
+and small tensors (biases, normalisation statistics, whose tiny variances float16 would flush) stay float32."""
 
 from __future__ import annotations
 
@@ -31,8 +35,38 @@ class ProbabilityModel(nn.Module):
         return torch.sigmoid(self.net(input))
 
 
-def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size: int = 64) -> Path:
-    """Export ``model`` (eval mode) with its card to ``path``, atomically."""
+def store_weights_half(proto, min_elements: int = 1024) -> int:
+    """Store every float32 initializer of at least ``min_elements`` values as float16 plus a ``Cast`` node back to
+    float32 (in place). Returns how many tensors were converted."""
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    graph = proto.graph
+    kept, casts = [], []
+    for init in graph.initializer:
+        if init.data_type != onnx.TensorProto.FLOAT or int(np.prod(init.dims)) < min_elements:
+            kept.append(init)
+            continue
+        values = numpy_helper.to_array(init)
+        if not np.all(np.abs(values) < np.finfo(np.float16).max):
+            kept.append(init)
+            continue
+        half = numpy_helper.from_array(values.astype(np.float16), init.name + "__f16")
+        kept.append(half)
+        casts.append(helper.make_node("Cast", [half.name], [init.name], to=onnx.TensorProto.FLOAT,
+                                      name=init.name + "__to_f32"))
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    nodes = casts + list(graph.node)  # the casts first: the node list must stay topologically sorted
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return len(casts)
+
+
+def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size: int = 64,
+                half_weights: bool = False) -> Path:
+    """Export ``model`` (eval mode) with its card to ``path``, atomically (``half_weights``: see the module text)."""
     import onnx
 
     path = Path(path)
@@ -58,6 +92,9 @@ def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size
             entry = proto.metadata_props.add()
             entry.key, entry.value = key, value
         proto.producer_name = "landslide_mapper"
+        if half_weights:
+            store_weights_half(proto)
+            onnx.checker.check_model(proto)
         onnx.save(proto, tmp)
         publish(tmp, path)
     finally:

@@ -141,3 +141,28 @@ def test_onnx_metadata_card_and_deepness_keys(tmp_path):
     assert json.loads(meta["seg_thresh"]) == 0.5
     dims = proto.graph.input[0].type.tensor_type.shape.dim
     assert [d.dim_param or d.dim_value for d in dims] == ["batch", 5, "height", "width"]
+
+
+def test_onnx_half_weights_halve_the_file_and_keep_the_output(tmp_path):
+    model, card = _lite()
+    full = export_onnx(model, card, tmp_path / "full.onnx")
+    half = export_onnx(model, card, tmp_path / "half.onnx", half_weights=True)
+    assert half.stat().st_size < 0.6 * full.stat().st_size
+    assert read_card(half) == card
+    inits = {i.name: i for i in onnx.load(str(half)).graph.initializer}
+    big = [i for i in inits.values() if np.prod(i.dims) >= 1024]
+    assert big and all(i.data_type == onnx.TensorProto.FLOAT16 for i in big)
+    # normalisation statistics and biases stay float32 (float16 would flush tiny variances)
+    assert any(i.data_type == onnx.TensorProto.FLOAT for i in inits.values())
+    options = ort.SessionOptions()
+    options.optimized_model_filepath = str(tmp_path / "optimised.onnx")
+    session = ort.InferenceSession(str(half), options, providers=["CPUExecutionProvider"])
+    optimised = onnx.load(str(tmp_path / "optimised.onnx"))
+    # the casts are folded when the session loads: the arithmetic is float32, the weights no longer float16
+    assert not any(i.data_type == onnx.TensorProto.FLOAT16 for i in optimised.graph.initializer)
+    assert not any(n.name.endswith("__to_f32") for n in optimised.graph.node)
+    x = torch.randn(2, card.in_channels, 128, 128)
+    with torch.inference_mode():
+        ref = ProbabilityModel(model)(x).numpy()
+    out = session.run(None, {"input": x.numpy()})[0]
+    assert ref.std() > 0.01 and np.abs(out - ref).max() < 5e-3
