@@ -304,6 +304,20 @@ def test_export_onnx_keeps_the_model_card(plugin, oracle, blob_scene, tmp_path):
                                        "ENGINE": 2, "OUTPUT": "memory:"})
     assert detected["COUNT"] == 4 and "(onnx on cpu)" in detected["SUMMARY"]
 
+    # half-precision weights: the option reaches the exporter (a real network, whose weights it can halve)
+    from landslide_mapper.model.card import default_card
+    from landslide_mapper.model.checkpoint import save_checkpoint
+    from landslide_mapper.model.registry import build_model, get_config
+
+    lite = save_checkpoint(tmp_path / "lite.safetensors", build_model("fca_deeplab_lite"),
+                           default_card("lite", get_config("fca_deeplab_lite")))
+    sizes = {}
+    for half in (False, True):
+        out = processing.run(EXPORT, {"INPUT": str(lite), "OUTPUT": str(tmp_path / f"lite-{half}.onnx"),
+                                      "HALF_WEIGHTS": half})
+        sizes[half] = Path(out["OUTPUT"]).stat().st_size
+    assert sizes[True] < 0.6 * sizes[False]
+
     import torch
 
     torch.save(torch.nn.Conv2d(4, 1, 1), tmp_path / "pickled.pt")
@@ -358,7 +372,7 @@ def test_parameters_are_the_public_interface(plugin):
                    "default 4", "Environment and GPU"):
         assert needle in help_text, needle
     export = registry.algorithmById(EXPORT)
-    assert [d.name() for d in export.parameterDefinitions()] == ["INPUT", "OUTPUT"]
+    assert [d.name() for d in export.parameterDefinitions()] == ["INPUT", "OUTPUT", "HALF_WEIGHTS"]
     assert "model card" in export.shortHelpString()
     for alg_id in (DETECT, EXPORT, "landslide_mapper:check_environment"):
         assert len(registry.algorithmById(alg_id).shortHelpString()) > 300, alg_id

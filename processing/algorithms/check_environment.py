@@ -7,39 +7,25 @@ from pathlib import Path
 
 from qgis.core import (
     Qgis,
-    QgsProcessingAlgorithm,
     QgsProcessingOutputString,
     QgsProcessingParameterFileDestination,
 )
 
 from landslide_mapper.processing.environment import environment_report, render_html, summary_lines
 
-from .qgis_compat import tr
+from .base import LandslideMapperAlgorithm
 
 
-class CheckEnvironmentAlgorithm(QgsProcessingAlgorithm):
+class CheckEnvironmentAlgorithm(LandslideMapperAlgorithm):
     """Report Python, QGIS, package versions, ONNX Runtime providers, CUDA devices and bundled model files."""
+
+    NAME = "check_environment"
+    DISPLAY_NAME = "Check environment and GPU"
+    GROUP = "Utilities"
+    GROUP_ID = "utilities"
 
     OUTPUT = "OUTPUT"
     REPORT = "REPORT"
-
-    def tr(self, string: str) -> str:
-        return tr(string)
-
-    def createInstance(self):  # noqa: N802
-        return CheckEnvironmentAlgorithm()
-
-    def name(self) -> str:
-        return "check_environment"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Check environment and GPU")
-
-    def group(self) -> str:
-        return self.tr("Utilities")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "utilities"
 
     def shortDescription(self) -> str:  # noqa: N802
         return self.tr("Reports the Python packages, GPU and model files Landslide Mapper can use here.")

@@ -21,7 +21,6 @@ from pathlib import Path
 from qgis.core import (
     QgsFeature,
     QgsFields,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
@@ -37,6 +36,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from .base import LandslideMapperAlgorithm
 from .layer_sources import raster_file_source
 from .qgis_compat import (
     FILE_BEHAVIOR_FILE,
@@ -119,8 +119,14 @@ def optional_double(alg, parameters, name, context) -> float | None:
     return alg.parameterAsDouble(parameters, name, context)
 
 
-class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
+class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     """Detect landslides in an optical image (plus a DEM) with an FCA-DeepLab model."""
+
+    NAME = "detect_landslides"
+    DISPLAY_NAME = "Detect landslides (FCA-DeepLab)"
+    GROUP = "Detection"
+    GROUP_ID = "detection"
+    TAGS = "landslide,deep learning,segmentation,fca-deeplab,dem,gf-6,sentinel-2,onnx,pytorch"
 
     OPTICAL = "OPTICAL"
     BANDS = "BANDS"
@@ -141,27 +147,6 @@ class DetectLandslidesAlgorithm(QgsProcessingAlgorithm):
     COUNT = "COUNT"
     TOTAL_AREA_M2 = "TOTAL_AREA_M2"
     SUMMARY = "SUMMARY"
-
-    def tr(self, string: str) -> str:
-        return tr(string)
-
-    def createInstance(self):  # noqa: N802
-        return DetectLandslidesAlgorithm()
-
-    def name(self) -> str:
-        return "detect_landslides"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Detect landslides (FCA-DeepLab)")
-
-    def group(self) -> str:
-        return self.tr("Detection")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "detection"
-
-    def tags(self):
-        return self.tr("landslide,deep learning,segmentation,fca-deeplab,dem,gf-6,sentinel-2,onnx,pytorch").split(",")
 
     def shortDescription(self) -> str:  # noqa: N802
         return self.tr("Maps landslides as polygons from an optical image and a DEM with an FCA-DeepLab model.")

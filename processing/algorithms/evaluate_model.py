@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
@@ -24,9 +23,10 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from .base import LandslideMapperAlgorithm
 from .core_tasks import chip_folder, region_list, run_core_task
 from .detect_landslides import optional_double
-from .qgis_compat import FILE_BEHAVIOR_FILE, FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, tr
+from .qgis_compat import FILE_BEHAVIOR_FILE, FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED
 
 #: the chip splits (static strings: the value is the name, as in ``evaluate_model(split=...)``)
 SPLITS = ["test", "val", "train", "all"]
@@ -46,8 +46,14 @@ def _write_text(path: Path, text: str) -> None:
         raise
 
 
-class EvaluateModelAlgorithm(QgsProcessingAlgorithm):
+class EvaluateModelAlgorithm(LandslideMapperAlgorithm):
     """Precision, accuracy, recall, F1, IoU, mIoU and object recall of a model on a chip folder."""
+
+    NAME = "evaluate_model"
+    DISPLAY_NAME = "Evaluate a landslide model"
+    GROUP = "Training"
+    GROUP_ID = "training"
+    TAGS = "landslide,evaluation,accuracy,iou,f1,precision,recall,metrics,model"
 
     MODEL = "MODEL"
     DATA = "DATA"
@@ -61,27 +67,6 @@ class EvaluateModelAlgorithm(QgsProcessingAlgorithm):
     REPORT = "REPORT"
     IOU = "IOU"
     F1 = "F1"
-
-    def tr(self, string: str) -> str:
-        return tr(string)
-
-    def createInstance(self):  # noqa: N802
-        return EvaluateModelAlgorithm()
-
-    def name(self) -> str:
-        return "evaluate_model"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Evaluate a landslide model")
-
-    def group(self) -> str:
-        return self.tr("Training")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "training"
-
-    def tags(self):
-        return self.tr("landslide,evaluation,accuracy,iou,f1,precision,recall,metrics,model").split(",")
 
     def shortDescription(self) -> str:  # noqa: N802
         return self.tr("Measures how well a model finds the landslides of a chip folder (IoU, F1, ...).")

@@ -9,41 +9,30 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingParameterBoolean,
     QgsProcessingOutputString,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
 )
 
+from .base import LandslideMapperAlgorithm
 from .detect_landslides import DOCTOR, _missing_message
-from .qgis_compat import FILE_BEHAVIOR_FILE, tr
+from .qgis_compat import FILE_BEHAVIOR_FILE
 
 
-class ExportOnnxAlgorithm(QgsProcessingAlgorithm):
+class ExportOnnxAlgorithm(LandslideMapperAlgorithm):
     """Export a .safetensors / .pt model checkpoint to ONNX, with its model card in the ONNX metadata."""
+
+    NAME = "export_onnx"
+    DISPLAY_NAME = "Export model to ONNX"
+    GROUP = "Utilities"
+    GROUP_ID = "utilities"
 
     INPUT = "INPUT"
     OUTPUT = "OUTPUT"
+    HALF_WEIGHTS = "HALF_WEIGHTS"
     MODEL_CARD = "MODEL_CARD"
-
-    def tr(self, string: str) -> str:
-        return tr(string)
-
-    def createInstance(self):  # noqa: N802
-        return ExportOnnxAlgorithm()
-
-    def name(self) -> str:
-        return "export_onnx"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Export model to ONNX")
-
-    def group(self) -> str:
-        return self.tr("Utilities")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "utilities"
 
     def shortDescription(self) -> str:  # noqa: N802
         return self.tr("Converts a model checkpoint (.safetensors, .pt) into an ONNX file for ONNX Runtime.")
@@ -62,6 +51,9 @@ class ExportOnnxAlgorithm(QgsProcessingAlgorithm):
             "overlap in pixels, threshold, training data, metrics) is stored in the file's metadata, so the "
             "ONNX file is used exactly like the checkpoint; the keys the Deepness plugin reads are written "
             "too.</p>"
+            "<p><b>Store weights in half precision</b>: stores the large weight tensors as 16-bit floats, which "
+            "halves the file (useful to share a model); the computation still runs in 32-bit floats and the "
+            "probabilities change by a few ten-thousandths at most.</p>"
             "<p>Output MODEL_CARD: the model card as JSON text. Needs PyTorch, timm and onnx: if one is "
             "missing, open " + DOCTOR + ".</p>"
         )
@@ -80,11 +72,14 @@ class ExportOnnxAlgorithm(QgsProcessingAlgorithm):
                 self.OUTPUT, self.tr("ONNX model"), self.tr("ONNX models (*.onnx)"), defaultValue=None
             )
         )
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.HALF_WEIGHTS, self.tr("Store weights in half precision (half the file size)"), defaultValue=False))
         self.addOutput(QgsProcessingOutputString(self.MODEL_CARD, self.tr("Model card (JSON)")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         source = self.parameterAsFile(parameters, self.INPUT, context)
         target = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        half = self.parameterAsBoolean(parameters, self.HALF_WEIGHTS, context)
         if target.suffix.lower() != ".onnx":
             raise QgsProcessingException(
                 self.tr("The ONNX model must be a .onnx file, got {name}").format(name=target.name)
@@ -109,7 +104,7 @@ class ExportOnnxAlgorithm(QgsProcessingAlgorithm):
             if feedback.isCanceled():
                 raise QgsProcessingException(self.tr("Cancelled: no ONNX file was written."))
             target.parent.mkdir(parents=True, exist_ok=True)
-            export_onnx(model, card, target)
+            export_onnx(model, card, target, half_weights=half)
             feedback.setProgress(90)
             written = read_card(target)
         except LandslideMapperError as exc:

@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingOutputNumber,
@@ -26,14 +25,21 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
+from .base import LandslideMapperAlgorithm
 from .core_tasks import run_core_task
 from .detect_landslides import _is_unset, optional_double, optional_int
 from .layer_sources import raster_file_source, vector_file_source, write_temporary_gpkg
-from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON, tr
+from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON
 
 
-class PrepareChipsAlgorithm(QgsProcessingAlgorithm):
+class PrepareChipsAlgorithm(LandslideMapperAlgorithm):
     """Training chips (image, DEM, mask GeoTIFFs + chips.json) from a scene and a landslide inventory."""
+
+    NAME = "prepare_chips"
+    DISPLAY_NAME = "Prepare training chips"
+    GROUP = "Training"
+    GROUP_ID = "training"
+    TAGS = "landslide,training,chips,inventory,dataset,mask,deep learning"
 
     OPTICAL = "OPTICAL"
     BANDS = "BANDS"
@@ -45,27 +51,6 @@ class PrepareChipsAlgorithm(QgsProcessingAlgorithm):
     RESOLUTION = "RESOLUTION"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     CHIPS = "CHIPS"
-
-    def tr(self, string: str) -> str:
-        return tr(string)
-
-    def createInstance(self):  # noqa: N802
-        return PrepareChipsAlgorithm()
-
-    def name(self) -> str:
-        return "prepare_chips"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Prepare training chips")
-
-    def group(self) -> str:
-        return self.tr("Training")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "training"
-
-    def tags(self):
-        return self.tr("landslide,training,chips,inventory,dataset,mask,deep learning").split(",")
 
     def shortDescription(self) -> str:  # noqa: N802
         return self.tr("Cuts an image, a DEM and a landslide inventory into training chips for 'Train a landslide "

@@ -13,7 +13,6 @@ import json
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
@@ -26,9 +25,10 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from .base import LandslideMapperAlgorithm
 from .core_tasks import chip_folder, region_list, run_core_task
 from .detect_landslides import optional_double, optional_int
-from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, tr
+from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED
 
 #: ``model.registry.list_configs()``, written out so that the provider loads without torch (a test checks they
 #: match). Static strings: a saved model or script names the architecture, not a position in this list.
@@ -44,8 +44,14 @@ STOPPED = {
 }
 
 
-class TrainModelAlgorithm(QgsProcessingAlgorithm):
+class TrainModelAlgorithm(LandslideMapperAlgorithm):
     """Train a landslide segmentation model on a chip folder with the paper's recipe."""
+
+    NAME = "train_model"
+    DISPLAY_NAME = "Train a landslide model"
+    GROUP = "Training"
+    GROUP_ID = "training"
+    TAGS = "landslide,training,deep learning,fca-deeplab,pytorch,gpu,model"
 
     DATA = "DATA"
     ARCHITECTURE = "ARCHITECTURE"
@@ -69,27 +75,6 @@ class TrainModelAlgorithm(QgsProcessingAlgorithm):
     BEST_VAL_IOU = "BEST_VAL_IOU"
     BEST_EPOCH = "BEST_EPOCH"
     STOPPED = "STOPPED"
-
-    def tr(self, string: str) -> str:
-        return tr(string)
-
-    def createInstance(self):  # noqa: N802
-        return TrainModelAlgorithm()
-
-    def name(self) -> str:
-        return "train_model"
-
-    def displayName(self) -> str:  # noqa: N802
-        return self.tr("Train a landslide model")
-
-    def group(self) -> str:
-        return self.tr("Training")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "training"
-
-    def tags(self):
-        return self.tr("landslide,training,deep learning,fca-deeplab,pytorch,gpu,model").split(",")
 
     def shortDescription(self) -> str:  # noqa: N802
         return self.tr("Trains an FCA-DeepLab (or baseline) model on a chip folder with the paper's recipe.")
