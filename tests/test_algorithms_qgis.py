@@ -372,7 +372,7 @@ def test_parameters_are_the_public_interface(plugin):
                    "default 4", "Environment and GPU"):
         assert needle in help_text, needle
     export = registry.algorithmById(EXPORT)
-    assert [d.name() for d in export.parameterDefinitions()] == ["INPUT", "OUTPUT", "HALF_WEIGHTS"]
+    assert [d.name() for d in export.parameterDefinitions()] == ["INPUT", "HALF_WEIGHTS", "OUTPUT"]
     assert "model card" in export.shortHelpString()
     for alg_id in (DETECT, EXPORT, "landslide_mapper:check_environment"):
         assert len(registry.algorithmById(alg_id).shortHelpString()) > 300, alg_id

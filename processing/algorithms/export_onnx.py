@@ -10,8 +10,8 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessingException,
-    QgsProcessingParameterBoolean,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
 )
@@ -67,13 +67,13 @@ class ExportOnnxAlgorithm(LandslideMapperAlgorithm):
                 fileFilter=self.tr("Model checkpoints (*.safetensors *.pt *.pth);;All files (*.*)"),
             )
         )
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.HALF_WEIGHTS, self.tr("Store weights in half precision (half the file size)"), defaultValue=False))
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT, self.tr("ONNX model"), self.tr("ONNX models (*.onnx)"), defaultValue=None
             )
         )
-        self.addParameter(QgsProcessingParameterBoolean(
-            self.HALF_WEIGHTS, self.tr("Store weights in half precision (half the file size)"), defaultValue=False))
         self.addOutput(QgsProcessingOutputString(self.MODEL_CARD, self.tr("Model card (JSON)")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
