@@ -1,0 +1,66 @@
+"""Diagnostics of a model on the Bijie validation and test counties: landslide IoU at several thresholds, with and
+without 4-flip test-time averaging. Thresholds read here on the TEST county are diagnostics, never a result (the
+product's threshold is chosen on validation).
+
+    .venv/bin/python benchmarks/diagnose_bundled_model.py [MODEL] [--data ../shared/datasets/bijie-rgb]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from landslide_mapper.model.dataset import list_samples, split_by_region
+from landslide_mapper.model.metrics import SegmentationMetrics
+from landslide_mapper.model.train import ChipSet, _pad32
+from landslide_mapper.processing.engines import open_engine
+from landslide_mapper.processing.pipeline import default_model_path
+
+ROOT = Path(__file__).resolve().parents[1]
+FLIPS = ((), (2,), (3,), (2, 3))  # none, vertical, horizontal, both (axes of [N, C, H, W])
+
+
+def flip_averaged(engine, x: np.ndarray) -> np.ndarray:
+    acc = None
+    for axes in FLIPS:
+        prob = engine.predict(np.flip(x, axis=axes).copy() if axes else x)  # [N, H, W]
+        prob = np.flip(prob, axis=tuple(a - 1 for a in axes)) if axes else prob
+        acc = prob if acc is None else acc + prob
+    return acc / len(FLIPS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", nargs="?", default=str(default_model_path()))
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "datasets" / "bijie-rgb"))
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.3, 0.4, 0.5, 0.6])
+    args = parser.parse_args()
+    engine = open_engine(args.model, "auto", "auto")
+    splits = split_by_region(list_samples(args.data), seed=0, val_regions=["qx"], test_regions=["ny"])
+    print(f"model {Path(args.model).name} (card threshold {engine.card.threshold})")
+    for split in ("val", "test"):
+        chips = ChipSet(splits[split], engine.card, False, None, 0)
+        plain, averaged, truth = [], [], []
+        for i in range(0, len(chips), 8):
+            xs, ys = zip(*(chips[j] for j in range(i, min(i + 8, len(chips)))))
+            x, h, w = _pad32(torch.stack(xs))
+            x = x.numpy()
+            plain += list(engine.predict(x)[:, :h, :w])
+            averaged += list(flip_averaged(engine, x)[:, :h, :w])
+            truth += [y[0].numpy() > 0.5 for y in ys]
+        for name, probs in (("plain", plain), ("4-flip average", averaged)):
+            row = []
+            for t in args.thresholds:
+                m = SegmentationMetrics()
+                for p, y in zip(probs, truth):
+                    m.update(p >= t, y)
+                row.append(f"{t:.2f}: {m.compute()['iou']:.3f}")
+            regions = ", ".join(sorted({s.region for s in splits[split]}))
+            print(f"{split} ({regions}) {name:15s} IoU at " + "  ".join(row))
+
+
+if __name__ == "__main__":
+    main()
