@@ -22,7 +22,7 @@ def test_bundled_model_file_and_card():
     assert path.stat().st_size < 30 * 1024 * 1024
     card = read_card(path)
     assert card.name == "landslide_mapper_default" and not card.uses_dem
-    assert card.config.backbone.startswith("convnext") and card.config.small_object
+    assert card.config.backbone == "resnet18" and card.config.small_object
     assert "RGB only" in card.limitations and "Bijie" in card.description
     test = card.metrics["test_ny"]
     assert test["regions"] == ["ny"] and 0.0 < test["iou"] <= 1.0
