@@ -1,6 +1,8 @@
 """Diagnostics of a model on the Bijie validation and test counties: landslide IoU at several thresholds, with and
 without 4-flip test-time averaging. Thresholds read here on the TEST county are diagnostics, never a result (the
-product's threshold is chosen on validation).
+product's threshold is chosen on validation). Also the resolution bound: the IoU that the true masks themselves keep
+after average-pooling to an output stride and bilinear upsampling back (what a decoder at that stride could reach
+at best).
 
     .venv/bin/python benchmarks/diagnose_bundled_model.py [MODEL] [--data ../shared/datasets/bijie-rgb]
 """
@@ -12,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
-from landslide_mapper.model.dataset import list_samples, split_by_region
+from landslide_mapper.model.dataset import list_samples, load_sample, split_by_region
 from landslide_mapper.model.metrics import SegmentationMetrics
 from landslide_mapper.model.train import ChipSet, _pad32
 from landslide_mapper.processing.engines import open_engine
@@ -32,6 +35,16 @@ def flip_averaged(engine, x: np.ndarray) -> np.ndarray:
     return acc / len(FLIPS)
 
 
+def resolution_bound(samples, stride: int) -> float:
+    m = SegmentationMetrics()
+    for sample in samples:
+        truth = torch.from_numpy((load_sample(sample)[2] > 0).astype(np.float32))[None, None]
+        low = F.avg_pool2d(truth, stride, ceil_mode=True)
+        up = F.interpolate(low, size=truth.shape[-2:], mode="bilinear", align_corners=False)
+        m.update(up[0, 0].numpy() >= 0.5, truth[0, 0].numpy() > 0.5)
+    return m.compute()["iou"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", nargs="?", default=str(default_model_path()))
@@ -41,6 +54,9 @@ def main() -> None:
     engine = open_engine(args.model, "auto", "auto")
     splits = split_by_region(list_samples(args.data), seed=0, val_regions=["qx"], test_regions=["ny"])
     print(f"model {Path(args.model).name} (card threshold {engine.card.threshold})")
+    for split in ("val", "test"):
+        bounds = "  ".join(f"stride {k}: {resolution_bound(splits[split], k):.3f}" for k in (4, 8, 16))
+        print(f"{split}: IoU of the true masks pooled to the output stride and upsampled back: {bounds}")
     for split in ("val", "test"):
         chips = ChipSet(splits[split], engine.card, False, None, 0)
         plain, averaged, truth = [], [], []
