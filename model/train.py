@@ -59,6 +59,7 @@ class TrainConfig:
     name: str = "landslide_mapper_model"
     device: str = "auto"
     positive_fraction: float | None = None               # sample chips so this share has landslides (None: as is)
+    colour_jitter: float = 0.2                           # brightness/contrast/saturation factors drawn in 1 +- this
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -70,13 +71,16 @@ class TrainConfig:
             raise InputError("crop must be a multiple of 32 and >= 32")
         if self.positive_fraction is not None and not 0.0 < self.positive_fraction < 1.0:
             raise InputError("positive_fraction must be between 0 and 1")
+        if not 0.0 <= self.colour_jitter < 1.0:
+            raise InputError("colour_jitter must be >= 0 and < 1")
 
 
 class ChipSet(torch.utils.data.Dataset):
     """Chips held in memory, prepared exactly as the card says (scaling, standardisation, DEM channels)."""
 
-    def __init__(self, samples: list[Sample], card: ModelCard, train: bool, crop: int | None, seed: int) -> None:
-        self.card, self.train, self.crop = card, train, crop
+    def __init__(self, samples: list[Sample], card: ModelCard, train: bool, crop: int | None, seed: int,
+                 jitter: float = 0.2) -> None:
+        self.card, self.train, self.crop, self.jitter = card, train, crop, jitter
         self.rng = np.random.default_rng(seed)
         self.items = [load_sample(s) for s in samples]
         if card.uses_dem and any(d is None for _, d, _ in self.items):
@@ -96,7 +100,7 @@ class ChipSet(torch.utils.data.Dataset):
         image = self.scalers[i](image.astype(np.float32))
         if self.train:
             image, dem, mask = random_crop([image, dem, mask], self.crop, self.rng) if self.crop else (image, dem, mask)
-            image, dem, mask = augment(image, dem, mask, self.rng)
+            image, dem, mask = augment(image, dem, mask, self.rng, self.jitter)
         x = (image - self.mean) / self.std
         if self.card.uses_dem:
             z = np.pad(dem[0], self.margin, mode="edge")  # chips have no neighbours: edge-padded margin
@@ -172,7 +176,7 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
     log("Split by region: " + "; ".join(f"{k} {len(v)} chips ({', '.join(regions[k])})" for k, v in splits.items()))
     card = default_card(config.name, arch_cfg, resolution_m=config.resolution_m, tile_size=config.tile_size,
                         overlap=config.overlap)
-    train_set = ChipSet(splits["train"], card, True, config.crop, config.seed)
+    train_set = ChipSet(splits["train"], card, True, config.crop, config.seed, config.colour_jitter)
     val_set = ChipSet(splits["val"], card, False, None, config.seed)
     gen = torch.Generator().manual_seed(config.seed)
     sampler = None

@@ -17,7 +17,8 @@ from landslide_mapper.model.checkpoint import load_checkpoint, read_card
 from landslide_mapper.model.dataset import augment, list_samples, region_of, split_by_region
 from landslide_mapper.model.export import export_onnx
 from landslide_mapper.model.metrics import SegmentationMetrics, label_components
-from landslide_mapper.model.train import TrainConfig, cosine_lr, evaluate_model, train
+from landslide_mapper.model.registry import get_config
+from landslide_mapper.model.train import ChipSet, TrainConfig, cosine_lr, evaluate_model, train
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 BIJIE = SHARED / "datasets" / "bijie-rgb"
@@ -60,6 +61,23 @@ def test_augmentation_moves_image_dem_and_mask_together():
     assert len(seen) == 8  # 4 rotations x 2 flips
     im, _, _ = augment(image, None, mask, np.random.default_rng(1), jitter=0.5)
     assert not np.allclose(im, image) and im.min() >= 0 and im.max() <= 1
+
+
+def test_colour_jitter_strength_reaches_the_training_chips():
+    from landslide_mapper.model.card import default_card
+
+    card = default_card("j", get_config("fca_deeplab_lite", fusion="none", dem_channels=0))
+    samples = list_samples(BIJIE)[:4]
+    plain = ChipSet(samples, card, False, None, 0)[0][0].numpy()
+    spread = {}
+    for jitter in (0.0, 0.5):
+        chips = ChipSet(samples, card, True, None, 0, jitter=jitter)
+        # without jitter the training chip only permutes the pixels of the plain one (rotation, flip)
+        spread[jitter] = max(abs(np.sort(chips[0][0].numpy(), axis=None) - np.sort(plain, axis=None)).max()
+                             for _ in range(6))
+    assert spread[0.0] < 1e-5 < 0.05 < spread[0.5]
+    with pytest.raises(InputError, match="colour_jitter"):
+        TrainConfig(colour_jitter=1.5)
 
 
 def test_metrics_match_hand_computation():
