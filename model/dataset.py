@@ -30,6 +30,7 @@ import rasterio
 from ..errors import InputError
 
 IMAGE_EXTS = (".tif", ".tiff", ".png", ".jpg", ".jpeg")
+COLOUR_JITTER = 0.2  # default colour augmentation: brightness, contrast, saturation factors drawn in 1 +- this
 _BIJIE_NEGATIVE = re.compile(r"^d(df|hz|js|ny|qxg|qx|wn|zdf)(gf|pl|wv)$")
 
 
@@ -137,7 +138,7 @@ def load_sample(sample: Sample) -> tuple[np.ndarray, np.ndarray | None, np.ndarr
 
 
 def augment(image: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, rng: np.random.Generator,
-            jitter: float = 0.2):
+            jitter: float = COLOUR_JITTER):
     """Random 90-degree rotation and flips (all three arrays together); colour jitter on the image (0-1 floats)."""
     k = int(rng.integers(4))
     flip = bool(rng.integers(2))

@@ -31,7 +31,7 @@ from ..processing.dem import channel_margin, dem_channels
 from ..processing.raster_io import optical_scaler
 from .card import ModelCard, default_card
 from .checkpoint import save_checkpoint
-from .dataset import Sample, augment, list_samples, load_sample, random_crop, split_by_region
+from .dataset import COLOUR_JITTER, Sample, augment, list_samples, load_sample, random_crop, split_by_region
 from .metrics import SegmentationMetrics
 from .registry import build_model, get_config
 
@@ -59,7 +59,7 @@ class TrainConfig:
     name: str = "landslide_mapper_model"
     device: str = "auto"
     positive_fraction: float | None = None               # sample chips so this share has landslides (None: as is)
-    colour_jitter: float = 0.2                           # brightness/contrast/saturation factors drawn in 1 +- this
+    colour_jitter: float = COLOUR_JITTER                 # brightness/contrast/saturation factors drawn in 1 +- this
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -79,7 +79,7 @@ class ChipSet(torch.utils.data.Dataset):
     """Chips held in memory, prepared exactly as the card says (scaling, standardisation, DEM channels)."""
 
     def __init__(self, samples: list[Sample], card: ModelCard, train: bool, crop: int | None, seed: int,
-                 jitter: float = 0.2) -> None:
+                 jitter: float = COLOUR_JITTER) -> None:
         self.card, self.train, self.crop, self.jitter = card, train, crop, jitter
         self.rng = np.random.default_rng(seed)
         self.items = [load_sample(s) for s in samples]
