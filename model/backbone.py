@@ -38,6 +38,7 @@ class Backbone(nn.Module):
                                       output_stride=output_stride)
         reductions = self.body.feature_info.reduction()
         channels = self.body.feature_info.channels()
+        self.reductions, self.channels = list(reductions), list(channels)
         if 4 not in reductions:
             raise ValueError(f"backbone {name!r} has no stride-4 features (strides {reductions})")
         self.low_index = reductions.index(4)
@@ -50,6 +51,10 @@ class Backbone(nn.Module):
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         features = self.body(x)
         return features[self.low_index], features[-1]
+
+    def pyramid(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every stage's features, shallow to deep (strides ``self.reductions``): a UNet decoder's skips."""
+        return self.body(x)
 
     def load_local_weights(self, path: str | Path) -> None:
         """Load backbone weights from a local file (never a hub). Classifier weights are ignored."""

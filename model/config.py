@@ -30,7 +30,9 @@ class ModelConfig:
     dropout_fusion: float = 0.1
     dropout_classifier: float = 0.1
     small_object: bool = True            # the small-object attention head (small_object.py)
-    unet_channels: tuple[int, ...] = field(default=(32, 64, 128, 256, 512))  # arch 'unet' only
+    unet_channels: tuple[int, ...] = field(default=(32, 64, 128, 256, 512))  # arch 'unet', plain encoder only
+    unet_encoder: str = "plain"          # arch 'unet': 'plain' (four max-pool levels) or a timm backbone name
+    unet_decoder_channels: tuple[int, ...] = field(default=(128, 64, 32, 16, 16))  # arch 'unet', timm encoder
     probe_channel: int = 3               # arch 'threshold' only: input channel it thresholds
     probe_level: float = 0.0             # arch 'threshold' only: landslide where that channel > level
     probe_gain: float = 50.0             # arch 'threshold' only: logit slope
@@ -59,6 +61,8 @@ class ModelConfig:
                 raise ValueError("the UNet baseline takes RGB ('none') or stacked RGB+DEM ('stack') input, not 'cbam'")
             if len(self.unet_channels) != 5 or any(c < 1 for c in self.unet_channels):
                 raise ValueError("unet_channels must list 5 positive widths (a four-level encoder plus its bottom)")
+            if len(self.unet_decoder_channels) != 5 or any(c < 1 for c in self.unet_decoder_channels):
+                raise ValueError("unet_decoder_channels must list 5 positive widths (one per 2x upsampling)")
 
     @property
     def in_channels(self) -> int:
@@ -67,6 +71,7 @@ class ModelConfig:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["unet_channels"] = list(self.unet_channels)
+        d["unet_decoder_channels"] = list(self.unet_decoder_channels)
         return d
 
     @classmethod
@@ -78,6 +83,7 @@ class ModelConfig:
         if unknown:
             raise ValueError(f"unknown architecture setting(s): {', '.join(unknown)}")
         d = dict(d)
-        if "unet_channels" in d:
-            d["unet_channels"] = tuple(d["unet_channels"])
+        for key in ("unet_channels", "unet_decoder_channels"):
+            if key in d:
+                d[key] = tuple(d[key])
         return cls(**d)

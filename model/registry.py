@@ -27,6 +27,8 @@ CONFIGS: dict[str, dict] = {
                                 "small_object": False},
     # Baseline: UNet with a four-level encoder (RGB input).
     "unet": {**_PAPER, "arch": "unet", "fusion": "none", "dem_channels": 0},
+    # The simple reference of the accuracy floor: a UNet on a ResNet-18 encoder (RGB input).
+    "unet_resnet18": {**_PAPER, "arch": "unet", "fusion": "none", "dem_channels": 0, "unet_encoder": "resnet18"},
     # CPU-sized FCA-DeepLab: ConvNeXt-atto and a slim ASPP/decoder (about 1/8 of the paper model's FLOPs).
     "fca_deeplab_lite": {**_PAPER, "backbone": "convnext_atto", "fusion_rgb_channels": 16,
                          "fusion_dem_channels": 8, "aspp_channels": 96, "decoder_channels": 64,
@@ -56,10 +58,12 @@ def build_model(config: ModelConfig | dict | str, backbone_weights: str | None =
 
         return ThresholdNet(config)
     if config.arch == "unet":
-        from .unet import UNet
+        from .unet import EncoderUNet, UNet
 
+        if config.unet_encoder != "plain":
+            return EncoderUNet(config, backbone_weights=backbone_weights)
         if backbone_weights:
-            raise ValueError("the UNet baseline has no pretrained backbone")
+            raise ValueError("the plain UNet baseline has no pretrained backbone")
         return UNet(config)
     from .fca_deeplab import FCADeepLab
 

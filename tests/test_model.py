@@ -17,7 +17,8 @@ ALL = list_configs()
 
 def test_registry_has_the_papers_models():
     assert set(ALL) >= {"fca_deeplab", "fca_deeplab_no_fusion", "fca_deeplab_resnet101",
-                        "fca_deeplab_no_small_object", "deeplabv3plus_resnet101", "unet", "fca_deeplab_lite"}
+                        "fca_deeplab_no_small_object", "deeplabv3plus_resnet101", "unet", "fca_deeplab_lite",
+                        "unet_resnet18"}
     for name in ALL:  # each config is a plain dict that round-trips
         cfg = get_config(name)
         assert ModelConfig.from_dict(cfg.to_dict()) == cfg
@@ -127,6 +128,25 @@ def test_eval_mode_is_deterministic():
     assert torch.equal(a, b)
 
 
+def test_unet_on_a_timm_encoder():
+    from landslide_mapper.model.unet import EncoderUNet
+
+    model = build_model("unet_resnet18")
+    assert isinstance(model, EncoderUNet) and model.encoder.name == "resnet18"
+    # ResNet-18 has skips at strides 2, 4, 8 and 16 (64, 64, 128, 256 channels) under its stride-32 bottom (512)
+    assert sorted(model.skip_index) == [2, 4, 8, 16]
+    widths = CONFIGS["unet_resnet18"].get("unet_decoder_channels", ModelConfig().unet_decoder_channels)
+    assert [b[0][0].in_channels for b in model.blocks] == [512 + 256, widths[0] + 128, widths[1] + 64,
+                                                            widths[2] + 64, widths[3]]
+    x = torch.randn(2, 3, 64, 64)
+    model(x).mean().backward()  # the gradient reaches the encoder's stem
+    assert model.encoder.body.conv1.weight.grad.abs().sum() > 0
+    # ConvNeXt has no stride-2 stage: the stride-2 and stride-1 blocks upsample without a skip
+    atto = build_model(get_config("unet_resnet18", unet_encoder="convnext_atto"))
+    assert sorted(atto.skip_index) == [4, 8, 16]
+    assert atto(torch.randn(1, 3, 64, 64)).shape == (1, 1, 64, 64)
+
+
 @pytest.mark.parametrize("bad, message", [
     ({"backbone": "no_such_net"}, "unknown backbone"),
     ({"fusion": "magic"}, "fusion must be one of"),
@@ -139,6 +159,16 @@ def test_eval_mode_is_deterministic():
 def test_bad_configs_get_clear_messages(bad, message):
     with pytest.raises(ValueError, match=message):
         build_model({**CONFIGS["fca_deeplab_lite"], **bad})
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"unet_decoder_channels": [64, 32]}, "unet_decoder_channels must list 5"),
+    ({"unet_encoder": "no_such_net"}, "unknown backbone"),
+    ({"fusion": "cbam", "dem_channels": 2}, "not 'cbam'"),
+])
+def test_bad_unet_configs_get_clear_messages(bad, message):
+    with pytest.raises(ValueError, match=message):
+        build_model({**CONFIGS["unet_resnet18"], **bad})
 
 
 def test_backbone_weights_only_from_local_file(tmp_path):

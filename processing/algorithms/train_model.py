@@ -33,7 +33,7 @@ from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PA
 #: ``model.registry.list_configs()``, written out so that the provider loads without torch (a test checks they
 #: match). Static strings: a saved model or script names the architecture, not a position in this list.
 ARCHITECTURES = ["deeplabv3plus_resnet101", "fca_deeplab", "fca_deeplab_lite", "fca_deeplab_no_fusion",
-                 "fca_deeplab_no_small_object", "fca_deeplab_resnet101", "unet"]
+                 "fca_deeplab_no_small_object", "fca_deeplab_resnet101", "unet", "unet_resnet18"]
 DEFAULT_ARCHITECTURE = "fca_deeplab"
 #: what ``TrainResult.stopped`` means, for the log
 STOPPED = {
@@ -97,7 +97,8 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "<p><b>Architecture</b>: fca_deeplab (the paper's model: ConvNeXt-T backbone, CBAM fusion of image "
             "and DEM, small-object head; the default), fca_deeplab_lite (the same design about 8 times lighter, "
             "for CPUs), the ablations fca_deeplab_no_fusion (RGB only), fca_deeplab_no_small_object, "
-            "fca_deeplab_resnet101, and the baselines deeplabv3plus_resnet101 and unet (RGB only). "
+            "fca_deeplab_resnet101, and the baselines deeplabv3plus_resnet101, unet and unet_resnet18 (a UNet on "
+            "a ResNet-18 encoder) (RGB only). "
             "<b>RGB only</b> (default off): train any architecture without DEM channels (fusion off) - needed for "
             "chips without dems/.</p>"
             "<h3>Recipe (the paper's values are the defaults)</h3>"
