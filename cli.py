@@ -106,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
             ("--tile", int, 512, "recommended inference tile for the model card"),
             ("--name", str, "landslide_mapper_model", "model name in the card"),
             ("--positive-fraction", float, None, "sample chips so this share contains landslides"),
-            ("--colour-jitter", float, 0.2, "colour augmentation: brightness, contrast, saturation in 1 +- this")):
+            ("--colour-jitter", float, 0.2, "colour augmentation: brightness, contrast, saturation in 1 +- this"),
+            ("--scale-jitter", float, 0.0, "zoom augmentation (needs --crop): windows of crop x [1/(1+this), 1+this] "
+                                           "resized to the crop; 0 = off")):
         t.add_argument(flag, type=typ, default=default, help=text)
     t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")
     t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
@@ -184,7 +186,8 @@ def _train(args) -> int:
                          warmup_epochs=args.warmup, crop=args.crop, seed=args.seed, val_regions=args.val_regions,
                          test_regions=args.test_regions, time_budget_s=args.time_budget, bf16=args.bf16,
                          resolution_m=args.resolution, tile_size=args.tile, name=args.name,
-                         positive_fraction=args.positive_fraction, colour_jitter=args.colour_jitter)
+                         positive_fraction=args.positive_fraction, colour_jitter=args.colour_jitter,
+                         scale_jitter=args.scale_jitter)
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
                    log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)
     print(f"best validation IoU {result.best_val_iou:.4f} at epoch {result.best_epoch} of {result.epochs_run} "

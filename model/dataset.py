@@ -12,7 +12,8 @@ the Bijie set the ``d*gf``/``d*pl``/``d*wv`` negative groups belong to the count
 
 The split is 8:1:1 by default, grouped by region (no region in two splits), seeded; a region larger than a split's
 share always stays in training. Augmentation (training only): 90-degree rotations and flips applied to image, DEM
-and mask together, colour jitter (brightness, contrast, saturation) on the image only. Pure: no QGIS.
+and mask together, colour jitter (brightness, contrast, saturation) on the image only, and optionally scale
+jitter (a random window zoomed in or out to the crop size; see ``train.ChipSet``). Pure: no QGIS.
 """
 
 from __future__ import annotations
@@ -168,3 +169,12 @@ def random_crop(arrays: list[np.ndarray | None], size: int, rng: np.random.Gener
         return arrays
     r, c = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
     return [a[..., r:r + size, c:c + size] if a is not None else None for a in arrays]
+
+
+def scaled_window(size: int, chip: int, jitter: float, rng: np.random.Generator) -> int:
+    """Side of the window to crop before resizing it to ``size``: ``size`` times a factor drawn log-uniformly in
+    ``[1 / (1 + jitter), 1 + jitter]`` (zooming in or out), at most the chip's side. 0 = no scale change."""
+    if jitter <= 0:
+        return min(size, chip)
+    factor = float(np.exp(rng.uniform(-np.log1p(jitter), np.log1p(jitter))))
+    return int(min(chip, max(8, round(size * factor))))

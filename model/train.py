@@ -31,7 +31,16 @@ from ..processing.dem import channel_margin, dem_channels
 from ..processing.raster_io import optical_scaler
 from .card import ModelCard, default_card
 from .checkpoint import save_checkpoint
-from .dataset import COLOUR_JITTER, Sample, augment, list_samples, load_sample, random_crop, split_by_region
+from .dataset import (
+    COLOUR_JITTER,
+    Sample,
+    augment,
+    list_samples,
+    load_sample,
+    random_crop,
+    scaled_window,
+    split_by_region,
+)
 from .metrics import SegmentationMetrics
 from .registry import build_model, get_config
 
@@ -60,6 +69,7 @@ class TrainConfig:
     device: str = "auto"
     positive_fraction: float | None = None               # sample chips so this share has landslides (None: as is)
     colour_jitter: float = COLOUR_JITTER                 # brightness/contrast/saturation factors drawn in 1 +- this
+    scale_jitter: float = 0.0                            # zoom factors drawn in [1/(1+x), 1+x] (needs crop); 0 = off
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -73,14 +83,18 @@ class TrainConfig:
             raise InputError("positive_fraction must be between 0 and 1")
         if not 0.0 <= self.colour_jitter < 1.0:
             raise InputError("colour_jitter must be >= 0 and < 1")
+        if not 0.0 <= self.scale_jitter <= 1.0:
+            raise InputError("scale_jitter must be between 0 and 1")
+        if self.scale_jitter > 0 and self.crop is None:
+            raise InputError("scale_jitter needs crop (the size every zoomed window is resized to)")
 
 
 class ChipSet(torch.utils.data.Dataset):
     """Chips held in memory, prepared exactly as the card says (scaling, standardisation, DEM channels)."""
 
     def __init__(self, samples: list[Sample], card: ModelCard, train: bool, crop: int | None, seed: int,
-                 jitter: float = COLOUR_JITTER) -> None:
-        self.card, self.train, self.crop, self.jitter = card, train, crop, jitter
+                 jitter: float = COLOUR_JITTER, scale_jitter: float = 0.0) -> None:
+        self.card, self.train, self.crop, self.jitter, self.scale_jitter = card, train, crop, jitter, scale_jitter
         self.rng = np.random.default_rng(seed)
         self.items = [load_sample(s) for s in samples]
         if card.uses_dem and any(d is None for _, d, _ in self.items):
@@ -98,14 +112,32 @@ class ChipSet(torch.utils.data.Dataset):
     def __getitem__(self, i: int):
         image, dem, mask = self.items[i]
         image = self.scalers[i](image.astype(np.float32))
+        pixel = self.card.resolution_m
+        if self.train and self.crop:
+            window = scaled_window(self.crop, min(mask.shape), self.scale_jitter, self.rng)
+            image, dem, mask = random_crop([image, dem, mask], window, self.rng)
+            if window != self.crop:  # zoom the window to the crop size; DEM derivatives see the zoomed pixel size
+                image, dem, mask = _resize(image, dem, mask, self.crop)
+                pixel = pixel * window / self.crop
         if self.train:
-            image, dem, mask = random_crop([image, dem, mask], self.crop, self.rng) if self.crop else (image, dem, mask)
             image, dem, mask = augment(image, dem, mask, self.rng, self.jitter)
         x = (image - self.mean) / self.std
         if self.card.uses_dem:
-            z = np.pad(dem[0], self.margin, mode="edge")  # chips have no neighbours: edge-padded margin
-            x = np.concatenate([x, dem_channels(z, self.card.dem_channels, self.card.resolution_m, self.margin)])
+            margin = channel_margin(self.card.dem_channels, pixel) if pixel != self.card.resolution_m else self.margin
+            z = np.pad(dem[0], margin, mode="edge")  # chips have no neighbours: edge-padded margin
+            x = np.concatenate([x, dem_channels(z, self.card.dem_channels, pixel, margin)])
         return torch.from_numpy(np.ascontiguousarray(x, np.float32)), torch.from_numpy(mask[None].astype(np.float32))
+
+
+def _resize(image: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, size: int):
+    """Image and DEM bilinear (antialiased when shrinking), mask by thresholding its bilinear resize at 0.5."""
+    def bilinear(a: np.ndarray) -> np.ndarray:
+        t = torch.from_numpy(np.ascontiguousarray(a, np.float32))[None]
+        return F.interpolate(t, size=(size, size), mode="bilinear", align_corners=False,
+                             antialias=t.shape[-1] > size)[0].numpy()
+
+    return (bilinear(image), bilinear(dem) if dem is not None else None,
+            (bilinear((mask > 0)[None])[0] > 0.5).astype(mask.dtype))
 
 
 def _percentiles(image: np.ndarray, low: float = 2.0, high: float = 98.0) -> dict:
@@ -176,7 +208,8 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
     log("Split by region: " + "; ".join(f"{k} {len(v)} chips ({', '.join(regions[k])})" for k, v in splits.items()))
     card = default_card(config.name, arch_cfg, resolution_m=config.resolution_m, tile_size=config.tile_size,
                         overlap=config.overlap)
-    train_set = ChipSet(splits["train"], card, True, config.crop, config.seed, config.colour_jitter)
+    train_set = ChipSet(splits["train"], card, True, config.crop, config.seed, config.colour_jitter,
+                        config.scale_jitter)
     val_set = ChipSet(splits["val"], card, False, None, config.seed)
     gen = torch.Generator().manual_seed(config.seed)
     sampler = None

@@ -80,6 +80,36 @@ def test_colour_jitter_strength_reaches_the_training_chips():
         TrainConfig(colour_jitter=1.5)
 
 
+def test_scale_jitter_zooms_image_dem_and_mask_together(tmp_path):
+    from landslide_mapper.model.card import default_card
+    from landslide_mapper.model.dataset import scaled_window
+
+    rng = np.random.default_rng(0)
+    windows = [scaled_window(32, 64, 0.5, rng) for _ in range(200)]
+    assert 21 <= min(windows) < 26 and 40 < max(windows) <= 48  # 32 / 1.5 .. 32 * 1.5: zoom in and out
+    assert {scaled_window(32, 64, 0.0, rng) for _ in range(5)} == {32}
+    assert max(scaled_window(160, 224, 1.0, rng) for _ in range(50)) == 224  # never beyond the chip
+    data = _chips(tmp_path / "chips", n=2, size=64)
+    card = default_card("s", get_config("fca_deeplab_lite"))  # RGB + DEM (elevation, slope)
+    chips = ChipSet(list_samples(data), card, True, 32, 0, jitter=0.0, scale_jitter=0.8)
+    bright = (0.42 - card.mean[0]) / card.std[0]  # between background (< 0.24) and landslide (> 0.58) red
+    checked = 0
+    for _ in range(40):
+        x, y = chips[0]
+        assert x.shape == (5, 32, 32) and y.shape == (1, 32, 32)
+        mask = y[0].numpy() > 0.5
+        if 0 < mask.sum() < mask.size:
+            z = x[3].numpy()  # the landslide square is raised by 40 m
+            assert (mask != (x[0].numpy() > bright)).mean() < 0.05
+            assert (mask != (z > (z.min() + z.max()) / 2)).mean() < 0.05
+            checked += 1
+    assert checked >= 10
+    with pytest.raises(InputError, match="scale_jitter needs crop"):
+        TrainConfig(scale_jitter=0.3)
+    with pytest.raises(InputError, match="scale_jitter must be"):
+        TrainConfig(scale_jitter=2.0, crop=64)
+
+
 def test_metrics_match_hand_computation():
     truth = np.zeros((100, 100), bool)
     truth[0:10, 0:10] = True          # small object, 100 px, fully found
