@@ -28,6 +28,16 @@ DATA = ROOT.parent / "shared" / "datasets" / "bijie-rgb"
 REGIONS = {"val_regions": ["qx"], "test_regions": ["ny"]}
 
 
+def architecture(config) -> str:
+    """The network, in words, for the card."""
+    if config.arch == "unet":
+        return (f"UNet on a {config.unet_encoder} encoder (decoder widths "
+                f"{'-'.join(str(c) for c in config.unet_decoder_channels)}; a baseline of the paper, not FCA-DeepLab, "
+                "shipped because it scored best on held-out counties within the CPU budget)")
+    return (f"FCA-DeepLab-lite ({config.backbone} backbone, slim ASPP and improved decoder, small-object attention "
+            "head)")
+
+
 def main() -> None:
     run = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "runs" / "bundled"
     best = run / "best.safetensors"
@@ -43,9 +53,8 @@ def main() -> None:
     history = (run / "metrics.csv").read_text().strip().splitlines()
     budget_min = round(float(card.training.get("recipe", {}).get("time_budget_s") or 0) / 60)
     card.description = (
-        f"FCA-DeepLab-lite ({card.config.backbone} backbone, slim ASPP and improved decoder, small-object attention "
-        "head), "
-        "RGB only, trained from scratch on the CPU on the Bijie landslide dataset (Ji et al., 2020, Landslides 17, "
+        f"{architecture(card.config)}, RGB only, trained from scratch on the CPU on the Bijie landslide dataset "
+        "(Ji et al., 2020, Landslides 17, "
         "1337-1352; TripleSat 0.8 m imagery of Bijie, Guizhou, China, resized to 224 x 224 chips). Weights are "
         "stored as float16 in the ONNX file; the arithmetic is float32.")
     card.limitations = (
