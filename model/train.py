@@ -84,9 +84,10 @@ class TrainConfig:
         if not 0.0 <= self.colour_jitter < 1.0:
             raise InputError("colour_jitter must be >= 0 and < 1")
         if not 0.0 <= self.scale_jitter <= 1.0:
-            raise InputError("scale_jitter must be between 0 and 1")
+            raise InputError("scale jitter must be between 0 and 1")
         if self.scale_jitter > 0 and self.crop is None:
-            raise InputError("scale_jitter needs crop (the size every zoomed window is resized to)")
+            raise InputError("scale jitter needs a random crop: set the crop size "
+                             "(every zoomed window is resized to it)")
 
 
 class ChipSet(torch.utils.data.Dataset):

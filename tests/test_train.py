@@ -104,9 +104,9 @@ def test_scale_jitter_zooms_image_dem_and_mask_together(tmp_path):
             assert (mask != (z > (z.min() + z.max()) / 2)).mean() < 0.05
             checked += 1
     assert checked >= 10
-    with pytest.raises(InputError, match="scale_jitter needs crop"):
+    with pytest.raises(InputError, match="scale jitter needs a random crop"):
         TrainConfig(scale_jitter=0.3)
-    with pytest.raises(InputError, match="scale_jitter must be"):
+    with pytest.raises(InputError, match="scale jitter must be"):
         TrainConfig(scale_jitter=2.0, crop=64)
 
 

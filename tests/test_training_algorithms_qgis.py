@@ -22,7 +22,7 @@ PREPARE_PARAMETERS = ["OPTICAL", "BANDS", "DEM", "INVENTORY", "CHIP_SIZE", "STRI
                       "OUTPUT_FOLDER"]
 TRAIN_PARAMETERS = ["DATA", "ARCHITECTURE", "RGB_ONLY", "EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "WEIGHT_DECAY",
                     "PATIENCE", "MIN_DELTA", "WARMUP_EPOCHS", "CROP", "SEED", "VAL_REGIONS", "TEST_REGIONS",
-                    "TIME_BUDGET", "RESOLUTION", "OUTPUT_FOLDER"]
+                    "TIME_BUDGET", "RESOLUTION", "COLOUR_JITTER", "SCALE_JITTER", "OUTPUT_FOLDER"]
 EVALUATE_PARAMETERS = ["MODEL", "DATA", "SPLIT", "VAL_REGIONS", "TEST_REGIONS", "THRESHOLD", "SEED", "OUTPUT"]
 REGIONS = ["aa", "bb", "cc", "dd", "ee", "ff", "gg", "hh"]
 #: a tiny, fast training run (the recipe's other values stay at their defaults)
@@ -265,6 +265,7 @@ def test_train_model_writes_a_model_with_its_card(trained):
     recipe = card.training["recipe"]
     assert recipe["arch"] == "fca_deeplab_lite" and recipe["epochs"] == 1 and recipe["weight_decay"] == 1e-3
     assert recipe["patience"] == 30 and recipe["crop"] is None and recipe["time_budget_s"] is None
+    assert recipe["colour_jitter"] == 0.2 and recipe["scale_jitter"] == 0.0
     assert card.training["regions"]["val"] == ["aa"] and card.training["regions"]["test"] == ["bb"]
     assert result["BEST_VAL_IOU"] == pytest.approx(card.metrics["validation"]["iou"])
     assert result["BEST_EPOCH"] == 1 and result["STOPPED"] == "max_epochs"
@@ -322,6 +323,8 @@ def test_bad_inputs_become_processing_exceptions(plugin, trained, scene, tmp_pat
         (TRAIN, {"DATA": str(tmp_path), **TINY, "OUTPUT_FOLDER": str(tmp_path / "t")}, "no chips found"),
         (TRAIN, {"DATA": trained[0]["DATA"], **TINY, "RGB_ONLY": False, "OUTPUT_FOLDER": str(tmp_path / "t")},
          "tick 'RGB only'"),
+        (TRAIN, {"DATA": trained[0]["DATA"], **TINY, "SCALE_JITTER": 0.5, "OUTPUT_FOLDER": str(tmp_path / "t")},
+         "scale jitter needs a random crop"),
         (PREPARE, {"OPTICAL": str(opt), "DEM": str(dem), "INVENTORY": str(inventory), "CHIP_SIZE": 50,
                    "OUTPUT_FOLDER": str(tmp_path / "c")}, "chip size must be a multiple of 32"),
     ]

@@ -69,6 +69,8 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
     TEST_REGIONS = "TEST_REGIONS"
     TIME_BUDGET = "TIME_BUDGET"
     RESOLUTION = "RESOLUTION"
+    COLOUR_JITTER = "COLOUR_JITTER"
+    SCALE_JITTER = "SCALE_JITTER"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     # outputs
     MODEL = "MODEL"
@@ -106,9 +108,13 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "epochs, <b>batch size</b> 4 chips, at most <b>500 epochs</b>; <b>early stopping</b> when the "
             "validation IoU has not improved by at least <b>min delta</b> 1e-4 for <b>patience</b> 30 epochs, "
             "counted only after <b>50 warm-up epochs</b>. Loss: binary cross-entropy + Dice. Augmentation: 90-degree "
-            "rotations, flips and colour jitter. <b>Random crop</b> (pixels, a multiple of 32; empty = whole "
-            "chips): train on random crops of this size. <b>Seed</b> (default 0): the split, the "
-            "initialisation and the augmentation. <b>Time budget</b> (seconds; empty = none): stop, keeping the "
+            "rotations, flips and colour jitter (<b>colour jitter</b>, default 0.2: brightness, contrast and "
+            "saturation are multiplied by a factor drawn in 1 +- this; 0 = off). <b>Random crop</b> (pixels, a "
+            "multiple of 32; empty = whole chips): train on random crops of this size. <b>Scale jitter</b> "
+            "(default 0 = off; needs a random crop): each crop is taken from a window up to (1 + this) times "
+            "larger or smaller and resized, so the model sees landslides at several scales. <b>Seed</b> "
+            "(default 0): the split, the initialisation and the augmentation. <b>Time budget</b> (seconds; "
+            "empty = none): stop, keeping the "
             "best model, when the next epoch would not fit. <b>Resolution</b> (m per pixel, default 2.0): the "
             "ground resolution of the chips, written into the model card (detection resamples images to it); "
             "use the resolution of 'Prepare training chips'.</p>"
@@ -167,6 +173,10 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
                                          NUMBER_DOUBLE, optional=True, minValue=0.0),
             QgsProcessingParameterNumber(self.RESOLUTION, self.tr("Resolution of the chips in m (model card)"),
                                          NUMBER_DOUBLE, defaultValue=2.0, minValue=0.0),
+            QgsProcessingParameterNumber(self.COLOUR_JITTER, self.tr("Colour jitter (0 = off)"), NUMBER_DOUBLE,
+                                         defaultValue=0.2, minValue=0.0, maxValue=0.99),
+            QgsProcessingParameterNumber(self.SCALE_JITTER, self.tr("Scale jitter (0 = off; needs a random crop)"),
+                                         NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=1.0),
         ]
         for param in advanced:
             if param.name() in (self.LEARNING_RATE, self.WEIGHT_DECAY, self.MIN_DELTA):
@@ -204,6 +214,8 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "test_regions": region_list(self, parameters, self.TEST_REGIONS, context),
             "time_budget_s": budget or None,  # 0 = no budget
             "resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
+            "colour_jitter": self.parameterAsDouble(parameters, self.COLOUR_JITTER, context),
+            "scale_jitter": self.parameterAsDouble(parameters, self.SCALE_JITTER, context),
         }
 
     def _check_resolution(self, data: str, resolution: float, feedback) -> None:
