@@ -68,6 +68,7 @@ def main() -> None:
                      "script": "scripts/train_bundled_model.sh + scripts/finalize_bundled_model.py"}
     card.metrics = {**card.metrics, "test_ny": test, "validation_qx": val}
     card.version = "0.1.0"
+    card.name = "landslide_mapper_default"
     save_checkpoint(best, model, card)
     out = export_onnx(model, card, onnx_path, half_weights=True)
     summary = {"threshold": threshold, "test_ny": test, "validation_qx": val, "epochs_run": len(history) - 1,

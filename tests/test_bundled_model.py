@@ -22,7 +22,8 @@ def test_bundled_model_file_and_card():
     assert path.stat().st_size < 30 * 1024 * 1024
     card = read_card(path)
     assert card.name == "landslide_mapper_default" and not card.uses_dem
-    assert card.config.backbone == "resnet18" and card.config.small_object
+    assert card.config.arch == "unet" and card.config.unet_encoder == "resnet18"  # see docs/results.md
+    assert "UNet on a resnet18 encoder" in card.description
     assert "RGB only" in card.limitations and "Bijie" in card.description
     test = card.metrics["test_ny"]
     assert test["regions"] == ["ny"] and 0.0 < test["iou"] <= 1.0
