@@ -30,6 +30,7 @@ RUNS = [  # (label, registered configuration, overrides)
      {"fusion": "none", "dem_channels": 0, "small_object": False}),
     ("deeplabv3plus_resnet101 (baseline)", "deeplabv3plus_resnet101", {}),
     ("unet (baseline)", "unet", {}),
+    ("unet_resnet18 (UNet on a ResNet-18 encoder; the bundled model's architecture)", "unet_resnet18", {}),
 ]
 
 
