@@ -173,8 +173,9 @@ def random_crop(arrays: list[np.ndarray | None], size: int, rng: np.random.Gener
 
 def scaled_window(size: int, chip: int, jitter: float, rng: np.random.Generator) -> int:
     """Side of the window to crop before resizing it to ``size``: ``size`` times a factor drawn log-uniformly in
-    ``[1 / (1 + jitter), 1 + jitter]`` (zooming in or out), at most the chip's side. 0 = no scale change."""
+    ``[1 / (1 + jitter), 1 + jitter]`` (zooming in or out), at most the chip's side. 0 = no scale change: ``size``
+    itself (a chip smaller than that is then used whole, at its own size, as ``random_crop`` does)."""
     if jitter <= 0:
-        return min(size, chip)
+        return size
     factor = float(np.exp(rng.uniform(-np.log1p(jitter), np.log1p(jitter))))
     return int(min(chip, max(8, round(size * factor))))

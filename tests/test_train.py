@@ -104,6 +104,8 @@ def test_scale_jitter_zooms_image_dem_and_mask_together(tmp_path):
             assert (mask != (z > (z.min() + z.max()) / 2)).mean() < 0.05
             checked += 1
     assert checked >= 10
+    # without scale jitter a chip smaller than the crop is used whole, at its own size (not zoomed to the crop)
+    assert ChipSet(list_samples(data), card, True, 96, 0, jitter=0.0)[0][0].shape == (5, 64, 64)
     with pytest.raises(InputError, match="scale jitter needs a random crop"):
         TrainConfig(scale_jitter=0.3)
     with pytest.raises(InputError, match="scale jitter must be"):
