@@ -105,7 +105,6 @@ class ChipSet(torch.utils.data.Dataset):
                         for image, _, _ in self.items]
         self.mean = np.asarray(card.mean, np.float32)[:, None, None]
         self.std = np.asarray(card.std, np.float32)[:, None, None]
-        self.margin = channel_margin(card.dem_channels, card.resolution_m) if card.uses_dem else 0
 
     def __len__(self) -> int:
         return len(self.items)
@@ -124,7 +123,7 @@ class ChipSet(torch.utils.data.Dataset):
             image, dem, mask = augment(image, dem, mask, self.rng, self.jitter)
         x = (image - self.mean) / self.std
         if self.card.uses_dem:
-            margin = channel_margin(self.card.dem_channels, pixel) if pixel != self.card.resolution_m else self.margin
+            margin = channel_margin(self.card.dem_channels, pixel)  # at the (possibly zoomed) pixel size
             z = np.pad(dem[0], margin, mode="edge")  # chips have no neighbours: edge-padded margin
             x = np.concatenate([x, dem_channels(z, self.card.dem_channels, pixel, margin)])
         return torch.from_numpy(np.ascontiguousarray(x, np.float32)), torch.from_numpy(mask[None].astype(np.float32))
