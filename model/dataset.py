@@ -163,6 +163,24 @@ def augment(image: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, rng: np
         np.ascontiguousarray(mask)
 
 
+def copy_paste(image: np.ndarray, mask: np.ndarray, donor_image: np.ndarray, donor_mask: np.ndarray,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Simple Copy-Paste (Ghiasi et al., CVPR 2021) for segmentation: the landslide pixels of a donor chip, from a
+    random window of the image's size, randomly flipped, are pasted over the image, and the mask becomes the union.
+    Images are scaled 0-1 floats ``[3, h, w]``; a donor smaller than the image leaves it unchanged."""
+    h, w = mask.shape
+    dh, dw = donor_mask.shape
+    if dh < h or dw < w:
+        return image, mask
+    r, c = int(rng.integers(0, dh - h + 1)), int(rng.integers(0, dw - w + 1))
+    d_img, d_mask = donor_image[:, r:r + h, c:c + w], donor_mask[r:r + h, c:c + w]
+    for axis in (0, 1):
+        if rng.integers(2):
+            d_img, d_mask = np.flip(d_img, axis=axis + 1), np.flip(d_mask, axis=axis)
+    paste = d_mask > 0
+    return np.where(paste[None], d_img, image), np.where(paste, np.uint8(1), mask).astype(mask.dtype)
+
+
 def random_crop(arrays: list[np.ndarray | None], size: int, rng: np.random.Generator) -> list[np.ndarray | None]:
     h, w = arrays[-1].shape[-2:]
     if size >= h and size >= w:

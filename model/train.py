@@ -35,6 +35,7 @@ from .dataset import (
     COLOUR_JITTER,
     Sample,
     augment,
+    copy_paste,
     list_samples,
     load_sample,
     random_crop,
@@ -70,6 +71,7 @@ class TrainConfig:
     positive_fraction: float | None = None               # sample chips so this share has landslides (None: as is)
     colour_jitter: float = COLOUR_JITTER                 # brightness/contrast/saturation factors drawn in 1 +- this
     scale_jitter: float = 0.0                            # zoom factors drawn in [1/(1+x), 1+x] (needs crop); 0 = off
+    copy_paste: float = 0.0                              # share of training chips that get a donor's landslides pasted
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -85,6 +87,8 @@ class TrainConfig:
             raise InputError("colour_jitter must be >= 0 and < 1")
         if not 0.0 <= self.scale_jitter <= 1.0:
             raise InputError("scale jitter must be between 0 and 1")
+        if not 0.0 <= self.copy_paste <= 1.0:
+            raise InputError("copy-paste probability must be between 0 and 1")
         if self.scale_jitter > 0 and self.crop is None:
             raise InputError("scale jitter needs a random crop: set the crop size "
                              "(every zoomed window is resized to it)")
@@ -94,8 +98,9 @@ class ChipSet(torch.utils.data.Dataset):
     """Chips held in memory, prepared exactly as the card says (scaling, standardisation, DEM channels)."""
 
     def __init__(self, samples: list[Sample], card: ModelCard, train: bool, crop: int | None, seed: int,
-                 jitter: float = COLOUR_JITTER, scale_jitter: float = 0.0) -> None:
+                 jitter: float = COLOUR_JITTER, scale_jitter: float = 0.0, copy_paste: float = 0.0) -> None:
         self.card, self.train, self.crop, self.jitter, self.scale_jitter = card, train, crop, jitter, scale_jitter
+        self.copy_paste = copy_paste
         self.rng = np.random.default_rng(seed)
         self.items = [load_sample(s) for s in samples]
         if card.uses_dem and any(d is None for _, d, _ in self.items):
@@ -103,6 +108,10 @@ class ChipSet(torch.utils.data.Dataset):
         # scaling to 0-1 as the card says; percentile scaling (uint16 imagery) uses each chip's own percentiles
         self.scalers = [optical_scaler(card.optical_scaling, image.dtype, _percentiles(image), [0.0] * 3, [1.0] * 3)
                         for image, _, _ in self.items]
+        if copy_paste and card.uses_dem:
+            raise InputError("copy-paste augmentation is for RGB-only models: pasting landslides between chips would "
+                             "cut false cliffs into the DEM")
+        self.donors = [i for i, (_, _, mask) in enumerate(self.items) if mask.any()]
         self.mean = np.asarray(card.mean, np.float32)[:, None, None]
         self.std = np.asarray(card.std, np.float32)[:, None, None]
 
@@ -119,6 +128,11 @@ class ChipSet(torch.utils.data.Dataset):
             if window != self.crop:  # zoom the window to the crop size; DEM derivatives see the zoomed pixel size
                 image, dem, mask = _resize(image, dem, mask, self.crop)
                 pixel = pixel * window / self.crop
+        if self.train and self.donors and self.rng.random() < self.copy_paste:
+            j = self.donors[int(self.rng.integers(len(self.donors)))]
+            donor_image, _, donor_mask = self.items[j]
+            image, mask = copy_paste(image, mask, self.scalers[j](donor_image.astype(np.float32)), donor_mask,
+                                     self.rng)
         if self.train:
             image, dem, mask = augment(image, dem, mask, self.rng, self.jitter)
         x = (image - self.mean) / self.std
@@ -209,7 +223,7 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
     card = default_card(config.name, arch_cfg, resolution_m=config.resolution_m, tile_size=config.tile_size,
                         overlap=config.overlap)
     train_set = ChipSet(splits["train"], card, True, config.crop, config.seed, config.colour_jitter,
-                        config.scale_jitter)
+                        config.scale_jitter, config.copy_paste)
     val_set = ChipSet(splits["val"], card, False, None, config.seed)
     gen = torch.Generator().manual_seed(config.seed)
     sampler = None

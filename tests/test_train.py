@@ -112,6 +112,46 @@ def test_scale_jitter_zooms_image_dem_and_mask_together(tmp_path):
         TrainConfig(scale_jitter=2.0, crop=64)
 
 
+def test_copy_paste_pastes_donor_landslides_with_their_mask():
+    from landslide_mapper.model.dataset import copy_paste
+
+    rng = np.random.default_rng(0)
+    image = np.full((3, 32, 32), 0.2, np.float32)
+    mask = np.zeros((32, 32), np.uint8)
+    mask[:4, :4] = 1
+    donor_mask = np.zeros((48, 48), np.uint8)
+    donor_mask[10:38, 10:38] = 1  # a window of 32 px always holds part of it
+    donor_image = np.where(donor_mask[None] > 0, 0.9, 0.5).astype(np.float32)
+    for _ in range(20):
+        im, mk = copy_paste(image, mask, donor_image, donor_mask, rng)
+        pasted = np.isclose(im[0], 0.9)
+        assert pasted.any() and mk.dtype == mask.dtype
+        assert np.array_equal(mk.astype(bool), pasted | (mask > 0))  # the mask is the union
+        assert np.allclose(im[:, ~pasted], 0.2)  # the donor's background is not pasted
+    small = np.ones((16, 16), np.uint8)
+    im, mk = copy_paste(image, mask, np.ones((3, 16, 16), np.float32), small, rng)
+    assert np.array_equal(im, image) and np.array_equal(mk, mask)  # a smaller donor leaves the chip alone
+
+
+@pytest.mark.skipif(not BIJIE.exists(), reason="needs ../shared/datasets/bijie-rgb")
+def test_copy_paste_raises_the_landslide_share_of_real_training_chips(tmp_path):
+    from landslide_mapper.model.card import default_card
+
+    card = default_card("c", get_config("unet_resnet18"))
+    samples = list_samples(BIJIE)
+    samples = [s for s in samples if s.region in ("fyb", "df")][:60]  # background (fyb) and landslide (df) chips
+
+    def share(p):
+        chips = ChipSet(samples, card, True, 160, 0, jitter=0.0, copy_paste=p)
+        return np.mean([float(chips[i][1].mean()) for i in range(len(chips)) for _ in range(2)])
+    assert share(1.0) > 1.5 * share(0.0) > 0
+    dem_card = default_card("d", get_config("fca_deeplab_lite"))
+    with pytest.raises(InputError, match="copy-paste augmentation is for RGB-only"):
+        ChipSet(list_samples(_chips(tmp_path / "chips", n=2, size=64)), dem_card, True, 32, 0, copy_paste=0.5)
+    with pytest.raises(InputError, match="copy-paste probability"):
+        TrainConfig(copy_paste=1.5)
+
+
 def test_metrics_match_hand_computation():
     truth = np.zeros((100, 100), bool)
     truth[0:10, 0:10] = True          # small object, 100 px, fully found
