@@ -110,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
             ("--scale-jitter", float, 0.0, "zoom augmentation (needs --crop): windows of crop x [1/(1+this), 1+this] "
                                            "resized to the crop; 0 = off"),
             ("--copy-paste", float, 0.0, "share of training chips that get the landslides of another training chip "
-                                         "pasted over them (RGB-only models); 0 = off")):
+                                         "pasted over them (RGB-only models); 0 = off"),
+            ("--ema", float, 0.0, "validate and keep an exponential moving average of the weights with this decay "
+                                  "per step (e.g. 0.999; 0 = off)")):
         t.add_argument(flag, type=typ, default=default, help=text)
     t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")
     t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
@@ -189,7 +191,8 @@ def _train(args) -> int:
                          test_regions=args.test_regions, time_budget_s=args.time_budget, bf16=args.bf16,
                          resolution_m=args.resolution, tile_size=args.tile, name=args.name,
                          positive_fraction=args.positive_fraction, colour_jitter=args.colour_jitter,
-                         scale_jitter=args.scale_jitter, copy_paste=args.copy_paste)
+                         scale_jitter=args.scale_jitter, copy_paste=args.copy_paste,
+                         ema_decay=args.ema)
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
                    log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)
     print(f"best validation IoU {result.best_val_iou:.4f} at epoch {result.best_epoch} of {result.epochs_run} "

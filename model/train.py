@@ -13,8 +13,10 @@ the CPU on request); cancel stops after the current step and keeps the best chec
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
+import itertools
 import json
 import math
 import time
@@ -45,6 +47,8 @@ from .dataset import (
 from .metrics import SegmentationMetrics
 from .registry import build_model, get_config
 
+BN_BATCHES = 32  # training batches that recompute the BatchNorm statistics of the averaged (EMA) weights
+
 
 @dataclass
 class TrainConfig:
@@ -72,6 +76,7 @@ class TrainConfig:
     colour_jitter: float = COLOUR_JITTER                 # brightness/contrast/saturation factors drawn in 1 +- this
     scale_jitter: float = 0.0                            # zoom factors drawn in [1/(1+x), 1+x] (needs crop); 0 = off
     copy_paste: float = 0.0                              # share of training chips that get a donor's landslides pasted
+    ema_decay: float = 0.0                               # validate/keep an exponential moving average of the weights
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -89,6 +94,8 @@ class TrainConfig:
             raise InputError("scale jitter must be between 0 and 1")
         if not 0.0 <= self.copy_paste <= 1.0:
             raise InputError("copy-paste probability must be between 0 and 1")
+        if not 0.0 <= self.ema_decay < 1.0:
+            raise InputError("EMA decay must be >= 0 and < 1 (0 = off; e.g. 0.999)")
         if self.scale_jitter > 0 and self.crop is None:
             raise InputError("scale jitter needs a random crop: set the crop size "
                              "(every zoomed window is resized to it)")
@@ -241,11 +248,19 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
 
     model = build_model(arch_cfg).to(device).to(memory_format=torch.channels_last)
     optim = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    # With ema_decay, an exponential moving average of the weights is what is validated and saved; the optimiser
+    # still steps the raw weights. BatchNorm statistics are not averaged (averaged statistics do not match averaged
+    # weights): before each validation they are recomputed for the averaged weights on BN_BATCHES training batches.
+    ema = (torch.optim.swa_utils.AveragedModel(model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(
+        config.ema_decay), use_buffers=False) if config.ema_decay > 0 else None)
+    kept = ema.module if ema is not None else model
     start_epoch, best_iou, best_epoch, history, trained_s = 0, -1.0, -1, [], 0.0
     last_path, best_path = out / "last.pt", out / "best.safetensors"
     if resume and last_path.exists():
         state = torch.load(last_path, map_location=device, weights_only=True)
         model.load_state_dict(state["model"])
+        if ema is not None and "ema" in state:
+            ema.load_state_dict(state["ema"])
         optim.load_state_dict(state["optimizer"])
         start_epoch, best_iou, best_epoch = int(state["epoch"]), float(state["best_iou"]), int(state["best_epoch"])
         history = json.loads(state["history"])
@@ -294,12 +309,17 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
                 else:
                     loss.backward()
                     optim.step()
+                if ema is not None:
+                    ema.update_parameters(model)
                 losses.append(float(loss.detach()))
                 done = (epoch - start_epoch) * steps_per_epoch + step + 1
                 elapsed = time.perf_counter() - t0
                 progress(done / total_steps, f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{steps_per_epoch}"
                          f" loss {np.mean(losses[-20:]):.4f}, {elapsed:.0f} s")
-            val = evaluate_loader(model, val_loader, device, objects=False)
+            if ema is not None:
+                with amp or contextlib.nullcontext():
+                    torch.optim.swa_utils.update_bn(itertools.islice(train_loader, BN_BATCHES), kept, device)
+            val = evaluate_loader(kept, val_loader, device, objects=False)
             epoch_times.append(time.perf_counter() - te)
             row = {"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "lr": optim.param_groups[0]["lr"],
                    "seconds": round(epoch_times[-1], 2), **{f"val_{k}": v for k, v in val.items()
@@ -311,11 +331,12 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
                 card.training = {"recipe": dataclasses.asdict(config), "data": str(data), "regions": regions,
                                  "chips": {k: len(v) for k, v in splits.items()}, "best_epoch": best_epoch}
                 card.metrics = {"validation": val}
-                save_checkpoint(best_path, model, card)
+                save_checkpoint(best_path, kept, card)
             log(f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val IoU {val['iou']:.4f} "
                 f"(best {best_iou:.4f} @ {best_epoch}), {epoch_times[-1]:.0f} s")
             _write_csv(out / "metrics.csv", history)
             torch.save({"model": model.state_dict(), "optimizer": optim.state_dict(),
+                        **({"ema": ema.state_dict()} if ema is not None else {}),
                         "trained_s": time.perf_counter() - t0, "epoch": epoch + 1, "best_iou": best_iou,
                         "best_epoch": best_epoch,
                         "history": json.dumps(history)}, last_path)

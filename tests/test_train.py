@@ -226,6 +226,30 @@ def test_train_writes_best_checkpoint_csv_and_resumes(tmp_path):
     assert [int(x["epoch"]) for x in rows] == [1, 2, 3, 4, 5] and r2.epochs_run == 5
 
 
+def test_ema_weights_with_recomputed_batchnorm_are_what_is_validated_and_kept(tmp_path):
+    from landslide_mapper.model.checkpoint import read_state_dict
+
+    data = _chips(tmp_path / "chips", with_dem=False)
+    rgb = {"overrides": {"fusion": "none", "dem_channels": 0}}
+    r = train(data, tmp_path / "run", _config(epochs=1, ema_decay=0.5, **rgb))
+    best = read_state_dict(r.best_path)
+    last = torch.load(tmp_path / "run" / "last.pt", weights_only=True)
+    assert int(last["ema"]["n_averaged"]) == 3  # one update per step (12 chips, batch 4)
+    raw, ema = last["model"], {k[len("module."):]: v for k, v in last["ema"].items() if k.startswith("module.")}
+    assert set(best) == set(ema) == set(raw)
+    assert all(torch.equal(best[k], ema[k]) for k in best)  # the checkpoint holds the averaged weights ...
+    assert any(not torch.equal(best[k], raw[k]) for k in best if best[k].is_floating_point())  # ... not the raw ones
+    r2 = train(data, tmp_path / "run", _config(epochs=2, ema_decay=0.5, **rgb))  # resumes the average too
+    last = torch.load(tmp_path / "run" / "last.pt", weights_only=True)
+    assert int(last["ema"]["n_averaged"]) == 6 and r2.epochs_run == 2
+    # BatchNorm statistics are recomputed for the averaged weights before each validation (3 batches here), not
+    # averaged or carried over: the raw model has tracked all 6 training batches
+    tracked = [k for k in last["model"] if k.endswith("num_batches_tracked")]
+    assert tracked and all(int(last["model"][k]) == 6 and int(last["ema"]["module." + k]) == 3 for k in tracked)
+    with pytest.raises(InputError, match="EMA decay"):
+        TrainConfig(ema_decay=1.0)
+
+
 def test_early_stopping_after_warmup(tmp_path):
     data = _chips(tmp_path / "chips", with_dem=False)
     r = train(data, tmp_path / "run", _config(epochs=40, lr=1e-9, patience=2, warmup_epochs=4, min_delta=0.5,
