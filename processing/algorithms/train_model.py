@@ -71,6 +71,8 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
     RESOLUTION = "RESOLUTION"
     COLOUR_JITTER = "COLOUR_JITTER"
     SCALE_JITTER = "SCALE_JITTER"
+    COPY_PASTE = "COPY_PASTE"
+    EMA_DECAY = "EMA_DECAY"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     # outputs
     MODEL = "MODEL"
@@ -112,7 +114,11 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "saturation are multiplied by a factor drawn in 1 +- this; 0 = off). <b>Random crop</b> (pixels, a "
             "multiple of 32; empty = whole chips): train on random crops of this size. <b>Scale jitter</b> "
             "(default 0 = off; needs a random crop): each crop is taken from a window up to (1 + this) times "
-            "larger or smaller and resized, so the model sees landslides at several scales. <b>Seed</b> "
+            "larger or smaller and resized, so the model sees landslides at several scales. <b>Copy-paste</b> "
+            "(default 0 = off; RGB-only models): this share of the training chips get the landslide pixels of "
+            "another training chip pasted over them, the mask following. <b>EMA decay</b> (default 0 = off; "
+            "e.g. 0.999): validate and keep an exponential moving average of the weights instead of the weights "
+            "themselves, with BatchNorm statistics recomputed for it on training chips. <b>Seed</b> "
             "(default 0): the split, the initialisation and the augmentation. <b>Time budget</b> (seconds; "
             "empty = none): stop, keeping the "
             "best model, when the next epoch would not fit. <b>Resolution</b> (m per pixel, default 2.0): the "
@@ -177,9 +183,13 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
                                          defaultValue=0.2, minValue=0.0, maxValue=0.99),
             QgsProcessingParameterNumber(self.SCALE_JITTER, self.tr("Scale jitter (0 = off; needs a random crop)"),
                                          NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=1.0),
+            QgsProcessingParameterNumber(self.COPY_PASTE, self.tr("Copy-paste share (0 = off; RGB-only models)"),
+                                         NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=1.0),
+            QgsProcessingParameterNumber(self.EMA_DECAY, self.tr("EMA decay of the weights (0 = off)"),
+                                         NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=0.9999),
         ]
         for param in advanced:
-            if param.name() in (self.LEARNING_RATE, self.WEIGHT_DECAY, self.MIN_DELTA):
+            if param.name() in (self.LEARNING_RATE, self.WEIGHT_DECAY, self.MIN_DELTA, self.EMA_DECAY):
                 param.setMetadata({"widget_wrapper": {"decimals": 6}})
             param.setFlags(param.flags() | PARAMETER_ADVANCED)
             self.addParameter(param)
@@ -216,6 +226,8 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
             "colour_jitter": self.parameterAsDouble(parameters, self.COLOUR_JITTER, context),
             "scale_jitter": self.parameterAsDouble(parameters, self.SCALE_JITTER, context),
+            "copy_paste": self.parameterAsDouble(parameters, self.COPY_PASTE, context),
+            "ema_decay": self.parameterAsDouble(parameters, self.EMA_DECAY, context),
         }
 
     def _check_resolution(self, data: str, resolution: float, feedback) -> None:
