@@ -5,6 +5,9 @@ after average-pooling to an output stride and bilinear upsampling back (what a d
 at best).
 
     .venv/bin/python benchmarks/diagnose_bundled_model.py [MODEL] [--data ../shared/datasets/bijie-rgb]
+
+With ``--ensemble MODEL MODEL ...`` it reads, instead, each model and the average of their probabilities (what
+ensembling several training runs would give; a diagnostic of run-to-run spread, not a product feature).
 """
 
 from __future__ import annotations
@@ -45,37 +48,62 @@ def resolution_bound(samples, stride: int) -> float:
     return m.compute()["iou"]
 
 
+def probabilities(engine, chips, flips: bool = True):
+    """Per chip: plain probabilities, 4-flip averaged ones (or None) and the true mask."""
+    plain, averaged, truth = [], [], []
+    for i in range(0, len(chips), 8):
+        xs, ys = zip(*(chips[j] for j in range(i, min(i + 8, len(chips)))))
+        x, h, w = _pad32(torch.stack(xs))
+        x = x.numpy()
+        plain += list(engine.predict(x)[:, :h, :w])
+        averaged += list(flip_averaged(engine, x)[:, :h, :w]) if flips else [None] * len(ys)
+        truth += [y[0].numpy() > 0.5 for y in ys]
+    return plain, averaged, truth
+
+
+def iou_row(probs, truth, thresholds) -> str:
+    row = []
+    for t in thresholds:
+        m = SegmentationMetrics()
+        for p, y in zip(probs, truth):
+            m.update(p >= t, y)
+        row.append(f"{t:.2f}: {m.compute()['iou']:.3f}")
+    return "  ".join(row)
+
+
+def ensemble(models: list[str], splits, thresholds) -> None:
+    engines = [open_engine(m, "auto", "auto") for m in models]
+    for split in ("val", "test"):
+        chips = ChipSet(splits[split], engines[0].card, False, None, 0)
+        runs = [probabilities(e, chips, flips=False) for e in engines]
+        truth = runs[0][2]
+        regions = ", ".join(sorted({s.region for s in splits[split]}))
+        for model, (plain, _, _) in zip(models, runs):
+            print(f"{split} ({regions}) {model}: IoU at {iou_row(plain, truth, thresholds)}")
+        mean = [np.mean([r[0][i] for r in runs], axis=0) for i in range(len(truth))]
+        print(f"{split} ({regions}) average of the {len(models)} models: IoU at {iou_row(mean, truth, thresholds)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", nargs="?", default=str(default_model_path()))
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "datasets" / "bijie-rgb"))
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.3, 0.4, 0.5, 0.6])
+    parser.add_argument("--ensemble", nargs="+", metavar="MODEL", help="read these models and their average")
     args = parser.parse_args()
-    engine = open_engine(args.model, "auto", "auto")
     splits = split_by_region(list_samples(args.data), seed=0, val_regions=["qx"], test_regions=["ny"])
+    if args.ensemble:
+        return ensemble(args.ensemble, splits, args.thresholds)
+    engine = open_engine(args.model, "auto", "auto")
     print(f"model {Path(args.model).name} (card threshold {engine.card.threshold})")
     for split in ("val", "test"):
         bounds = "  ".join(f"stride {k}: {resolution_bound(splits[split], k):.3f}" for k in (4, 8, 16))
         print(f"{split}: IoU of the true masks pooled to the output stride and upsampled back: {bounds}")
     for split in ("val", "test"):
-        chips = ChipSet(splits[split], engine.card, False, None, 0)
-        plain, averaged, truth = [], [], []
-        for i in range(0, len(chips), 8):
-            xs, ys = zip(*(chips[j] for j in range(i, min(i + 8, len(chips)))))
-            x, h, w = _pad32(torch.stack(xs))
-            x = x.numpy()
-            plain += list(engine.predict(x)[:, :h, :w])
-            averaged += list(flip_averaged(engine, x)[:, :h, :w])
-            truth += [y[0].numpy() > 0.5 for y in ys]
+        plain, averaged, truth = probabilities(engine, ChipSet(splits[split], engine.card, False, None, 0))
         for name, probs in (("plain", plain), ("4-flip average", averaged)):
-            row = []
-            for t in args.thresholds:
-                m = SegmentationMetrics()
-                for p, y in zip(probs, truth):
-                    m.update(p >= t, y)
-                row.append(f"{t:.2f}: {m.compute()['iou']:.3f}")
             regions = ", ".join(sorted({s.region for s in splits[split]}))
-            print(f"{split} ({regions}) {name:15s} IoU at " + "  ".join(row))
+            print(f"{split} ({regions}) {name:15s} IoU at {iou_row(probs, truth, args.thresholds)}")
 
 
 if __name__ == "__main__":
