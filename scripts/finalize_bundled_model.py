@@ -33,7 +33,7 @@ def architecture(config) -> str:
     if config.arch == "unet":
         return (f"UNet on a {config.unet_encoder} encoder (decoder widths "
                 f"{'-'.join(str(c) for c in config.unet_decoder_channels)}; a baseline of the paper, not FCA-DeepLab, "
-                "shipped because it scored best on held-out counties within the CPU budget)")
+                "shipped because it beat FCA-DeepLab-lite on the validation county within the CPU budget)")
     return (f"FCA-DeepLab-lite ({config.backbone} backbone, slim ASPP and improved decoder, small-object attention "
             "head)")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import fiona
@@ -29,6 +30,9 @@ def test_bundled_model_file_and_card():
     assert test["regions"] == ["ny"] and 0.0 < test["iou"] <= 1.0
     assert card.training["regions"]["test"] == ["ny"] and "ny" not in card.training["regions"]["train"]
     assert "validation_threshold_sweep_iou" in card.metrics
+    # the training script's default seed is the shipped model's, so that running it retrains this model
+    script = (ROOT / "scripts" / "train_bundled_model.sh").read_text()
+    assert re.search(r"SEED=\$\{3:-(\d+)\}", script).group(1) == str(card.training["recipe"]["seed"])
     recorded = json.loads((ROOT / "docs" / "bundled_model.json").read_text())
     assert recorded["test_ny"]["iou"] == pytest.approx(test["iou"])
 
