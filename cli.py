@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
             ("--ema", float, 0.0, "validate and keep an exponential moving average of the weights with this decay "
                                   "per step (e.g. 0.999; 0 = off)")):
         t.add_argument(flag, type=typ, default=default, help=text)
+    t.add_argument("--scaling", choices=("auto", "percentile"), default="auto",
+                   help="optical scaling written into the model card: auto (8-bit / 255, other types: 2-98 %% "
+                        "stretch of the scene) or percentile (a 2-98 %% stretch of every image, 8-bit too)")
     t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")
     t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
     t.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (faster; CUDA uses fp16)")
@@ -191,7 +194,7 @@ def _train(args) -> int:
                          test_regions=args.test_regions, time_budget_s=args.time_budget, bf16=args.bf16,
                          resolution_m=args.resolution, tile_size=args.tile, name=args.name,
                          positive_fraction=args.positive_fraction, colour_jitter=args.colour_jitter,
-                         scale_jitter=args.scale_jitter, copy_paste=args.copy_paste,
+                         scale_jitter=args.scale_jitter, copy_paste=args.copy_paste, scaling=args.scaling,
                          ema_decay=args.ema)
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
                    log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)

@@ -76,6 +76,7 @@ class TrainConfig:
     colour_jitter: float = COLOUR_JITTER                 # brightness/contrast/saturation factors drawn in 1 +- this
     scale_jitter: float = 0.0                            # zoom factors drawn in [1/(1+x), 1+x] (needs crop); 0 = off
     copy_paste: float = 0.0                              # share of training chips that get a donor's landslides pasted
+    scaling: str = "auto"                                # optical scaling in the card: auto or percentile (card.py)
     ema_decay: float = 0.0                               # validate/keep an exponential moving average of the weights
 
     def __post_init__(self) -> None:
@@ -92,6 +93,9 @@ class TrainConfig:
             raise InputError("colour_jitter must be >= 0 and < 1")
         if not 0.0 <= self.scale_jitter <= 1.0:
             raise InputError("scale jitter must be between 0 and 1")
+        if self.scaling not in ("auto", "percentile"):
+            raise InputError("scaling must be 'auto' (8-bit / 255, other types: 2-98 % stretch) or 'percentile' "
+                             "(2-98 % stretch of every image)")
         if not 0.0 <= self.copy_paste <= 1.0:
             raise InputError("copy-paste probability must be between 0 and 1")
         if not 0.0 <= self.ema_decay < 1.0:
@@ -228,7 +232,7 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
     regions = {k: sorted({s.region for s in v}) for k, v in splits.items()}
     log("Split by region: " + "; ".join(f"{k} {len(v)} chips ({', '.join(regions[k])})" for k, v in splits.items()))
     card = default_card(config.name, arch_cfg, resolution_m=config.resolution_m, tile_size=config.tile_size,
-                        overlap=config.overlap)
+                        overlap=config.overlap, optical_scaling={"method": config.scaling})
     train_set = ChipSet(splits["train"], card, True, config.crop, config.seed, config.colour_jitter,
                         config.scale_jitter, config.copy_paste)
     val_set = ChipSet(splits["val"], card, False, None, config.seed)

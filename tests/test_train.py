@@ -250,6 +250,21 @@ def test_ema_weights_with_recomputed_batchnorm_are_what_is_validated_and_kept(tm
         TrainConfig(ema_decay=1.0)
 
 
+def test_percentile_scaling_goes_into_the_card_and_stretches_every_chip(tmp_path):
+    data = _chips(tmp_path / "chips", with_dem=False)
+    r = train(data, tmp_path / "run", _config(epochs=1, scaling="percentile",
+                                              overrides={"fusion": "none", "dem_channels": 0}))
+    card = read_card(r.best_path)
+    assert card.optical_scaling == {"method": "percentile"}
+    # 8-bit chips are stretched between their own 2 and 98 % values, not divided by 255
+    x = ChipSet(list_samples(data)[:1], card, False, None, 0)[0][0].numpy()
+    top = (1.0 - np.asarray(card.mean)) / np.asarray(card.std)  # what the 98th percentile and above become
+    assert np.allclose(x.reshape(3, -1).max(axis=1), top, atol=1e-5)
+    assert all((x[b] >= top[b] - 1e-5).mean() >= 0.02 for b in range(3))
+    with pytest.raises(InputError, match="scaling must be"):
+        TrainConfig(scaling="minmax")
+
+
 def test_early_stopping_after_warmup(tmp_path):
     data = _chips(tmp_path / "chips", with_dem=False)
     r = train(data, tmp_path / "run", _config(epochs=40, lr=1e-9, patience=2, warmup_epochs=4, min_delta=0.5,

@@ -23,7 +23,7 @@ PREPARE_PARAMETERS = ["OPTICAL", "BANDS", "DEM", "INVENTORY", "CHIP_SIZE", "STRI
 TRAIN_PARAMETERS = ["DATA", "ARCHITECTURE", "RGB_ONLY", "EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "WEIGHT_DECAY",
                     "PATIENCE", "MIN_DELTA", "WARMUP_EPOCHS", "CROP", "SEED", "VAL_REGIONS", "TEST_REGIONS",
                     "TIME_BUDGET", "RESOLUTION", "COLOUR_JITTER", "SCALE_JITTER", "COPY_PASTE", "EMA_DECAY",
-                    "OUTPUT_FOLDER"]
+                    "SCALING", "OUTPUT_FOLDER"]
 EVALUATE_PARAMETERS = ["MODEL", "DATA", "SPLIT", "VAL_REGIONS", "TEST_REGIONS", "THRESHOLD", "SEED", "OUTPUT"]
 REGIONS = ["aa", "bb", "cc", "dd", "ee", "ff", "gg", "hh"]
 #: a tiny, fast training run (the recipe's other values stay at their defaults)
@@ -158,7 +158,7 @@ def test_parameters_and_help_are_the_public_interface(plugin):
     needles = {PREPARE: ("512", "chips.json", "masks/", "dems/", "region", "memory layer", "metres"),
                TRAIN: ("1e-4", "1e-3", "500 epochs", "patience", "50 warm-up", "slow on a CPU", "GPU",
                        "best.safetensors", "metrics.csv", "fca_deeplab_lite", "RGB only", "keeps the best",
-                       "Copy-paste", "EMA decay", "BatchNorm"),
+                       "Copy-paste", "EMA decay", "BatchNorm", "Scaling"),
                EVALUATE: ("Eqs. 2-6", "miou", "50 x 50", ".md", "never saw")}
     for alg_id, words in needles.items():
         text = algs[alg_id].shortHelpString()
@@ -268,22 +268,25 @@ def test_train_model_writes_a_model_with_its_card(trained):
     assert recipe["arch"] == "fca_deeplab_lite" and recipe["epochs"] == 1 and recipe["weight_decay"] == 1e-3
     assert recipe["patience"] == 30 and recipe["crop"] is None and recipe["time_budget_s"] is None
     assert recipe["colour_jitter"] == 0.2 and recipe["scale_jitter"] == 0.0
-    assert recipe["copy_paste"] == 0.0 and recipe["ema_decay"] == 0.0
+    assert recipe["copy_paste"] == 0.0 and recipe["ema_decay"] == 0.0 and recipe["scaling"] == "auto"
+    assert card.optical_scaling == {"method": "auto"}
     assert card.training["regions"]["val"] == ["aa"] and card.training["regions"]["test"] == ["bb"]
     assert result["BEST_VAL_IOU"] == pytest.approx(card.metrics["validation"]["iou"])
     assert result["BEST_EPOCH"] == 1 and result["STOPPED"] == "max_epochs"
 
 
-def test_copy_paste_and_ema_reach_the_trainer(plugin, chips, tmp_path):
+def test_copy_paste_ema_and_scaling_reach_the_trainer(plugin, chips, tmp_path):
     import torch
 
     import processing
     from landslide_mapper.model.checkpoint import read_card
 
-    params = {"DATA": str(chips), **TINY, "COPY_PASTE": 0.5, "EMA_DECAY": 0.9, "OUTPUT_FOLDER": str(tmp_path / "r")}
+    params = {"DATA": str(chips), **TINY, "COPY_PASTE": 0.5, "EMA_DECAY": 0.9, "SCALING": "percentile",
+              "OUTPUT_FOLDER": str(tmp_path / "r")}
     result = processing.run(TRAIN, params)
-    recipe = read_card(result["MODEL"]).training["recipe"]
-    assert recipe["copy_paste"] == 0.5 and recipe["ema_decay"] == 0.9
+    card = read_card(result["MODEL"])
+    assert card.training["recipe"]["copy_paste"] == 0.5 and card.training["recipe"]["ema_decay"] == 0.9
+    assert card.optical_scaling == {"method": "percentile"}
     assert "ema" in torch.load(tmp_path / "r" / "last.pt", weights_only=True)  # the average was kept
 
 

@@ -35,6 +35,7 @@ from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PA
 ARCHITECTURES = ["deeplabv3plus_resnet101", "fca_deeplab", "fca_deeplab_lite", "fca_deeplab_no_fusion",
                  "fca_deeplab_no_small_object", "fca_deeplab_resnet101", "unet", "unet_resnet18"]
 DEFAULT_ARCHITECTURE = "fca_deeplab"
+SCALINGS = ["auto", "percentile"]  # TrainConfig.scaling
 #: what ``TrainResult.stopped`` means, for the log
 STOPPED = {
     "max_epochs": "the maximum number of epochs was reached",
@@ -73,6 +74,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
     SCALE_JITTER = "SCALE_JITTER"
     COPY_PASTE = "COPY_PASTE"
     EMA_DECAY = "EMA_DECAY"
+    SCALING = "SCALING"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     # outputs
     MODEL = "MODEL"
@@ -118,7 +120,10 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "(default 0 = off; RGB-only models): this share of the training chips get the landslide pixels of "
             "another training chip pasted over them, the mask following. <b>EMA decay</b> (default 0 = off; "
             "e.g. 0.999): validate and keep an exponential moving average of the weights instead of the weights "
-            "themselves, with BatchNorm statistics recomputed for it on training chips. <b>Seed</b> "
+            "themselves, with BatchNorm statistics recomputed for it on training chips. <b>Scaling</b> (auto or "
+            "percentile, written into the model card): auto divides 8-bit images by 255 and stretches other types "
+            "between the scene's 2 and 98 % values; percentile stretches every image that way, 8-bit too. "
+            "<b>Seed</b> "
             "(default 0): the split, the initialisation and the augmentation. <b>Time budget</b> (seconds; "
             "empty = none): stop, keeping the "
             "best model, when the next epoch would not fit. <b>Resolution</b> (m per pixel, default 2.0): the "
@@ -187,6 +192,8 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
                                          NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=1.0),
             QgsProcessingParameterNumber(self.EMA_DECAY, self.tr("EMA decay of the weights (0 = off)"),
                                          NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=0.9999),
+            QgsProcessingParameterEnum(self.SCALING, self.tr("Optical scaling (model card)"), SCALINGS,
+                                       defaultValue=SCALINGS[0], usesStaticStrings=True),
         ]
         for param in advanced:
             if param.name() in (self.LEARNING_RATE, self.WEIGHT_DECAY, self.MIN_DELTA, self.EMA_DECAY):
@@ -228,6 +235,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "scale_jitter": self.parameterAsDouble(parameters, self.SCALE_JITTER, context),
             "copy_paste": self.parameterAsDouble(parameters, self.COPY_PASTE, context),
             "ema_decay": self.parameterAsDouble(parameters, self.EMA_DECAY, context),
+            "scaling": self.parameterAsEnumString(parameters, self.SCALING, context) or SCALINGS[0],
         }
 
     def _check_resolution(self, data: str, resolution: float, feedback) -> None:
