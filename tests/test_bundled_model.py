@@ -33,6 +33,7 @@ def test_bundled_model_file_and_card():
     # the training script's default seed is the shipped model's, so that running it retrains this model
     script = (ROOT / "scripts" / "train_bundled_model.sh").read_text()
     assert re.search(r"SEED=\$\{3:-(\d+)\}", script).group(1) == str(card.training["recipe"]["seed"])
+    assert f"--scaling {card.optical_scaling['method']}" in script
     recorded = json.loads((ROOT / "docs" / "bundled_model.json").read_text())
     assert recorded["test_ny"]["iou"] == pytest.approx(test["iou"])
 
