@@ -116,7 +116,7 @@ class ChipSet(torch.utils.data.Dataset):
         self.items = [load_sample(s) for s in samples]
         if card.uses_dem and any(d is None for _, d, _ in self.items):
             raise InputError("the model uses DEM channels but the chips have no dems/ folder")
-        # scaling to 0-1 as the card says; percentile scaling (uint16 imagery) uses each chip's own percentiles
+        # scaling to 0-1 as the card says; percentile scaling uses each chip's own percentiles (a chip = a scene)
         self.scalers = [optical_scaler(card.optical_scaling, image.dtype, _percentiles(image), [0.0] * 3, [1.0] * 3)
                         for image, _, _ in self.items]
         if copy_paste and card.uses_dem:
