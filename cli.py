@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 
 from .errors import CancelledError, LandslideMapperError
+from .model.card import TRAIN_SCALINGS
 
 
 def _bands(text: str) -> tuple[int, ...]:
@@ -114,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("--ema", float, 0.0, "validate and keep an exponential moving average of the weights with this decay "
                                   "per step (e.g. 0.999; 0 = off)")):
         t.add_argument(flag, type=typ, default=default, help=text)
-    t.add_argument("--scaling", choices=("auto", "percentile"), default="auto",
+    t.add_argument("--scaling", choices=TRAIN_SCALINGS, default=TRAIN_SCALINGS[0],
                    help="optical scaling written into the model card: auto (8-bit / 255, other types: 2-98 %% "
                         "stretch of the scene) or percentile (a 2-98 %% stretch of every image, 8-bit too)")
     t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")

@@ -30,6 +30,7 @@ from .config import ModelConfig
 FORMAT_VERSION = 1
 DEM_CHANNEL_KINDS = ("elevation", "slope", "relative_elevation")
 SCALING_METHODS = ("divide", "bit_depth", "percentile", "auto")
+TRAIN_SCALINGS = ("auto", "percentile")  # the methods training can write into a card (no parameters to give)
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
 DEFAULT_DEM_CHANNELS = [{"name": "relative_elevation", "radius_m": 100.0, "scale": 50.0},

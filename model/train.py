@@ -31,7 +31,7 @@ import torch.nn.functional as F
 from ..errors import CancelledError, InputError
 from ..processing.dem import channel_margin, dem_channels
 from ..processing.raster_io import optical_scaler
-from .card import ModelCard, default_card
+from .card import TRAIN_SCALINGS, ModelCard, default_card
 from .checkpoint import save_checkpoint
 from .dataset import (
     COLOUR_JITTER,
@@ -76,7 +76,7 @@ class TrainConfig:
     colour_jitter: float = COLOUR_JITTER                 # brightness/contrast/saturation factors drawn in 1 +- this
     scale_jitter: float = 0.0                            # zoom factors drawn in [1/(1+x), 1+x] (needs crop); 0 = off
     copy_paste: float = 0.0                              # share of training chips that get a donor's landslides pasted
-    scaling: str = "auto"                                # optical scaling in the card: auto or percentile (card.py)
+    scaling: str = TRAIN_SCALINGS[0]                     # optical scaling in the card: auto or percentile (card.py)
     ema_decay: float = 0.0                               # validate/keep an exponential moving average of the weights
 
     def __post_init__(self) -> None:
@@ -93,7 +93,7 @@ class TrainConfig:
             raise InputError("colour_jitter must be >= 0 and < 1")
         if not 0.0 <= self.scale_jitter <= 1.0:
             raise InputError("scale jitter must be between 0 and 1")
-        if self.scaling not in ("auto", "percentile"):
+        if self.scaling not in TRAIN_SCALINGS:
             raise InputError("scaling must be 'auto' (8-bit / 255, other types: 2-98 % stretch) or 'percentile' "
                              "(2-98 % stretch of every image)")
         if not 0.0 <= self.copy_paste <= 1.0:

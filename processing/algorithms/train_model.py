@@ -25,6 +25,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ...model.card import TRAIN_SCALINGS
 from .base import LandslideMapperAlgorithm
 from .core_tasks import chip_folder, region_list, run_core_task
 from .detect_landslides import optional_double, optional_int
@@ -35,7 +36,6 @@ from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PA
 ARCHITECTURES = ["deeplabv3plus_resnet101", "fca_deeplab", "fca_deeplab_lite", "fca_deeplab_no_fusion",
                  "fca_deeplab_no_small_object", "fca_deeplab_resnet101", "unet", "unet_resnet18"]
 DEFAULT_ARCHITECTURE = "fca_deeplab"
-SCALINGS = ["auto", "percentile"]  # TrainConfig.scaling
 #: what ``TrainResult.stopped`` means, for the log
 STOPPED = {
     "max_epochs": "the maximum number of epochs was reached",
@@ -192,8 +192,9 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
                                          NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=1.0),
             QgsProcessingParameterNumber(self.EMA_DECAY, self.tr("EMA decay of the weights (0 = off)"),
                                          NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=0.9999),
-            QgsProcessingParameterEnum(self.SCALING, self.tr("Optical scaling (model card)"), SCALINGS,
-                                       defaultValue=SCALINGS[0], usesStaticStrings=True),
+            QgsProcessingParameterEnum(self.SCALING, self.tr("Optical scaling (model card)"),
+                                       list(TRAIN_SCALINGS),
+                                       defaultValue=TRAIN_SCALINGS[0], usesStaticStrings=True),
         ]
         for param in advanced:
             if param.name() in (self.LEARNING_RATE, self.WEIGHT_DECAY, self.MIN_DELTA, self.EMA_DECAY):
@@ -235,7 +236,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "scale_jitter": self.parameterAsDouble(parameters, self.SCALE_JITTER, context),
             "copy_paste": self.parameterAsDouble(parameters, self.COPY_PASTE, context),
             "ema_decay": self.parameterAsDouble(parameters, self.EMA_DECAY, context),
-            "scaling": self.parameterAsEnumString(parameters, self.SCALING, context) or SCALINGS[0],
+            "scaling": self.parameterAsEnumString(parameters, self.SCALING, context) or TRAIN_SCALINGS[0],
         }
 
     def _check_resolution(self, data: str, resolution: float, feedback) -> None:
