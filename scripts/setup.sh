@@ -2,7 +2,8 @@
 # Landslide Mapper set-up for a Debian 12 (bookworm) machine. Idempotent: a second run only checks.
 #
 #  1. QGIS 3.40 LTR from bookworm-backports (the apt source is derived from the machine's own Debian
-#     source entry; no mirror is hard-coded), plus python3-venv.
+#     source entry; no mirror is hard-coded), plus python3-venv, and xvfb (the virtual screen on which the tests
+#     run the real QGIS desktop application).
 #  2. A virtual environment made from the system Python (the one PyQGIS is built for) with
 #     --system-site-packages, so PyQGIS and the pip packages meet. Because it is large (~5.8 GB, torch's
 #     CUDA libraries), it lives in a cache folder keyed by the hash of the pinned requirements and `.venv`
@@ -39,7 +40,7 @@ version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ];
 
 need_pkgs() {
     local missing=()
-    for p in qgis python3-qgis qgis-providers python3-venv; do
+    for p in qgis python3-qgis qgis-providers python3-venv xvfb; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     printf '%s\n' "${missing[@]}"
@@ -90,7 +91,7 @@ install_qgis() {
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends -t "$(. /etc/os-release; echo "$VERSION_CODENAME")-backports" \
-        qgis python3-qgis qgis-providers python3-venv >/dev/null
+        qgis python3-qgis qgis-providers python3-venv xvfb >/dev/null
     v=$(qgis_version)
     version_ge "$v" "$QGIS_MIN" || die "QGIS $v was installed, but Landslide Mapper needs >= $QGIS_MIN"
     log "QGIS $v installed"

@@ -1,0 +1,156 @@
+"""The real QGIS desktop application, on a virtual screen: what a geologist clicks in the first ten minutes.
+
+The plugin is installed from its zip (``scripts/package.py``, what "Install from ZIP" takes) into a throw-away
+profile, enabled there, and the ``qgis`` binary starts on an Xvfb display with ``tests/desktop_session.py`` as its
+startup script. That script opens every menu entry of the plugin (Environment and GPU…, About, Detect
+landslides…), runs one detection on the bundled Hokkaido sample from the Detect dialog and cancels a second one.
+Headless tests cannot see what only the desktop loads (Mesa's OpenGL and its LLVM, for one); this one can.
+
+The test fails if QGIS dies, if the plugin logs a Python error or warning (warnings are switched on), if the
+layer is missing, or if the cancel is reported as a failure. Screenshots stay in the test's work folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from qgis_process_helper import QgisProcessProfile, build_plugin_zip, venv_site_packages
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "hokkaido-iburi-sample"
+SESSION_SCRIPT = Path(__file__).resolve().parent / "desktop_session.py"
+DESKTOP_TIMEOUT_S = 600
+
+
+def start_xvfb(tmp: Path) -> tuple[subprocess.Popen, str]:
+    """An Xvfb server on a free display number (``-displayfd``: the server picks it and tells us)."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        raise RuntimeError("Xvfb is not installed (make setup installs the Debian package xvfb)")
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen([xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=(tmp / "xvfb.log").open("w"))
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        display = pipe.readline().strip()
+    if not display:
+        proc.kill()
+        raise RuntimeError(f"Xvfb did not start: {(tmp / 'xvfb.log').read_text()}")
+    return proc, f":{display}"
+
+
+def build_optical_vrt(tmp: Path) -> Path:
+    """The sample's three Sentinel-2 bands as one R, G, B raster (what a user builds with Build Virtual Raster)."""
+    vrt = tmp / "hokkaido_rgb.vrt"
+    subprocess.run(["gdalbuildvrt", "-q", "-separate", str(vrt),
+                    *(str(SAMPLE / f"post_{b}.tif") for b in ("B4", "B3", "B2"))], check=True)
+    return vrt
+
+
+@pytest.fixture(scope="module")
+def desktop_run(tmp_path_factory):
+    """Run the desktop session once; return (record, returncode, work folder, stderr tail)."""
+    tmp = tmp_path_factory.mktemp("desktop")
+    profile = QgisProcessProfile(tmp / "profile")
+    profile.install_zip(build_plugin_zip(tmp / "dist"))
+    ini = profile.root / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+    ini.parent.mkdir(parents=True, exist_ok=True)
+    # enable the plugin, and no first-run wizard, news feed, tips or version check
+    ini.write_text("[PythonPlugins]\nlandslide_mapper=true\n\n[qgis]\ncheckVersion=false\nshowTips340=false\n"
+                   "allowVersionCheck=false\n\n[core]\nNewsFeed\\https%3A%2F%2Ffeed.qgis.org\\disabled=true\n",
+                   encoding="utf-8")
+    xdg = tmp / "xdg"
+    xdg.mkdir(mode=0o700)
+    config = {
+        "work": str(tmp), "result": str(tmp / "desktop_result.json"),
+        "optical": str(build_optical_vrt(tmp)), "dem": str(SAMPLE / "dsm.tif"),
+        "output": str(tmp / "inventory.gpkg"), "output_cancelled": str(tmp / "cancelled.gpkg"),
+        "cancel_after_s": 4,
+    }
+    (tmp / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    xvfb, display = start_xvfb(tmp)
+    env = dict(os.environ)
+    for key in ("QT_QPA_PLATFORM", "PROJ_DATA", "PROJ_LIB", "QGIS_PLUGINPATH"):
+        env.pop(key, None)
+    env.update({
+        "DISPLAY": display, "QGIS_CUSTOM_CONFIG_PATH": str(profile.root), "XDG_RUNTIME_DIR": str(xdg),
+        "PYTHONPATH": str(venv_site_packages()), "LM_DESKTOP_CONFIG": str(tmp / "config.json"),
+        "PYTHONWARNINGS": "default", "GDAL_PAM_ENABLED": "NO", "TMPDIR": str(tmp),
+    })
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(["qgis", "--nologo", "--noversioncheck", "--code", str(SESSION_SCRIPT)],
+                              env=env, capture_output=True, text=True, timeout=DESKTOP_TIMEOUT_S, cwd=str(tmp),
+                              check=False)
+        returncode, stderr = proc.returncode, proc.stderr
+    except subprocess.TimeoutExpired as exc:
+        returncode, stderr = "timeout", (exc.stderr or b"").decode("utf-8", "replace")
+    finally:
+        xvfb.send_signal(signal.SIGTERM)
+        xvfb.wait(timeout=30)
+    seconds = time.monotonic() - start
+    result_file = Path(config["result"])
+    record = json.loads(result_file.read_text(encoding="utf-8")) if result_file.exists() else {}
+    return record, returncode, tmp, stderr[-4000:], seconds, config
+
+
+def _describe(record: dict, returncode, stderr: str) -> str:
+    steps = "\n".join(f"  {s.get('t')} s: {s.get('step')} {({k: v for k, v in s.items() if k not in ('t', 'step')})}"
+                      for s in record.get("steps", []))
+    return f"QGIS exit status {returncode}; steps:\n{steps}\nerror: {record.get('error')}\nstderr tail:\n{stderr}"
+
+
+def test_qgis_survives_every_menu_entry_and_a_detection(desktop_run):
+    record, returncode, tmp, stderr, seconds, config = desktop_run
+    print(f"desktop session: {seconds:.0f} s, exit status {returncode}, work folder {tmp}")
+    assert returncode == 0, "QGIS died or hung: " + _describe(record, returncode, stderr)
+    assert record.get("done"), "the desktop scenario did not complete: " + _describe(record, returncode, stderr)
+
+
+def test_no_python_error_or_warning_from_the_plugin(desktop_run):
+    record = desktop_run[0]
+    assert record.get("steps"), "no record of the desktop session"
+    bad = [m for m in record["messages"]
+           if m["tag"] in ("Python error", "Python warning")
+           and ("landslide_mapper" in m["message"] or "ResourceWarning" in m["message"]
+                or m["tag"] == "Python error")]
+    assert not bad, "the plugin logged Python errors or warnings:\n" + "\n---\n".join(m["message"][:1500] for m in bad)
+
+
+def test_the_detection_from_the_dialog_adds_the_landslide_layer(desktop_run):
+    record, _, _, _, _, config = desktop_run
+    done = [s for s in record.get("steps", []) if s["step"] == "detection finished"]
+    assert done and done[0]["ok"], "the detection from the dialog failed:\n" + record.get("dialog_logs", {}).get(
+        "run", "(no log)")
+    layers = [layer for layer in record["layers"] if layer["name"] == "Landslides"]
+    assert layers and layers[0]["valid"] and layers[0]["features"] > 0, record["layers"]
+    assert Path(config["output"]).exists()
+
+
+def test_cancel_is_reported_as_cancelled_and_leaves_nothing(desktop_run):
+    record, _, _, _, _, config = desktop_run
+    ended = [s for s in record.get("steps", []) if s["step"] == "cancelled detection ended"]
+    assert ended, "the cancelled run never ended: " + json.dumps(record.get("steps"))[:3000]
+    log = record["dialog_logs"]["cancelled"]
+    second = log[log.rfind("Cancel"):] if "Cancel" in log else log
+    assert "cancelled" in log.lower(), log[-3000:]
+    assert "Execution failed" not in second, log[-3000:]
+    assert ended[0]["layers_added"] == 0
+    assert not Path(config["output_cancelled"]).exists()
+    critical = [m for m in record["messages"] if m["tag"] == "Processing" and m["level"] >= 2
+                and m not in record["messages"][:0]]
+    cancelled_part = [m for m in critical if "cancel" in m["message"].lower()]
+    assert not cancelled_part, cancelled_part
+
+
+def test_screenshots_were_taken(desktop_run):
+    record = desktop_run[0]
+    names = {Path(p).name for p in record.get("screenshots", [])}
+    assert {"environment_dialog.png", "about_dialog.png", "detect_dialog.png"} <= names, names
