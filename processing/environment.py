@@ -14,9 +14,11 @@ import hashlib
 import html
 import importlib
 import importlib.metadata
+import importlib.util
 import os
 import platform
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,10 @@ PACKAGES: tuple[tuple[str, str, str], ...] = (
 
 #: pip distributions that provide the module ``onnxruntime``; they must never be installed together.
 ORT_DISTRIBUTIONS = ("onnxruntime", "onnxruntime-gpu")
+#: the child's answer line (``python -m landslide_mapper.processing.environment MODULE...``)
+PROBE_PREFIX = "LANDSLIDE_MAPPER_PROBE "
+#: seconds the child may take (importing PyTorch cold from a slow disk can take tens of seconds)
+PROBE_TIMEOUT_S = 180.0
 
 
 def _plugin_version() -> str | None:
@@ -132,8 +138,8 @@ def model_files(models_dir: Path | str | None = None) -> list[dict[str, Any]]:
         return files
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
-            continue
+        if not path.is_file() or any(part.startswith(".") for part in rel.parts) or path.name.endswith(".card.json"):
+            continue  # (a .card.json is the copy of a model file's card, not a model)
         entry: dict[str, Any] = {"name": rel.as_posix(), "size_bytes": path.stat().st_size, "sha256": None}
         try:
             entry["sha256"] = _sha256(path)
@@ -143,8 +149,66 @@ def model_files(models_dir: Path | str | None = None) -> list[dict[str, Any]]:
     return files
 
 
+def _find_module(module_name: str) -> tuple[bool, str | None]:
+    """Whether a top-level module can be found on this process's path, without importing it."""
+    try:
+        return importlib.util.find_spec(module_name) is not None, None
+    except Exception as exc:  # an import hook that refuses it, a broken path entry
+        return False, _error_text(exc)
+
+
+def probe_in_process(module_names: Sequence[str] | None = None) -> dict[str, Any]:
+    """Import the packages (all of :data:`PACKAGES`, or ``module_names``) in THIS process and ask them what they
+    can do: versions, rasterio's GDAL, ONNX Runtime's providers, PyTorch's CUDA devices. Heavy (PyTorch, and timm
+    pulls in torch._dynamo and triton): called in a child process by :func:`environment_report`, never in QGIS's."""
+    wanted = set(module_names) if module_names is not None else {m for _, m, _ in PACKAGES}
+    packages: dict[str, dict[str, Any]] = {}
+    modules: dict[str, Any] = {}
+    for name, module_name, _purpose in PACKAGES:
+        if module_name in wanted:
+            modules[name], packages[name] = _probe_package(module_name)
+    rasterio = modules.get("rasterio")
+    gdal_rasterio = getattr(rasterio, "__gdal_version__", None) if rasterio is not None else None
+    return {
+        "python": {"version": platform.python_version(), "executable": sys.executable,
+                   "implementation": platform.python_implementation()},
+        "packages": packages,
+        "gdal": {"rasterio": str(gdal_rasterio) if gdal_rasterio else None},
+        "cuda": _torch_cuda(modules.get("torch")),
+        "onnxruntime": _onnxruntime_info(modules.get("onnxruntime")),
+    }
+
+
+def probe_in_child(module_names: Sequence[str], python: str | None = None,
+                   timeout_s: float = PROBE_TIMEOUT_S) -> dict[str, Any]:
+    """:func:`probe_in_process` run by a separate Python (the interpreter detection runs on, with this process's
+    ``sys.path``), so nothing heavy is imported here: inside QGIS, importing timm loads triton's own LLVM, which
+    crashes a QGIS whose OpenGL (Mesa) has loaded another LLVM. Raises RuntimeError when the child fails."""
+    import json
+    import subprocess
+
+    from ..worker import child_environment, worker_python
+
+    cmd = [python or worker_python(), "-m", "landslide_mapper.processing.environment", *module_names]
+    options = {"creationflags": getattr(subprocess, "CREATE_NO_WINDOW", 0)} if os.name == "nt" else {}
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                              timeout=timeout_s, env=child_environment(), stdin=subprocess.DEVNULL, check=False,
+                              **options)
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(f"the check did not finish within {timeout_s:.0f} s") from exc
+    except OSError as exc:
+        raise RuntimeError(f"could not start {cmd[0]} ({exc})") from exc
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(PROBE_PREFIX):
+            return json.loads(line[len(PROBE_PREFIX):])
+    tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    raise RuntimeError(f"the check stopped with exit code {proc.returncode}: {tail}")
+
+
 def environment_report(
-    qgis_version: str | None = None, models_dir: Path | str | None = None
+    qgis_version: str | None = None, models_dir: Path | str | None = None, isolated: bool = True,
+    python: str | None = None,
 ) -> dict[str, Any]:
     """Everything Landslide Mapper can use here, as a JSON-serialisable dict; never raises for a missing
     package.
@@ -152,28 +216,53 @@ def environment_report(
     ``qgis_version``: the QGIS version string (the Processing algorithm passes ``Qgis.QGIS_VERSION``);
     when None, the version of a QGIS already running in this process, else None (plain Python: no QGIS).
     ``models_dir``: where the bundled model files are (default ``resources/models`` of the plugin).
+    ``isolated`` (default): which packages are installed is read here without importing any (``find_spec``,
+    package metadata); importing them and asking for CUDA devices and execution providers happens in a child
+    Python (``python``: default the one detection runs on) that sees the same paths. ``isolated=False`` imports
+    them in this process (the child itself, and plain-Python callers that want no second process).
     """
     if qgis_version is None:
         qgis_version = _running_qgis_version()
 
+    found: dict[str, tuple[bool, str | None]] = {m: _find_module(m) for _, m, _ in PACKAGES}
+    importable = [m for m, (ok, _) in found.items() if ok]
+    probe_error = None
+    if isolated:
+        try:
+            probe = probe_in_child(importable, python=python)
+        except (RuntimeError, ValueError) as exc:
+            probe_error = str(exc)
+            probe = {"python": {"version": None, "executable": python, "implementation": None}, "packages": {},
+                     "gdal": {"rasterio": None}, "cuda": _torch_cuda(None), "onnxruntime": _onnxruntime_info(None)}
+    else:
+        probe = probe_in_process(importable)
+
     packages: dict[str, dict[str, Any]] = {}
-    modules: dict[str, Any] = {}
     for name, module_name, purpose in PACKAGES:
-        module, entry = _probe_package(module_name)
+        ok, find_error = found[module_name]
+        if not ok:
+            entry = {"ok": False, "version": None, "error": find_error or f"No module named '{module_name}'"}
+        elif name in probe["packages"]:
+            entry = dict(probe["packages"][name])
+        else:  # found, but the check process could not say more
+            entry = {"ok": True, "version": _distribution_version(module_name), "error": None}
         entry["purpose"] = purpose
         packages[name] = entry
-        modules[name] = module
     missing = [name for name, entry in packages.items() if not entry["ok"]]
 
-    rasterio = modules.get("rasterio")
-    gdal_rasterio = getattr(rasterio, "__gdal_version__", None) if rasterio is not None else None
-
     distributions = {name: _distribution_version(name) for name in ORT_DISTRIBUTIONS}
-    cuda = _torch_cuda(modules.get("torch"))
-    ort = _onnxruntime_info(modules.get("onnxruntime"))
+    cuda = probe["cuda"]
+    if not packages["torch"]["ok"]:
+        cuda = _torch_cuda(None)
+    ort = probe["onnxruntime"]
+    if not packages["onnxruntime"]["ok"]:
+        ort = _onnxruntime_info(None)
     models = model_files(models_dir)
 
     warnings: list[str] = []
+    if probe_error:
+        warnings.append(f"The packages could not be checked in a separate Python process ({probe_error}); "
+                        "GPU and ONNX Runtime details are unknown.")
     if all(distributions.values()):
         warnings.append(
             "Both onnxruntime and onnxruntime-gpu are installed; they provide the same module and break each "
@@ -216,9 +305,11 @@ def environment_report(
     return {
         "plugin": {"name": "Landslide Mapper", "version": _plugin_version(), "location": str(PACKAGE_ROOT)},
         "python": {
-            "version": platform.python_version(),
-            "executable": sys.executable,
-            "implementation": platform.python_implementation(),
+            # the Python that runs detection (the child's), and the version of the one asking (QGIS's)
+            "version": probe["python"]["version"] or platform.python_version(),
+            "executable": probe["python"]["executable"] or sys.executable,
+            "implementation": probe["python"]["implementation"] or platform.python_implementation(),
+            "this_process": platform.python_version(),
         },
         "qgis": {"version": qgis_version},
         "platform": {
@@ -227,7 +318,7 @@ def environment_report(
             "cpu_count": os.cpu_count(),
         },
         "packages": packages,
-        "gdal": {"rasterio": str(gdal_rasterio) if gdal_rasterio else None},
+        "gdal": probe["gdal"],
         "missing": missing,
         "onnxruntime": {**ort, "distributions": distributions},
         "cuda": cuda,
@@ -338,3 +429,15 @@ def render_html(report: dict[str, Any]) -> str:
         + "\n".join(rows)
         + "\n</table>\n</body></html>\n"
     )
+
+
+def _child_main(argv: Sequence[str]) -> int:
+    """``python -m landslide_mapper.processing.environment MODULE...``: probe these modules, print one JSON line."""
+    import json
+
+    print(PROBE_PREFIX + json.dumps(probe_in_process(list(argv))), flush=True)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through probe_in_child
+    sys.exit(_child_main(sys.argv[1:]))

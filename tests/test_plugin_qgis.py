@@ -144,6 +144,7 @@ def test_menu_actions(loaded_plugin, monkeypatch):
     assert opened == [CHECK]
 
     env = loaded_plugin.environment_dialog()
+    assert env.wait_for_report()
     text = env.browser.toPlainText()
     for name in (*REPORTED, "QGIS"):
         assert name in text, name
@@ -202,3 +203,63 @@ def test_plugin_loads_without_torch_and_onnxruntime(tmp_path):
     assert {"torch", "timm", "onnxruntime", "onnx", "safetensors"} <= set(result["missing"])
     assert result["leaked"] == []
     assert "MISSING" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+_HEAVY_AUDIT = textwrap.dedent(
+    """
+    import json, os, sys
+    sys.path.append("/usr/share/qgis/python/plugins")
+    from qgis.core import QgsApplication
+    app = QgsApplication([], True)
+    app.initQgis()
+    import qgis.testing
+    qgis.testing.QGISAPP = app
+    from processing.core.Processing import Processing
+    Processing.initialize()
+    import processing
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.testing.mocked import get_iface
+    import landslide_mapper
+    HEAVY = ("torch", "timm", "triton", "torchvision", "onnxruntime")
+    seen = {}
+
+    def heavy():
+        return sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in HEAVY})
+
+    plugin = landslide_mapper.classFactory(get_iface())
+    plugin.initGui()
+    seen["load"] = heavy()
+    environment = plugin.environment_dialog()
+    environment.show()
+    ready = environment.wait_for_report()
+    seen["environment dialog"] = heavy()
+    about = plugin.about_dialog()
+    seen["about"] = heavy()
+    registry = QgsApplication.processingRegistry()
+    for alg in registry.providerById("landslide_mapper").algorithms():
+        dialog = AlgorithmDialog(alg.create())
+        dialog.show()
+        app.processEvents()
+        alg.shortHelpString()
+        dialog.close()
+    seen["every algorithm's dialog and help"] = heavy()
+    report = json.loads(processing.run("landslide_mapper:check_environment", {"OUTPUT": sys.argv[1]})["REPORT"])
+    seen["check_environment"] = heavy()
+    print("RESULT " + json.dumps({"seen": seen, "ready": ready, "missing": report["missing"],
+                                  "table": environment.table.rowCount(), "about": about.browser.toPlainText()}),
+          flush=True)
+    plugin.unload()
+    os._exit(0)
+    """
+)
+
+
+def test_nothing_heavy_enters_the_qgis_process(tmp_path):
+    """Inside QGIS, importing timm loads triton's LLVM, which crashes a QGIS whose OpenGL (Mesa) loaded another
+    LLVM (seen in the desktop app). Loading the plugin, its dialogs, every algorithm's dialog and help, and the
+    environment check must import none of the deep-learning packages: the check asks a separate Python."""
+    out = script_result(_HEAVY_AUDIT, str(tmp_path / "r.json"), cwd=tmp_path, timeout=300)
+    assert out["ready"] and out["table"] > 5 and out["missing"] == []
+    for step, modules in out["seen"].items():
+        assert modules == [], f"{step} imported {modules} into the QGIS process"
+    assert "Training resolution" in out["about"]

@@ -10,10 +10,11 @@ report never raises for a missing package.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +48,7 @@ def report_rows(report: dict, folder: Path, gpu: dependencies.GpuInfo,
     """``(label, text, status)`` rows of the table, status ``ok`` (green), ``bad`` (red) or ``info``."""
     rows = [
         ("Landslide Mapper", str(report["plugin"]["version"]), INFO),
-        ("Python", f"{report['python']['version']} ({report['python']['executable']})", INFO),
+        ("Python running detection", f"{report['python']['version']} ({report['python']['executable']})", INFO),
         ("QGIS", str(report["qgis"]["version"] or "not running"), OK if report["qgis"]["version"] else INFO),
     ]
     for name, entry in report["packages"].items():
@@ -171,17 +172,62 @@ class EnvironmentDialog(QDialog):
         self.gpu = gpu
         self.report: dict = {}
         self.copy_text = ""
+        self._probe: threading.Thread | None = None
+        self._answer: list = []
+        self._poll = QTimer(self)
+        self._poll.setInterval(100)
+        self._poll.timeout.connect(self._check_probe)
         self.refresh(report)
 
     # --- state ------------------------------------------------------------------------------------------
     def refresh(self, report: dict | None = None) -> None:
-        """Recompute the report (imports the packages: a few seconds with PyTorch) and the plan."""
-        if not isinstance(report, dict):
-            QgsApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                report = environment_report(qgis_version=Qgis.QGIS_VERSION)
-            finally:
-                QgsApplication.restoreOverrideCursor()
+        """Show ``report``, or start computing a new one: the packages are imported and asked for GPUs by a separate
+        Python process (nothing heavy enters QGIS's), in a background thread; the table fills when it answers
+        (:meth:`report_ready`, :meth:`wait_for_report`)."""
+        if isinstance(report, dict):
+            self._show(report)
+            return
+        if self._probe is not None and self._probe.is_alive():
+            return  # a check is already running; its answer will be shown
+        self._answer = []
+        self._probe = threading.Thread(target=self._compute, name="landslide-mapper-environment", daemon=True)
+        self.summary.setText(self.tr("Checking the Python packages and the GPU (a few seconds)…"))
+        self.refresh_button.setEnabled(False)
+        self.install_button.setEnabled(False)
+        self.repair_button.setEnabled(False)
+        self._probe.start()
+        self._poll.start()
+
+    def _compute(self) -> None:
+        try:
+            self._answer.append(environment_report(qgis_version=Qgis.QGIS_VERSION))
+        except Exception as exc:  # noqa: BLE001 - shown, never raised into Qt
+            self._answer.append(exc)
+
+    def _check_probe(self) -> None:
+        if self._probe is None or self._probe.is_alive():
+            return
+        self._poll.stop()
+        self._probe = None
+        answer = self._answer[0] if self._answer else RuntimeError("no answer")
+        if isinstance(answer, Exception):
+            self.summary.setText(self.tr("The environment could not be checked: {error}").format(error=answer))
+            self.refresh_button.setEnabled(True)
+            return
+        self._show(answer)
+
+    def report_ready(self) -> bool:
+        """Whether the table shows a finished report (no check running)."""
+        return bool(self.report) and self._probe is None
+
+    def wait_for_report(self, timeout_s: float = 300.0) -> bool:
+        """Block until the running check has answered and its report is shown (tests, scripts)."""
+        if self._probe is not None:
+            self._probe.join(timeout_s)
+            self._check_probe()
+        return self.report_ready()
+
+    def _show(self, report: dict) -> None:
         self.report = report
         self.copy_text = json.dumps(report, indent=2)
         if self.gpu is None:
