@@ -231,8 +231,10 @@ def run_in_subprocess(task: str, progress: Callable[[float, str], None] | None =
             stderr.append(line)
             del stderr[:-200]
 
-    threading.Thread(target=read_stdout, daemon=True, name="landslide-mapper-worker-out").start()
-    threading.Thread(target=read_stderr, daemon=True, name="landslide-mapper-worker-err").start()
+    readers = [threading.Thread(target=read_stdout, daemon=True, name="landslide-mapper-worker-out"),
+               threading.Thread(target=read_stderr, daemon=True, name="landslide-mapper-worker-err")]
+    for reader in readers:
+        reader.start()
     result: dict | None = None
     error: dict | None = None
     cancel_sent: float | None = None
@@ -278,6 +280,10 @@ def run_in_subprocess(task: str, progress: Callable[[float, str], None] | None =
         except OSError:
             pass
         rc = proc.wait()
+        for reader in readers:  # they end at the pipes' end of file, which the child's exit brings
+            reader.join(timeout=10)
+        for pipe in (proc.stdout, proc.stderr):  # closed here, not left to the garbage collector
+            pipe.close()
     if error is not None:
         _raise(error, task)
     if cancel_sent is not None and result is None:

@@ -84,3 +84,21 @@ def test_worker_choice_can_be_forced(monkeypatch):
     assert native_libraries.separate_process_needed()
     monkeypatch.setenv(native_libraries.WORKER_ENV, "inline")
     assert not native_libraries.separate_process_needed()
+
+
+@pytest.mark.filterwarnings("error")  # an unclosed pipe (ResourceWarning) then fails the test
+def test_worker_closes_its_pipes(oracle, blob_scene, tmp_path):
+    import gc
+    import warnings
+
+    opt, dem, _ = blob_scene
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = worker.run_in_subprocess("detect", optical=opt, dem=dem, output=tmp_path / "ok.gpkg",
+                                          model=oracle[1], tile=128)
+        with pytest.raises(errors.InputError):  # the error path closes them too
+            worker.run_in_subprocess("detect", optical=opt, output=tmp_path / "x.gpkg", model=oracle[1])
+        gc.collect()
+    assert result["count"] == 4
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert leaks == []
