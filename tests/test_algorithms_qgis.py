@@ -206,7 +206,7 @@ def test_layers_that_are_not_files_get_a_clear_message(plugin, oracle, blob_scen
 
 
 def test_cancel_mid_run_leaves_no_output(plugin, oracle, blob_scene, tmp_path):
-    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+    from qgis.core import QgsProcessingFeedback
 
     import processing
 
@@ -215,20 +215,26 @@ def test_cancel_mid_run_leaves_no_output(plugin, oracle, blob_scene, tmp_path):
 
         def __init__(self, calls: int):
             super().__init__()
-            self.calls, self.limit = 0, calls
+            self.calls, self.limit, self.warnings = 0, calls, []
 
         def isCanceled(self):  # noqa: N802
             self.calls += 1
             return self.calls > self.limit
+
+        def pushWarning(self, warning):  # noqa: N802
+            self.warnings.append(warning)
+            super().pushWarning(warning)
 
     opt, dem, _ = blob_scene
     feedback = CancelAfter(3)
     params = {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64, "OVERLAP": 0,
               "BATCH_SIZE": 1, "OUTPUT": str(tmp_path / "landslides.gpkg"),
               "OUTPUT_PROBABILITY": str(tmp_path / "probability.tif")}
-    with pytest.raises(QgsProcessingException, match="cancelled"):
-        processing.run(DETECT, params, feedback=feedback)
-    assert feedback.calls == 4  # stopped at the first "yes"
+    # a cancel is a cancel, not an error: no exception (QGIS would log it as CRITICAL), a warning, no output
+    result = processing.run(DETECT, params, feedback=feedback)
+    assert "COUNT" not in result and not result.get("OUTPUT")
+    assert feedback.warnings == ["Cancelled by the user: no output was written."]
+    assert feedback.calls >= 4  # stopped at the first "yes"
     assert feedback.progress() < 50  # 35 tiles of 64 px: stopped early
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
@@ -380,7 +386,7 @@ def test_parameters_are_the_public_interface(plugin):
 
 # --- the separate worker process (what Linux QGIS applications use, see native_libraries.py) --------------------
 def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkeypatch):
-    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+    from qgis.core import QgsProcessingFeedback
 
     import processing
     from landslide_mapper import native_libraries
@@ -405,7 +411,7 @@ def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkey
     result = processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[0]),
                                      "OUTPUT": str(tmp_path / "l.gpkg"), "OUTPUT_PROBABILITY": str(tmp_path / "p.tif"),
                                      "BANDS": [3, 2, 1], "TILE_SIZE": 64, "BATCH_SIZE": 2}, feedback=feedback)
-    assert any("separate Python process" in line for line in feedback.infos)
+    assert not any("GDAL" in line for line in feedback.infos)  # the reason for the worker is a debug detail
     assert any("Model 'oracle-elevation' (torch on cpu)" in line for line in feedback.infos)  # the child's log
     assert 0 < min(feedback.values) < 100 and feedback.values[-1] == 100  # the child's progress
     geoms, _, feats = polygons(out_layer(result))
@@ -419,10 +425,10 @@ def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkey
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     cancel = Recorder(cancel_after=10)
-    with pytest.raises(QgsProcessingException, match="cancelled"):
-        processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64,
-                                "OVERLAP": 0, "BATCH_SIZE": 1, "OUTPUT": str(out_dir / "l.gpkg"),
-                                "OUTPUT_PROBABILITY": str(out_dir / "p.tif")}, feedback=cancel)
+    result = processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64,
+                                     "OVERLAP": 0, "BATCH_SIZE": 1, "OUTPUT": str(out_dir / "l.gpkg"),
+                                     "OUTPUT_PROBABILITY": str(out_dir / "p.tif")}, feedback=cancel)
+    assert "COUNT" not in result
     assert max(cancel.values) < 100
     assert sorted(p.name for p in out_dir.iterdir()) == []
 

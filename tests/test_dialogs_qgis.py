@@ -101,11 +101,28 @@ def test_algorithm_dialogs_render_and_build_runnable_parameters(plugin, qgis_app
                 save_png(dialog, "dialog_detect_landslides_filled.png")  # the README's docs/detect_dialog.png
                 panel.wrappers["MODEL"].setParameterValue(str(oracle[1]), context)
                 params = panel.createProcessingParameters()
-                assert params["TILE_SIZE"] is None and params["THRESHOLD"] is None  # "not set" in the dialog
+                from landslide_mapper.processing.algorithms.detect_landslides import bundled_card
+
+                card = bundled_card()  # the fields show the bundled model's values, not "Not set"
+                assert (params["RESOLUTION"], params["TILE_SIZE"], params["OVERLAP"], params["THRESHOLD"]) == (
+                    card.resolution_m, card.tile_size, card.overlap, card.threshold)
+                assert params["MIN_AREA"] is None and params["SIMPLIFY"] is None  # automatic
                 assert params["BATCH_SIZE"] == 4 and params["ENGINE"] == 0
                 params["OUTPUT"] = "memory:"
-                result = processing.run(DETECT, params)
+                # another model file with the fields left as shown: that model's own values are used (the oracle's
+                # 2 m and 128 px tiles; the bundled 1 m would double the grid and still find 4, so check the log)
+                from qgis.core import QgsProcessingFeedback
+
+                class Infos(QgsProcessingFeedback):
+                    lines: list = []
+
+                    def pushInfo(self, info):  # noqa: N802
+                        Infos.lines.append(info)
+
+                result = processing.run(DETECT, params, feedback=Infos())
                 assert result["COUNT"] == 4
+                assert any("tile 128 px" in line for line in Infos.lines), Infos.lines
+                assert any("at 2 m" in line for line in Infos.lines), Infos.lines
             dialog.close()
             dialog.deleteLater()
     finally:
@@ -129,6 +146,7 @@ def wait_for(dialog, app, timeout: float = 120.0) -> tuple[bool, str]:
         app.processEvents()
         time.sleep(0.02)
         assert time.monotonic() - start < timeout, "the task did not finish"
+    assert dialog.wait_for_report(), "the environment check after the task did not answer"
     return dialog.last_result
 
 
@@ -147,6 +165,8 @@ def test_doctor_table_install_and_uninstall_with_a_task(plugin, qgis_app, deps_f
     dialog = plugin.environment_dialog()
     dialog.resize(900, 680)
     dialog.show()
+    assert not dialog.report_ready()  # the check runs in the background: the dialog shows at once
+    assert dialog.wait_for_report()
     process_events(qgis_app)
     table = rows(dialog)
     for name in PACKAGES:  # everything is installed in the test venv: green
@@ -277,6 +297,7 @@ _WITHOUT_DL_PACKAGES = textwrap.dedent(
     dialog = plugin.environment_dialog()
     dialog.resize(900, 680)
     dialog.show()
+    dialog.wait_for_report()
     for _ in range(5):
         app.processEvents()
     dialog.grab().save(sys.argv[2])
@@ -326,3 +347,26 @@ def test_doctor_and_algorithms_without_torch_and_onnxruntime(tmp_path, oracle, b
         assert message and "Environment and GPU" in message and "Install missing packages" in message, message
     assert out["leaked"] == []
     assert png.is_file() and png.stat().st_size > 10_000
+
+
+def test_detect_dialog_reports_a_cancel_as_a_cancel(plugin, qgis_app):
+    """Processing builds the detect algorithm's dialog through createCustomParametersWidget: QGIS's own dialog,
+    whose log says "Cancelled by the user" (not "Execution failed") after a cancel; real failures keep their text."""
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtWidgets import QTextEdit
+
+    alg = QgsApplication.processingRegistry().createAlgorithmById(DETECT)
+    dialog = alg.createCustomParametersWidget(None)
+    assert type(dialog).__name__ == "DetectDialog"
+
+    def log():
+        return "\n".join(w.toPlainText() for w in dialog.findChildren(QTextEdit) if w.objectName() == "txtLog")
+
+    feedback = dialog.createFeedback()
+    feedback.reportError(dialog.tr("Execution failed after {}").format("3 seconds"))
+    assert "Execution failed after 3 seconds" in log()  # not cancelled: a failure stays a failure
+    feedback = dialog.createFeedback()
+    feedback.cancel()
+    feedback.reportError(dialog.tr("Execution failed after {}").format("4 seconds"))
+    assert "Cancelled by the user after 4 seconds" in log() and "failed after 4" not in log()
+    dialog.close()

@@ -27,16 +27,17 @@ def _duration(seconds: float) -> str:
     return tr("{n:.1f} h").format(n=seconds / 3600)
 
 
-def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict:
-    """``worker.run_task(task, **kwargs)`` in this process or in a worker process; the result dict.
+def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict | None:
+    """``worker.run_task(task, **kwargs)`` in this process or in a worker process; the result dict, or None when
+    the user cancelled (a warning says so; a cancel is not an error: no exception, no critical log entry).
 
     ``eta``: when given, a remaining-time estimate is added to the progress text, prefixed with this word
     (e.g. "at most" for training, whose progress counts up to the maximum number of epochs).
-    Raises QgsProcessingException with the core's message on any Landslide Mapper error (cancel included),
-    a missing package or a worker process that died.
+    Raises QgsProcessingException with the core's message on any other Landslide Mapper error, a missing package
+    or a worker process that died.
     """
     try:
-        from landslide_mapper.errors import LandslideMapperError, MissingDependencyError
+        from landslide_mapper.errors import CancelledError, LandslideMapperError, MissingDependencyError
         from landslide_mapper.native_libraries import separate_process_needed
         from landslide_mapper.worker import run_in_subprocess, run_task
     except ImportError as exc:
@@ -44,8 +45,8 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
 
     if separate_process_needed():
         runner = run_in_subprocess
-        feedback.pushInfo(tr("Running in a separate Python process (so that the Python packages use their own GDAL "
-                             "and GEOS, not QGIS's)."))
+        feedback.pushDebugInfo(tr("Running in a separate Python process (inside QGIS, the Python packages' own GDAL "
+                                  "and GEOS would be shadowed by QGIS's)."))
     else:
         runner = run_task
     start = time.monotonic()
@@ -66,6 +67,11 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
 
     try:
         return runner(task, progress=progress, log=log, is_cancelled=feedback.isCanceled, **kwargs)
+    except CancelledError:
+        if not feedback.isCanceled():  # stopped by something else than the user's Cancel: say so as an error
+            raise QgsProcessingException(tr("The run stopped before it finished; no output was written.")) from None
+        feedback.pushWarning(tr("Cancelled by the user: no output was written."))
+        return None
     except MissingDependencyError as exc:
         raise QgsProcessingException(f"{exc} ({tr('see')} {DOCTOR})") from exc
     except LandslideMapperError as exc:

@@ -163,8 +163,8 @@ class EvaluateModelAlgorithm(LandslideMapperAlgorithm):
             test_regions=region_list(self, parameters, self.TEST_REGIONS, context),
             threshold=threshold, engine="auto",
         )
-        if feedback.isCanceled():
-            raise QgsProcessingException(self.tr("Cancelled: no metrics were written."))
+        if out is None:  # cancelled (run_core_task said so)
+            return {}
         metrics, markdown = out["metrics"], out["markdown"]
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_text(target, json.dumps(metrics, indent=2))

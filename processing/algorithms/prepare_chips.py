@@ -186,7 +186,8 @@ class PrepareChipsAlgorithm(LandslideMapperAlgorithm):
         try:
             inventory, layer = self._inventory(parameters, context, feedback, workdir)
             if feedback.isCanceled():
-                raise QgsProcessingException(self.tr("Cancelled: no chips were written."))
+                feedback.pushWarning(self.tr("Cancelled by the user: no chips were written."))
+                return {}
             feedback.pushInfo(self.tr("Optical image: {path}").format(path=args["optical"]))
             if dem:
                 feedback.pushInfo(self.tr("DEM: {path}").format(path=dem))
@@ -195,6 +196,8 @@ class PrepareChipsAlgorithm(LandslideMapperAlgorithm):
                                  region_field="region", seed=0, **args)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+        if meta is None:  # cancelled (run_core_task said so)
+            return {}
         chips = meta.get("chips", [])
         with_landslides = sum(1 for chip in chips if chip.get("landslide"))
         regions = sorted({str(chip.get("region")) for chip in chips})

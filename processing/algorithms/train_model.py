@@ -271,6 +271,8 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
                     "{message} In QGIS: tick 'RGB only' (or choose an RGB architecture such as "
                     "fca_deeplab_no_fusion or unet).").format(message=str(exc).rstrip("."))) from exc
             raise
+        if result is None:  # cancelled before the first epoch ended (run_core_task said so)
+            return {}
         model = str(result["best_path"])
         stopped = str(result["stopped"])
         summary = self.tr(
