@@ -52,7 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one multi-band raster, or three single-band rasters on one grid (R G B order)")
     d.add_argument("--dem", help="DEM raster (any CRS/resolution); required when the model uses DEM channels")
     d.add_argument("--model", help="model file (.onnx, .safetensors, .pt); default: the bundled model")
-    d.add_argument("--output", required=True, help="polygons: .gpkg (layer 'landslides'), .geojson or .shp")
+    d.add_argument("--output", required=True,
+                   help="polygons: .gpkg, .geojson or .shp; an existing GeoPackage keeps its other layers (the "
+                        "landslide layer is added, or replaces only the layer of the same name)")
+    d.add_argument("--layer", default="landslides",
+                   help="layer name in the GeoPackage (default landslides); ignored for .geojson and .shp")
     d.add_argument("--probability", help="also write the landslide probability raster (GeoTIFF, 0-1)")
     d.add_argument("--bands", type=_bands, help="1-based R,G,B band numbers (default 3,2,1 for 4+ bands, "
                    "else 1,2,3; GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR -> 3,2,1)")
@@ -62,8 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
     d.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     d.add_argument("--threshold", type=float, help="probability threshold 0-1 (default: the model's)")
-    d.add_argument("--min-area", type=float, default=0.0, help="drop landslides smaller than this (m2)")
-    d.add_argument("--simplify", type=float, default=0.0, help="simplification tolerance (m); 0 = none")
+    d.add_argument("--min-area", type=float, default=None,
+                   help="drop landslides smaller than this (m2); default automatic: 25 pixels at the model's "
+                        "resolution, and at least 4 pixels of the image")
+    d.add_argument("--simplify", type=float, default=None,
+                   help="simplification tolerance (m); 0 = none; default one pixel at the model's resolution")
     d.add_argument("--resolution", type=float, help="processing pixel size (m); default: the model's")
     d.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -150,7 +157,7 @@ def _detect(args) -> int:
     result = detect(args.optical, args.output, dem=args.dem, model=args.model, probability=args.probability,
                     bands=args.bands, tile=args.tile, overlap=args.overlap, batch=args.batch, engine=args.engine,
                     device=args.device, threshold=args.threshold, min_area=args.min_area,
-                    simplify=args.simplify, resolution=args.resolution, progress=bar,
+                    simplify=args.simplify, resolution=args.resolution, progress=bar, layer=args.layer,
                     log=lambda m: print(m, file=sys.stderr))
     print(result.summary())
     return 0

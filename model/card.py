@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 
 from .config import ModelConfig
 
@@ -139,3 +140,27 @@ def default_card(name: str, config: ModelConfig, **kw) -> ModelCard:
         if config.dem_channels > len(DEFAULT_DEM_CHANNELS):
             raise ValueError("give dem_channels explicitly for more than 2 DEM channels")
     return ModelCard(name=name, architecture=config.to_dict(), dem_channels=dem, **kw)
+
+
+#: A copy of a model file's card beside it (``name.card.json`` for ``name.onnx``): what the QGIS dialogs show
+#: (defaults, help, names) without opening the model file, whose reader needs onnx or torch.
+SIDECAR_SUFFIX = ".card.json"
+
+
+def sidecar_path(model_path) -> Path:
+    return Path(model_path).with_suffix(SIDECAR_SUFFIX)
+
+
+def write_sidecar(card: ModelCard, model_path) -> Path:
+    """Write ``card`` as the sidecar of ``model_path`` (the bundled model's is made by finalize_bundled_model)."""
+    path = sidecar_path(model_path)
+    path.write_text(json.dumps(card.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def read_sidecar(model_path) -> ModelCard | None:
+    """The card beside ``model_path``, or None when there is none or it cannot be read."""
+    try:
+        return ModelCard.from_json(sidecar_path(model_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return None

@@ -7,7 +7,9 @@
       -> landslide polygons (GeoPackage / GeoJSON / Shapefile) in the optical raster's CRS
 
 Outputs are written under temporary names and moved into place at the end: an error or a cancel leaves no
-partial file. Pure: never imports QGIS (the QGIS algorithm passes its feedback in as callables).
+partial file, and an existing output untouched. An existing GeoPackage keeps all its other layers: the landslide
+layer (``layer``, default ``landslides``) is added to it, or replaces only the layer of that name.
+Pure: never imports QGIS (the QGIS algorithm passes its feedback in as callables).
 """
 
 from __future__ import annotations
@@ -71,6 +73,40 @@ class DetectResult:
                 f"-> {self.output}")
 
 
+#: automatic minimum landslide area: at least this many pixels of the processing grid (the model's resolution) ...
+MIN_AREA_MODEL_PIXELS = 25
+#: ... and of the input image (a "landslide" smaller than a few of its pixels is not resolved by the image)
+MIN_AREA_INPUT_PIXELS = 4
+#: warn when the image's pixels are this many times coarser than the model's resolution
+COARSE_INPUT_FACTOR = 3.0
+
+
+def automatic_cleanup(min_area: float | None, simplify: float | None, resolution: float,
+                      input_resolution: float) -> tuple[float, float, str]:
+    """The minimum area (m²) and simplification tolerance (m) for a run, and how they were chosen, in words.
+
+    ``None`` means automatic: the minimum area is the larger of :data:`MIN_AREA_MODEL_PIXELS` pixels of the
+    processing grid and :data:`MIN_AREA_INPUT_PIXELS` pixels of the input image; the tolerance is one pixel of the
+    processing grid (it removes the pixel staircase and keeps every shape a pixel wide). ``resolution`` and
+    ``input_resolution``: the processing grid's and the image's pixel sizes in metres."""
+    words = []
+    if min_area is None:
+        by_model = MIN_AREA_MODEL_PIXELS * resolution ** 2
+        by_input = MIN_AREA_INPUT_PIXELS * input_resolution ** 2
+        min_area = round(max(by_model, by_input), 1)
+        words.append(f"minimum area {min_area:g} m² (automatic: " + (
+            f"{MIN_AREA_INPUT_PIXELS} pixels of the {input_resolution:.3g} m image)" if by_input > by_model else
+            f"{MIN_AREA_MODEL_PIXELS} pixels at {resolution:g} m)"))
+    else:
+        words.append(f"minimum area {min_area:g} m²")
+    if simplify is None:
+        simplify = float(resolution)
+        words.append(f"simplification {simplify:g} m (automatic: one pixel)")
+    else:
+        words.append(f"simplification {simplify:g} m" if simplify else "no simplification")
+    return float(min_area), float(simplify), ", ".join(words)
+
+
 def _check_writable(path: Path, what: str) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
@@ -110,9 +146,10 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
            model: str | Path | None = None, probability: str | Path | None = None,
            bands: Sequence[int] | None = None, tile: int | None = None, overlap: int | None = None,
            batch: int = 4, engine: str = "auto", device: str = "auto", threshold: float | None = None,
-           min_area: float = 0.0, simplify: float = 0.0, resolution: float | None = None,
+           min_area: float | None = 0.0, simplify: float | None = 0.0, resolution: float | None = None,
            progress: ProgressFn | None = None, log: LogFn | None = None,
-           is_cancelled: Callable[[], bool] | None = None, workers: int = 2) -> DetectResult:
+           is_cancelled: Callable[[], bool] | None = None, workers: int = 2,
+           layer: str = vectorize.LAYER) -> DetectResult:
     """Run detection; see the module docstring. Raises ``LandslideMapperError`` subclasses with user messages."""
     t0 = time.perf_counter()
     log = log or (lambda msg: None)
@@ -127,8 +164,8 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
     # ---- validate everything before any work -------------------------------------------------------------
     optical = [optical] if isinstance(optical, (str, Path)) else list(optical)
     output = Path(output)
-    vectorize.driver_for(output)
     _check_writable(output, "output")
+    vectorize.check_output(output, layer)
     prob_path = Path(probability) if probability else None
     if prob_path is not None:
         if prob_path.suffix.lower() not in (".tif", ".tiff"):
@@ -136,7 +173,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         _check_writable(prob_path, "probability raster")
     if batch < 1:
         raise InputError(f"batch size must be >= 1, got {batch}")
-    if min_area < 0 or simplify < 0:
+    if (min_area is not None and min_area < 0) or (simplify is not None and simplify < 0):
         raise InputError("minimum area and simplification tolerance must be >= 0")
 
     model_path = Path(model) if model else default_model_path()
@@ -165,9 +202,16 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         check_dem(dem_path, grid)
     with rasterio.open(spec.paths[0]) as src:
         out_crs = src.crs
+        input_res = max(grid.width / src.width, grid.height / src.height) * grid.resolution  # metres per pixel
+    min_area, simplify, cleanup = automatic_cleanup(min_area, simplify, grid.resolution, input_res)
     log(f"Model '{card.name}' ({eng.name} on {eng.device}); tile {tile} px, overlap {overlap} px, "
-        f"threshold {threshold}")
+        f"threshold {threshold}; {cleanup}")
     log(f"Processing grid: {grid.width} x {grid.height} px at {grid.resolution:g} m in {grid.crs.to_string()}")
+    if input_res > COARSE_INPUT_FACTOR * grid.resolution:
+        warn(f"the image's pixels are about {input_res:.3g} m, {input_res / grid.resolution:.0f} times coarser than "
+             f"the {grid.resolution:g} m the model works at: the image is upsampled, so landslides narrower than "
+             f"about {2 * input_res:.0f} m are missed and outlines follow the coarse pixels. Use imagery close to "
+             f"{grid.resolution:g} m for an inventory")
 
     stats = scene_statistics(spec)
     if stats["valid_fraction"] == 0.0:
@@ -209,7 +253,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
     prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else workdir / "probability.tif"
     # terrain attributes (elevation, slope) for the landslide pixels only, read when their rows are vectorised
     terrain_reader = DemReader(dem_path, grid, 1, fallback) if dem_path else None
-    writer = vectorize.FeatureWriter(output, out_crs)
+    writer = vectorize.FeatureWriter(output, out_crs, layer)
     has_terrain = terrain_reader is not None
 
     def write_components(components) -> None:

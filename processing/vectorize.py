@@ -208,17 +208,43 @@ def features(components, grid: Grid, out_crs, min_area_m2: float, simplify_m: fl
     return out
 
 
-class FeatureWriter:
-    """Writes features as they are found into a temporary folder beside the output; ``commit`` moves the file(s)
-    (all sidecar files of a Shapefile) into place, ``abort`` leaves nothing behind."""
+def check_output(path: str | Path, layer: str = LAYER) -> str:
+    """Validate an output path before any work; its driver. An existing GeoPackage must be a readable GeoPackage
+    (the landslide layer is added to it or replaces only the layer of that name); other formats are whole files."""
+    path = Path(path)
+    driver = driver_for(path)
+    if driver == "GPKG":
+        if not layer or not layer.strip():
+            raise InputError("the GeoPackage layer name must not be empty")
+        if path.is_file():
+            try:
+                fiona.listlayers(str(path))
+            except Exception as exc:  # noqa: BLE001 - whatever GDAL says, the file is not one we can add to
+                raise InputError(f"{path} exists but is not a GeoPackage that can be opened ({exc}); choose another "
+                                 "file name, or a GeoPackage to add the landslide layer to") from exc
+            if not os.access(path, os.W_OK):
+                raise InputError(f"cannot add the layer '{layer}' to {path}: the file is read-only")
+    return driver
 
-    def __init__(self, path: str | Path, crs) -> None:
+
+class FeatureWriter:
+    """Writes features as they are found into a temporary folder beside the output; ``commit`` puts them in place,
+    ``abort`` leaves nothing behind and the output untouched.
+
+    Whole-file formats (GeoJSON, Shapefile and all its sidecar files) are moved into place. A GeoPackage is a
+    database of many layers: when the file exists, ``commit`` adds the layer ``layer`` to it, replacing only a layer
+    of that name; every other layer, style and table stays as it was. Until ``commit`` the user's file is never
+    opened for writing, so a failed or cancelled run leaves it byte-identical."""
+
+    def __init__(self, path: str | Path, crs, layer: str = LAYER) -> None:
         self.path = Path(path)
-        driver = driver_for(self.path)
+        self.driver = check_output(self.path, layer)
+        self.layer = layer
+        self.crs_wkt = crs.to_wkt()
         self.tmpdir = Path(tempfile.mkdtemp(prefix=".landslide-mapper-", dir=self.path.parent))
-        kw = {"layer": LAYER} if driver == "GPKG" else {}
-        self.dst = fiona.open(self.tmpdir / self.path.name, "w", driver=driver, schema=SCHEMA, crs=crs.to_wkt(),
-                              **kw)
+        kw = {"layer": layer} if self.driver == "GPKG" else {}
+        self.dst = fiona.open(self.tmpdir / self.path.name, "w", driver=self.driver, schema=SCHEMA,
+                              crs=self.crs_wkt, **kw)
         self.count = 0
         self.total_area = 0.0
 
@@ -231,11 +257,28 @@ class FeatureWriter:
     def commit(self) -> Path:
         self.dst.close()
         try:
-            for f in self.tmpdir.iterdir():
-                os.replace(f, self.path.parent / f.name)
+            if self.driver == "GPKG" and self.path.exists():
+                self._add_layer_to_existing()
+            else:
+                for f in self.tmpdir.iterdir():
+                    os.replace(f, self.path.parent / f.name)
         finally:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
         return self.path
+
+    def _add_layer_to_existing(self) -> None:
+        """Copy the finished layer into the user's GeoPackage (fiona opens it in update mode and replaces only a
+        layer of the same name)."""
+        with fiona.open(self.tmpdir / self.path.name, layer=self.layer) as src, \
+                fiona.open(self.path, "w", driver="GPKG", layer=self.layer, schema=SCHEMA, crs=self.crs_wkt) as dst:
+            batch: list = []
+            for feature in src:
+                batch.append(feature)
+                if len(batch) == 1000:
+                    dst.writerecords(batch)
+                    batch = []
+            if batch:
+                dst.writerecords(batch)
 
     def abort(self) -> None:
         if not self.dst.closed:
@@ -243,9 +286,9 @@ class FeatureWriter:
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
-def write_features(path: str | Path, feats: list[dict], crs) -> Path:
-    """Write a list of features atomically."""
-    writer = FeatureWriter(path, crs)
+def write_features(path: str | Path, feats: list[dict], crs, layer: str = LAYER) -> Path:
+    """Write a list of features atomically (into a layer of an existing GeoPackage: see :class:`FeatureWriter`)."""
+    writer = FeatureWriter(path, crs, layer)
     try:
         writer.write(feats)
     except BaseException:

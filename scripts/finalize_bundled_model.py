@@ -17,6 +17,7 @@ import json
 import sys
 from pathlib import Path
 
+from landslide_mapper.model.card import write_sidecar
 from landslide_mapper.model.checkpoint import load_checkpoint, save_checkpoint
 from landslide_mapper.model.dataset import list_samples, split_by_region
 from landslide_mapper.model.export import export_onnx
@@ -71,6 +72,7 @@ def main() -> None:
     card.name = "landslide_mapper_default"
     save_checkpoint(best, model, card)
     out = export_onnx(model, card, onnx_path, half_weights=True)
+    write_sidecar(card, out)  # what the QGIS dialogs show without opening the model file
     summary = {"threshold": threshold, "test_ny": test, "validation_qx": val, "epochs_run": len(history) - 1,
                "test_ny_pytorch_checkpoint_iou": torch_test["iou"],
                "best_epoch": card.training.get("best_epoch"), "onnx_bytes": out.stat().st_size}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import configparser
 import html
-import json
 from pathlib import Path
 
 from landslide_mapper.processing.environment import model_files
@@ -50,40 +49,122 @@ def load_card(path: Path | None = None):
         return None, f"The model card of {path.name} cannot be read: {exc}"
 
 
-def _card_value(value) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
+#: the architecture fields that mean something for each network (the rest of a config are unused defaults)
+ARCH_FIELDS = {
+    "unet": ("unet_encoder", "unet_channels", "unet_decoder_channels", "fusion", "dem_channels"),
+    "fca_deeplab": ("backbone", "fusion", "dem_channels", "fusion_rgb_channels", "fusion_dem_channels",
+                    "output_stride", "aspp_channels", "decoder", "decoder_channels", "low_level_channels",
+                    "dropout_fusion", "dropout_classifier", "small_object"),
+    "threshold": ("probe_channel", "probe_level", "probe_gain", "dem_channels"),
+}
+#: every field some network uses; a field outside all of these (a newer config) is shown rather than hidden
+_KNOWN_FIELDS = {"arch"} | {name for names in ARCH_FIELDS.values() for name in names}
+#: metric columns of the card's metrics table: (key, heading, format)
+METRIC_COLUMNS = (("precision", "Precision", "{:.3f}"), ("recall", "Recall", "{:.3f}"), ("f1", "F1", "{:.3f}"),
+                  ("iou", "IoU", "{:.3f}"), ("miou", "mIoU", "{:.3f}"), ("accuracy", "Accuracy", "{:.3f}"),
+                  ("small_object_recall", "Small-object recall", "{:.3f}"), ("threshold", "Threshold", "{:g}"),
+                  ("chips", "Chips", "{}"))
+#: training facts shown from the card's training record and its recipe
+RECIPE_FIELDS = (("arch", "Configuration"), ("epochs", "Maximum epochs"), ("batch_size", "Batch size"),
+                 ("lr", "Learning rate"), ("weight_decay", "Weight decay"), ("crop", "Training crops (px)"),
+                 ("time_budget_s", "Time budget (s)"), ("scaling", "Optical scaling"), ("seed", "Seed"),
+                 ("encoder_weights", "Encoder weights"))
+
+_TH = '<th style="text-align:left;padding:2px 8px;vertical-align:top;">{}</th>'
+_TD = '<td style="padding:2px 8px;">{}</td>'
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
     return str(value)
 
 
+def _table(rows) -> str:
+    """Two-column HTML table of (label, value) rows; values are escaped plain text."""
+    body = "".join("<tr>" + _TH.format(html.escape(str(k))) + _TD.format(html.escape(_text(v))) + "</tr>"
+                   for k, v in rows if v not in (None, "", [], {}))
+    return f"<table>{body}</table>"
+
+
+def architecture_rows(architecture: dict) -> list[tuple[str, object]]:
+    """The fields of a network's config that apply to it (``ARCH_FIELDS``), plus any field unknown here."""
+    arch = architecture.get("arch", "?")
+    wanted = ARCH_FIELDS.get(arch, tuple(k for k in architecture if k != "arch"))
+    rows = [("Network", arch)]
+    rows += [(k.replace("_", " "), architecture[k]) for k in wanted if k in architecture]
+    if arch == "unet" and architecture.get("unet_encoder", "plain") != "plain":
+        rows = [r for r in rows if r[0] != "unet channels"]  # the timm encoder sets its own widths
+    rows += [(k.replace("_", " "), v) for k, v in architecture.items() if k not in _KNOWN_FIELDS]
+    return rows
+
+
+def metrics_table(metrics: dict) -> str:
+    """One row per evaluated split (test county, validation county...), the usual segmentation metrics."""
+    splits = [(name, m) for name, m in metrics.items() if isinstance(m, dict) and "iou" in m]
+    if not splits:
+        return "<p>No evaluation recorded.</p>"
+    present = [c for c in METRIC_COLUMNS if any(c[0] in m for _, m in splits)]
+    head = "<tr><th></th>" + "".join(_TH.format(html.escape(h)) for _, h, _ in present) + "</tr>"
+    rows = ""
+    for name, m in splits:
+        label = name.replace("_", " ")
+        regions = ", ".join(m.get("regions", []))
+        if regions and regions not in label:
+            label += f" ({regions})"
+        cells = "".join(_TD.format(html.escape(fmt.format(m[k])) if k in m else "") for k, _, fmt in present)
+        rows += "<tr>" + _TH.format(html.escape(label)) + cells + "</tr>"
+    return f"<table>{head}{rows}</table>"
+
+
+def training_rows(training: dict) -> list[tuple[str, object]]:
+    recipe = training.get("recipe", {}) if isinstance(training.get("recipe"), dict) else {}
+    rows: list[tuple[str, object]] = [("Data", training.get("data"))]
+    regions = training.get("regions")
+    if isinstance(regions, dict):
+        rows.append(("Regions", "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in regions.items())))
+    chips = training.get("chips")
+    if isinstance(chips, dict):
+        rows.append(("Chips", ", ".join(f"{k} {v}" for k, v in chips.items())))
+    if "epochs_run" in training:
+        rows.append(("Epochs run (best)", f"{training['epochs_run']} ({training.get('best_epoch', '?')})"))
+    rows += [(label, recipe[key]) for key, label in RECIPE_FIELDS if key in recipe]
+    rows.append(("Script", training.get("script")))
+    return rows
+
+
 def card_html(card, model_path: Path | None = None) -> str:
-    """The model card as an HTML table (the fields of ``model/card.py``)."""
+    """The model card as readable HTML: the model, its inputs, its training and its scores as tables."""
     esc = html.escape
     d = card.to_dict()
-    first = [
-        ("Name", d["name"]),
-        ("Version", d["version"]),
-        ("Description", d["description"]),
-        ("Architecture", d["architecture"].get("arch", "?")),
+    scaling = d["optical_scaling"]
+    inputs = [
         ("Optical bands (R, G, B)", ", ".join(d["bands"])),
-        ("Optical scaling", d["optical_scaling"]),
-        ("Standardisation mean / std", f"{d['mean']} / {d['std']}"),
-        ("DEM channels", ", ".join(c.get("name", "?") for c in d["dem_channels"]) or "none (no DEM needed)"),
+        ("Optical scaling", scaling.get("method") if isinstance(scaling, dict) else scaling),
+        ("Standardisation mean / std", f"{_text(d['mean'])} / {_text(d['std'])}"),
+        ("DEM channels", ", ".join(c.get("name", "?") for c in d["dem_channels"])
+         or "none: the model uses the image only (a DEM adds slope and elevation to each landslide)"),
         ("Training resolution", f"{d['resolution_m']:g} m per pixel"),
         ("Tile size / overlap", f"{d['tile_size']} / {d['overlap']} pixels"),
         ("Threshold", d["threshold"]),
         ("Classes", ", ".join(d["class_names"])),
-        ("Training", d["training"] or "-"),
-        ("Metrics", d["metrics"] or "-"),
-        ("Limitations", d["limitations"] or "-"),
-        ("Full architecture", d["architecture"]),
     ]
-    rows = "".join(
-        f'<tr><th style="text-align:left;padding:2px 8px;">{esc(k)}</th><td>{esc(_card_value(v))}</td></tr>'
-        for k, v in first
-    )
     where = f"<p>File: <tt>{esc(str(model_path))}</tt></p>" if model_path else ""
-    return f"<table>{rows}</table>{where}"
+    return (
+        _table([("Name", d["name"]), ("Version", d["version"]), ("Description", d["description"])])
+        + "<h4>Network</h4>" + _table(architecture_rows(d["architecture"]))
+        + "<h4>Inputs</h4>" + _table(inputs)
+        + "<h4>Scores</h4>" + metrics_table(d["metrics"])
+        + "<h4>Training</h4>" + (_table(training_rows(d["training"])) if d["training"] else "<p>-</p>")
+        + "<h4>Limitations</h4>" + f"<p>{esc(d['limitations'] or '-')}</p>"
+        + where
+    )
 
 
 def about_html(card=None, card_error: str | None = None, model_path: Path | None = None) -> str:
@@ -105,7 +186,7 @@ def about_html(card=None, card_error: str | None = None, model_path: Path | None
     return (
         f"<h2>{esc(meta.get('name', 'Landslide Mapper'))} {esc(meta.get('version', ''))}</h2>"
         f"<p>{esc(meta.get('description', ''))}</p><p>{esc(about)}</p>"
-        + "<h3>Model card</h3>"
+        + "<h3>The bundled model</h3>"
         + (card_html(card, model_path) if card is not None else f"<p>{esc(card_error or 'No model card.')}</p>")
         + f"<h3>Bundled model files</h3>{model_part}"
         f'<p>Home page: <a href="{home}">{home}</a><br>Licence: GPL-2.0-or-later</p>'

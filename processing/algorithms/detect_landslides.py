@@ -14,6 +14,10 @@ Inside the QGIS programs on Linux the pipeline runs in a separate Python process
 
 from __future__ import annotations
 
+import functools
+import html
+import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,6 +27,7 @@ from qgis.core import (
     QgsFields,
     QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBand,
@@ -33,6 +38,7 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingUtils,
+    QgsProperty,
     QgsVectorLayer,
 )
 
@@ -50,6 +56,7 @@ from .qgis_compat import (
 )
 
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
+BUNDLED_MODEL = PLUGIN_DIR / "resources" / "models" / "landslide_mapper_default.onnx"
 STYLE_LANDSLIDES = PLUGIN_DIR / "resources" / "landslides.qml"
 STYLE_PROBABILITY = PLUGIN_DIR / "resources" / "landslide_probability.qml"
 LAYER_NAME = "Landslides"
@@ -93,6 +100,44 @@ class StyleLayer(QgsProcessingLayerPostProcessorInterface):
         return _POST_PROCESSORS[key]
 
 
+@functools.lru_cache(maxsize=1)
+def bundled_card():
+    """The bundled model's card, from the copy beside the model file (no onnx or torch import), or None."""
+    from landslide_mapper.model.card import read_sidecar
+
+    return read_sidecar(BUNDLED_MODEL)
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a card's description, without its parenthetical details."""
+    first = re.sub(r"\s*\([^()]*\)", "", text.split(". ")[0]).strip().rstrip(".")
+    return first + "." if first else ""
+
+
+def bundled_model_help() -> str:
+    """What the bundled model is and how well it did, in the words of its card (the help text's first section)."""
+    card = bundled_card()
+    if card is None:
+        return tr("<p>No model is bundled with this installation: choose a model file.</p>")
+    esc = html.escape
+    test = next((v for k, v in card.metrics.items() if k.startswith("test") and isinstance(v, dict)), None)
+    figures = ""
+    if test and "iou" in test:
+        region = ", ".join(test.get("regions", [])) or tr("held-out area")
+        figures = tr(" On held-out test data ({region}) it finds {recall:.0%} of the landslide area (recall), "
+                     "{precision:.0%} of what it marks is landslide (precision): landslide IoU {iou:.2f}. Treat "
+                     "its polygons as candidates for a geologist to check.").format(
+            region=esc(region), recall=test.get("recall", 0.0), precision=test.get("precision", 0.0),
+            iou=test["iou"])
+    dem = (tr("It uses the DEM as input ({channels}).").format(
+        channels=", ".join(c.get("name", "?") for c in card.dem_channels)) if card.uses_dem else
+        tr("It uses the image only: the DEM is optional and adds slope and elevation to each landslide."))
+    return tr("<h3>The bundled model</h3><p>{description} {dem} Pixel size {res:g} m, tiles of {tile} px "
+              "overlapping by {overlap} px, threshold {threshold:g}.{figures}</p>").format(
+        description=esc(_first_sentence(card.description)), dem=dem, res=card.resolution_m,
+        tile=card.tile_size, overlap=card.overlap, threshold=card.threshold, figures=figures)
+
+
 def _is_unset(value) -> bool:
     """An optional parameter left empty (None, '', QVariant NULL)."""
     if value is None:
@@ -123,7 +168,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     """Detect landslides in an optical image (plus a DEM) with an FCA-DeepLab model."""
 
     NAME = "detect_landslides"
-    DISPLAY_NAME = "Detect landslides (FCA-DeepLab)"
+    DISPLAY_NAME = "Detect landslides"
     GROUP = "Detection"
     GROUP_ID = "detection"
     TAGS = "landslide,deep learning,segmentation,fca-deeplab,dem,gf-6,sentinel-2,onnx,pytorch"
@@ -149,35 +194,42 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     SUMMARY = "SUMMARY"
 
     def shortDescription(self) -> str:  # noqa: N802
-        return self.tr("Maps landslides as polygons from an optical image and a DEM with an FCA-DeepLab model.")
+        return self.tr("Maps landslides as polygons from an optical image (and a DEM) with a deep-learning model.")
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
-            "<p>Finds landslides in an optical image (red, green, blue) with the help of a digital elevation "
-            "model (DEM), using an FCA-DeepLab deep-learning model, and writes one polygon per landslide.</p>"
+            "<p>Finds landslides in an optical image (red, green, blue) with a deep-learning segmentation model "
+            "and writes one polygon per landslide, with its area, the model's probability and, given a digital "
+            "elevation model (DEM), its slope and elevation.</p>"
+        ) + bundled_model_help() + self.tr(
             "<h3>Inputs</h3>"
             "<p><b>Optical image</b>: a raster layer stored in a file (GeoTIFF, VRT, ...), 8-bit or 10/12/16-bit. "
             "A layer from a web service or held in memory must be saved to a file first. The image is resampled "
-            "to the model's pixel size (usually 2 m) on the fly; a geographic CRS (degrees) is processed in the "
-            "UTM zone of the scene.</p>"
+            "on the fly to the model's pixel size (the processing resolution); a geographic CRS (degrees) is "
+            "processed in the UTM zone of the scene. An image much coarser than that resolution (e.g. 10 m "
+            "Sentinel-2 for a 1 m model) works, with a warning: small landslides are missed.</p>"
             "<p><b>Bands (R, G, B)</b>: the band numbers to use as red, green and blue, in that order. Empty = "
             "3, 2, 1 for a raster with 4 or more bands (blue, green, red, NIR order) and 1, 2, 3 for a 3-band "
             "raster. GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR, so choose 3, 2, 1 (the default). Sentinel-2 "
             "stacked as B2, B3, B4, B8: 3, 2, 1; three separate Sentinel-2 files: build a virtual raster with "
             "'Place each input file into a separate band' in the order B4, B3, B2 and use 1, 2, 3.</p>"
             "<p><b>DEM</b>: elevation in metres, any CRS and resolution (e.g. 30 m SRTM in EPSG:4326); it is "
-            "reprojected and resampled onto the image grid. Required unless the model uses no DEM.</p>"
+            "reprojected and resampled onto the image grid. Required when the model uses DEM channels (an "
+            "FCA-DeepLab model with DEM fusion); for a model without, it only adds slope and elevation to each "
+            "landslide.</p>"
             "<p><b>Model file</b>: .onnx, .safetensors or .pt (a model card inside says how to prepare the "
             "inputs). Empty = the model bundled with the plugin.</p>"
             "<h3>Options</h3>"
             "<p><b>Engine</b>: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. "
             "<b>Device</b>: Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, "
-            "slower). <b>Processing resolution</b> (m per pixel): empty = the model's training resolution. "
-            "<b>Tile size</b> and <b>tile overlap</b> (pixels): empty = the model's (tile size 0 also means the "
-            "model's; overlap 0 means no overlap). <b>Batch size</b> (default 4): tiles per inference step; lower "
-            "it if the GPU runs out of memory. <b>Probability threshold</b> (0-1): empty = the model's (usually "
-            "0.5); higher = fewer, more certain landslides. <b>Minimum area</b> (m², default 0): smaller "
-            "landslides are dropped. <b>Simplify tolerance</b> (m, default 0 = none).</p>"
+            "slower). <b>Processing resolution</b> (m per pixel), <b>tile size</b>, <b>tile overlap</b> "
+            "(pixels) and <b>probability threshold</b> (0-1; higher = fewer, more certain landslides): the fields "
+            "show the bundled model's values; with another model file, leave them at these values (or empty) to "
+            "use that model's own, from its card. <b>Batch size</b> (default 4): tiles per inference step; lower "
+            "it if the GPU runs out of memory. <b>Minimum area</b> (m²): smaller landslides are dropped; empty = "
+            "automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so "
+            "nothing smaller than the image can resolve is reported). <b>Simplify tolerance</b> (m): empty = one "
+            "pixel at the processing resolution (removes the pixel staircase); 0 = none.</p>"
             "<h3>Outputs</h3>"
             "<p><b>Landslides</b>: polygons in the CRS of the optical layer, one per landslide, with id, "
             "area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model probability 0-1), "
@@ -191,6 +243,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802
+        card = bundled_card()
         self.addParameter(QgsProcessingParameterRasterLayer(self.OPTICAL, self.tr("Optical image")))
         self.addParameter(
             QgsProcessingParameterBand(
@@ -227,22 +280,25 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         advanced = [
             QgsProcessingParameterNumber(
                 self.RESOLUTION,
-                self.tr("Processing resolution in m (empty = the model's)"),
+                self.tr("Processing resolution in m (the model's)"),
                 NUMBER_DOUBLE,
+                defaultValue=card.resolution_m if card else None,
                 optional=True,
                 minValue=0.0,
             ),
             QgsProcessingParameterNumber(
                 self.TILE_SIZE,
-                self.tr("Tile size in pixels (empty = the model's)"),
+                self.tr("Tile size in pixels (the model's)"),
                 NUMBER_INTEGER,
+                defaultValue=card.tile_size if card else None,
                 optional=True,
                 minValue=0,
             ),
             QgsProcessingParameterNumber(
                 self.OVERLAP,
-                self.tr("Tile overlap in pixels (empty = the model's)"),
+                self.tr("Tile overlap in pixels (the model's)"),
                 NUMBER_INTEGER,
+                defaultValue=card.overlap if card else None,
                 optional=True,
                 minValue=0,
             ),
@@ -251,8 +307,9 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             ),
             QgsProcessingParameterNumber(
                 self.THRESHOLD,
-                self.tr("Probability threshold 0-1 (empty = the model's)"),
+                self.tr("Probability threshold 0-1 (the model's)"),
                 NUMBER_DOUBLE,
+                defaultValue=card.threshold if card else None,
                 optional=True,
                 minValue=0.0,
                 maxValue=1.0,
@@ -264,12 +321,14 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             param.setFlags(param.flags() | PARAMETER_ADVANCED)
             self.addParameter(param)
         min_area = QgsProcessingParameterNumber(
-            self.MIN_AREA, self.tr("Minimum landslide area (m²)"), NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0
+            self.MIN_AREA, self.tr("Minimum landslide area in m² (empty = automatic, from the model's and the "
+                                   "image's pixel sizes)"), NUMBER_DOUBLE, optional=True, minValue=0.0
         )
         min_area.setMetadata({"widget_wrapper": {"decimals": 0}})
         self.addParameter(min_area)
         simplify = QgsProcessingParameterNumber(
-            self.SIMPLIFY, self.tr("Simplify tolerance (m, 0 = none)"), NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0
+            self.SIMPLIFY, self.tr("Simplify tolerance in m (empty = one pixel at the model's resolution; 0 = none)"),
+            NUMBER_DOUBLE, optional=True, minValue=0.0
         )
         simplify.setMetadata({"widget_wrapper": {"decimals": 1}})
         self.addParameter(simplify)
@@ -288,6 +347,15 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.TOTAL_AREA_M2, self.tr("Total landslide area (m²)")))
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Run summary")))
 
+    def createCustomParametersWidget(self, parent=None):  # noqa: N802
+        """The dialog Processing opens for this algorithm (toolbox, menu): QGIS's own, except that a cancelled
+        run is reported as cancelled, not as "Execution failed" (``ui/detect_dialog.py``)."""
+        try:
+            from landslide_mapper.ui.detect_dialog import DetectDialog
+        except ImportError:  # no Processing GUI here: QGIS builds its default dialog, if any
+            return None
+        return DetectDialog(self, parent=parent)
+
     # --- parameters -> pipeline arguments ------------------------------------------------------------------
     def pipeline_arguments(self, parameters, context) -> dict:
         """The keyword arguments of ``pipeline.detect`` (except output, probability and the callables)."""
@@ -303,8 +371,17 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         bands = self.parameterAsInts(parameters, self.BANDS, context) if not _is_unset(
             parameters.get(self.BANDS)) else []
         model = self.parameterAsFile(parameters, self.MODEL, context)
-        tile = optional_int(self, parameters, self.TILE_SIZE, context)
-        resolution = optional_double(self, parameters, self.RESOLUTION, context)
+        card = bundled_card()
+
+        def models_own(value, bundled_value):
+            """A field left at the bundled model's value means "the model's own" for another model file."""
+            if model and card is not None and value is not None and abs(value - bundled_value) < 1e-9:
+                return None
+            return value
+
+        tile = models_own(optional_int(self, parameters, self.TILE_SIZE, context), card.tile_size if card else 0)
+        resolution = models_own(optional_double(self, parameters, self.RESOLUTION, context),
+                                card.resolution_m if card else 0)
         return {
             "optical": raster_file_source(optical, self.tr("optical")),
             "dem": dem,
@@ -314,11 +391,12 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "device": DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)][1],
             "resolution": resolution or None,  # 0 = the model's
             "tile": tile or None,  # 0 = the model's
-            "overlap": optional_int(self, parameters, self.OVERLAP, context),
+            "overlap": models_own(optional_int(self, parameters, self.OVERLAP, context), card.overlap if card else -1),
             "batch": self.parameterAsInt(parameters, self.BATCH_SIZE, context),
-            "threshold": optional_double(self, parameters, self.THRESHOLD, context),
-            "min_area": self.parameterAsDouble(parameters, self.MIN_AREA, context),
-            "simplify": self.parameterAsDouble(parameters, self.SIMPLIFY, context),
+            "threshold": models_own(optional_double(self, parameters, self.THRESHOLD, context),
+                                    card.threshold if card else -1),
+            "min_area": optional_double(self, parameters, self.MIN_AREA, context),  # None = automatic
+            "simplify": optional_double(self, parameters, self.SIMPLIFY, context),  # None = automatic
             "crs": optical.crs(),
         }
 
@@ -337,6 +415,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             if args["dem"]:
                 feedback.pushInfo(self.tr("DEM: {path}").format(path=args["dem"]))
             result = run_core_task("detect", feedback, output=gpkg, probability=probability, **args)
+            if result is None:  # cancelled: nothing was written, and no sink is created
+                return {}
 
             source = QgsVectorLayer(f"{gpkg}|layername={PIPELINE_LAYER}", "landslides", "ogr")
             if not source.isValid():
@@ -346,7 +426,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             for field in source.fields():
                 if field.name() != "fid":
                     fields.append(field)
-            sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, WKB_POLYGON, crs)
+            sink, dest_id = self.parameterAsSink(keep_other_layers(parameters, self.OUTPUT), self.OUTPUT, context,
+                                                 fields, WKB_POLYGON, crs)
             if sink is None:
                 raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
             self._copy_features(source, fields, sink)
@@ -384,6 +465,35 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             details = context.layerToLoadOnCompletionDetails(layer_id)
             details.name = name
             details.setPostProcessor(StyleLayer.shared(style, name))
+
+
+def keep_other_layers(parameters: dict, name: str) -> dict:
+    """``parameters`` with the vector destination ``name`` made safe for an existing GeoPackage.
+
+    Given a plain file path (``x.gpkg``, or ``x.gpkg|layername=L``), QGIS's sink replaces the WHOLE file, deleting
+    every other layer of the user's database. For an existing GeoPackage the destination becomes the layer form
+    ``ogr:dbname='x.gpkg' table="L"`` (L: the layer name given, else ``landslides``), which adds that layer or
+    replaces only it, as "Save to GeoPackage…" in the destination widget does. Anything else is left alone."""
+    value = parameters.get(name)
+    definition = value if isinstance(value, QgsProcessingOutputLayerDefinition) else None
+    sink = definition.sink.staticValue() if definition is not None else value
+    if not isinstance(sink, str) or sink.startswith(("ogr:", "memory:", "postgres:", "spatialite:")):
+        return parameters
+    path, _, options = sink.partition("|")
+    layer = PIPELINE_LAYER
+    for option in options.split("|"):
+        key, _, val = option.partition("=")
+        if key.strip().lower() == "layername" and val.strip():
+            layer = val.strip()
+    if not path.lower().endswith(".gpkg") or not os.path.isfile(path) or "'" in path or '"' in layer:
+        return parameters
+    safe = QgsProcessingOutputLayerDefinition(
+        QgsProperty.fromValue(f"ogr:dbname='{path}' table=\"{layer}\" (geom)"),
+        definition.destinationProject if definition is not None else None)
+    if definition is not None:
+        safe.destinationName = definition.destinationName
+        safe.createOptions = definition.createOptions
+    return {**parameters, name: safe}
 
 
 def _missing_message(exc: BaseException) -> str:
