@@ -12,6 +12,7 @@ Tasks (:data:`TASKS`; each one a core function, its result as a JSON-ready dict)
     prepare_chips  ``processing.chips.prepare_chips`` -> the ``chips.json`` content
     train          ``model.train.train`` (``config``: the ``TrainConfig`` fields) -> the ``TrainResult`` fields
     evaluate       ``model.train.evaluate_model`` -> ``{"metrics": {...}, "markdown": "..."}``
+    export_onnx    ``model.export.export_onnx`` of a checkpoint -> ``{"output", "card", "written_card"}``
 
 Protocol (JSON lines, UTF-8)::
 
@@ -44,10 +45,11 @@ from . import errors
 RESULT_FIELDS = ("output", "probability", "count", "total_area_m2", "seconds", "chips", "chips_skipped", "engine",
                  "device", "warnings")
 #: what each task does, in words (for messages)
-TASKS = {"detect": "detection", "prepare_chips": "chip preparation", "train": "training", "evaluate": "evaluation"}
+TASKS = {"detect": "detection", "prepare_chips": "chip preparation", "train": "training", "evaluate": "evaluation",
+         "export_onnx": "ONNX export"}
 #: seconds a child may take to stop after a cancel before it is killed: one detection batch or chip; one training
 #: step plus a validation pass (it then returns its best checkpoint); evaluation has nothing to keep (killed at once)
-CANCEL_GRACE_S = {"detect": 60.0, "prepare_chips": 60.0, "train": 900.0, "evaluate": 0.0}
+CANCEL_GRACE_S = {"detect": 60.0, "prepare_chips": 60.0, "train": 900.0, "evaluate": 0.0, "export_onnx": 0.0}
 _PYTHON: str | None = None  # the interpreter found once per process
 
 
@@ -98,10 +100,28 @@ def run_task(task: str, progress: Callable[[float, str], None] | None = None,
 
         config = TrainConfig(**kwargs.pop("config"))
         return _plain(dataclasses.asdict(train(config=config, **callbacks, **kwargs)))
+    if task == "export_onnx":
+        return _export_onnx(log=log, is_cancelled=is_cancelled, **kwargs)
     from .model.train import evaluate_model, metrics_markdown  # "evaluate": nothing to report while it runs
 
     metrics = evaluate_model(**kwargs)
     return {"metrics": _plain(metrics), "markdown": metrics_markdown(metrics)}
+
+
+def _export_onnx(checkpoint: str, output: str, half_weights: bool = False, log=None, is_cancelled=None) -> dict:
+    """Load a checkpoint (builds the network: torch and timm), export it to ONNX with its card, read the card back."""
+    from .model.checkpoint import load_checkpoint, read_card
+    from .model.export import export_onnx
+
+    model, card = load_checkpoint(checkpoint)
+    if log is not None:
+        log(f"Model '{card.name}' ({card.config.arch}), {card.in_channels} input channels, trained at "
+            f"{card.resolution_m:g} m")
+    if is_cancelled is not None and is_cancelled():
+        raise errors.CancelledError("cancelled by the user; no ONNX file was written")
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    path = export_onnx(model, card, output, half_weights=half_weights)
+    return _plain({"output": str(path), "card": card.to_dict(), "written_card": read_card(path).to_dict()})
 
 
 def child_main() -> int:

@@ -1,11 +1,13 @@
 """Processing algorithm ``landslide_mapper:export_onnx``: a model checkpoint to an ONNX file, model card kept.
 
-A thin adapter over ``model.checkpoint.load_checkpoint`` and ``model.export.export_onnx`` (torch and onnx are
-imported inside ``processAlgorithm`` only).
+A thin adapter over the worker task ``export_onnx`` (``model.checkpoint.load_checkpoint`` and
+``model.export.export_onnx``), run like the other heavy algorithms through ``run_core_task``: building the network
+imports timm, which must not happen inside the QGIS desktop on Linux (its triton LLVM crashes next to Mesa's).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from qgis.core import (
@@ -17,7 +19,7 @@ from qgis.core import (
 )
 
 from .base import LandslideMapperAlgorithm
-from .detect_landslides import DOCTOR, _missing_message
+from .detect_landslides import DOCTOR
 from .qgis_compat import FILE_BEHAVIOR_FILE
 
 
@@ -84,36 +86,18 @@ class ExportOnnxAlgorithm(LandslideMapperAlgorithm):
             raise QgsProcessingException(
                 self.tr("The ONNX model must be a .onnx file, got {name}").format(name=target.name)
             )
-        try:
-            from landslide_mapper.errors import LandslideMapperError
-            from landslide_mapper.model.checkpoint import load_checkpoint, read_card
-            from landslide_mapper.model.export import export_onnx
-        except ImportError as exc:
-            raise QgsProcessingException(_missing_message(exc)) from exc
+        from .core_tasks import run_core_task  # (the network is built in the worker process where QGIS needs one)
 
         feedback.setProgress(0)
         feedback.pushInfo(self.tr("Loading {name}").format(name=Path(source).name))
-        try:
-            model, card = load_checkpoint(source)
-            feedback.pushInfo(
-                self.tr("Model '{name}' ({arch}), {channels} input channels, trained at {res:g} m").format(
-                    name=card.name, arch=card.config.arch, channels=card.in_channels, res=card.resolution_m
-                )
-            )
-            feedback.setProgress(30)
-            if feedback.isCanceled():
-                raise QgsProcessingException(self.tr("Cancelled: no ONNX file was written."))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            export_onnx(model, card, target, half_weights=half)
-            feedback.setProgress(90)
-            written = read_card(target)
-        except LandslideMapperError as exc:
-            raise QgsProcessingException(str(exc)) from exc
-        except ImportError as exc:
-            raise QgsProcessingException(_missing_message(exc)) from exc
-        if written.to_dict() != card.to_dict():
+        result = run_core_task("export_onnx", feedback, checkpoint=source, output=str(target), half_weights=half)
+        if result is None:  # cancelled
+            return {}
+        card = result["card"]
+        if result["written_card"] != card:
             raise QgsProcessingException(self.tr("The model card was not stored correctly in {name}").format(
                 name=target.name))
-        feedback.pushInfo(self.tr("Wrote {path} with the model card of '{name}'").format(path=target, name=card.name))
+        feedback.pushInfo(self.tr("Wrote {path} with the model card of '{name}'").format(path=target,
+                                                                                        name=card["name"]))
         feedback.setProgress(100)
-        return {self.OUTPUT: str(target), self.MODEL_CARD: card.to_json()}
+        return {self.OUTPUT: str(target), self.MODEL_CARD: json.dumps(card, sort_keys=True)}
