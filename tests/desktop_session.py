@@ -149,6 +149,20 @@ def scenario():
     dialog.setParameters({"OPTICAL": optical.id(), "DEM": dem.id(), "OUTPUT": CONFIG["output"]})
     yield from sleep(0.5)
     screenshot(dialog, "detect_dialog.png")
+    # the advanced fields: the bundled model's values, not "Not set"
+    from qgis.gui import QgsCollapsibleGroupBox
+    from qgis.PyQt import sip
+    from qgis.PyQt.QtWidgets import QGroupBox, QScrollArea
+
+    for box in dialog.findChildren(QGroupBox):
+        if "Advanced" in box.title():  # a QgsCollapsibleGroupBox that Python sees as a QGroupBox
+            sip.cast(box, QgsCollapsibleGroupBox).setCollapsed(False)
+    dialog.resize(1000, 900)
+    yield from sleep(0.5)
+    for area in dialog.findChildren(QScrollArea):
+        area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    yield from sleep(0.5)
+    screenshot(dialog, "detect_dialog_advanced.png")
     dialog.runButton().click()
     note("detection started")
     yield from until(lambda: finished, STEP_TIMEOUT_S, "the detection to finish")

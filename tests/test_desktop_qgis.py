@@ -96,6 +96,11 @@ def desktop_run(tmp_path_factory):
         xvfb.send_signal(signal.SIGTERM)
         xvfb.wait(timeout=30)
     seconds = time.monotonic() - start
+    keep = os.environ.get("LANDSLIDE_MAPPER_SCREENSHOTS")  # a folder to copy the screenshots to (docs/)
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for png in tmp.glob("*.png"):
+            shutil.copy(png, Path(keep) / f"desktop_{png.name}")
     result_file = Path(config["result"])
     record = json.loads(result_file.read_text(encoding="utf-8")) if result_file.exists() else {}
     return record, returncode, tmp, stderr[-4000:], seconds, config
