@@ -61,7 +61,7 @@ def test_detect_matches_the_expected_landslides(plugin, oracle, blob_scene, tmp_
 
     opt, dem, mask = blob_scene
     model = oracle[1] if model_kind == "onnx" else oracle[0]
-    params = {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(model),
+    params = {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(model), "SIMPLIFY": 0,  # exact pixel outlines
               "OUTPUT": "memory:" if destination == "memory" else str(tmp_path / "landslides.gpkg")}
     if with_probability:
         params["OUTPUT_PROBABILITY"] = str(tmp_path / "probability.tif")
@@ -114,7 +114,7 @@ def test_bands_choose_red_green_blue_and_dem_is_optional(plugin, tmp_path):
     opt = synthetic.write_raster(tmp_path / "b1_bright.tif", data, transform, synthetic.UTM)
 
     red_is_band_1 = processing.run(DETECT, {"OPTICAL": str(opt), "BANDS": [1, 2, 3], "MODEL": str(onnx),
-                                            "OUTPUT": "memory:"})
+                                            "SIMPLIFY": 0, "OUTPUT": "memory:"})
     geoms, _, _ = polygons(out_layer(red_is_band_1))
     assert red_is_band_1["COUNT"] == 1 and iou(geoms[0], expected_geometry(disc, opt)) > 0.99
 
@@ -357,16 +357,16 @@ def test_parameters_are_the_public_interface(plugin):
 
     registry = QgsApplication.processingRegistry()
     alg = registry.algorithmById(DETECT)
-    assert alg.displayName() == "Detect landslides (FCA-DeepLab)"
+    assert alg.displayName() == "Detect landslides"
     assert [p.name() for p in alg.parameterDefinitions()] == PARAMETERS
     optional = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional}
     assert optional == {"BANDS", "DEM", "MODEL", "RESOLUTION", "TILE_SIZE", "OVERLAP", "THRESHOLD",
-                        "OUTPUT_PROBABILITY"}
+                        "MIN_AREA", "SIMPLIFY", "OUTPUT_PROBABILITY"}
     p = {d.name(): d for d in alg.parameterDefinitions()}
     assert p["BANDS"].parentLayerParameterName() == "OPTICAL" and p["BANDS"].allowMultiple()
     assert p["BATCH_SIZE"].defaultValue() == 4
-    assert p["MIN_AREA"].defaultValue() == 0 and p["SIMPLIFY"].defaultValue() == 0
+    assert p["MIN_AREA"].defaultValue() is None and p["SIMPLIFY"].defaultValue() is None  # automatic
     assert p["ENGINE"].options()[1:] == ["PyTorch", "ONNX Runtime"] and p["DEVICE"].options()[1:] == ["CPU",
                                                                                                       "CUDA GPU"]
     assert not p["OUTPUT_PROBABILITY"].createByDefault()
@@ -410,7 +410,9 @@ def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkey
     feedback = Recorder()
     result = processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[0]),
                                      "OUTPUT": str(tmp_path / "l.gpkg"), "OUTPUT_PROBABILITY": str(tmp_path / "p.tif"),
-                                     "BANDS": [3, 2, 1], "TILE_SIZE": 64, "BATCH_SIZE": 2}, feedback=feedback)
+                                     "BANDS": [3, 2, 1], "TILE_SIZE": 64, "BATCH_SIZE": 2, "SIMPLIFY": 0},
+                            feedback=feedback)
+    assert any("separate Python process" in line for line in feedback.infos)
     assert not any("GDAL" in line for line in feedback.infos)  # the reason for the worker is a debug detail
     assert any("Model 'oracle-elevation' (torch on cpu)" in line for line in feedback.infos)  # the child's log
     assert 0 < min(feedback.values) < 100 and feedback.values[-1] == 100  # the child's progress

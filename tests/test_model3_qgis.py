@@ -71,6 +71,7 @@ def build_model(path: Path) -> Path:
     detect.addParameterSources("DEM", [source.fromModelParameter("dem")])
     detect.addParameterSources("MODEL", [source.fromModelParameter("model")])
     detect.addParameterSources("MIN_AREA", [source.fromStaticValue(MIN_AREA)])
+    detect.addParameterSources("SIMPLIFY", [source.fromStaticValue(0.0)])  # exact pixel outlines
     model.addChildAlgorithm(detect)
 
     buffer = QgsProcessingModelChildAlgorithm("native:buffer")

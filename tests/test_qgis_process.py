@@ -21,7 +21,7 @@ def test_plugin_listed_and_enabled(qgis_process_profile):
     assert provider["is_active"]
     assert CHECK in provider["algorithms"]
     assert provider["algorithms"][CHECK]["name"] == "Check environment and GPU"
-    assert provider["algorithms"]["landslide_mapper:detect_landslides"]["name"] == "Detect landslides (FCA-DeepLab)"
+    assert provider["algorithms"]["landslide_mapper:detect_landslides"]["name"] == "Detect landslides"
     assert provider["algorithms"]["landslide_mapper:export_onnx"]["name"] == "Export model to ONNX"
 
 
@@ -76,7 +76,7 @@ def test_detect_landslides_json(qgis_process_profile, tmp_path):
     opt, dem, mask = synthetic.scene(tmp_path)
     out, prob = tmp_path / "landslides.gpkg", tmp_path / "probability.tif"
     args = ["--json", "run", DETECT, "--", f"OPTICAL={opt}", f"DEM={dem}", f"MODEL={onnx}", "BANDS=3", "BANDS=2",
-            "BANDS=1", f"OUTPUT={out}", f"OUTPUT_PROBABILITY={prob}"]
+            "BANDS=1", "SIMPLIFY=0", f"OUTPUT={out}", f"OUTPUT_PROBABILITY={prob}"]
     result = qgis_process_profile.run(*args)
     assert result.returncode == 0, result.describe()
     doc = json.loads(result.stdout)

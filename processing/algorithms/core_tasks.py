@@ -45,8 +45,9 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
 
     if separate_process_needed():
         runner = run_in_subprocess
-        feedback.pushDebugInfo(tr("Running in a separate Python process (inside QGIS, the Python packages' own GDAL "
-                                  "and GEOS would be shadowed by QGIS's)."))
+        feedback.pushInfo(tr("Running in a separate Python process."))
+        feedback.pushDebugInfo(tr("(Inside QGIS the Python packages' own GDAL and GEOS would be shadowed by QGIS's: "
+                                  "see native_libraries.py.)"))
     else:
         runner = run_task
     start = time.monotonic()
@@ -67,10 +68,12 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
 
     try:
         return runner(task, progress=progress, log=log, is_cancelled=feedback.isCanceled, **kwargs)
-    except CancelledError:
+    except CancelledError as exc:
         if not feedback.isCanceled():  # stopped by something else than the user's Cancel: say so as an error
             raise QgsProcessingException(tr("The run stopped before it finished; no output was written.")) from None
-        feedback.pushWarning(tr("Cancelled by the user: no output was written."))
+        text = str(exc).strip().rstrip(".")  # the core says what was (not) kept, e.g. "no model was saved"
+        feedback.pushWarning(tr("Cancelled by the user: {what}.").format(
+            what=text.split("; ", 1)[-1] if "; " in text else text))
         return None
     except MissingDependencyError as exc:
         raise QgsProcessingException(f"{exc} ({tr('see')} {DOCTOR})") from exc
