@@ -48,9 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("detect", help="detect landslides in an optical image (+ DEM) and write polygons")
-    d.add_argument("--optical", nargs="+", required=True, metavar="IMG",
-                   help="one multi-band raster, or three single-band rasters on one grid (R G B order)")
-    d.add_argument("--dem", help="DEM raster (any CRS/resolution); required when the model uses DEM channels")
+    source = d.add_mutually_exclusive_group(required=True)
+    source.add_argument("--optical", nargs="+", metavar="IMG",
+                        help="one multi-band raster, or three single-band rasters on one grid (R G B order)")
+    source.add_argument("--scenes", nargs="+", metavar="SCENE",
+                        help="several scenes (multi-band files, folders of them, or glob patterns): one layer per "
+                             "scene and a merged layer with a 'scene' attribute, in one GeoPackage")
+    d.add_argument("--dem", nargs="+", metavar="DEM",
+                   help="DEM raster (any CRS/resolution); required when the model uses DEM channels; with --scenes "
+                        "one DEM for all or one per scene, in order")
+    d.add_argument("--workers", type=int, default=1,
+                   help="with --scenes: Dask worker processes on this machine (default 1: no Dask, one scene after "
+                        "the other)")
+    d.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --scenes: the address of an existing Dask scheduler (tcp://host:8786) to run on")
     d.add_argument("--model", help="model file (.onnx, .safetensors, .pt); default: the bundled model")
     d.add_argument("--output", required=True,
                    help="polygons: .gpkg, .geojson or .shp; an existing GeoPackage keeps its other layers (the "
@@ -151,16 +162,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _detect(args) -> int:
+    from .errors import InputError
+
+    if args.scenes:
+        return _detect_scenes(args)
+    if args.workers != 1 or args.scheduler:
+        raise InputError("--workers and --scheduler apply to --scenes (one scene runs in one process)")
+    if args.dem and len(args.dem) > 1:
+        raise InputError("one scene takes one --dem")
     from .processing.pipeline import detect
 
     bar = None if args.quiet else ProgressBar()
-    result = detect(args.optical, args.output, dem=args.dem, model=args.model, probability=args.probability,
+    result = detect(args.optical, args.output, dem=args.dem[0] if args.dem else None, model=args.model,
+                    probability=args.probability,
                     bands=args.bands, tile=args.tile, overlap=args.overlap, batch=args.batch, engine=args.engine,
                     device=args.device, threshold=args.threshold, min_area=args.min_area,
                     simplify=args.simplify, resolution=args.resolution, progress=bar, layer=args.layer,
                     log=lambda m: print(m, file=sys.stderr))
     print(result.summary())
     return 0
+
+
+def _detect_scenes(args) -> int:
+    from .processing.scenes import detect_scenes
+
+    bar = None if args.quiet else ProgressBar()
+    result = detect_scenes(args.scenes, args.output, dem=args.dem, layer=args.layer, workers=args.workers,
+                           scheduler=args.scheduler, model=args.model, probability=args.probability,
+                           bands=args.bands, tile=args.tile, overlap=args.overlap, batch=args.batch,
+                           engine=args.engine, device=args.device, threshold=args.threshold, min_area=args.min_area,
+                           simplify=args.simplify, resolution=args.resolution, progress=bar,
+                           log=lambda m: print(m, file=sys.stderr))
+    print(result.summary())
+    for name, reason in result.failures.items():
+        print(f"landslide_mapper: error: scene {name}: {reason}", file=sys.stderr)
+    return 1 if result.failures else 0
 
 
 def _prepare(args) -> int:

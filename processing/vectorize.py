@@ -236,14 +236,15 @@ class FeatureWriter:
     of that name; every other layer, style and table stays as it was. Until ``commit`` the user's file is never
     opened for writing, so a failed or cancelled run leaves it byte-identical."""
 
-    def __init__(self, path: str | Path, crs, layer: str = LAYER) -> None:
+    def __init__(self, path: str | Path, crs, layer: str = LAYER, schema: dict | None = None) -> None:
         self.path = Path(path)
         self.driver = check_output(self.path, layer)
         self.layer = layer
+        self.schema = schema or SCHEMA
         self.crs_wkt = crs.to_wkt()
         self.tmpdir = Path(tempfile.mkdtemp(prefix=".landslide-mapper-", dir=self.path.parent))
         kw = {"layer": layer} if self.driver == "GPKG" else {}
-        self.dst = fiona.open(self.tmpdir / self.path.name, "w", driver=self.driver, schema=SCHEMA,
+        self.dst = fiona.open(self.tmpdir / self.path.name, "w", driver=self.driver, schema=self.schema,
                               crs=self.crs_wkt, **kw)
         self.count = 0
         self.total_area = 0.0
@@ -270,7 +271,8 @@ class FeatureWriter:
         """Copy the finished layer into the user's GeoPackage (fiona opens it in update mode and replaces only a
         layer of the same name)."""
         with fiona.open(self.tmpdir / self.path.name, layer=self.layer) as src, \
-                fiona.open(self.path, "w", driver="GPKG", layer=self.layer, schema=SCHEMA, crs=self.crs_wkt) as dst:
+                fiona.open(self.path, "w", driver="GPKG", layer=self.layer, schema=self.schema,
+                           crs=self.crs_wkt) as dst:
             batch: list = []
             for feature in src:
                 batch.append(feature)

@@ -1,0 +1,313 @@
+"""Many scenes in one run, in this process or across a Dask cluster: one landslide layer per scene and one merged
+inventory layer with a ``scene`` attribute, in one GeoPackage.
+
+After a large earthquake a mapping team gets dozens of scenes. :func:`detect_scenes` runs
+``pipeline.detect`` once per scene:
+
+- ``workers=1`` and no ``scheduler``: one scene after the other in this process (no Dask imported);
+- ``workers=N``: a local Dask cluster of N worker processes (``distributed.LocalCluster``, one thread each), one task
+  per scene; ``scheduler=ADDRESS``: an existing Dask cluster (its workers need this package, the model file and the
+  rasters at the same paths, or at URLs GDAL reads such as ``/vsis3/...``). The dashboard link is logged.
+
+Faults: a scene that fails for a reason of its own (bad input: a DEM that does not cover it, a broken file) is
+reported with its one-line reason while the others complete (:attr:`ScenesResult.failures`). A task whose worker
+dies is run again elsewhere (Dask reschedules it; other exceptions are retried ``retries`` times); each task writes
+its scene's GeoPackage under a temporary name that is moved into place only when complete (``FeatureWriter``), so
+a retry never sees or leaves half a file. Cancel stops the tasks (they check a cluster-wide ``distributed.Event``),
+closes a local cluster and leaves no output. Progress is the mean of the scenes' own progress, reported from the
+workers through a Dask ``Queue``.
+
+What this does not do yet: cut ONE scene into bands of chip rows for several workers (that needs the pipeline
+split into a plan, a chip source and sinks). Pure: never imports QGIS.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import CancelledError, InputError, LandslideMapperError
+
+RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".jp2", ".img")
+#: the merged inventory's extra attribute
+SCENE_FIELD = "scene"
+
+
+@dataclass
+class SceneJob:
+    name: str                  # the scene's layer name suffix (from the file name)
+    optical: str
+    dem: str | None
+
+
+@dataclass
+class ScenesResult:
+    output: Path
+    layer: str                 # the merged inventory layer
+    scenes: dict[str, dict] = field(default_factory=dict)    # name -> count, total_area_m2, chips, seconds, layer
+    failures: dict[str, str] = field(default_factory=dict)   # name -> one-line reason
+    seconds: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return sum(s["count"] for s in self.scenes.values())
+
+    @property
+    def total_area_m2(self) -> float:
+        return sum(s["total_area_m2"] for s in self.scenes.values())
+
+    def summary(self) -> str:
+        failed = f"; {len(self.failures)} failed: {', '.join(self.failures)}" if self.failures else ""
+        return (f"{len(self.scenes)} scene(s): {self.count} landslide(s), {self.total_area_m2 / 1e4:.2f} ha in total, "
+                f"{self.seconds:.1f} s{failed} -> {self.output} (layer '{self.layer}' and one per scene)")
+
+
+def expand_scenes(items: Sequence[str | Path]) -> list[str]:
+    """Scene files from files, folders (their rasters, sorted) and glob patterns, in the order given, each once."""
+    found: list[str] = []
+    for item in items:
+        text = str(item)
+        if os.path.isdir(text):
+            matches = sorted(str(p) for p in Path(text).iterdir() if p.suffix.lower() in RASTER_SUFFIXES)
+        elif any(ch in text for ch in "*?["):
+            matches = sorted(glob.glob(text))
+        else:
+            matches = [text]
+        if not matches:
+            raise InputError(f"no scene found for {text}")
+        found.extend(m for m in matches if m not in found)
+    return found
+
+
+def scene_names(paths: Sequence[str]) -> list[str]:
+    """Layer-safe, unique names from the file names (``scene_a.tif`` -> ``scene_a``; a repeat gets ``_2``)."""
+    names: list[str] = []
+    for path in paths:
+        base = re.sub(r"[^A-Za-z0-9_]+", "_", Path(path).stem).strip("_") or "scene"
+        name, k = base, 2
+        while name in names:
+            name, k = f"{base}_{k}", k + 1
+        names.append(name)
+    return names
+
+
+def scene_jobs(optical: Sequence[str | Path], dem: str | Path | Sequence[str | Path] | None) -> list[SceneJob]:
+    """The jobs of a run: the scenes (see :func:`expand_scenes`) with their DEM: none, one for all, or one per
+    scene in the same order."""
+    paths = expand_scenes(optical)
+    dems = [] if dem is None else ([str(dem)] if isinstance(dem, (str, Path)) else [str(d) for d in dem])
+    if len(dems) not in (0, 1, len(paths)):
+        raise InputError(f"give one DEM for all scenes or one per scene: {len(paths)} scene(s), {len(dems)} DEM(s)")
+    per_scene = dems * len(paths) if len(dems) == 1 else (dems or [None] * len(paths))
+    return [SceneJob(name, path, d) for name, path, d in zip(scene_names(paths), paths, per_scene)]
+
+
+def run_scene(job: SceneJob, folder: str, options: dict, progress=None, is_cancelled=None) -> dict:
+    """One scene into ``folder/<name>.gpkg`` (layer ``name``); its result fields, or ``{"error": reason}`` for a
+    Landslide Mapper error of the scene's own (bad input). Cancel and unexpected errors propagate."""
+    from .pipeline import detect
+
+    try:
+        result = detect(job.optical, Path(folder) / f"{job.name}.gpkg", dem=job.dem, layer=job.name,
+                        progress=progress, is_cancelled=is_cancelled, **options)
+    except CancelledError:
+        raise
+    except LandslideMapperError as exc:
+        return {"error": str(exc)}
+    return {"count": result.count, "total_area_m2": result.total_area_m2, "chips": result.chips,
+            "seconds": result.seconds, "warnings": list(result.warnings)}
+
+
+def _dask_task(job: SceneJob, folder: str, options: dict, channel: str) -> dict:
+    """:func:`run_scene` on a Dask worker: progress published on ``channel``, cancel read from the Event of the
+    same name."""
+    from distributed import Event, Queue
+
+    queue = Queue(channel)
+    cancel = Event(channel)
+    last = [0.0]
+
+    def progress(fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if fraction >= 1.0 or now - last[0] > 0.5:
+            last[0] = now
+            queue.put((job.name, float(fraction), message))
+
+    def is_cancelled() -> bool:
+        return cancel.is_set()
+
+    return run_scene(job, folder, options, progress=progress, is_cancelled=is_cancelled)
+
+
+def detect_scenes(optical: Sequence[str | Path], output: str | Path, dem=None, layer: str = "landslides",
+                  workers: int = 1, scheduler: str | None = None, retries: int = 1,
+                  progress: Callable[[float, str], None] | None = None, log: Callable[[str], None] | None = None,
+                  is_cancelled: Callable[[], bool] | None = None, **options) -> ScenesResult:
+    """Detect landslides in every scene (see the module doc); ``options``: the keyword arguments of
+    ``pipeline.detect`` shared by all scenes (model, bands, tile, threshold, min_area, ...). Writes into the
+    GeoPackage ``output`` (its other layers are kept) the layers ``<layer>_<scene>`` and the merged ``<layer>``."""
+    from . import vectorize
+
+    t0 = time.perf_counter()
+    log = log or (lambda m: None)
+    progress = progress or (lambda f, m: None)
+    is_cancelled = is_cancelled or (lambda: False)
+    output = Path(output)
+    if vectorize.check_output(output, layer) != "GPKG":
+        raise InputError("several scenes go into one GeoPackage (.gpkg): one layer per scene and a merged one")
+    if workers < 1:
+        raise InputError(f"workers must be >= 1, got {workers}")
+    if "probability" in options and options["probability"]:
+        raise InputError("the probability raster is written for single-scene runs only")
+    options.pop("probability", None)
+    jobs = scene_jobs(optical, dem)
+    log(f"{len(jobs)} scene(s): " + ", ".join(j.name for j in jobs))
+    folder = tempfile.mkdtemp(prefix=".landslide-mapper-scenes-", dir=output.parent)
+    result = ScenesResult(output, layer)
+    try:
+        if workers == 1 and scheduler is None:
+            answers = _run_here(jobs, folder, options, progress, is_cancelled)
+        else:
+            answers = _run_dask(jobs, folder, options, workers, scheduler, retries, progress, log, is_cancelled)
+        for job in jobs:
+            answer = answers[job.name]
+            if "error" in answer:
+                result.failures[job.name] = answer["error"]
+                log(f"Scene {job.name} ({job.optical}) failed: {answer['error']}")
+            else:
+                result.scenes[job.name] = {**answer, "layer": f"{layer}_{job.name}"}
+        if not result.scenes:
+            raise InputError("no scene could be processed: " + "; ".join(f"{k}: {v}" for k, v in
+                                                                         result.failures.items()))
+        _publish(jobs, result, folder, output, layer)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    result.seconds = time.perf_counter() - t0
+    progress(1.0, "done")
+    return result
+
+
+def _run_here(jobs, folder, options, progress, is_cancelled) -> dict[str, dict]:
+    answers = {}
+    for i, job in enumerate(jobs):
+        def scene_progress(fraction: float, message: str, i=i, name=job.name) -> None:
+            progress((i + fraction) / len(jobs), f"{name}: {message}")
+
+        answers[job.name] = run_scene(job, folder, options, scene_progress, is_cancelled)
+    return answers
+
+
+def _run_dask(jobs, folder, options, workers, scheduler, retries, progress, log, is_cancelled) -> dict[str, dict]:
+    try:
+        from distributed import Client, Event, LocalCluster, Queue, wait
+    except ImportError as exc:
+        raise InputError("running on several workers needs Dask: pip install \"dask[distributed]\"") from exc
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               host="127.0.0.1")
+    client = Client(cluster if cluster is not None else scheduler)
+    channel = f"landslide-mapper-{uuid.uuid4().hex}"
+    try:
+        log(f"Dask cluster: {len(client.scheduler_info().get('workers', {}))} worker(s); dashboard "
+            f"{client.dashboard_link}")
+        cancel = Event(channel, client=client)
+        queue = Queue(channel, client=client)
+        futures = {client.submit(_dask_task, job, folder, options, channel, key=f"{channel}-{job.name}",
+                                 retries=retries, pure=False): job.name for job in jobs}
+        fractions = {job.name: 0.0 for job in jobs}
+        pending = set(futures)
+        while pending:
+            if is_cancelled():
+                cancel.set()
+                client.cancel(list(pending), force=True)
+                raise CancelledError("cancelled by the user; no output was written")
+            try:
+                done, pending = wait(pending, timeout=0.5, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            for fut in done:
+                fractions[futures[fut]] = 1.0
+            for name, fraction, _message in queue.get(batch=True):
+                fractions[name] = max(fractions.get(name, 0.0), fraction)
+            finished = sum(1 for f in futures if f.done())
+            progress(sum(fractions.values()) / len(jobs), f"{finished}/{len(jobs)} scenes")
+        answers = {}
+        for fut, name in futures.items():
+            answers[name] = fut.result()  # re-raises an error that survived its retries
+        return answers
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _publish(jobs, result: ScenesResult, folder: str, output: Path, layer: str) -> None:
+    """Copy each scene's layer into ``output`` as ``<layer>_<scene>`` and write the merged ``<layer>`` (with a
+    ``scene`` attribute, in the first scene's CRS, ids renumbered), each layer added or replaced atomically."""
+    import fiona
+    from fiona.transform import transform_geom
+
+    from . import vectorize
+
+    merged_schema = {"geometry": "Polygon",
+                     "properties": {**vectorize.SCHEMA["properties"], SCENE_FIELD: "str"}}
+    merged = None
+    next_id = 1
+    try:
+        for job in jobs:
+            if job.name not in result.scenes:
+                continue
+            with fiona.open(Path(folder) / f"{job.name}.gpkg", layer=job.name) as src:
+                crs = src.crs_wkt
+                features = list(src)
+            scene_writer = vectorize.FeatureWriter(output, _Wkt(crs), f"{layer}_{job.name}")
+            try:
+                scene_writer.write([_plain(f) for f in features])
+                scene_writer.commit()
+            except BaseException:
+                scene_writer.abort()
+                raise
+            if merged is None:
+                merged = vectorize.FeatureWriter(output, _Wkt(crs), layer, schema=merged_schema)
+                merged_crs = crs
+            batch = []
+            for f in features:
+                plain = _plain(f)
+                if crs != merged_crs:
+                    plain["geometry"] = transform_geom(crs, merged_crs, plain["geometry"])
+                plain["properties"]["id"] = next_id
+                plain["properties"][SCENE_FIELD] = job.name
+                next_id += 1
+                batch.append(plain)
+            merged.write(batch)
+        if merged is not None:
+            merged.commit()
+    except BaseException:
+        if merged is not None:
+            merged.abort()
+        raise
+
+
+class _Wkt:
+    """A CRS given as WKT, for FeatureWriter (which asks ``crs.to_wkt()``)."""
+
+    def __init__(self, wkt: str) -> None:
+        self.wkt = wkt
+
+    def to_wkt(self) -> str:
+        return self.wkt
+
+
+def _plain(feature) -> dict:
+    return {"geometry": dict(feature["geometry"].__geo_interface__) if hasattr(feature["geometry"],
+                                                                              "__geo_interface__")
+            else feature["geometry"], "properties": dict(feature["properties"])}
