@@ -23,6 +23,8 @@ from ..model.card import ModelCard
 # instead. Effective when set before PyTorch's OpenMP starts (the CLI and the QGIS worker import torch later).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+#: CPU threads of one engine (ONNX Runtime's intra-op pool; PyTorch reads OMP_NUM_THREADS); unset: all cores
+THREADS_ENV = "LANDSLIDE_MAPPER_THREADS"
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -54,6 +56,9 @@ class OnnxEngine:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # see OMP_WAIT_POLICY above
+        threads = int(os.environ.get(THREADS_ENV, "0") or 0)
+        if threads > 0:  # several engines sharing one machine (processing/scenes.py's local workers)
+            options.intra_op_num_threads = threads
         try:
             self.session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
         except Exception as exc:  # noqa: BLE001 - ORT raises its own exception types

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CancelledError, InputError, LandslideMapperError
+from .engines import THREADS_ENV
 
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".jp2", ".img")
 #: the merged inventory's extra attribute
@@ -211,9 +212,10 @@ def _run_dask(jobs, folder, options, workers, scheduler, retries, progress, log,
     except ImportError as exc:
         raise InputError("running on several workers needs Dask: pip install \"dask[distributed]\"") from exc
     cluster = None
-    if scheduler is None:
+    if scheduler is None:  # the machine's cores shared out between the workers' engines
+        threads = str(max(1, (os.cpu_count() or 1) // workers))
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                               host="127.0.0.1")
+                               host="127.0.0.1", env={THREADS_ENV: threads, "OMP_NUM_THREADS": threads})
     client = Client(cluster if cluster is not None else scheduler)
     channel = f"landslide-mapper-{uuid.uuid4().hex}"
     try:

@@ -144,6 +144,9 @@ def scenario():
     note("detect dialog open", title=dialog.windowTitle())
     yield from sleep(1)
     screenshot(dialog, "detect_dialog_defaults.png")
+    shown = dialog.mainWidget().createProcessingParameters()  # what the fields show before the user types
+    record["dialog_defaults"] = {k: shown.get(k) for k in ("RESOLUTION", "TILE_SIZE", "OVERLAP", "THRESHOLD",
+                                                           "MIN_AREA", "SIMPLIFY")}
     finished: list = []
     dialog.algorithmFinished.connect(lambda ok, results: finished.append((bool(ok), dict(results))))
     dialog.setParameters({"OPTICAL": optical.id(), "DEM": dem.id(), "OUTPUT": CONFIG["output"]})

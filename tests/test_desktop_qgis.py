@@ -139,6 +139,20 @@ def test_the_detection_from_the_dialog_adds_the_landslide_layer(desktop_run):
     assert Path(config["output"]).exists()
 
 
+def test_the_dialog_shows_the_model_defaults_and_warns_about_coarse_imagery(desktop_run):
+    from landslide_mapper.model.card import read_sidecar
+    from landslide_mapper.processing.pipeline import default_model_path
+
+    record = desktop_run[0]
+    card = read_sidecar(default_model_path())
+    assert record["dialog_defaults"] == {"RESOLUTION": card.resolution_m, "TILE_SIZE": card.tile_size,
+                                         "OVERLAP": card.overlap, "THRESHOLD": card.threshold,
+                                         "MIN_AREA": None, "SIMPLIFY": None}
+    run_log = record["dialog_logs"]["run"]
+    assert "10 times coarser than the 1 m the model works at" in run_log  # the sample is 10 m Sentinel-2
+    assert "minimum area" in run_log and "automatic" in run_log
+
+
 def test_cancel_is_reported_as_cancelled_and_leaves_nothing(desktop_run):
     record, _, _, _, _, config = desktop_run
     ended = [s for s in record.get("steps", []) if s["step"] == "cancelled detection ended"]

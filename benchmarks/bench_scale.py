@@ -1,0 +1,87 @@
+"""Many scenes on 1 and 2 worker processes (``detect --scenes``, ``processing/scenes.py``): chips/s and speed-up.
+
+Generated UTM scenes (uint8 RGB + a DEM on the same grid), each run through ``detect_scenes`` once with
+``workers=1`` (one scene after the other in this process, no Dask) and once with ``workers=2`` (a local Dask
+cluster; its start-up is included in the wall time, and printed apart). Two engines:
+
+- ``oracle``: the test suite's threshold model as ONNX (a few operations per pixel), so the pipeline (reading,
+  warping, blending, vectorising) is the bottleneck: what several processes can speed up on a CPU;
+- ``bundled``: the bundled model on ONNX Runtime, whose inference already uses every core: two workers share them
+  (each engine gets half the threads), so the target is "no slower than one worker".
+
+    .venv/bin/python benchmarks/bench_scale.py [--scenes 4] [--engines oracle bundled]
+
+Run it alone on the machine (the CPU's speed drifts; the two worker counts are run back to back per engine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+
+def make_scenes(folder: Path, count: int, size: int, res: float) -> tuple[list[Path], list[Path]]:
+    import synthetic
+
+    scenes, dems = [], []
+    for i in range(count):
+        sub = folder / f"scene_{i}"
+        sub.mkdir(parents=True)
+        blobs = [(size * (0.2 + 0.15 * k) % size, size * (0.3 + 0.2 * k) % size, size * 0.03 + 10 * k)
+                 for k in range(6)]
+        opt, dem, _ = synthetic.scene(sub, height=size, width=size, blobs=blobs, res=res)
+        scenes.append(opt)
+        dems.append(dem)
+    return scenes, dems
+
+
+def run(engine: str, count: int, workers: int, folder: Path) -> dict:
+    import synthetic
+
+    from landslide_mapper.processing.pipeline import default_model_path
+    from landslide_mapper.processing.scenes import detect_scenes
+
+    if engine == "oracle":
+        (folder / "model").mkdir()
+        model = synthetic.oracle_files(folder / "model")[1]
+        scenes, dems = make_scenes(folder / "data", count, 3000, 2.0)
+        options = {"model": model, "tile": 128, "overlap": 16}
+    else:
+        model = default_model_path()
+        scenes, dems = make_scenes(folder / "data", count, 1800, 1.0)
+        options = {"model": model}
+    logs: list[str] = []
+    start = time.perf_counter()
+    result = detect_scenes(scenes, folder / f"out_{workers}.gpkg", dem=dems, workers=workers, log=logs.append,
+                           **options)
+    seconds = time.perf_counter() - start
+    chips = sum(s["chips"] for s in result.scenes.values())
+    scene_seconds = sum(s["seconds"] for s in result.scenes.values())
+    return {"seconds": seconds, "chips": chips, "chips_per_s": chips / seconds, "count": result.count,
+            "scene_seconds": scene_seconds, "failures": len(result.failures)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenes", type=int, default=4)
+    parser.add_argument("--engines", nargs="+", default=["oracle", "bundled"], choices=["oracle", "bundled"])
+    args = parser.parse_args()
+    print(f"{'engine':<8} {'workers':>7} {'scenes':>6} {'chips':>6} {'wall s':>7} {'chips/s':>8} "
+          f"{'speed-up':>8} {'landslides':>10}")
+    for engine in args.engines:
+        base = None
+        for workers in (1, 2):
+            with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+                r = run(engine, args.scenes, workers, Path(tmp))
+            base = base or r["chips_per_s"]
+            print(f"{engine:<8} {workers:>7} {args.scenes:>6} {r['chips']:>6} {r['seconds']:>7.1f} "
+                  f"{r['chips_per_s']:>8.2f} {r['chips_per_s'] / base:>7.2f}x {r['count']:>10}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
