@@ -256,11 +256,12 @@ def run_real(name: str, path: Path, workdir: Path) -> dict:
     cpu1 = os.times()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cpu_pct = 100.0 * ((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)) / e2e
+    stages, walls = dict(timer.cpu), dict(timer.wall)  # before the copy below, which writes too
     prob_size = (workdir / f"prob_{name}.tif").stat().st_size
     copy_size = one_pass_copy_size(workdir / f"prob_{name}.tif", workdir / f"copy_{name}.tif")
     return {"scene": name, "chips": r.chips, "landslides": r.count, "seconds": e2e, "e2e_cps": r.chips / e2e,
             "peak_rss_mb": rss, "cpu_pct": cpu_pct, "prob_mb": prob_size / 2**20, "copy_mb": copy_size / 2**20,
-            "stages": timer.cpu, "walls": timer.wall, "threads": {k: sorted(v) for k, v in timer.threads.items()}}
+            "stages": stages, "walls": walls, "threads": {k: sorted(v) for k, v in timer.threads.items()}}
 
 
 def _child(args: list[str]) -> dict:
@@ -315,6 +316,8 @@ def real_main(args) -> list[dict]:
         threads = sorted({t for r in rows for t in r["threads"].get(st, [])})
         print(f"| {st} ({', '.join(threads)}) | " + " | ".join(
             f"{1000 * r['stages'].get(st, 0.0) / max(r['chips'], 1):.1f}" for r in rows) + " |")
+    print("| statistics wall s (before the first chip) | " + " | ".join(
+        f"{r['walls'].get('statistics', 0.0):.2f}" for r in rows) + " |")
     print("| engine wall ms per chip | " + " | ".join(
         f"{1000 * r['walls'].get('engine', 0.0) / max(r['chips'], 1):.1f}" for r in rows) + " |")
     print("| whole run wall ms per chip | " + " | ".join(

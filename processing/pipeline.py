@@ -110,19 +110,23 @@ def gdal_cache_mb(width: int, reading_bytes: int = 0) -> int:
     return GDAL_CACHE_MB + -(-3 * PROB_BLOCK * width * 4 // 2**20) + -(-reading_bytes // 2**20)
 
 
-class _BlockRowWriter:
-    """Writes probability rows (arriving in order, in chunks of any height) to the GeoTIFF one whole row of blocks
-    at a time, so every block is written once: a block written in parts is compressed and stored again each time
-    GDAL's cache evicts it, and the old copies stay in the file (312 MB instead of 101 MB on a 6000 x 6000 scene).
-    Holds one row of blocks (``block x width`` float32)."""
+class _RowBlocks:
+    """Gathers rows that arrive in order, in chunks of any height, into whole rows of blocks of the probability
+    GeoTIFF (``block`` rows; nodata as ``PROB_NODATA``) and hands each on once, to ``on_block(row0, rows)``.
 
-    def __init__(self, ds, width: int, height: int, block: int) -> None:
-        self.ds, self.width, self.height = ds, width, height
+    Written a whole row of blocks at a time, every block of the GeoTIFF is compressed and stored once: a block
+    written in parts is stored again each time GDAL's cache evicts it, and the old copies stay in the file (297 MB
+    instead of 96 MB on a 6000 x 6000 scene). The vectoriser gets the same blocks: fewer block seams to merge
+    landslides across than with the blender's 64-row chunks. Holds one row of blocks (``block x width`` float32)."""
+
+    def __init__(self, width: int, height: int, block: int, on_block: Callable[[int, np.ndarray], None]) -> None:
+        self.height, self.on_block = height, on_block
         self.buf = np.empty((min(block, height), width), np.float32)
         self.top, self.n = 0, 0  # scene row of buf[0], rows filled
 
     def add(self, row0: int, prob: np.ndarray) -> None:
-        assert row0 == self.top + self.n, "rows must arrive in order"
+        if row0 != self.top + self.n:
+            raise ValueError(f"rows must arrive in order: expected row {self.top + self.n}, got {row0}")
         i = 0
         while i < prob.shape[0]:
             k = min(prob.shape[0] - i, self.buf.shape[0] - self.n)
@@ -131,12 +135,8 @@ class _BlockRowWriter:
             self.n += k
             i += k
             if self.n == self.buf.shape[0] or self.top + self.n == self.height:
-                self._write()
-
-    def _write(self) -> None:
-        if self.n:
-            self.ds.write(self.buf[None, :self.n], window=Window(0, self.top, self.width, self.n))
-            self.top, self.n = self.top + self.n, 0
+                self.on_block(self.top, self.buf[:self.n])
+                self.top, self.n = self.top + self.n, 0
 
 
 _STOP = object()
@@ -338,16 +338,16 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
                                     height=grid.height, crs=grid.crs, transform=grid.transform, nodata=PROB_NODATA,
                                     tiled=True, blockxsize=PROB_BLOCK, blockysize=PROB_BLOCK, BIGTIFF="IF_SAFER",
                                     compress="deflate", zlevel=1, predictor=3)
-        prob_rows = _BlockRowWriter(prob_ds, grid.width, grid.height, PROB_BLOCK) if prob_ds is not None else None
         vec = vectorize.StreamingVectorizer(grid, threshold, terrain_reader.terrain if terrain_reader else None)
 
-        def on_rows(row0: int, prob: np.ndarray) -> None:
-            if prob_rows is not None:
-                prob_rows.add(row0, prob)
-            vec.add_rows(row0, prob)
+        def on_block(row0: int, prob: np.ndarray) -> None:
+            if prob_ds is not None:
+                prob_ds.write(prob[None], window=Window(0, row0, grid.width, prob.shape[0]))
+            vec.add_rows(row0, prob)  # nodata (PROB_NODATA < threshold) is never a landslide
             write_components(vec.take_done())  # finished landslides go to disk, not to memory
 
-        blender = StripBlender(grid.width, grid.height, tile, overlap, on_rows)
+        blocks = _RowBlocks(grid.width, grid.height, PROB_BLOCK, on_block)
+        blender = StripBlender(grid.width, grid.height, tile, overlap, blocks.add)
 
         def handle(window: Window, prob: np.ndarray | None, valid: np.ndarray | None) -> None:
             if prob is None:

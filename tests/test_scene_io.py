@@ -226,11 +226,11 @@ def test_error_inside_the_writer_thread_leaves_no_output(tmp_path, oracle, varie
     opt, dem = varied_scene
     raised_in = []
 
-    def fail(self):
+    def fail(self, *args, **kwargs):  # the probability GeoTIFF's disk fills up
         raised_in.append(threading.current_thread().name)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline._BlockRowWriter, "_write", fail)
+    monkeypatch.setattr(rasterio.io.DatasetWriter, "write", fail)
     with pytest.raises(OSError, match="No space left on device") as info:
         detect(opt, tmp_path / "out.gpkg", dem=dem, model=oracle[1], probability=tmp_path / "out_p.tif",
                tile=128, overlap=16)
