@@ -257,11 +257,12 @@ def run_real(name: str, path: Path, workdir: Path) -> dict:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cpu_pct = 100.0 * ((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)) / e2e
     stages, walls = dict(timer.cpu), dict(timer.wall)  # before the copy below, which writes too
+    threads = {k: sorted(v) for k, v in timer.threads.items()}
     prob_size = (workdir / f"prob_{name}.tif").stat().st_size
     copy_size = one_pass_copy_size(workdir / f"prob_{name}.tif", workdir / f"copy_{name}.tif")
     return {"scene": name, "chips": r.chips, "landslides": r.count, "seconds": e2e, "e2e_cps": r.chips / e2e,
             "peak_rss_mb": rss, "cpu_pct": cpu_pct, "prob_mb": prob_size / 2**20, "copy_mb": copy_size / 2**20,
-            "stages": stages, "walls": walls, "threads": {k: sorted(v) for k, v in timer.threads.items()}}
+            "stages": stages, "walls": walls, "threads": threads}
 
 
 def _child(args: list[str]) -> dict:
