@@ -181,7 +181,7 @@ def reader_cache_bytes(spec: OpticalSpec, grid: Grid, tile: int) -> int:
             if src.driver == "VRT":  # a VRT's own 128 px blocks say nothing of its sources': assume 256 px tiles
                 bh, bw = max(bh, 256), max(bw, 256)
             pixel = src.interleaving is not None and src.interleaving.name == "PIXEL"
-            bpp = np.dtype(src.dtypes[bands[0] - 1]).itemsize * (src.count if pixel else len(bands))
+            bpp = np.dtype(src.dtypes[bands[0] - 1]).itemsize * (src.count if pixel else len(set(bands)))
             rows = min(src.height, math.ceil(tile * src.height / grid.height) + 3 * bh)
             total += rows * (-(-src.width // bw) * bw) * bpp
     return total

@@ -295,3 +295,34 @@ def test_bad_input_still_fails_before_any_work(tmp_path, oracle, varied_scene):
     with pytest.raises(InputError, match="must be a GeoTIFF"):
         detect(opt, tmp_path / "out.gpkg", dem=dem, model=oracle[1], probability=tmp_path / "out_p.png")
     assert _leftovers(tmp_path) == [] and _worker_threads() == []
+
+
+# ---- reading: the block cache sized to a row of chips, all bands in one read -------------------------------------
+
+def test_reader_cache_holds_the_blocks_under_a_row_of_chips(tmp_path):
+    from landslide_mapper.processing.raster_io import Grid, OpticalReader, reader_cache_bytes
+
+    data = _image("uint8", 1000, 1300)
+    tr = Affine(2.0, 0, synthetic.ORIGIN[0], 0, -2.0, synthetic.ORIGIN[1])
+    grid = Grid(synthetic.UTM, tr, 1300, 1000)
+    tiled = _write(tmp_path / "t.tif", data, **LAYOUTS["tiled DEFLATE, pixel-interleaved"])
+    band = _write(tmp_path / "b.tif", data, **LAYOUTS["tiled DEFLATE, band-interleaved"])
+    strips = _write(tmp_path / "s.tif", data, **LAYOUTS["stripped uncompressed"])
+    raw = _write(tmp_path / "r.tif", data, **LAYOUTS["tiled uncompressed"])
+    # tile 256 + three rows of 256 px blocks, across the width rounded up to whole blocks, 3 bands of 1 byte
+    assert reader_cache_bytes(resolve_optical([tiled], None), grid, 256) == min(1000, 256 + 3 * 256) * 1536 * 3
+    assert reader_cache_bytes(resolve_optical([band], (1, 2, 3)), grid, 256) == min(1000, 256 + 3 * 256) * 1536 * 3
+    assert reader_cache_bytes(resolve_optical([band], (1, 1, 2)), grid, 256) == min(1000, 256 + 3 * 256) * 1536 * 2
+    with rasterio.open(strips) as src:
+        bh = src.block_shapes[0][0]
+    assert reader_cache_bytes(resolve_optical([strips], None), grid, 256) == (256 + 3 * bh) * 1300 * 3
+    assert reader_cache_bytes(resolve_optical([raw], None), grid, 256) == 0  # copies, not decompression
+    # one read for all bands gives what three band reads give
+    from rasterio.windows import Window
+
+    for path in (tiled, band, strips):
+        reader = OpticalReader(resolve_optical([path], (3, 1, 2)), grid)
+        got, valid = reader.read(Window(100, 200, 300, 250))
+        reader.close()
+        np.testing.assert_array_equal(got, data[[2, 0, 1], 200:450, 100:400].astype(np.float32))
+        np.testing.assert_array_equal(valid, np.all(data[:, 200:450, 100:400] != 0, axis=0))
