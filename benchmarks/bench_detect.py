@@ -11,16 +11,32 @@ chips of the same scene (prepared beforehand, engine.predict alone, same batch),
 Targets (issue 4): end-to-end >= 90 % of model-only; peak RSS at 16k within 15 % of 2k.
 
     .venv/bin/python benchmarks/bench_detect.py [--sizes 2048 8192 16384] [--huge] [--engine torch|onnx]
+
+Real-format scenes (issue 14; ``--real FOLDER``, made there by ``benchmarks/make_real_scenes.py`` when missing):
+the Hokkaido Iburi Sentinel-2 bands as a tiled pixel-interleaved DEFLATE RGB GeoTIFF, the same uncompressed, a
+band-interleaved DEFLATE copy, a stripped 4-band uint16 GeoTIFF of 8k x 8k and a VRT of three single-band files.
+Each runs the BUNDLED model on ONNX Runtime (tile 512, overlap 51, batch 4, threshold 0.7, probability raster
+written) in its own process. Printed per scene: end-to-end chips/s, model-only chips/s on chips of the same scene
+prepared beforehand exactly as the pipeline prepares them (``--model-chips``, spread over the scene), their ratio,
+peak RSS during detection, the probability GeoTIFF's size against the same raster written once with the same
+creation options, and the CPU seconds per chip of each stage (thread CPU time, by wrapping the stage functions).
+Targets (issue 14): e2e >= 0.80 of model-only on the tiled DEFLATE scene, no format below 0.70.
+
+    .venv/bin/python benchmarks/bench_detect.py --engine onnx --real /path/to/scenes [--sizes]   (--sizes
+    with no value: real scenes only)
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -120,7 +136,199 @@ def run_one(size: int, model: Path, engine: str, batch: int, workdir: Path) -> d
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+# ---- real-format scenes (issue 14) ------------------------------------------------------------------------------
+
+REAL_TILE, REAL_OVERLAP, REAL_BATCH, REAL_THRESHOLD = 512, 51, 4, 0.7
+
+
+class StageTimer:
+    """Exclusive thread CPU time and calls per stage (a stage called inside another is not counted twice)."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+        self.threads: dict[str, set] = {}
+        self.lock = threading.Lock()
+        self.local = threading.local()
+
+    def wrap(self, name: str, fn):
+        @functools.wraps(fn)
+        def timed(*a, **kw):
+            stack = self.local.__dict__.setdefault("stack", [])
+            stack.append(0.0)
+            t, w = time.thread_time(), time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                total = time.thread_time() - t
+                wall = time.perf_counter() - w
+                child = stack.pop()
+                if stack:
+                    stack[-1] += total
+                with self.lock:
+                    self.cpu[name] = self.cpu.get(name, 0.0) + total - child
+                    self.wall[name] = self.wall.get(name, 0.0) + (wall if len(stack) == 0 else 0.0)
+                    self.threads.setdefault(name, set()).add(threading.current_thread().name.split("_")[0])
+        return timed
+
+    def patch(self) -> None:
+        import rasterio.io
+
+        from landslide_mapper.processing import engines, pipeline, raster_io, stitching, vectorize
+
+        targets = [(pipeline, "scene_statistics", "statistics"), (raster_io.OpticalReader, "read", "read optical"),
+                   (pipeline, "pad_chip", "pad chips"), (engines.OnnxEngine, "predict", "engine"),
+                   (stitching.StripBlender, "add", "blend"), (stitching.StripBlender, "_flush_to", "blend"),
+                   (rasterio.io.DatasetWriter, "write", "write probability"),
+                   (vectorize.StreamingVectorizer, "add_rows", "vectorise"),
+                   (vectorize, "features", "vectorise"), (vectorize.FeatureWriter, "write", "write polygons")]
+        for obj, attr, name in targets:
+            if hasattr(obj, attr):
+                setattr(obj, attr, self.wrap(name, getattr(obj, attr)))
+        make_scaler = pipeline.optical_scaler
+        pipeline.optical_scaler = lambda *a, **kw: self.wrap("scale optical", make_scaler(*a, **kw))
+
+
+def one_pass_copy_size(path: Path, out: Path) -> int:
+    """Size of the same raster written once, block row by block row, with the same creation options."""
+    import rasterio
+    from rasterio.windows import Window
+
+    with rasterio.open(path) as src:
+        profile = src.profile
+        profile.update({k: v for k, v in src.tags(ns="IMAGE_STRUCTURE").items() if k in ("PREDICTOR",)})
+        creation = {"compress": "deflate", "zlevel": 1, "predictor": 3}  # the pipeline's options for the user's file
+        profile.update(creation, BIGTIFF="IF_SAFER")
+        bh = src.block_shapes[0][0]
+        with rasterio.open(out, "w", **profile) as dst:
+            for r in range(0, src.height, bh):
+                w = Window(0, r, src.width, min(bh, src.height - r))
+                dst.write(src.read(window=w), window=w)
+    return out.stat().st_size
+
+
+def model_only(path: Path, model: Path, n_chips: int) -> tuple[float, int]:
+    """Model-only chips/s on chips of the scene, prepared beforehand as the pipeline prepares them."""
+    from landslide_mapper.processing.engines import open_engine
+    from landslide_mapper.processing.raster_io import (
+        OpticalReader,
+        optical_scaler,
+        processing_grid,
+        resolve_optical,
+        scene_statistics,
+    )
+    from landslide_mapper.processing.tiling import chip_windows, pad_chip
+
+    eng = open_engine(model, "onnx", "cpu")
+    card = eng.card
+    spec = resolve_optical([str(path)], None)
+    grid = processing_grid(spec.paths[0], card.resolution_m)
+    windows = [w for _, w in chip_windows(grid.height, grid.width, REAL_TILE, REAL_OVERLAP)]
+    picks = [windows[int(i)] for i in np.linspace(0, len(windows) - 1, min(n_chips, len(windows)))]
+    reader = OpticalReader(spec, grid)
+    scale = optical_scaler(card.optical_scaling, reader.dtype, scene_statistics(spec), card.mean, card.std)
+    chips = []
+    for w in picks:
+        raw, valid = reader.read(w)
+        x = scale(raw)
+        x[:, ~valid] = 0.0
+        chips.append(pad_chip(x, REAL_TILE))
+    reader.close()
+    chips = np.stack(chips)
+    eng.predict(chips[:REAL_BATCH])  # warm-up
+    t = time.perf_counter()
+    for i in range(0, len(chips), REAL_BATCH):
+        eng.predict(chips[i:i + REAL_BATCH])
+    return len(chips) / (time.perf_counter() - t), len(chips)
+
+
+def run_real(name: str, path: Path, workdir: Path) -> dict:
+    from landslide_mapper.processing.pipeline import default_model_path, detect
+
+    timer = StageTimer()
+    timer.patch()
+    cpu0 = os.times()
+    t = time.perf_counter()
+    r = detect(path, workdir / f"out_{name}.gpkg", model=default_model_path(), engine="onnx", device="cpu",
+               tile=REAL_TILE, overlap=REAL_OVERLAP, batch=REAL_BATCH, threshold=REAL_THRESHOLD,
+               probability=workdir / f"prob_{name}.tif")
+    e2e = time.perf_counter() - t
+    cpu1 = os.times()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cpu_pct = 100.0 * ((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)) / e2e
+    stages, walls = dict(timer.cpu), dict(timer.wall)  # before the copy below, which writes too
+    threads = {k: sorted(v) for k, v in timer.threads.items()}
+    prob_size = (workdir / f"prob_{name}.tif").stat().st_size
+    copy_size = one_pass_copy_size(workdir / f"prob_{name}.tif", workdir / f"copy_{name}.tif")
+    return {"scene": name, "chips": r.chips, "landslides": r.count, "seconds": e2e, "e2e_cps": r.chips / e2e,
+            "peak_rss_mb": rss, "cpu_pct": cpu_pct, "prob_mb": prob_size / 2**20, "copy_mb": copy_size / 2**20,
+            "stages": stages, "walls": walls, "threads": threads}
+
+
+def _child(args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if out.returncode:
+        print(out.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(f"{' '.join(args)} failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def real_main(args) -> list[dict]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from make_real_scenes import SCENES, make_scenes
+
+    names = tuple(args.scenes or SCENES)
+    paths = make_scenes(Path(args.real), names)
+    work = Path(tempfile.mkdtemp(prefix="bench-real-"))
+    rows = []
+    for name in names:
+        # model-only right before and right after the end-to-end run (the CPU's speed drifts): their mean is the
+        # reference, each in its own process so that chips held in memory do not count in the run's peak RSS
+        before = _child(["--child-model", name, "--real", str(paths[name]), "--model-chips", str(args.model_chips)])
+        r = _child(["--child-real", name, "--real", str(paths[name]), "--workdir", str(work)])
+        after = _child(["--child-model", name, "--real", str(paths[name]), "--model-chips", str(args.model_chips)])
+        r["model_before"], r["model_after"] = before["model_cps"], after["model_cps"]
+        r["model_cps"], r["model_chips"] = (before["model_cps"] + after["model_cps"]) / 2, before["model_chips"]
+        rows.append(r)
+        print(f"{name}: {r['chips']} chips in {r['seconds']:.1f} s, e2e {r['e2e_cps']:.2f} chips/s, model-only "
+              f"{r['model_cps']:.2f} chips/s, ratio {r['e2e_cps'] / r['model_cps']:.2f}, "
+              f"(model-only before/after {r['model_before']:.2f}/{r['model_after']:.2f}), "
+              f"RSS {r['peak_rss_mb']:.0f} MB, "
+              f"CPU {r['cpu_pct']:.0f} %, probability {r['prob_mb']:.0f} MB (one pass {r['copy_mb']:.0f} MB)",
+              flush=True)
+        for f in work.glob(f"*_{name}.*"):
+            f.unlink()
+    print(f"\nbundled model ({Path('resources/models/landslide_mapper_default.onnx').name}), ONNX Runtime on the CPU, "
+          f"tile {REAL_TILE}, overlap {REAL_OVERLAP}, batch {REAL_BATCH}, threshold {REAL_THRESHOLD}; model-only on "
+          f"{rows[0]['model_chips']} chips of each scene")
+    print("| scene | chips | landslides | seconds | e2e chips/s | model-only chips/s | e2e/model | CPU % |"
+          " peak RSS (MB) | probability MB | one-pass MB | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['scene']} | {r['chips']} | {r['landslides']} | {r['seconds']:.1f} | {r['e2e_cps']:.2f} | "
+              f"{r['model_cps']:.2f} | {r['e2e_cps'] / r['model_cps']:.2f} | {r['cpu_pct']:.0f} | "
+              f"{r['peak_rss_mb']:.0f} | {r['prob_mb']:.1f} | {r['copy_mb']:.1f} | {r['prob_mb'] / r['copy_mb']:.2f} |")
+    stages = sorted({k for r in rows for k in r["stages"]})
+    print("\nCPU ms per chip by stage (thread CPU time; threads in brackets; the engine's own threads are not "
+          "counted: see the wall time below)")
+    print("| stage | " + " | ".join(r["scene"] for r in rows) + " |")
+    print("|---|" + "---|" * len(rows))
+    for st in stages:
+        threads = sorted({t for r in rows for t in r["threads"].get(st, [])})
+        print(f"| {st} ({', '.join(threads)}) | " + " | ".join(
+            f"{1000 * r['stages'].get(st, 0.0) / max(r['chips'], 1):.1f}" for r in rows) + " |")
+    print("| statistics wall s (before the first chip) | " + " | ".join(
+        f"{r['walls'].get('statistics', 0.0):.2f}" for r in rows) + " |")
+    print("| engine wall ms per chip | " + " | ".join(
+        f"{1000 * r['walls'].get('engine', 0.0) / max(r['chips'], 1):.1f}" for r in rows) + " |")
+    print("| whole run wall ms per chip | " + " | ".join(
+        f"{1000 * r['seconds'] / max(r['chips'], 1):.1f}" for r in rows) + " |")
+    return rows
+
+
 def main() -> None:
+    from landslide_mapper.processing.pipeline import default_model_path
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", nargs="*", type=int, default=[2048, 8192, 16384])
     ap.add_argument("--huge", action="store_true", help="also 32768 x 32768")
@@ -128,9 +336,26 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--positive-share", type=float, default=0.05, help="share of pixels above threshold")
     ap.add_argument("--no-smooth", action="store_true", help="salt-and-pepper output (stress test)")
+    ap.add_argument("--real", help="folder of the real-format scenes (made there when missing)")
+    ap.add_argument("--scenes", nargs="*", help="real scenes to run (default: all)")
+    ap.add_argument("--model-chips", type=int, default=32, help="chips per scene for the model-only figure")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--child-real", help=argparse.SUPPRESS)
+    ap.add_argument("--child-model", help=argparse.SUPPRESS)
     ap.add_argument("--workdir", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child_real:
+        print(json.dumps(run_real(args.child_real, Path(args.real), Path(args.workdir))))
+        return
+    if args.child_model:
+        cps, n = model_only(Path(args.real), default_model_path(), args.model_chips)
+        print(json.dumps({"model_cps": cps, "model_chips": n}))
+        return
+    if args.real:
+        real_main(args)
+        if not args.sizes:
+            return
+        print()
     if args.child:
         work = Path(args.workdir)
         print(json.dumps(run_one(args.child, next(work.glob("lite.*")), args.engine, args.batch, work)))

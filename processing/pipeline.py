@@ -2,21 +2,23 @@
 
     optical raster(s) + DEM -> processing grid (metric, the model's resolution)
       -> chips (tiling.py), read and prepared in background threads (raster_io.py, dem.py)
-      -> engine (engines.py) batch by batch
-      -> blended stitching (stitching.py) -> rows -> probability GeoTIFF + streamed vectoriser (vectorize.py)
+      -> engine (engines.py) batch by batch, in the calling thread
+      -> bounded queue -> output worker thread: blended stitching (stitching.py) -> rows -> probability GeoTIFF
+         (one whole row of blocks at a time) + streamed vectoriser with terrain statistics (vectorize.py)
       -> landslide polygons (GeoPackage / GeoJSON / Shapefile) in the optical raster's CRS
 
-Outputs are written under temporary names and moved into place at the end: an error or a cancel leaves no
-partial file, and an existing output untouched. An existing GeoPackage keeps all its other layers: the landslide
-layer (``layer``, default ``landslides``) is added to it, or replaces only the layer of that name.
-Pure: never imports QGIS (the QGIS algorithm passes its feedback in as callables).
+The engine's thread only waits for prepared chips and the engine; everything after the engine runs in the output
+worker, whose errors are raised in the calling thread. Outputs are written under temporary names and moved into
+place at the end: an error or a cancel leaves no partial file, and an existing output untouched. An existing
+GeoPackage keeps all its other layers: the landslide layer (``layer``, default ``landslides``) is added to it, or
+replaces only the layer of that name. Pure: never imports QGIS (the QGIS algorithm passes its feedback in as
+callables).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
+import queue
 import threading
 import time
 from collections import deque
@@ -33,7 +35,15 @@ from ..errors import CancelledError, InputError, ModelFileError
 from . import vectorize
 from .dem import DemReader, DemTiles, check_dem, dem_mean_elevation
 from .engines import open_engine
-from .raster_io import Grid, OpticalReader, optical_scaler, processing_grid, resolve_optical, scene_statistics
+from .raster_io import (
+    Grid,
+    OpticalReader,
+    optical_scaler,
+    processing_grid,
+    reader_cache_bytes,
+    resolve_optical,
+    scene_statistics,
+)
 from .stitching import StripBlender
 from .tiling import chip_windows, pad_chip
 
@@ -128,11 +138,109 @@ GDAL_CACHE_MB = 16  # GDAL's block cache defaults to 5 % of RAM and would fill w
 PROB_BLOCK = 256     # tile size of the probability GeoTIFF
 
 
-def gdal_cache_mb(width: int) -> int:
+def gdal_cache_mb(width: int, reading_bytes: int = 0) -> int:
     """GDAL block cache for a run: room for three rows of probability tiles across the scene (the row being
-    written, the one before it, and slack) on top of the reading cache; the least recently used (finished) tiles are
+    written, the one before it, and slack) and for the optical blocks under a row of chips
+    (:func:`raster_io.reader_cache_bytes`) on top of a small base; the least recently used (finished) tiles are
     compressed and written out as it fills, so memory does not grow with the scene's height."""
-    return GDAL_CACHE_MB + -(-3 * PROB_BLOCK * width * 4 // 2**20)
+    return GDAL_CACHE_MB + -(-3 * PROB_BLOCK * width * 4 // 2**20) + -(-reading_bytes // 2**20)
+
+
+class _RowBlocks:
+    """Gathers rows that arrive in order, in chunks of any height, into whole rows of blocks of the probability
+    GeoTIFF (``block`` rows; nodata as ``PROB_NODATA``) and hands each on once, to ``on_block(row0, rows)``.
+
+    Written a whole row of blocks at a time, every block of the GeoTIFF is compressed and stored once: a block
+    written in parts is stored again each time GDAL's cache evicts it, and the old copies stay in the file (297 MB
+    instead of 96 MB on a 6000 x 6000 scene). The vectoriser gets the same blocks: fewer block seams to merge
+    landslides across than with the blender's 64-row chunks. Holds one row of blocks (``block x width`` float32)."""
+
+    def __init__(self, width: int, height: int, block: int, on_block: Callable[[int, np.ndarray], None]) -> None:
+        self.height, self.on_block = height, on_block
+        self.buf = np.empty((min(block, height), width), np.float32)
+        self.top, self.n = 0, 0  # scene row of buf[0], rows filled
+
+    def add(self, row0: int, prob: np.ndarray) -> None:
+        if row0 != self.top + self.n:
+            raise ValueError(f"rows must arrive in order: expected row {self.top + self.n}, got {row0}")
+        i = 0
+        while i < prob.shape[0]:
+            k = min(prob.shape[0] - i, self.buf.shape[0] - self.n)
+            chunk = prob[i:i + k]
+            self.buf[self.n:self.n + k] = np.where(np.isnan(chunk), PROB_NODATA, chunk)
+            self.n += k
+            i += k
+            if self.n == self.buf.shape[0] or self.top + self.n == self.height:
+                self.on_block(self.top, self.buf[:self.n])
+                self.top, self.n = self.top + self.n, 0
+
+
+_STOP = object()
+
+
+class _OutputWorker:
+    """Runs everything after the engine (blending, the probability raster, vectorising with terrain statistics,
+    writing polygons) in one thread fed through a bounded queue, so the engine never waits for them.
+
+    ``put`` hands on one item (blocking while the queue is full) and re-raises, in the engine's thread, an error
+    the worker met; ``close`` runs ``finish`` in the worker, waits for it and re-raises its error; ``abort`` (cancel,
+    or an error in the engine's thread) drops what is queued and waits for the worker to stop. Memory: at most
+    ``maxsize`` items queued."""
+
+    def __init__(self, handle: Callable[..., None], finish: Callable[[], None], maxsize: int) -> None:
+        self._handle, self._finish = handle, finish
+        self.queue: queue.Queue = queue.Queue(maxsize)
+        self.error: BaseException | None = None
+        self._abort = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="landslide-output", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        stopped = False
+        try:
+            while True:
+                item = self.queue.get()
+                if item is _STOP:
+                    stopped = True
+                    break
+                if not self._abort.is_set():
+                    self._handle(*item)
+            if not self._abort.is_set():
+                self._finish()
+        except BaseException as exc:  # noqa: BLE001 - handed to the engine's thread, which raises it
+            self.error = exc
+            self._abort.set()
+            while not stopped:  # keep taking items, so the producer never blocks, until it says stop
+                stopped = self.queue.get() is _STOP
+
+    def put(self, *item) -> None:
+        while True:
+            if self.error is not None:
+                raise self.error
+            try:
+                self.queue.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def close(self) -> None:
+        self._put_stop()
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _put_stop(self) -> None:
+        while self.thread.is_alive():
+            try:
+                self.queue.put(_STOP, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def abort(self) -> None:
+        self._abort.set()
+        self._put_stop()
+        self.thread.join()
 
 
 def detect(*args, **kwargs) -> DetectResult:
@@ -249,8 +357,8 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         return _Prepared(window, pad_chip(x, tile), valid)
 
     # ---- outputs under temporary names -----------------------------------------------------------------------
-    workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-"))
-    prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else workdir / "probability.tif"
+    # the probability raster is written only when asked for, under a temporary name beside it
+    prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else None
     # terrain attributes (elevation, slope) for the landslide pixels only, read when their rows are vectorised
     terrain_reader = DemReader(dem_path, grid, 1, fallback) if dem_path else None
     writer = vectorize.FeatureWriter(output, out_crs, layer)
@@ -261,72 +369,87 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
                                         first_id=writer.count + 1))
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="landslide-chips")
-    cache = rasterio.Env(GDAL_CACHEMAX=gdal_cache_mb(grid.width))
+    cache = rasterio.Env(GDAL_CACHEMAX=gdal_cache_mb(grid.width, reader_cache_bytes(spec, grid, tile)))
     cache.__enter__()
     n_chips, skipped, done_chips = len(windows), 0, 0
+    prob_ds = None
+    output_worker = None
     try:
-        profile = {"driver": "GTiff", "dtype": "float32", "count": 1, "width": grid.width, "height": grid.height,
-                   "crs": grid.crs, "transform": grid.transform, "nodata": PROB_NODATA, "tiled": True,
-                   "blockxsize": PROB_BLOCK, "blockysize": PROB_BLOCK, "BIGTIFF": "IF_SAFER",
-                   # the user's file: DEFLATE with the floating-point predictor (small, read everywhere; level 1:
-                   # 7 instead of 11 ms of CPU per chip for a file 1 % larger); the temporary one: ZSTD level 1, no
-                   # predictor (about 1 ms per chip)
-                   **({"compress": "deflate", "zlevel": 1, "predictor": 3} if prob_path else
-                      {"compress": "zstd", "zstd_level": 1})}
-        with rasterio.open(prob_tmp, "w", **profile) as prob_ds:
-            vec = vectorize.StreamingVectorizer(grid, threshold, terrain_reader.terrain if terrain_reader else None)
+        if prob_path is not None:
+            # the user's file: DEFLATE with the floating-point predictor (small, read everywhere; level 1: 7 instead
+            # of 11 ms of CPU per chip for a file 1 % larger)
+            prob_ds = rasterio.open(prob_tmp, "w", driver="GTiff", dtype="float32", count=1, width=grid.width,
+                                    height=grid.height, crs=grid.crs, transform=grid.transform, nodata=PROB_NODATA,
+                                    tiled=True, blockxsize=PROB_BLOCK, blockysize=PROB_BLOCK, BIGTIFF="IF_SAFER",
+                                    compress="deflate", zlevel=1, predictor=3)
+        vec = vectorize.StreamingVectorizer(grid, threshold, terrain_reader.terrain if terrain_reader else None)
 
-            def on_rows(row0: int, prob: np.ndarray) -> None:
-                prob_ds.write(np.where(np.isnan(prob), PROB_NODATA, prob).astype(np.float32)[None],
-                              window=Window(0, row0, grid.width, prob.shape[0]))
-                vec.add_rows(row0, prob)
-                write_components(vec.take_done())  # finished landslides go to disk, not to memory
+        def on_block(row0: int, prob: np.ndarray) -> None:
+            if prob_ds is not None:
+                prob_ds.write(prob[None], window=Window(0, row0, grid.width, prob.shape[0]))
+            vec.add_rows(row0, prob)  # nodata (PROB_NODATA < threshold) is never a landslide
+            write_components(vec.take_done())  # finished landslides go to disk, not to memory
 
-            blender = StripBlender(grid.width, grid.height, tile, overlap, on_rows)
-            lookahead = max(2 * batch, 2 * workers)
-            pending: deque = deque()
-            it = iter(windows)
+        blocks = _RowBlocks(grid.width, grid.height, PROB_BLOCK, on_block)
+        blender = StripBlender(grid.width, grid.height, tile, overlap, blocks.add)
 
-            def refill() -> None:
-                while len(pending) < lookahead:
-                    nxt = next(it, None)
-                    if nxt is None:
-                        return
-                    pending.append(pool.submit(prepare, nxt))
+        def handle(window: Window, prob: np.ndarray | None, valid: np.ndarray | None) -> None:
+            if prob is None:
+                blender.skip(window)
+            else:
+                blender.add(window, prob, valid)
 
-            def run_batch(items: list[_Prepared]) -> None:
-                probs = eng.predict(np.stack([p.chip for p in items]))
-                for p, pr in zip(items, probs):
-                    blender.add(p.window, pr, p.valid)
-
-            refill()
-            group: list[_Prepared] = []
-            while pending:
-                if is_cancelled():
-                    raise CancelledError("cancelled by the user; no output was written")
-                item = pending.popleft().result()
-                refill()
-                if item.chip is None:
-                    skipped += 1
-                    if group:
-                        run_batch(group)
-                        group = []
-                    blender.skip(item.window)
-                else:
-                    group.append(item)  # items stay in raster order, as the blender needs
-                    if len(group) == batch:
-                        run_batch(group)
-                        group = []
-                done_chips += 1
-                if done_chips % batch == 0 or not pending:
-                    elapsed = time.perf_counter() - t0
-                    progress(done_chips / n_chips, f"{done_chips}/{n_chips} chips, {elapsed:.0f} s")
-            if group:
-                run_batch(group)
-            if is_cancelled():
-                raise CancelledError("cancelled by the user; no output was written")
+        def finish() -> None:
             blender.finish()
             write_components(vec.components())  # the last ones, merged across block seams
+
+        # blending, the probability raster, vectorising and terrain statistics run in this worker thread
+        output_worker = _OutputWorker(handle, finish, maxsize=max(8, 2 * batch))
+        lookahead = max(2 * batch, 2 * workers)
+        pending: deque = deque()
+        it = iter(windows)
+
+        def refill() -> None:
+            while len(pending) < lookahead:
+                nxt = next(it, None)
+                if nxt is None:
+                    return
+                pending.append(pool.submit(prepare, nxt))
+
+        def run_batch(items: list[_Prepared]) -> None:
+            probs = eng.predict(np.stack([p.chip for p in items]))
+            for p, pr in zip(items, probs):
+                output_worker.put(p.window, pr, p.valid)
+
+        refill()
+        group: list[_Prepared] = []
+        while pending:
+            if is_cancelled():
+                raise CancelledError("cancelled by the user; no output was written")
+            item = pending.popleft().result()
+            refill()
+            if item.chip is None:
+                skipped += 1
+                if group:
+                    run_batch(group)
+                    group = []
+                output_worker.put(item.window, None, None)
+            else:
+                group.append(item)  # items stay in raster order, as the blender needs
+                if len(group) == batch:
+                    run_batch(group)
+                    group = []
+            done_chips += 1
+            if done_chips % batch == 0 or not pending:
+                elapsed = time.perf_counter() - t0
+                progress(done_chips / n_chips, f"{done_chips}/{n_chips} chips, {elapsed:.0f} s")
+        if group:
+            run_batch(group)
+        if is_cancelled():
+            raise CancelledError("cancelled by the user; no output was written")
+        output_worker.close()  # the worker blends the last rows and writes the last landslides
+        if prob_ds is not None:
+            prob_ds.close()
         if writer.count == 0:
             warn("no landslide found: the output is a valid, empty layer")
         count, total_area = writer.count, writer.total_area
@@ -338,10 +461,14 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         return DetectResult(output, prob_path, count, total_area, seconds, n_chips - skipped, skipped,
                             eng.name, eng.device, grid, warnings)
     except BaseException:
+        if output_worker is not None:
+            output_worker.abort()
         writer.abort()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if prob_ds is not None and not prob_ds.closed:
+            prob_ds.close()
         cache.__exit__(None, None, None)
         for r in readers:
             r.close()
@@ -349,6 +476,5 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
             dem_tiles.close()
         if terrain_reader is not None:
             terrain_reader.close()
-        if prob_path is not None and prob_tmp.exists():
+        if prob_tmp is not None and prob_tmp.exists():
             prob_tmp.unlink()
-        shutil.rmtree(workdir, ignore_errors=True)
