@@ -213,15 +213,19 @@ class _OutputWorker:
             while not stopped:  # keep taking items, so the producer never blocks, until it says stop
                 stopped = self.queue.get() is _STOP
 
-    def put(self, *item) -> None:
-        while True:
-            if self.error is not None:
-                raise self.error
+    def _offer(self, item, give_up: Callable[[], bool]) -> bool:
+        """Put ``item`` on the bounded queue, waiting while it is full, unless ``give_up()`` turns true first."""
+        while not give_up():
             try:
                 self.queue.put(item, timeout=0.05)
-                return
+                return True
             except queue.Full:
                 continue
+        return False
+
+    def put(self, *item) -> None:
+        if not self._offer(item, lambda: self.error is not None):
+            raise self.error
 
     def close(self) -> None:
         self._put_stop()
@@ -230,12 +234,7 @@ class _OutputWorker:
             raise self.error
 
     def _put_stop(self) -> None:
-        while self.thread.is_alive():
-            try:
-                self.queue.put(_STOP, timeout=0.05)
-                return
-            except queue.Full:
-                continue
+        self._offer(_STOP, lambda: not self.thread.is_alive())
 
     def abort(self) -> None:
         self._abort.set()
