@@ -33,6 +33,12 @@ CONFIGS: dict[str, dict] = {
     "fca_deeplab_lite": {**_PAPER, "backbone": "convnext_atto", "fusion_rgb_channels": 16,
                          "fusion_dem_channels": 8, "aspp_channels": 96, "decoder_channels": 64,
                          "low_level_channels": 24},
+    # UNets on ImageNet-pretrainable encoders (train with --encoder-weights imagenet:...; see pretrained.py).
+    **{f"unet_{short}": {**_PAPER, "arch": "unet", "fusion": "none", "dem_channels": 0, "unet_encoder": timm_name}
+       for short, timm_name in (("efficientnet_lite0", "tf_efficientnet_lite0"),
+                                ("efficientnet_lite1", "tf_efficientnet_lite1"),
+                                ("efficientnet_lite2", "tf_efficientnet_lite2"),
+                                ("mobilenetv2", "mobilenetv2_100"))},
 }
 
 
