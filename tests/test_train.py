@@ -178,8 +178,9 @@ def test_metrics_match_hand_computation():
     assert n == 4  # diagonal pixels are not 4-connected
 
 
-def _chips(folder: Path, n: int = 16, size: int = 64, with_dem: bool = True) -> Path:
-    """Chips where the landslide is a bright, raised square (learnable in a few epochs)."""
+def _chips(folder: Path, n: int = 16, size: int = 64, with_dem: bool = True, bright: bool = True) -> Path:
+    """Chips where the landslide is a bright, raised square (learnable in a few epochs); ``bright=False``: the image
+    is noise only and the landslide shows in the DEM alone."""
     rng = np.random.default_rng(0)
     for sub in ("images", "masks") + (("dems",) if with_dem else ()):
         (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -189,7 +190,7 @@ def _chips(folder: Path, n: int = 16, size: int = 64, with_dem: bool = True) -> 
         mask = np.zeros((size, size), np.uint8)
         r, c = rng.integers(0, size - 24, 2)
         mask[r:r + 20, c:c + 20] = 1
-        image = (rng.integers(0, 60, (3, size, size)) + mask * 150).astype(np.uint8)
+        image = (rng.integers(0, 60, (3, size, size)) + mask * (150 if bright else 0)).astype(np.uint8)
         layers = [("images", image), ("masks", mask[None])]
         if with_dem:
             layers.append(("dems", (mask[None] * 40.0 + 300.0).astype(np.float32)))

