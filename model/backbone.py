@@ -115,7 +115,7 @@ class Backbone(nn.Module):
         """Load backbone weights from a local file (never a hub). Classifier weights are ignored."""
         from timm.models import adapt_input_conv
 
-        from .checkpoint import read_state_dict
+        from .weights import read_state_dict
 
         state = read_state_dict(path)
         own = self.body.state_dict()
