@@ -183,7 +183,7 @@ def _labelme(args) -> int:
 def _train(args) -> int:
     import json
 
-    from .model.train import TrainConfig, train
+    from .training.train import TrainConfig, train
 
     overrides = {}
     for item in args.set:
@@ -213,7 +213,7 @@ def _evaluate(args) -> int:
     import json
     from pathlib import Path
 
-    from .model.train import evaluate_model, metrics_markdown
+    from .training.train import evaluate_model, metrics_markdown
 
     result = evaluate_model(args.model, args.data, args.split, args.seed, args.val_regions, args.test_regions,
                             args.threshold, args.engine)

@@ -30,7 +30,7 @@ def _python_files(folder: Path) -> list[Path]:
 
 def pure_files() -> list[Path]:
     files = sorted(REPO.glob("*.py"))
-    files += _python_files(REPO / "model") + _python_files(REPO / "processing")
+    files += _python_files(REPO / "model") + _python_files(REPO / "processing") + _python_files(REPO / "training")
     out = []
     for p in files:
         rel = p.relative_to(REPO).as_posix()
@@ -65,6 +65,8 @@ def test_pure_file_list_is_complete():
         "errors.py",
         "model/__init__.py",
         "processing/__init__.py",
+        "training/__init__.py",
+        "training/train.py",
         "processing/environment.py",
     ):
         assert expected in files

@@ -13,7 +13,7 @@ from landslide_mapper.model.checkpoint import load_checkpoint, read_card
 from landslide_mapper.model.fusion import StemFusion
 from landslide_mapper.model.pretrained import load_named
 from landslide_mapper.model.registry import CONFIGS, build_model, get_config
-from landslide_mapper.model.train import ChipSet, evaluate_loader, train
+from landslide_mapper.training.train import ChipSet, evaluate_loader, train
 
 PRETRAINED = {"fca_deeplab_efficientnet_lite0": "imagenet:efficientnet_lite0",
               "fca_deeplab_efficientnet_lite0_no_fusion": "imagenet:efficientnet_lite0",
@@ -81,7 +81,7 @@ def test_gradients_reach_every_pretrained_unet_encoder_stage(name):
 
 def _iou(model_path, data, dem_scale: float = 1.0) -> float:
     model, card = load_checkpoint(model_path)
-    from landslide_mapper.model.dataset import list_samples, split_by_region
+    from landslide_mapper.training.dataset import list_samples, split_by_region
 
     val = split_by_region(list_samples(data), seed=0, val_regions=["aa", "cc"], test_regions=["bb"])["val"]
     chips = ChipSet(val, card, False, None, 0)

@@ -1,4 +1,4 @@
-"""Processing algorithm ``landslide_mapper:train_model``: a thin adapter over ``landslide_mapper.model.train.train``.
+"""Processing algorithm ``landslide_mapper:train_model``: a thin adapter over ``landslide_mapper.training.train.train``.
 
 The parameters map one to one onto ``TrainConfig`` (the paper's recipe as defaults). PyTorch is imported by the
 core only, inside the run (in a separate Python process inside the QGIS programs on Linux; see

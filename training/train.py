@@ -29,10 +29,11 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import CancelledError, InputError
+from ..model.card import TRAIN_SCALINGS, ModelCard, default_card
+from ..model.checkpoint import save_checkpoint
+from ..model.registry import build_model, get_config
 from ..processing.dem import channel_margin, dem_channels
 from ..processing.raster_io import optical_scaler
-from .card import TRAIN_SCALINGS, ModelCard, default_card
-from .checkpoint import save_checkpoint
 from .dataset import (
     COLOUR_JITTER,
     Sample,
@@ -45,7 +46,6 @@ from .dataset import (
     split_by_region,
 )
 from .metrics import SegmentationMetrics
-from .registry import build_model, get_config
 
 BN_BATCHES = 32  # training batches that recompute the BatchNorm statistics of the averaged (EMA) weights
 
@@ -102,7 +102,7 @@ class TrainConfig:
         if not 0.0 <= self.ema_decay < 1.0:
             raise InputError("EMA decay must be >= 0 and < 1 (0 = off; e.g. 0.999)")
         if self.encoder_weights is not None:
-            from .pretrained import get_weights, is_named
+            from ..model.pretrained import get_weights, is_named
 
             if is_named(self.encoder_weights):
                 get_weights(self.encoder_weights)  # an unknown name fails here, before any data is read
@@ -241,7 +241,7 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
     log("Split by region: " + "; ".join(f"{k} {len(v)} chips ({', '.join(regions[k])})" for k, v in splits.items()))
     standardisation = {}
     if config.encoder_weights is not None:
-        from .pretrained import get_weights, is_named
+        from ..model.pretrained import get_weights, is_named
 
         if is_named(config.encoder_weights):  # inputs standardised as in the pretraining
             weights = get_weights(config.encoder_weights)
@@ -386,12 +386,12 @@ def encoder_pretraining(model: torch.nn.Module, spec: str | Path | None) -> dict
     package, file checksum, licence, source), a local file's name and checksum, or None (random initialisation)."""
     if spec is None:
         return None
-    from .backbone import Backbone
+    from ..model.backbone import Backbone
 
     for module in model.modules():
         if isinstance(module, Backbone) and module.pretraining:
             return dict(module.pretraining)
-    from .pretrained import sha256_of
+    from ..model.pretrained import sha256_of
 
     return {"weights": Path(spec).name, "encoder": next((m.name for m in model.modules() if isinstance(m, Backbone)),
                                                         None),
@@ -414,7 +414,7 @@ THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu") -> float:
     """Choose the decision threshold that maximises landslide IoU on the VALIDATION chips (never the test ones)
     and store it, with the sweep, in the checkpoint's model card."""
-    from .checkpoint import load_checkpoint
+    from ..model.checkpoint import load_checkpoint
 
     model, card = load_checkpoint(model_path, device=device)
     probs, truths = [], []
