@@ -133,7 +133,7 @@ def test_parameters_and_help_are_the_public_interface(plugin):
                 if p.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional}
 
     assert optional(PREPARE) == {"BANDS", "DEM", "STRIDE", "RESOLUTION"}
-    assert optional(TRAIN) == {"CROP", "VAL_REGIONS", "TEST_REGIONS", "TIME_BUDGET"}
+    assert optional(TRAIN) == {"CROP", "VAL_REGIONS", "TEST_REGIONS", "TIME_BUDGET", "ENCODER_WEIGHTS"}
     assert optional(EVALUATE) == {"VAL_REGIONS", "TEST_REGIONS", "THRESHOLD"}
     prepare = {p.name(): p for p in algs[PREPARE].parameterDefinitions()}
     assert prepare["CHIP_SIZE"].defaultValue() == 512 and prepare["NEGATIVE_RATIO"].defaultValue() == 1.0
