@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--scaling", choices=TRAIN_SCALINGS, default=TRAIN_SCALINGS[0],
                    help="optical scaling written into the model card: auto (8-bit / 255, other types: 2-98 %% "
                         "stretch of the scene) or percentile (a 2-98 %% stretch of every image, 8-bit too)")
+    t.add_argument("--encoder-weights", metavar="NAME|PATH",
+                   help="initialise the encoder from pretrained weights: a name (imagenet:efficientnet_lite0, "
+                        "imagenet:efficientnet_lite1, imagenet:efficientnet_lite2, imagenet:mobilenetv2; the file "
+                        "inside an installed package, see requirements/train.txt) or a local weights file; named "
+                        "weights also set the card's standardisation to the pretraining's")
     t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")
     t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
     t.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (faster; CUDA uses fp16)")
@@ -221,7 +226,7 @@ def _labelme(args) -> int:
 def _train(args) -> int:
     import json
 
-    from .model.train import TrainConfig, train
+    from .training.train import TrainConfig, train
 
     overrides = {}
     for item in args.set:
@@ -239,7 +244,7 @@ def _train(args) -> int:
                          resolution_m=args.resolution, tile_size=args.tile, name=args.name,
                          positive_fraction=args.positive_fraction, colour_jitter=args.colour_jitter,
                          scale_jitter=args.scale_jitter, copy_paste=args.copy_paste, scaling=args.scaling,
-                         ema_decay=args.ema)
+                         ema_decay=args.ema, encoder_weights=args.encoder_weights)
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
                    log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)
     print(f"best validation IoU {result.best_val_iou:.4f} at epoch {result.best_epoch} of {result.epochs_run} "
@@ -251,7 +256,7 @@ def _evaluate(args) -> int:
     import json
     from pathlib import Path
 
-    from .model.train import evaluate_model, metrics_markdown
+    from .training.train import evaluate_model, metrics_markdown
 
     result = evaluate_model(args.model, args.data, args.split, args.seed, args.val_regions, args.test_regions,
                             args.threshold, args.engine)

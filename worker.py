@@ -10,8 +10,8 @@ Tasks (:data:`TASKS`; each one a core function, its result as a JSON-ready dict)
 
     detect         ``processing.pipeline.detect``  -> the fields of :data:`RESULT_FIELDS`
     prepare_chips  ``processing.chips.prepare_chips`` -> the ``chips.json`` content
-    train          ``model.train.train`` (``config``: the ``TrainConfig`` fields) -> the ``TrainResult`` fields
-    evaluate       ``model.train.evaluate_model`` -> ``{"metrics": {...}, "markdown": "..."}``
+    train          ``training.train.train`` (``config``: the ``TrainConfig`` fields) -> the ``TrainResult`` fields
+    evaluate       ``training.train.evaluate_model`` -> ``{"metrics": {...}, "markdown": "..."}``
     export_onnx    ``model.export.export_onnx`` of a checkpoint -> ``{"output", "card", "written_card"}``
 
 Protocol (JSON lines, UTF-8)::
@@ -96,13 +96,13 @@ def run_task(task: str, progress: Callable[[float, str], None] | None = None,
     if task == "train":
         import dataclasses
 
-        from .model.train import TrainConfig, train
+        from .training.train import TrainConfig, train
 
         config = TrainConfig(**kwargs.pop("config"))
         return _plain(dataclasses.asdict(train(config=config, **callbacks, **kwargs)))
     if task == "export_onnx":
         return _export_onnx(log=log, is_cancelled=is_cancelled, **kwargs)
-    from .model.train import evaluate_model, metrics_markdown  # "evaluate": nothing to report while it runs
+    from .training.train import evaluate_model, metrics_markdown  # "evaluate": nothing to report while it runs
 
     metrics = evaluate_model(**kwargs)
     return {"metrics": _plain(metrics), "markdown": metrics_markdown(metrics)}

@@ -13,7 +13,7 @@ import time
 import torch
 
 from landslide_mapper.model.registry import build_model, get_config
-from landslide_mapper.model.train import bce_dice_loss
+from landslide_mapper.training.train import bce_dice_loss
 
 EPOCH_CHIPS = 1105
 

@@ -19,7 +19,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from landslide_mapper.model.registry import build_model, get_config
-from landslide_mapper.model.train import TrainConfig, evaluate_model, train
+from landslide_mapper.training.train import TrainConfig, evaluate_model, train
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = [  # (label, registered configuration, overrides)

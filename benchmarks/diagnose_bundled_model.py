@@ -19,11 +19,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from landslide_mapper.model.dataset import list_samples, load_sample, split_by_region
-from landslide_mapper.model.metrics import SegmentationMetrics
-from landslide_mapper.model.train import ChipSet, _pad32
 from landslide_mapper.processing.engines import open_engine
 from landslide_mapper.processing.pipeline import default_model_path
+from landslide_mapper.training.dataset import list_samples, load_sample, split_by_region
+from landslide_mapper.training.metrics import SegmentationMetrics
+from landslide_mapper.training.train import ChipSet, _pad32
 
 ROOT = Path(__file__).resolve().parents[1]
 FLIPS = ((), (2,), (3,), (2, 3))  # none, vertical, horizontal, both (axes of [N, C, H, W])

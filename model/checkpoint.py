@@ -11,40 +11,18 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ModelFileError
 from .card import ModelCard
+from .weights import _check_exists, _sniff, _torch_load_safe, read_state_dict  # noqa: F401 - read_state_dict: API
 
 if TYPE_CHECKING:  # PyTorch is imported only where weights are read or written: ONNX files need no torch
-    import torch
     from torch import nn
 
 CARD_KEY = "landslide_mapper_card"
-
-
-def _check_exists(path: Path) -> None:
-    if not path.exists():
-        raise ModelFileError(f"model file not found: {path}")
-    if not path.is_file():
-        raise ModelFileError(f"model path is not a file: {path}")
-
-
-def _sniff(path: Path) -> str:
-    with open(path, "rb") as f:
-        head = f.read(16)
-    if len(head) >= 9 and head[8:9] == b"{":
-        return "safetensors"
-    if head[:4] == b"PK\x03\x04":
-        return "torch-zip"
-    if head[:1] == b"\x80":
-        return "pickle"
-    if path.suffix.lower() == ".onnx":
-        return "onnx"
-    return "unknown"
 
 
 def publish(tmp: str | Path, path: str | Path) -> None:
@@ -71,46 +49,6 @@ def save_checkpoint(path: str | Path, model: nn.Module, card: ModelCard) -> Path
         if os.path.exists(tmp):
             os.remove(tmp)
     return path
-
-
-def _torch_load_safe(path: Path) -> object:
-    import torch
-
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as exc:
-        raise ModelFileError(
-            f"refusing to load {path.name}: it contains pickled Python objects (for example a whole model saved "
-            "with torch.save(model)), and loading those could run arbitrary code. Save a state dict or a "
-            ".safetensors model file instead") from exc
-    except Exception as exc:  # noqa: BLE001 - any other failure means a damaged file
-        raise ModelFileError(f"cannot read model file {path.name}: it is corrupt or truncated ({exc})") from exc
-
-
-def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
-    """Tensors of a local weights file (safetensors or a weights-only torch file), e.g. ImageNet backbone weights."""
-    import torch
-
-    path = Path(path)
-    _check_exists(path)
-    kind = _sniff(path)
-    if kind == "safetensors":
-        from safetensors.torch import load_file
-
-        try:
-            return load_file(str(path))
-        except Exception as exc:  # noqa: BLE001
-            raise ModelFileError(f"cannot read {path.name}: corrupt or truncated safetensors file ({exc})") from exc
-    if kind in ("torch-zip", "pickle"):
-        obj = _torch_load_safe(path)
-        if isinstance(obj, dict) and "state_dict" in obj and isinstance(obj["state_dict"], dict):
-            obj = obj["state_dict"]
-        if isinstance(obj, dict) and "model" in obj and isinstance(obj["model"], dict):
-            obj = obj["model"]
-        if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
-            raise ModelFileError(f"{path.name} does not hold a dict of tensors")
-        return obj
-    raise ModelFileError(f"{path.name} is not a weights file (expected .safetensors, .pt or .pth)")
 
 
 def read_card(path: str | Path) -> ModelCard:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 # (no torch import here: a model card, and so an ONNX model, must be readable without PyTorch)
 ARCHITECTURES = ("fca_deeplab", "unet", "threshold")
-FUSION_MODES = ("cbam", "stack", "none")      # see fusion.py
+FUSION_MODES = ("cbam", "cbam_stem", "stack", "none")  # see fusion.py
 DECODER_KINDS = ("original", "improved")      # see decoder.py
 
 
@@ -18,7 +18,7 @@ DECODER_KINDS = ("original", "improved")      # see decoder.py
 class ModelConfig:
     arch: str = "fca_deeplab"
     backbone: str = "convnext_tiny"
-    fusion: str = "cbam"                 # cbam | stack | none (see fusion.py)
+    fusion: str = "cbam"                 # cbam | cbam_stem | stack | none (see fusion.py)
     dem_channels: int = 2                # K: DEM-derived channels after the 3 RGB bands
     fusion_rgb_channels: int = 24
     fusion_dem_channels: int = 8
@@ -49,7 +49,8 @@ class ModelConfig:
         if not isinstance(self.dem_channels, int) or self.dem_channels < 0:
             raise ValueError(f"dem_channels must be an integer >= 0, got {self.dem_channels!r}")
         if (self.fusion == "none") != (self.dem_channels == 0):
-            raise ValueError("fusion 'none' means RGB only (dem_channels 0); 'cbam' and 'stack' need dem_channels >= 1")
+            raise ValueError("fusion 'none' means RGB only (dem_channels 0); 'cbam', 'cbam_stem' and 'stack' need "
+                             "dem_channels >= 1")
         for name in ("fusion_rgb_channels", "fusion_dem_channels", "aspp_channels", "decoder_channels",
                      "low_level_channels"):
             if getattr(self, name) < 1:
@@ -57,8 +58,9 @@ class ModelConfig:
         if self.arch == "threshold" and not 0 <= self.probe_channel < self.in_channels:
             raise ValueError(f"probe_channel must be in [0, {self.in_channels}), got {self.probe_channel}")
         if self.arch == "unet":
-            if self.fusion == "cbam":
-                raise ValueError("the UNet baseline takes RGB ('none') or stacked RGB+DEM ('stack') input, not 'cbam'")
+            if self.fusion in ("cbam", "cbam_stem"):
+                raise ValueError(f"the UNet baseline takes RGB ('none') or stacked RGB+DEM ('stack') input, not "
+                                 f"{self.fusion!r}")
             if len(self.unet_channels) != 5 or any(c < 1 for c in self.unet_channels):
                 raise ValueError("unet_channels must list 5 positive widths (a four-level encoder plus its bottom)")
             if len(self.unet_decoder_channels) != 5 or any(c < 1 for c in self.unet_decoder_channels):

@@ -8,6 +8,14 @@ Modes:
     ``cbam``  The paper's dual-branch fusion: an RGB branch and a DEM branch, each a few conv-BN-ReLU layers at
               full resolution, concatenated and fused by CBAM (channel + spatial attention). The fused map
               (``rgb_channels + dem_channels`` feature channels) is the backbone's input.
+    ``cbam_stem`` The same dual-branch CBAM fusion for a PRETRAINED encoder (:class:`StemFusion`): the RGB branch
+              is the encoder's own ImageNet-pretrained stem (so its weights are kept, not replaced by a 32-channel
+              stem that would start from scratch), the DEM branch (two conv-BN-ReLU, the first strided like the
+              stem) joins it at the stem's output, CBAM weighs the concatenation, and a 1x1 projection back to the
+              stem's width is ADDED to the stem's output. The projection starts at zero, so training starts from
+              exactly the pretrained encoder and learns how much DEM to let in (the zero-initialised residual
+              injection of ControlNet / ReZero). Built by FCA-DeepLab (fca_deeplab.py); needs an encoder with a
+              separate stem (timm's EfficientNet/MobileNet family, see backbone.py).
     ``stack`` The "conventional" input-level fusion the paper argues against: RGB and DEM stacked as 3 + K bands.
     ``none``  RGB only (the "remove multimodal fusion" ablation); K must be 0.
 
@@ -47,6 +55,8 @@ class MultimodalFusion(nn.Module):
             raise ValueError(f"dem_channels must be >= 0, got {dem_channels}")
         if mode == "none" and dem_channels != 0:
             raise ValueError("fusion 'none' is RGB only: set dem_channels to 0")
+        if mode == "cbam_stem":
+            raise ValueError("fusion 'cbam_stem' joins the DEM after the encoder's stem: use StemFusion")
         if mode in ("cbam", "stack") and dem_channels == 0:
             raise ValueError(f"fusion {mode!r} needs DEM channels (dem_channels >= 1); use fusion 'none' for RGB only")
         self.mode = mode
@@ -65,3 +75,26 @@ class MultimodalFusion(nn.Module):
             return x
         rgb, dem = x[:, :3], x[:, 3:]
         return self.attention(torch.cat([self.rgb_branch(rgb), self.dem_branch(dem)], dim=1))
+
+
+class StemFusion(nn.Module):
+    """``cbam_stem`` fusion: ``stem + project(CBAM([stem, dem_branch(dem)]))``, ``project`` zero-initialised.
+
+    ``stem``: the pretrained stem's output ``[N, C, H/s, W/s]``; ``dem``: the DEM channels ``[N, K, H, W]``."""
+
+    def __init__(self, stem_channels: int, dem_channels: int, dem_branch: int = 16, stride: int = 2,
+                 reduction: int = 4) -> None:
+        super().__init__()
+        if dem_channels < 1:
+            raise ValueError("fusion 'cbam_stem' needs DEM channels (dem_channels >= 1)")
+        self.mode, self.dem_channels, self.in_channels = "cbam_stem", dem_channels, 3 + dem_channels
+        self.dem_branch = nn.Sequential(
+            nn.Conv2d(dem_channels, dem_branch, 3, stride=stride, padding=1, bias=False),
+            nn.BatchNorm2d(dem_branch), nn.ReLU(inplace=True), *_branch(dem_branch, dem_branch, depth=1))
+        self.attention = CBAM(stem_channels + dem_branch, reduction=reduction)
+        self.project = nn.Conv2d(stem_channels + dem_branch, stem_channels, 1, bias=False)
+        nn.init.zeros_(self.project.weight)
+
+    def forward(self, stem: torch.Tensor, dem: torch.Tensor) -> torch.Tensor:
+        fused = self.attention(torch.cat([stem, self.dem_branch(dem)], dim=1))
+        return stem + self.project(fused)

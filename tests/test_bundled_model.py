@@ -23,8 +23,18 @@ def test_bundled_model_file_and_card():
     assert path.stat().st_size < 30 * 1024 * 1024
     card = read_card(path)
     assert card.name == "landslide_mapper_default" and not card.uses_dem
-    assert card.config.arch == "unet" and card.config.unet_encoder == "resnet18"  # see docs/results.md
-    assert "UNet on a resnet18 encoder" in card.description
+    assert card.config.arch == "unet" and card.config.unet_encoder == "tf_efficientnet_lite0"  # docs/results.md
+    assert "UNet on an ImageNet-pretrained tf_efficientnet_lite0 encoder" in card.description
+    # the pretraining: named in the card, with its source and licence, and the inputs standardised as in it
+    pretraining = card.training["pretraining"]
+    assert pretraining["weights"] == "imagenet:efficientnet_lite0" and pretraining["licence"] == "Apache-2.0"
+    assert "ImageNet" in pretraining["source"] and "ImageNet" in card.description
+    assert card.mean == pretraining["mean"] == [0.5, 0.5, 0.5] and card.std == pretraining["std"]
+    # what the Deepness plugin's scaling (8-bit / 255) costs this model, measured and stated in the card
+    deepness = card.metrics["deepness_scaling"]
+    assert deepness["scaling"] == {"method": "divide", "value": 255}
+    assert card.optical_scaling["method"] == "auto" or (
+        f"IoU {deepness['test_ny_iou']:.3f} instead of {card.metrics['test_ny']['iou']:.3f}" in card.limitations)
     assert "RGB only" in card.limitations and "Bijie" in card.description
     test = card.metrics["test_ny"]
     assert test["regions"] == ["ny"] and 0.0 < test["iou"] <= 1.0
@@ -34,6 +44,9 @@ def test_bundled_model_file_and_card():
     script = (ROOT / "scripts" / "train_bundled_model.sh").read_text()
     assert re.search(r"SEED=\$\{3:-(\d+)\}", script).group(1) == str(card.training["recipe"]["seed"])
     assert f"--scaling {card.optical_scaling['method']}" in script
+    assert f"--encoder-weights {pretraining['weights']}" in script
+    assert f"--arch {card.training['recipe']['arch']}" in script
+    assert float(re.search(r"--lr (\S+)", script).group(1)) == card.training["recipe"]["lr"]
     recorded = json.loads((ROOT / "docs" / "bundled_model.json").read_text())
     assert recorded["test_ny"]["iou"] == pytest.approx(test["iou"])
 

@@ -14,8 +14,8 @@ from rasterio.features import shapes
 from rasterio.warp import transform_geom
 
 from landslide_mapper.errors import InputError
-from landslide_mapper.model.dataset import list_samples, load_sample
 from landslide_mapper.processing.chips import import_labelme, prepare_chips
+from landslide_mapper.training.dataset import list_samples, load_sample
 
 
 def _inventory(path, mask, optical, crs="EPSG:4326", region=None):

@@ -111,6 +111,7 @@ def test_zip_contents(plugin_zip):
         "processing/algorithms/__init__.py",
         "processing/algorithms/check_environment.py",
         "model/__init__.py",
+        "training/__init__.py",
         "ui/__init__.py",
     ):
         assert required in rel, required
@@ -119,7 +120,7 @@ def test_zip_contents(plugin_zip):
     assert not {"pyproject.toml", "Makefile", ".gitignore"} & set(rel)
     assert metadata(text=meta_text)["version"] == source_version()
     # every Python module of the checkout's runtime folders is in the zip
-    for folder in ("model", "processing", "ui"):
+    for folder in ("model", "processing", "training", "ui"):
         for path in (REPO / folder).rglob("*.py"):
             if "__pycache__" not in path.parts:
                 assert path.relative_to(REPO).as_posix() in rel, path

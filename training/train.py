@@ -29,10 +29,11 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import CancelledError, InputError
+from ..model.card import TRAIN_SCALINGS, ModelCard, default_card
+from ..model.checkpoint import save_checkpoint
+from ..model.registry import build_model, get_config
 from ..processing.dem import channel_margin, dem_channels
 from ..processing.raster_io import optical_scaler
-from .card import TRAIN_SCALINGS, ModelCard, default_card
-from .checkpoint import save_checkpoint
 from .dataset import (
     COLOUR_JITTER,
     Sample,
@@ -45,7 +46,6 @@ from .dataset import (
     split_by_region,
 )
 from .metrics import SegmentationMetrics
-from .registry import build_model, get_config
 
 BN_BATCHES = 32  # training batches that recompute the BatchNorm statistics of the averaged (EMA) weights
 
@@ -78,6 +78,7 @@ class TrainConfig:
     copy_paste: float = 0.0                              # share of training chips that get a donor's landslides pasted
     scaling: str = TRAIN_SCALINGS[0]                     # optical scaling in the card: auto or percentile (card.py)
     ema_decay: float = 0.0                               # validate/keep an exponential moving average of the weights
+    encoder_weights: str | None = None                   # pretrained encoder: a name (pretrained.py) or a local file
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -100,6 +101,13 @@ class TrainConfig:
             raise InputError("copy-paste probability must be between 0 and 1")
         if not 0.0 <= self.ema_decay < 1.0:
             raise InputError("EMA decay must be >= 0 and < 1 (0 = off; e.g. 0.999)")
+        if self.encoder_weights is not None:
+            from ..model.pretrained import get_weights, is_named
+
+            if is_named(self.encoder_weights):
+                get_weights(self.encoder_weights)  # an unknown name fails here, before any data is read
+            elif not Path(self.encoder_weights).is_file():
+                raise InputError(f"encoder weights file not found: {self.encoder_weights}")
         if self.scale_jitter > 0 and self.crop is None:
             raise InputError("scale jitter needs a random crop: set the crop size "
                              "(every zoomed window is resized to it)")
@@ -231,8 +239,15 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
                          "configuration or override fusion='none', dem_channels=0")
     regions = {k: sorted({s.region for s in v}) for k, v in splits.items()}
     log("Split by region: " + "; ".join(f"{k} {len(v)} chips ({', '.join(regions[k])})" for k, v in splits.items()))
+    standardisation = {}
+    if config.encoder_weights is not None:
+        from ..model.pretrained import get_weights, is_named
+
+        if is_named(config.encoder_weights):  # inputs standardised as in the pretraining
+            weights = get_weights(config.encoder_weights)
+            standardisation = {"mean": list(weights.mean), "std": list(weights.std)}
     card = default_card(config.name, arch_cfg, resolution_m=config.resolution_m, tile_size=config.tile_size,
-                        overlap=config.overlap, optical_scaling={"method": config.scaling})
+                        overlap=config.overlap, optical_scaling={"method": config.scaling}, **standardisation)
     train_set = ChipSet(splits["train"], card, True, config.crop, config.seed, config.colour_jitter,
                         config.scale_jitter, config.copy_paste)
     val_set = ChipSet(splits["val"], card, False, None, config.seed)
@@ -250,7 +265,11 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
                                                sampler=sampler, drop_last=True, generator=gen)
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=8)
 
-    model = build_model(arch_cfg).to(device).to(memory_format=torch.channels_last)
+    model = build_model(arch_cfg, backbone_weights=config.encoder_weights)
+    pretraining = encoder_pretraining(model, config.encoder_weights)
+    if pretraining:
+        log(f"Encoder initialised from {pretraining['weights']} ({pretraining.get('source', 'local file')})")
+    model = model.to(device).to(memory_format=torch.channels_last)
     optim = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     # With ema_decay, an exponential moving average of the weights is what is validated and saved; the optimiser
     # still steps the raw weights. BatchNorm statistics are not averaged (averaged statistics do not match averaged
@@ -333,7 +352,8 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
             if improved:
                 best_iou, best_epoch = val["iou"], epoch + 1
                 card.training = {"recipe": dataclasses.asdict(config), "data": str(data), "regions": regions,
-                                 "chips": {k: len(v) for k, v in splits.items()}, "best_epoch": best_epoch}
+                                 "chips": {k: len(v) for k, v in splits.items()}, "best_epoch": best_epoch,
+                                 "pretraining": pretraining}
                 card.metrics = {"validation": val}
                 save_checkpoint(best_path, kept, card)
             log(f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val IoU {val['iou']:.4f} "
@@ -361,6 +381,23 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
                        {k: len(v) for k, v in splits.items()})
 
 
+def encoder_pretraining(model: torch.nn.Module, spec: str | Path | None) -> dict | None:
+    """What the model card records about the encoder's initialisation: the named weights' record (encoder,
+    package, file checksum, licence, source), a local file's name and checksum, or None (random initialisation)."""
+    if spec is None:
+        return None
+    from ..model.backbone import Backbone
+
+    for module in model.modules():
+        if isinstance(module, Backbone) and module.pretraining:
+            return dict(module.pretraining)
+    from ..model.pretrained import sha256_of
+
+    return {"weights": Path(spec).name, "encoder": next((m.name for m in model.modules() if isinstance(m, Backbone)),
+                                                        None),
+            "sha256": sha256_of(spec), "source": "local weights file", "licence": "unknown (user-supplied file)"}
+
+
 def cosine_lr(config: TrainConfig, epoch_fraction: float, elapsed_s: float) -> float:
     """Cosine annealing from ``config.lr`` towards zero over the run. The run's progress is the larger of the share
     of epochs done and, with a time budget, the share of the budget spent, so a run that the budget stops early
@@ -377,7 +414,7 @@ THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu") -> float:
     """Choose the decision threshold that maximises landslide IoU on the VALIDATION chips (never the test ones)
     and store it, with the sweep, in the checkpoint's model card."""
-    from .checkpoint import load_checkpoint
+    from ..model.checkpoint import load_checkpoint
 
     model, card = load_checkpoint(model_path, device=device)
     probs, truths = [], []
@@ -412,12 +449,15 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 def evaluate_model(model_path: str | Path, data: str | Path, split: str = "test", seed: int = 0,
                    val_regions: list | None = None, test_regions: list | None = None,
-                   threshold: float | None = None, engine: str = "auto", batch: int = 8) -> dict:
-    """Metrics of a model file (any engine) on one split of a chip folder (regions as in training)."""
+                   threshold: float | None = None, engine: str = "auto", batch: int = 8,
+                   optical_scaling: dict | None = None) -> dict:
+    """Metrics of a model file (any engine) on one split of a chip folder (regions as in training).
+    ``optical_scaling``: feed the images scaled this way instead of as the card says (e.g. ``{"method": "divide",
+    "value": 255}``, what the Deepness plugin does), to measure what a different scaling costs."""
     from ..processing.engines import open_engine
 
     eng = open_engine(model_path, engine, "auto")
-    card = eng.card
+    card = eng.card if optical_scaling is None else dataclasses.replace(eng.card, optical_scaling=optical_scaling)
     samples = list_samples(data)
     if split == "all":
         chosen = samples
