@@ -166,9 +166,8 @@ def detect_scenes(optical: Sequence[str | Path], output: str | Path, dem=None, l
         raise InputError("several scenes go into one GeoPackage (.gpkg): one layer per scene and a merged one")
     if workers < 1:
         raise InputError(f"workers must be >= 1, got {workers}")
-    if "probability" in options and options["probability"]:
+    if options.pop("probability", None):
         raise InputError("the probability raster is written for single-scene runs only")
-    options.pop("probability", None)
     jobs = scene_jobs(optical, dem)
     log(f"{len(jobs)} scene(s): " + ", ".join(j.name for j in jobs))
     folder = tempfile.mkdtemp(prefix=".landslide-mapper-scenes-", dir=output.parent)
@@ -269,28 +268,19 @@ def _publish(jobs, result: ScenesResult, folder: str, output: Path, layer: str) 
             if job.name not in result.scenes:
                 continue
             with fiona.open(Path(folder) / f"{job.name}.gpkg", layer=job.name) as src:
-                crs = src.crs_wkt
-                features = list(src)
-            scene_writer = vectorize.FeatureWriter(output, _Wkt(crs), f"{layer}_{job.name}")
-            try:
-                scene_writer.write([_plain(f) for f in features])
-                scene_writer.commit()
-            except BaseException:
-                scene_writer.abort()
-                raise
+                crs = src.crs
+                features = [_plain(f) for f in src]
+            vectorize.write_features(output, features, crs, f"{layer}_{job.name}")
             if merged is None:
-                merged = vectorize.FeatureWriter(output, _Wkt(crs), layer, schema=merged_schema)
+                merged = vectorize.FeatureWriter(output, crs, layer, schema=merged_schema)
                 merged_crs = crs
-            batch = []
-            for f in features:
-                plain = _plain(f)
+            for plain in features:  # (already written to the scene's layer: reused for the merged one)
                 if crs != merged_crs:
-                    plain["geometry"] = transform_geom(crs, merged_crs, plain["geometry"])
+                    plain["geometry"] = transform_geom(crs.to_wkt(), merged_crs.to_wkt(), plain["geometry"])
                 plain["properties"]["id"] = next_id
                 plain["properties"][SCENE_FIELD] = job.name
                 next_id += 1
-                batch.append(plain)
-            merged.write(batch)
+            merged.write(features)
         if merged is not None:
             merged.commit()
     except BaseException:
@@ -299,17 +289,6 @@ def _publish(jobs, result: ScenesResult, folder: str, output: Path, layer: str) 
         raise
 
 
-class _Wkt:
-    """A CRS given as WKT, for FeatureWriter (which asks ``crs.to_wkt()``)."""
-
-    def __init__(self, wkt: str) -> None:
-        self.wkt = wkt
-
-    def to_wkt(self) -> str:
-        return self.wkt
-
-
 def _plain(feature) -> dict:
-    return {"geometry": dict(feature["geometry"].__geo_interface__) if hasattr(feature["geometry"],
-                                                                              "__geo_interface__")
-            else feature["geometry"], "properties": dict(feature["properties"])}
+    """A fiona feature as plain dicts (the merged layer changes its properties)."""
+    return {"geometry": dict(feature["geometry"].__geo_interface__), "properties": dict(feature["properties"])}

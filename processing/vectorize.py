@@ -273,14 +273,7 @@ class FeatureWriter:
         with fiona.open(self.tmpdir / self.path.name, layer=self.layer) as src, \
                 fiona.open(self.path, "w", driver="GPKG", layer=self.layer, schema=self.schema,
                            crs=self.crs_wkt) as dst:
-            batch: list = []
-            for feature in src:
-                batch.append(feature)
-                if len(batch) == 1000:
-                    dst.writerecords(batch)
-                    batch = []
-            if batch:
-                dst.writerecords(batch)
+            dst.writerecords(src)  # (fiona writes in transactions of many records)
 
     def abort(self) -> None:
         if not self.dst.closed:

@@ -163,10 +163,8 @@ def test_cancel_is_reported_as_cancelled_and_leaves_nothing(desktop_run):
     assert "Execution failed" not in second, log[-3000:]
     assert ended[0]["layers_added"] == 0
     assert not Path(config["output_cancelled"]).exists()
-    critical = [m for m in record["messages"] if m["tag"] == "Processing" and m["level"] >= 2
-                and m not in record["messages"][:0]]
-    cancelled_part = [m for m in critical if "cancel" in m["message"].lower()]
-    assert not cancelled_part, cancelled_part
+    critical = [m for m in record["messages"] if m["tag"] == "Processing" and m["level"] == 2]  # Qgis.Critical
+    assert not critical, critical  # Processing logs a QgsProcessingException as CRITICAL; a cancel raises none
 
 
 def test_screenshots_were_taken(desktop_run):

@@ -72,8 +72,7 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
         if not feedback.isCanceled():  # stopped by something else than the user's Cancel: say so as an error
             raise QgsProcessingException(tr("The run stopped before it finished; no output was written.")) from None
         text = str(exc).strip().rstrip(".")  # the core says what was (not) kept, e.g. "no model was saved"
-        feedback.pushWarning(tr("Cancelled by the user: {what}.").format(
-            what=text.split("; ", 1)[-1] if "; " in text else text))
+        feedback.pushWarning(tr("Cancelled by the user: {what}.").format(what=text.split("; ", 1)[-1]))
         return None
     except MissingDependencyError as exc:
         raise QgsProcessingException(f"{exc} ({tr('see')} {DOCTOR})") from exc
