@@ -7,7 +7,9 @@ cluster; its start-up is included in the wall time, and printed apart with the s
 - ``oracle``: the test suite's threshold model as ONNX (a few operations per pixel), so the pipeline (reading,
   warping, blending, vectorising) is the bottleneck: what several processes can speed up on a CPU;
 - ``bundled``: the bundled model on ONNX Runtime, whose inference already uses every core: two workers share them
-  (each engine gets half the threads), so the target is "no slower than one worker".
+  (each engine gets half the threads), so the target is "no slower than one worker";
+- ``real`` (``--real FILES``): real-format scene files, e.g. the tiled Hokkaido scenes of
+  ``benchmarks/make_real_scenes.py``, with the bundled model (overlap 51 px, no DEM).
 
     .venv/bin/python benchmarks/bench_scale.py [--scenes 4] [--engines oracle bundled]
 
@@ -40,7 +42,7 @@ def make_scenes(folder: Path, count: int, size: int, res: float) -> tuple[list[P
     return scenes, dems
 
 
-def run(engine: str, count: int, workers: int, folder: Path) -> dict:
+def run(engine: str, count: int, workers: int, folder: Path, real: list[str] | None = None) -> dict:
     import synthetic
 
     from landslide_mapper.processing.pipeline import default_model_path
@@ -51,6 +53,8 @@ def run(engine: str, count: int, workers: int, folder: Path) -> dict:
         model = synthetic.oracle_files(folder / "model")[1]
         scenes, dems = make_scenes(folder / "data", count, 6000, 2.0)
         options = {"model": model, "tile": 128, "overlap": 16}
+    elif engine == "real":  # real-format files (benchmarks/make_real_scenes.py), bundled model, no DEM
+        scenes, dems, options = list(real), None, {"model": default_model_path(), "overlap": 51}
     else:
         model = default_model_path()
         scenes, dems = make_scenes(folder / "data", count, 3600, 1.0)
@@ -75,7 +79,10 @@ def run(engine: str, count: int, workers: int, folder: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=4)
-    parser.add_argument("--engines", nargs="+", default=["oracle", "bundled"], choices=["oracle", "bundled"])
+    parser.add_argument("--engines", nargs="+", default=["oracle", "bundled"], choices=["oracle", "bundled", "real"])
+    parser.add_argument("--real", nargs="+", metavar="TIF",
+                        help="with --engines real: these scene files (e.g. the tiled scenes that "
+                             "benchmarks/make_real_scenes.py writes), with the bundled model")
     args = parser.parse_args()
     print(f"{'engine':<8} {'workers':>7} {'scenes':>6} {'chips':>6} {'wall s':>7} {'chips/s':>8} "
           f"{'speed-up':>8} {'start s':>7} {'w/o start':>9} {'landslides':>10}")
@@ -83,9 +90,10 @@ def main() -> None:
         base = None
         for workers in (1, 2):
             with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-                r = run(engine, args.scenes, workers, Path(tmp))
+                r = run(engine, args.scenes, workers, Path(tmp), args.real)
             base = base or r["chips_per_s"]
-            print(f"{engine:<8} {workers:>7} {args.scenes:>6} {r['chips']:>6} {r['seconds']:>7.1f} "
+            scenes = len(args.real) if engine == "real" else args.scenes
+            print(f"{engine:<8} {workers:>7} {scenes:>6} {r['chips']:>6} {r['seconds']:>7.1f} "
                   f"{r['chips_per_s']:>8.2f} {r['chips_per_s'] / base:>7.2f}x {r['startup']:>7.1f} "
                   f"{r['chips_per_s_after_startup'] / base:>8.2f}x {r['count']:>10}", flush=True)
 
