@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import rasterio
@@ -38,6 +39,7 @@ from .engines import open_engine
 from .raster_io import (
     Grid,
     OpticalReader,
+    OpticalSpec,
     optical_scaler,
     processing_grid,
     reader_cache_bytes,
@@ -46,6 +48,9 @@ from .raster_io import (
 )
 from .stitching import StripBlender
 from .tiling import chip_windows, pad_chip
+
+if TYPE_CHECKING:
+    from ..model.card import ModelCard
 
 ProgressFn = Callable[[float, str], None]
 LogFn = Callable[[str], None]
@@ -249,40 +254,64 @@ def detect(*args, **kwargs) -> DetectResult:
         return _detect(*args, **kwargs)
 
 
-def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: str | Path | None = None,
-           model: str | Path | None = None, probability: str | Path | None = None,
-           bands: Sequence[int] | None = None, tile: int | None = None, overlap: int | None = None,
-           batch: int = 4, engine: str = "auto", device: str = "auto", threshold: float | None = None,
-           min_area: float | None = 0.0, simplify: float | None = 0.0, resolution: float | None = None,
-           progress: ProgressFn | None = None, log: LogFn | None = None,
-           is_cancelled: Callable[[], bool] | None = None, workers: int = 2,
-           layer: str = vectorize.LAYER) -> DetectResult:
-    """Run detection; see the module docstring. Raises ``LandslideMapperError`` subclasses with user messages."""
-    t0 = time.perf_counter()
+@dataclass
+class DetectPlan:
+    """Everything a detection needs, validated, before any chip is read: what to read (optical files and bands,
+    DEM), on which grid, with which model and settings, and how to clean up. Picklable (plain values, paths, a CRS
+    and a transform), so a worker process can run part of it: :class:`ChipSource` reads its chips,
+    :func:`run_engine` infers them, :class:`OutputSinks` turns them into rows, a probability raster and polygons."""
+
+    spec: OpticalSpec
+    grid: Grid
+    out_crs: object             # the optical raster's CRS: polygons are written in it
+    dem_path: str | None
+    model_path: str
+    engine: str                 # as asked ("auto", "onnx", "torch")
+    device: str
+    card: ModelCard
+    tile: int
+    overlap: int
+    batch: int
+    threshold: float
+    min_area: float
+    simplify: float
+    stats: dict                 # scene statistics for the optical scaling (the same for every part of a scene)
+    fallback_elevation: float   # DEM nodata filled with this (the DEM's mean)
+    workers: int = 2            # chip-preparation threads
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_terrain(self) -> bool:
+        return self.dem_path is not None
+
+    def windows(self) -> list[Window]:
+        """The chips of the scene, in raster order."""
+        return [w for _, w in chip_windows(self.grid.height, self.grid.width, self.tile, self.overlap)]
+
+    def open_engine(self):
+        return open_engine(self.model_path, self.engine, self.device)
+
+
+def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path | None = None,
+                   model: str | Path | None = None, bands: Sequence[int] | None = None, tile: int | None = None,
+                   overlap: int | None = None, batch: int = 4, engine: str = "auto", device: str = "auto",
+                   threshold: float | None = None, min_area: float | None = 0.0, simplify: float | None = 0.0,
+                   resolution: float | None = None, log: LogFn | None = None, workers: int = 2):
+    """Validate a detection's inputs and settings and load its engine; ``(plan, engine)``. Raises
+    ``LandslideMapperError`` subclasses with user messages; logs what was chosen and warnings (also kept in
+    ``plan.warnings``)."""
     log = log or (lambda msg: None)
-    progress = progress or (lambda f, msg: None)
-    is_cancelled = is_cancelled or (lambda: False)
     warnings: list[str] = []
 
     def warn(msg: str) -> None:
         warnings.append(msg)
         log(f"Warning: {msg}")
 
-    # ---- validate everything before any work -------------------------------------------------------------
-    optical = [optical] if isinstance(optical, (str, Path)) else list(optical)
-    output = Path(output)
-    _check_writable(output, "output")
-    vectorize.check_output(output, layer)
-    prob_path = Path(probability) if probability else None
-    if prob_path is not None:
-        if prob_path.suffix.lower() not in (".tif", ".tiff"):
-            raise InputError(f"the probability raster must be a GeoTIFF (.tif), got {prob_path.name}")
-        _check_writable(prob_path, "probability raster")
     if batch < 1:
         raise InputError(f"batch size must be >= 1, got {batch}")
     if (min_area is not None and min_area < 0) or (simplify is not None and simplify < 0):
         raise InputError("minimum area and simplification tolerance must be >= 0")
-
+    optical = [optical] if isinstance(optical, (str, Path)) else list(optical)
     model_path = Path(model) if model else default_model_path()
     if not model and not model_path.exists():
         raise ModelFileError("no model given and the bundled default model is missing from this installation "
@@ -324,133 +353,247 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
     if stats["valid_fraction"] == 0.0:
         warn("the optical image has no valid pixel (all nodata): the result is an empty layer")
     fallback = dem_mean_elevation(dem_path) if dem_path else 0.0
+    plan = DetectPlan(spec, grid, out_crs, dem_path, str(model_path), engine, device, card, tile, overlap, batch,
+                      threshold, min_area, simplify, stats, fallback, workers, warnings)
+    return plan, eng
 
-    # ---- per-thread readers; DEM channels and terrain aligned once per segment of chips --------------------------
-    local = threading.local()
-    readers: list = []
-    lock = threading.Lock()
-    windows = [w for _, w in chip_windows(grid.height, grid.width, tile, overlap)]
-    dem_tiles = DemTiles(dem_path, grid, windows, card.dem_channels, fallback) if card.uses_dem else None
 
-    def thread_optical() -> OpticalReader:
-        if not hasattr(local, "optical"):
-            local.optical = OpticalReader(spec, grid)
-            with lock:
-                readers.append(local.optical)
-        return local.optical
+class ChipSource:
+    """The prepared chips of ``windows`` (raster order), read and scaled in background threads, each with its
+    DEM channels (aligned once per segment of chips): an iterator of :class:`_Prepared`, in order, at most
+    ``lookahead`` chips ahead of the consumer. Each thread has its own readers (rasterio datasets are not
+    thread-safe); the optical readers' GDAL cache holds the blocks under a row of chips. Use as a context manager:
+    leaving it stops the threads and closes every reader."""
 
-    first = OpticalReader(spec, grid)
-    scale = optical_scaler(card.optical_scaling, first.dtype, stats, card.mean, card.std)
-    first.close()
+    def __init__(self, plan: DetectPlan, windows: Sequence[Window]) -> None:
+        self.plan, self.windows = plan, list(windows)
+        self._local = threading.local()
+        self._readers: list[OpticalReader] = []
+        self._lock = threading.Lock()
+        card = plan.card
+        self.dem_tiles = (DemTiles(plan.dem_path, plan.grid, self.windows, card.dem_channels,
+                                   plan.fallback_elevation) if card.uses_dem else None)
+        first = OpticalReader(plan.spec, plan.grid)
+        self.scale = optical_scaler(card.optical_scaling, first.dtype, plan.stats, card.mean, card.std)
+        first.close()
+        self.pool = ThreadPoolExecutor(max_workers=max(1, plan.workers), thread_name_prefix="landslide-chips")
+        self.cache = rasterio.Env(GDAL_CACHEMAX=gdal_cache_mb(plan.grid.width,
+                                                              reader_cache_bytes(plan.spec, plan.grid, plan.tile)))
+        self.cache.__enter__()
 
-    def prepare(window: Window) -> _Prepared:
-        raw, valid = thread_optical().read(window)
+    def _optical(self) -> OpticalReader:
+        if not hasattr(self._local, "optical"):
+            self._local.optical = OpticalReader(self.plan.spec, self.plan.grid)
+            with self._lock:
+                self._readers.append(self._local.optical)
+        return self._local.optical
+
+    def prepare(self, window: Window) -> _Prepared:
+        raw, valid = self._optical().read(window)
         if not valid.any():
-            if dem_tiles is not None:
-                dem_tiles.release(window)
+            if self.dem_tiles is not None:
+                self.dem_tiles.release(window)
             return _Prepared(window, None, valid)
-        x = scale(raw)
+        x = self.scale(raw)
         x[:, ~valid] = 0.0
-        if dem_tiles is not None:
-            x = np.concatenate([x, dem_tiles.get(window)])
-        return _Prepared(window, pad_chip(x, tile), valid)
+        if self.dem_tiles is not None:
+            x = np.concatenate([x, self.dem_tiles.get(window)])
+        return _Prepared(window, pad_chip(x, self.plan.tile), valid)
 
-    # ---- outputs under temporary names -----------------------------------------------------------------------
-    # the probability raster is written only when asked for, under a temporary name beside it
-    prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else None
-    # terrain attributes (elevation, slope) for the landslide pixels only, read when their rows are vectorised
-    terrain_reader = DemReader(dem_path, grid, 1, fallback) if dem_path else None
-    writer = vectorize.FeatureWriter(output, out_crs, layer)
-    has_terrain = terrain_reader is not None
-
-    def write_components(components) -> None:
-        writer.write(vectorize.features(components, grid, out_crs, min_area, simplify, has_terrain,
-                                        first_id=writer.count + 1))
-
-    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="landslide-chips")
-    cache = rasterio.Env(GDAL_CACHEMAX=gdal_cache_mb(grid.width, reader_cache_bytes(spec, grid, tile)))
-    cache.__enter__()
-    n_chips, skipped, done_chips = len(windows), 0, 0
-    prob_ds = None
-    output_worker = None
-    try:
-        if prob_path is not None:
-            # the user's file: DEFLATE with the floating-point predictor (small, read everywhere; level 1: 7 instead
-            # of 11 ms of CPU per chip for a file 1 % larger)
-            prob_ds = rasterio.open(prob_tmp, "w", driver="GTiff", dtype="float32", count=1, width=grid.width,
-                                    height=grid.height, crs=grid.crs, transform=grid.transform, nodata=PROB_NODATA,
-                                    tiled=True, blockxsize=PROB_BLOCK, blockysize=PROB_BLOCK, BIGTIFF="IF_SAFER",
-                                    compress="deflate", zlevel=1, predictor=3)
-        vec = vectorize.StreamingVectorizer(grid, threshold, terrain_reader.terrain if terrain_reader else None)
-
-        def on_block(row0: int, prob: np.ndarray) -> None:
-            if prob_ds is not None:
-                prob_ds.write(prob[None], window=Window(0, row0, grid.width, prob.shape[0]))
-            vec.add_rows(row0, prob)  # nodata (PROB_NODATA < threshold) is never a landslide
-            write_components(vec.take_done())  # finished landslides go to disk, not to memory
-
-        blocks = _RowBlocks(grid.width, grid.height, PROB_BLOCK, on_block)
-        blender = StripBlender(grid.width, grid.height, tile, overlap, blocks.add)
-
-        def handle(window: Window, prob: np.ndarray | None, valid: np.ndarray | None) -> None:
-            if prob is None:
-                blender.skip(window)
-            else:
-                blender.add(window, prob, valid)
-
-        def finish() -> None:
-            blender.finish()
-            write_components(vec.components())  # the last ones, merged across block seams
-
-        # blending, the probability raster, vectorising and terrain statistics run in this worker thread
-        output_worker = _OutputWorker(handle, finish, maxsize=max(8, 2 * batch))
-        lookahead = max(2 * batch, 2 * workers)
+    def __iter__(self):
+        lookahead = max(2 * self.plan.batch, 2 * self.plan.workers)
         pending: deque = deque()
-        it = iter(windows)
+        it = iter(self.windows)
 
         def refill() -> None:
             while len(pending) < lookahead:
                 nxt = next(it, None)
                 if nxt is None:
                     return
-                pending.append(pool.submit(prepare, nxt))
-
-        def run_batch(items: list[_Prepared]) -> None:
-            probs = eng.predict(np.stack([p.chip for p in items]))
-            for p, pr in zip(items, probs):
-                output_worker.put(p.window, pr, p.valid)
+                pending.append(self.pool.submit(self.prepare, nxt))
 
         refill()
-        group: list[_Prepared] = []
         while pending:
-            if is_cancelled():
-                raise CancelledError("cancelled by the user; no output was written")
             item = pending.popleft().result()
             refill()
-            if item.chip is None:
-                skipped += 1
-                if group:
-                    run_batch(group)
-                    group = []
-                output_worker.put(item.window, None, None)
-            else:
-                group.append(item)  # items stay in raster order, as the blender needs
-                if len(group) == batch:
-                    run_batch(group)
-                    group = []
-            done_chips += 1
-            if done_chips % batch == 0 or not pending:
-                elapsed = time.perf_counter() - t0
-                progress(done_chips / n_chips, f"{done_chips}/{n_chips} chips, {elapsed:.0f} s")
-        if group:
-            run_batch(group)
+            yield item
+
+    def __enter__(self) -> ChipSource:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.cache.__exit__(None, None, None)
+        for r in self._readers:
+            r.close()
+        self._readers.clear()
+        if self.dem_tiles is not None:
+            self.dem_tiles.close()
+
+
+def run_engine(chips, eng, batch: int, put: Callable[..., None], is_cancelled: Callable[[], bool],
+               on_chip: Callable[[int], None]) -> int:
+    """Infer the chips (an iterator of :class:`_Prepared` in raster order) batch by batch and hand each chip on
+    in the same order, ``put(window, probabilities, valid)``, or ``put(window, None, None)`` for a chip with no
+    valid pixel (not inferred); ``on_chip(done)`` after each chip. Raises ``CancelledError`` when
+    ``is_cancelled()``. Returns the number of chips skipped."""
+    skipped, done = 0, 0
+    group: list[_Prepared] = []
+
+    def run_batch(items: list[_Prepared]) -> None:
+        probs = eng.predict(np.stack([p.chip for p in items]))
+        for p, pr in zip(items, probs):
+            put(p.window, pr, p.valid)
+
+    for item in chips:
         if is_cancelled():
             raise CancelledError("cancelled by the user; no output was written")
-        output_worker.close()  # the worker blends the last rows and writes the last landslides
-        if prob_ds is not None:
-            prob_ds.close()
+        if item.chip is None:
+            skipped += 1
+            if group:
+                run_batch(group)
+                group = []
+            put(item.window, None, None)
+        else:
+            group.append(item)  # items stay in raster order, as the blender needs
+            if len(group) == batch:
+                run_batch(group)
+                group = []
+        done += 1
+        on_chip(done)
+    if group:
+        run_batch(group)
+    if is_cancelled():
+        raise CancelledError("cancelled by the user; no output was written")
+    return skipped
+
+
+class OutputSinks:
+    """Everything after the engine, run in an :class:`_OutputWorker` thread: chips are blended into rows
+    (``StripBlender``), gathered into whole rows of blocks (``_RowBlocks``), written to the probability raster
+    ``prob_tmp`` (when given) and vectorised (``StreamingVectorizer``, with terrain statistics from the DEM);
+    finished landslides go to ``on_components(components)`` as they complete. ``put`` hands on a chip, ``close``
+    finishes (the last rows and landslides), ``abort`` drops everything."""
+
+    def __init__(self, plan: DetectPlan, prob_tmp: Path | None,
+                 on_components: Callable[[list], None]) -> None:
+        grid = plan.grid
+        self.prob_ds = None
+        self.worker = None
+        self.terrain_reader = (DemReader(plan.dem_path, grid, 1, plan.fallback_elevation) if plan.has_terrain
+                               else None)
+        try:
+            if prob_tmp is not None:
+                # the user's file: DEFLATE with the floating-point predictor (small, read everywhere; level 1: 7
+                # instead of 11 ms of CPU per chip for a file 1 % larger)
+                self.prob_ds = rasterio.open(prob_tmp, "w", driver="GTiff", dtype="float32", count=1,
+                                             width=grid.width, height=grid.height, crs=grid.crs,
+                                             transform=grid.transform, nodata=PROB_NODATA, tiled=True,
+                                             blockxsize=PROB_BLOCK, blockysize=PROB_BLOCK, BIGTIFF="IF_SAFER",
+                                             compress="deflate", zlevel=1, predictor=3)
+            vec = vectorize.StreamingVectorizer(grid, plan.threshold,
+                                                self.terrain_reader.terrain if self.terrain_reader else None)
+
+            def on_block(row0: int, prob: np.ndarray) -> None:
+                if self.prob_ds is not None:
+                    self.prob_ds.write(prob[None], window=Window(0, row0, grid.width, prob.shape[0]))
+                vec.add_rows(row0, prob)  # nodata (PROB_NODATA < threshold) is never a landslide
+                on_components(vec.take_done())  # finished landslides go to disk, not to memory
+
+            blocks = _RowBlocks(grid.width, grid.height, PROB_BLOCK, on_block)
+            blender = StripBlender(grid.width, grid.height, plan.tile, plan.overlap, blocks.add)
+
+            def handle(window: Window, prob: np.ndarray | None, valid: np.ndarray | None) -> None:
+                if prob is None:
+                    blender.skip(window)
+                else:
+                    blender.add(window, prob, valid)
+
+            def finish() -> None:
+                blender.finish()
+                on_components(vec.components())  # the last ones, merged across block seams
+
+            # blending, the probability raster, vectorising and terrain statistics run in this worker thread
+            self.worker = _OutputWorker(handle, finish, maxsize=max(8, 2 * plan.batch))
+        except BaseException:
+            self._close_files()
+            raise
+
+    def put(self, *item) -> None:
+        self.worker.put(*item)
+
+    def close(self) -> None:
+        self.worker.close()  # the worker blends the last rows and writes the last landslides
+        self._close_files()
+
+    def abort(self) -> None:
+        if self.worker is not None:
+            self.worker.abort()
+        self._close_files()
+
+    def _close_files(self) -> None:
+        if self.prob_ds is not None and not self.prob_ds.closed:
+            self.prob_ds.close()
+        if self.terrain_reader is not None:
+            self.terrain_reader.close()
+            self.terrain_reader = None
+
+
+def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: str | Path | None = None,
+            model: str | Path | None = None, probability: str | Path | None = None,
+            bands: Sequence[int] | None = None, tile: int | None = None, overlap: int | None = None,
+            batch: int = 4, engine: str = "auto", device: str = "auto", threshold: float | None = None,
+            min_area: float | None = 0.0, simplify: float | None = 0.0, resolution: float | None = None,
+            progress: ProgressFn | None = None, log: LogFn | None = None,
+            is_cancelled: Callable[[], bool] | None = None, workers: int = 2,
+            layer: str = vectorize.LAYER) -> DetectResult:
+    """Run detection; see the module docstring. Raises ``LandslideMapperError`` subclasses with user messages."""
+    t0 = time.perf_counter()
+    log = log or (lambda msg: None)
+    progress = progress or (lambda f, msg: None)
+    is_cancelled = is_cancelled or (lambda: False)
+
+    # ---- validate everything before any work -------------------------------------------------------------
+    output = Path(output)
+    _check_writable(output, "output")
+    vectorize.check_output(output, layer)
+    prob_path = Path(probability) if probability else None
+    if prob_path is not None:
+        if prob_path.suffix.lower() not in (".tif", ".tiff"):
+            raise InputError(f"the probability raster must be a GeoTIFF (.tif), got {prob_path.name}")
+        _check_writable(prob_path, "probability raster")
+    plan, eng = plan_detection(optical, dem, model, bands, tile, overlap, batch, engine, device, threshold,
+                               min_area, simplify, resolution, log, workers)
+    grid, warnings = plan.grid, plan.warnings
+
+    # ---- outputs under temporary names -----------------------------------------------------------------------
+    # the probability raster is written only when asked for, under a temporary name beside it
+    prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else None
+    writer = vectorize.FeatureWriter(output, plan.out_crs, layer)
+
+    def write_components(components) -> None:
+        writer.write(vectorize.features(components, grid, plan.out_crs, plan.min_area, plan.simplify,
+                                        plan.has_terrain, first_id=writer.count + 1))
+
+    windows = plan.windows()
+    n_chips = len(windows)
+    sinks = None
+
+    def on_chip(done: int) -> None:
+        if done % plan.batch == 0 or done == n_chips:
+            progress(done / n_chips, f"{done}/{n_chips} chips, {time.perf_counter() - t0:.0f} s")
+
+    try:
+        with ChipSource(plan, windows) as chips:
+            sinks = OutputSinks(plan, prob_tmp, write_components)
+            skipped = run_engine(chips, eng, plan.batch, sinks.put, is_cancelled, on_chip)
+            sinks.close()
         if writer.count == 0:
-            warn("no landslide found: the output is a valid, empty layer")
+            warnings.append("no landslide found: the output is a valid, empty layer")
+            log(f"Warning: {warnings[-1]}")
         count, total_area = writer.count, writer.total_area
         writer.commit()
         if prob_path is not None:
@@ -460,20 +603,10 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         return DetectResult(output, prob_path, count, total_area, seconds, n_chips - skipped, skipped,
                             eng.name, eng.device, grid, warnings)
     except BaseException:
-        if output_worker is not None:
-            output_worker.abort()
+        if sinks is not None:
+            sinks.abort()
         writer.abort()
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        if prob_ds is not None and not prob_ds.closed:
-            prob_ds.close()
-        cache.__exit__(None, None, None)
-        for r in readers:
-            r.close()
-        if dem_tiles is not None:
-            dem_tiles.close()
-        if terrain_reader is not None:
-            terrain_reader.close()
         if prob_tmp is not None and prob_tmp.exists():
             prob_tmp.unlink()
