@@ -58,10 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="DEM raster (any CRS/resolution); required when the model uses DEM channels; with --scenes "
                         "one DEM for all or one per scene, in order")
     d.add_argument("--workers", type=int, default=1,
-                   help="with --scenes: Dask worker processes on this machine (default 1: no Dask, one scene after "
-                        "the other)")
+                   help="Dask worker processes on this machine (default 1: no Dask, this process only); one scene is "
+                        "cut into bands of rows, one per worker; with --scenes, one scene per task")
     d.add_argument("--scheduler", metavar="ADDRESS",
-                   help="with --scenes: the address of an existing Dask scheduler (tcp://host:8786) to run on")
+                   help="the address of an existing Dask scheduler (tcp://host:8786) to run on instead; its workers "
+                        "need this package, the model file and the rasters at the same paths")
     d.add_argument("--model", help="model file (.onnx, .safetensors, .pt); default: the bundled model")
     d.add_argument("--output", required=True,
                    help="polygons: .gpkg, .geojson or .shp; an existing GeoPackage keeps its other layers (the "
@@ -171,12 +172,16 @@ def _detect(args) -> int:
 
     if args.scenes:
         return _detect_scenes(args)
-    if args.workers != 1 or args.scheduler:
-        raise InputError("--workers and --scheduler apply to --scenes (one scene runs in one process)")
     if args.dem and len(args.dem) > 1:
         raise InputError("one scene takes one --dem")
     from .processing.pipeline import detect
 
+    if args.workers != 1 or args.scheduler:  # one scene cut into bands of rows, on Dask workers
+        from functools import partial
+
+        from .processing.bands import detect_bands
+
+        detect = partial(detect_bands, workers=args.workers, scheduler=args.scheduler)
     bar = None if args.quiet else ProgressBar()
     result = detect(args.optical, args.output, dem=args.dem[0] if args.dem else None, model=args.model,
                     probability=args.probability,

@@ -87,7 +87,13 @@ def run_task(task: str, progress: Callable[[float, str], None] | None = None,
     if task == "detect":
         from .processing.pipeline import detect
 
-        result = detect(**callbacks, **kwargs)
+        processes = kwargs.pop("processes", 1)
+        if processes > 1:  # one scene cut into bands of rows, on a local Dask cluster
+            from .processing.bands import detect_bands
+
+            result = detect_bands(workers=processes, **callbacks, **kwargs)
+        else:
+            result = detect(**callbacks, **kwargs)
         return _plain({name: getattr(result, name) for name in RESULT_FIELDS})
     if task == "prepare_chips":
         from .processing.chips import prepare_chips

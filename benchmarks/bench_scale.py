@@ -1,4 +1,9 @@
-"""Many scenes on 1 and 2 worker processes (``detect --scenes``, ``processing/scenes.py``): chips/s and speed-up.
+"""Many scenes, or one scene cut into bands of rows, on 1 and 2 worker processes: chips/s and speed-up.
+
+``--mode scenes`` (``detect --scenes``, ``processing/scenes.py``): one task per scene. ``--mode bands``
+(``detect --workers``, ``processing/bands.py``): the first scene alone, ``pipeline.detect`` in this process for 1
+worker and ``detect_bands`` (one band of rows per worker) for 2; chips counted once per scene (the chip rows that
+neighbouring bands both infer are extra work, not extra chips).
 
 Generated UTM scenes (uint8 RGB + a DEM on the same grid), each run through ``detect_scenes`` once with
 ``workers=1`` (one scene after the other in this process, no Dask) and once with ``workers=2`` (a local Dask
@@ -42,11 +47,15 @@ def make_scenes(folder: Path, count: int, size: int, res: float) -> tuple[list[P
     return scenes, dems
 
 
-def run(engine: str, count: int, workers: int, folder: Path, real: list[str] | None = None) -> dict:
+def run(engine: str, count: int, workers: int, folder: Path, real: list[str] | None = None,
+        mode: str = "scenes") -> dict:
     import synthetic
 
     from landslide_mapper.processing.pipeline import default_model_path
     from landslide_mapper.processing.scenes import detect_scenes
+
+    if mode == "bands":
+        count = 1
 
     if engine == "oracle":
         (folder / "model").mkdir()
@@ -66,6 +75,19 @@ def run(engine: str, count: int, workers: int, folder: Path, real: list[str] | N
         if message.startswith("Dask cluster:"):
             started.append(time.perf_counter() - start)
 
+    if mode == "bands":
+        from landslide_mapper.processing.bands import detect_bands
+        from landslide_mapper.processing.pipeline import detect
+
+        out, dem = folder / f"out_{workers}.gpkg", dems[0] if dems else None
+        one = (detect(scenes[0], out, dem=dem, log=log, **options) if workers == 1 else
+               detect_bands(scenes[0], out, dem=dem, workers=workers, log=log, **options))
+        seconds = time.perf_counter() - start
+        startup = started[0] if started else 0.0
+        chips = one.chips + one.chips_skipped
+        return {"seconds": seconds, "chips": chips, "chips_per_s": chips / seconds, "count": one.count,
+                "startup": startup, "chips_per_s_after_startup": chips / (seconds - startup),
+                "scene_seconds": seconds, "failures": 0}
     result = detect_scenes(scenes, folder / f"out_{workers}.gpkg", dem=dems, workers=workers, log=log, **options)
     seconds = time.perf_counter() - start
     chips = sum(s["chips"] for s in result.scenes.values())
@@ -83,6 +105,8 @@ def main() -> None:
     parser.add_argument("--real", nargs="+", metavar="TIF",
                         help="with --engines real: these scene files (e.g. the tiled scenes that "
                              "benchmarks/make_real_scenes.py writes), with the bundled model")
+    parser.add_argument("--mode", choices=["scenes", "bands"], default="scenes",
+                        help="scenes: one task per scene; bands: the first scene alone, cut into bands of rows")
     args = parser.parse_args()
     print(f"{'engine':<8} {'workers':>7} {'scenes':>6} {'chips':>6} {'wall s':>7} {'chips/s':>8} "
           f"{'speed-up':>8} {'start s':>7} {'w/o start':>9} {'landslides':>10}")
@@ -90,9 +114,10 @@ def main() -> None:
         base = None
         for workers in (1, 2):
             with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-                r = run(engine, args.scenes, workers, Path(tmp), args.real)
+                r = run(engine, args.scenes, workers, Path(tmp), args.real[:1] if args.mode == "bands" and
+                        args.real else args.real, args.mode)
             base = base or r["chips_per_s"]
-            scenes = len(args.real) if engine == "real" else args.scenes
+            scenes = 1 if args.mode == "bands" else len(args.real) if engine == "real" else args.scenes
             print(f"{engine:<8} {workers:>7} {scenes:>6} {r['chips']:>6} {r['seconds']:>7.1f} "
                   f"{r['chips_per_s']:>8.2f} {r['chips_per_s'] / base:>7.2f}x {r['startup']:>7.1f} "
                   f"{r['chips_per_s_after_startup'] / base:>8.2f}x {r['count']:>10}", flush=True)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import rasterio
+from affine import Affine
 from rasterio.windows import Window
 
 from ..errors import CancelledError, InputError, ModelFileError
@@ -151,6 +152,30 @@ def gdal_cache_mb(width: int, reading_bytes: int = 0) -> int:
     return GDAL_CACHE_MB + -(-3 * PROB_BLOCK * width * 4 // 2**20) + -(-reading_bytes // 2**20)
 
 
+def open_probability(path: Path, grid: Grid, height: int | None = None, top: int = 0):
+    """A new probability GeoTIFF at ``path`` for the rows ``[top, top + height)`` of ``grid`` (all by default):
+    float32, nodata ``PROB_NODATA``, tiled ``PROB_BLOCK``, DEFLATE with the floating-point predictor (small, read
+    everywhere; level 1: 7 instead of 11 ms of CPU per chip for a file 1 % larger)."""
+    height = grid.height - top if height is None else height
+    return rasterio.open(path, "w", driver="GTiff", dtype="float32", count=1, width=grid.width, height=height,
+                         crs=grid.crs, transform=grid.transform @ Affine.translation(0, top), nodata=PROB_NODATA,
+                         tiled=True, blockxsize=PROB_BLOCK, blockysize=PROB_BLOCK, BIGTIFF="IF_SAFER",
+                         compress="deflate", zlevel=1, predictor=3)
+
+
+def check_outputs(output: str | Path, layer: str, probability: str | Path | None) -> tuple[Path, Path | None]:
+    """The output paths, checked before any work: writable, a supported format, a GeoTIFF probability raster."""
+    output = Path(output)
+    _check_writable(output, "output")
+    vectorize.check_output(output, layer)
+    prob_path = Path(probability) if probability else None
+    if prob_path is not None:
+        if prob_path.suffix.lower() not in (".tif", ".tiff"):
+            raise InputError(f"the probability raster must be a GeoTIFF (.tif), got {prob_path.name}")
+        _check_writable(prob_path, "probability raster")
+    return output, prob_path
+
+
 class _RowBlocks:
     """Gathers rows that arrive in order, in chunks of any height, into whole rows of blocks of the probability
     GeoTIFF (``block`` rows; nodata as ``PROB_NODATA``) and hands each on once, to ``on_block(row0, rows)``.
@@ -160,10 +185,12 @@ class _RowBlocks:
     instead of 96 MB on a 6000 x 6000 scene). The vectoriser gets the same blocks: fewer block seams to merge
     landslides across than with the blender's 64-row chunks. Holds one row of blocks (``block x width`` float32)."""
 
-    def __init__(self, width: int, height: int, block: int, on_block: Callable[[int, np.ndarray], None]) -> None:
+    def __init__(self, width: int, height: int, block: int, on_block: Callable[[int, np.ndarray], None],
+                 top: int = 0) -> None:
+        """Rows ``[top, height)`` (``top``: a multiple of ``block``, so blocks are those of the whole raster)."""
         self.height, self.on_block = height, on_block
-        self.buf = np.empty((min(block, height), width), np.float32)
-        self.top, self.n = 0, 0  # scene row of buf[0], rows filled
+        self.buf = np.empty((min(block, height - top), width), np.float32)
+        self.top, self.n = top, 0  # scene row of buf[0], rows filled
 
     def add(self, row0: int, prob: np.ndarray) -> None:
         if row0 != self.top + self.n:
@@ -476,35 +503,39 @@ class OutputSinks:
     (``StripBlender``), gathered into whole rows of blocks (``_RowBlocks``), written to the probability raster
     ``prob_tmp`` (when given) and vectorised (``StreamingVectorizer``, with terrain statistics from the DEM);
     finished landslides go to ``on_components(components)`` as they complete. ``put`` hands on a chip, ``close``
-    finishes (the last rows and landslides), ``abort`` drops everything."""
+    finishes (the last rows and landslides), ``abort`` drops everything.
 
-    def __init__(self, plan: DetectPlan, prob_tmp: Path | None,
-                 on_components: Callable[[list], None]) -> None:
+    ``rows=(top, bottom)``: only those rows of the scene are final and handed on (a band of a scene, ``bands.py``;
+    ``top`` a multiple of ``PROB_BLOCK``), the chips arriving from the chip row starting at ``first_row``; the
+    probability raster then holds those rows only."""
+
+    def __init__(self, plan: DetectPlan, prob_tmp: Path | None, on_components: Callable[[list], None],
+                 rows: tuple[int, int] | None = None, first_row: int = 0) -> None:
         grid = plan.grid
+        top, bottom = rows or (0, grid.height)
         self.prob_ds = None
         self.worker = None
         self.terrain_reader = (DemReader(plan.dem_path, grid, 1, plan.fallback_elevation) if plan.has_terrain
                                else None)
         try:
             if prob_tmp is not None:
-                # the user's file: DEFLATE with the floating-point predictor (small, read everywhere; level 1: 7
-                # instead of 11 ms of CPU per chip for a file 1 % larger)
-                self.prob_ds = rasterio.open(prob_tmp, "w", driver="GTiff", dtype="float32", count=1,
-                                             width=grid.width, height=grid.height, crs=grid.crs,
-                                             transform=grid.transform, nodata=PROB_NODATA, tiled=True,
-                                             blockxsize=PROB_BLOCK, blockysize=PROB_BLOCK, BIGTIFF="IF_SAFER",
-                                             compress="deflate", zlevel=1, predictor=3)
+                self.prob_ds = open_probability(prob_tmp, grid, bottom - top, top)
             vec = vectorize.StreamingVectorizer(grid, plan.threshold,
                                                 self.terrain_reader.terrain if self.terrain_reader else None)
 
             def on_block(row0: int, prob: np.ndarray) -> None:
                 if self.prob_ds is not None:
-                    self.prob_ds.write(prob[None], window=Window(0, row0, grid.width, prob.shape[0]))
+                    self.prob_ds.write(prob[None], window=Window(0, row0 - top, grid.width, prob.shape[0]))
                 vec.add_rows(row0, prob)  # nodata (PROB_NODATA < threshold) is never a landslide
                 on_components(vec.take_done())  # finished landslides go to disk, not to memory
 
-            blocks = _RowBlocks(grid.width, grid.height, PROB_BLOCK, on_block)
-            blender = StripBlender(grid.width, grid.height, plan.tile, plan.overlap, blocks.add)
+            blocks = _RowBlocks(grid.width, bottom, PROB_BLOCK, on_block, top)
+
+            def on_rows(row0: int, prob: np.ndarray) -> None:  # rows above the band's own are not final
+                if row0 + prob.shape[0] > top:
+                    blocks.add(max(row0, top), prob[max(0, top - row0):])
+
+            blender = StripBlender(grid.width, grid.height, plan.tile, plan.overlap, on_rows, top=first_row)
 
             def handle(window: Window, prob: np.ndarray | None, valid: np.ndarray | None) -> None:
                 if prob is None:
@@ -513,7 +544,7 @@ class OutputSinks:
                     blender.add(window, prob, valid)
 
             def finish() -> None:
-                blender.finish()
+                blender.finish(bottom)
                 on_components(vec.components())  # the last ones, merged across block seams
 
             # blending, the probability raster, vectorising and terrain statistics run in this worker thread
@@ -557,14 +588,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
     is_cancelled = is_cancelled or (lambda: False)
 
     # ---- validate everything before any work -------------------------------------------------------------
-    output = Path(output)
-    _check_writable(output, "output")
-    vectorize.check_output(output, layer)
-    prob_path = Path(probability) if probability else None
-    if prob_path is not None:
-        if prob_path.suffix.lower() not in (".tif", ".tiff"):
-            raise InputError(f"the probability raster must be a GeoTIFF (.tif), got {prob_path.name}")
-        _check_writable(prob_path, "probability raster")
+    output, prob_path = check_outputs(output, layer, probability)
     plan, eng = plan_detection(optical, dem, model, bands, tile, overlap, batch, engine, device, threshold,
                                min_area, simplify, resolution, log, workers)
     grid, warnings = plan.grid, plan.warnings

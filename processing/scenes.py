@@ -17,8 +17,7 @@ a retry never sees or leaves half a file. Cancel stops the tasks (they check a c
 closes a local cluster and leaves no output. Progress is the mean of the scenes' own progress, reported from the
 workers through a Dask ``Queue``.
 
-What this does not do yet: cut ONE scene into bands of chip rows for several workers (that needs the pipeline
-split into a plan, a chip source and sinks). Pure: never imports QGIS.
+One scene on several workers is cut into bands of rows instead (``bands.py``). Pure: never imports QGIS.
 """
 
 from __future__ import annotations
@@ -29,13 +28,11 @@ import re
 import shutil
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CancelledError, InputError, LandslideMapperError
-from .engines import THREADS_ENV
 
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".jp2", ".img")
 #: the merged inventory's extra attribute
@@ -127,27 +124,6 @@ def run_scene(job: SceneJob, folder: str, options: dict, progress=None, is_cance
             "seconds": result.seconds, "warnings": list(result.warnings)}
 
 
-def _dask_task(job: SceneJob, folder: str, options: dict, channel: str) -> dict:
-    """:func:`run_scene` on a Dask worker: progress published on ``channel``, cancel read from the Event of the
-    same name."""
-    from distributed import Event, Queue
-
-    queue = Queue(channel)
-    cancel = Event(channel)
-    last = [0.0]
-
-    def progress(fraction: float, message: str) -> None:
-        now = time.monotonic()
-        if fraction >= 1.0 or now - last[0] > 0.5:
-            last[0] = now
-            queue.put((job.name, float(fraction), message))
-
-    def is_cancelled() -> bool:
-        return cancel.is_set()
-
-    return run_scene(job, folder, options, progress=progress, is_cancelled=is_cancelled)
-
-
 def detect_scenes(optical: Sequence[str | Path], output: str | Path, dem=None, layer: str = "landslides",
                   workers: int = 1, scheduler: str | None = None, retries: int = 1,
                   progress: Callable[[float, str], None] | None = None, log: Callable[[str], None] | None = None,
@@ -206,49 +182,11 @@ def _run_here(jobs, folder, options, progress, is_cancelled) -> dict[str, dict]:
 
 
 def _run_dask(jobs, folder, options, workers, scheduler, retries, progress, log, is_cancelled) -> dict[str, dict]:
-    try:
-        from distributed import Client, Event, LocalCluster, Queue, wait
-    except ImportError as exc:
-        raise InputError("running on several workers needs Dask: pip install \"dask[distributed]\"") from exc
-    cluster = None
-    if scheduler is None:  # the machine's cores shared out between the workers' engines
-        threads = str(max(1, (os.cpu_count() or 1) // workers))
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                               host="127.0.0.1", env={THREADS_ENV: threads, "OMP_NUM_THREADS": threads})
-    client = Client(cluster if cluster is not None else scheduler)
-    channel = f"landslide-mapper-{uuid.uuid4().hex}"
-    try:
-        log(f"Dask cluster: {len(client.scheduler_info().get('workers', {}))} worker(s); dashboard "
-            f"{client.dashboard_link}")
-        cancel = Event(channel, client=client)
-        queue = Queue(channel, client=client)
-        futures = {client.submit(_dask_task, job, folder, options, channel, key=f"{channel}-{job.name}",
-                                 retries=retries, pure=False): job.name for job in jobs}
-        fractions = {job.name: 0.0 for job in jobs}
-        pending = set(futures)
-        while pending:
-            if is_cancelled():
-                cancel.set()
-                client.cancel(list(pending), force=True)
-                raise CancelledError("cancelled by the user; no output was written")
-            try:
-                done, pending = wait(pending, timeout=0.5, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                done = set()
-            for fut in done:
-                fractions[futures[fut]] = 1.0
-            for name, fraction, _message in queue.get(batch=True):
-                fractions[name] = max(fractions.get(name, 0.0), fraction)
-            finished = sum(1 for f in futures if f.done())
-            progress(sum(fractions.values()) / len(jobs), f"{finished}/{len(jobs)} scenes")
-        answers = {}
-        for fut, name in futures.items():
-            answers[name] = fut.result()  # re-raises an error that survived its retries
-        return answers
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    from .cluster import dask_client, run_tasks
+
+    with dask_client(workers, scheduler, log) as client:
+        tasks = {job.name: (run_scene, (job, folder, options)) for job in jobs}
+        return run_tasks(client, tasks, retries, progress, is_cancelled, "scenes")
 
 
 def _publish(jobs, result: ScenesResult, folder: str, output: Path, layer: str) -> None:

@@ -36,7 +36,9 @@ def weight_profile(length: int, tile: int, overlap: int) -> np.ndarray:
 
 class StripBlender:
     def __init__(self, width: int, height: int, tile: int, overlap: int, on_rows: RowsCallback,
-                 chunk_rows: int = 64) -> None:
+                 chunk_rows: int = 64, top: int = 0) -> None:
+        """``top``: the first chip row's start (a band of a scene starting below row 0; rows are then handed on
+        from there)."""
         self.width, self.height, self.tile = width, height, tile
         self.chunk_rows = max(1, chunk_rows)
         self.on_rows = on_rows
@@ -46,7 +48,7 @@ class StripBlender:
         rows = min(tile, height)
         self.acc = np.zeros((rows, width), np.float32)
         self.valid = np.zeros((rows, width), bool)
-        self.top = 0  # scene row of buffer row 0
+        self.top = top  # scene row of buffer row 0
 
     def _flush_to(self, row: int) -> None:
         n = row - self.top
@@ -79,5 +81,6 @@ class StripBlender:
         if int(window.row_off) > self.top:
             self._flush_to(int(window.row_off))
 
-    def finish(self) -> None:
-        self._flush_to(self.height)
+    def finish(self, until: int | None = None) -> None:
+        """Hand on the last rows: all of them, or those above ``until`` (the rows below need chips not added)."""
+        self._flush_to(self.height if until is None else min(until, self.height))

@@ -142,7 +142,7 @@ class StreamingVectorizer:
         # merge the previous block's pieces on the seam with this block's pieces on it; what still touches this
         # block's bottom seam waits for the next block, everything else is complete
         pieces = [(p, st, False) for p, st in self.open] + at_top
-        for part, st, touches_bottom in _merge(pieces):
+        for part, st, touches_bottom in merge_pieces(pieces):
             (new_open if touches_bottom else self.done).append((part, st))
         self.open = new_open
 
@@ -159,9 +159,9 @@ class StreamingVectorizer:
         return result
 
 
-def _merge(pieces: list[tuple[shapely.Polygon, Stats, bool]]) -> list[tuple[shapely.Polygon, Stats, bool]]:
-    """Union pieces that share an edge (a corner contact does not merge, as 4-connectivity); stats are summed and
-    the flag (touches the next seam) is OR-ed."""
+def merge_pieces(pieces: list[tuple[shapely.Polygon, Stats, bool]]) -> list[tuple[shapely.Polygon, Stats, bool]]:
+    """Union pieces that share an edge, across a block seam or a band seam (``bands.py``); a corner contact does
+    not merge, as 4-connectivity; stats are summed and the flag (touches the next seam) is OR-ed."""
     if not pieces:
         return []
     geoms = [p for p, _, _ in pieces]
@@ -187,6 +187,9 @@ def features(components, grid: Grid, out_crs, min_area_m2: float, simplify_m: fl
         area = poly.area
         if area < min_area_m2 or st.count == 0:
             continue
+        # normalised (ring start and orientation), so a landslide comes out, and simplifies, the same however it
+        # was pieced together across block and band seams
+        poly = shapely.normalize(poly)
         geom = poly.simplify(simplify_m, preserve_topology=True) if simplify_m > 0 else poly
         if geom.is_empty or geom.geom_type != "Polygon":
             geom = poly

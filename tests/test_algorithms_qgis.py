@@ -21,7 +21,7 @@ EXPORT = "landslide_mapper:export_onnx"
 FIELDS = ["id", "area_m2", "perimeter_m", "mean_prob", "max_prob", "mean_slope_deg", "max_slope_deg",
           "mean_elev_m", "relief_m"]
 PARAMETERS = ["OPTICAL", "BANDS", "DEM", "MODEL", "ENGINE", "DEVICE", "RESOLUTION", "TILE_SIZE", "OVERLAP",
-              "BATCH_SIZE", "THRESHOLD", "MIN_AREA", "SIMPLIFY", "OUTPUT", "OUTPUT_PROBABILITY"]
+              "BATCH_SIZE", "WORKERS", "THRESHOLD", "MIN_AREA", "SIMPLIFY", "OUTPUT", "OUTPUT_PROBABILITY"]
 
 
 def expected_geometry(mask, raster):
@@ -433,6 +433,41 @@ def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkey
     assert "COUNT" not in result
     assert max(cancel.values) < 100
     assert sorted(p.name for p in out_dir.iterdir()) == []
+
+
+def test_workers_cut_the_image_into_bands_with_the_same_result(plugin, oracle, blob_scene, tmp_path):
+    """WORKERS 2: a local Dask cluster of 2 processes, one band of rows each (in a separate Python process, where
+    Dask can start its workers), the same landslides and probabilities as one process."""
+    from qgis.core import QgsProcessingFeedback
+
+    import processing
+
+    opt, dem, mask = blob_scene
+
+    class Recorder(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.infos = []
+
+        def pushInfo(self, info):  # noqa: N802
+            self.infos.append(info)
+            super().pushInfo(info)
+
+    base = {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64, "SIMPLIFY": 0}
+    one = processing.run(DETECT, {**base, "OUTPUT": str(tmp_path / "one.gpkg"),
+                                  "OUTPUT_PROBABILITY": str(tmp_path / "one.tif")})
+    feedback = Recorder()
+    two = processing.run(DETECT, {**base, "WORKERS": 2, "OUTPUT": str(tmp_path / "two.gpkg"),
+                                  "OUTPUT_PROBABILITY": str(tmp_path / "two.tif")}, feedback=feedback)
+    assert any("separate Python process" in line for line in feedback.infos)
+    assert any(line.startswith("2 band(s) of rows: 0-256, 256-") for line in feedback.infos)
+    assert any("Dask cluster: 2 worker(s)" in line for line in feedback.infos)
+    assert two["COUNT"] == one["COUNT"] == 4
+    assert two["TOTAL_AREA_M2"] == pytest.approx(one["TOTAL_AREA_M2"])
+    with rasterio.open(tmp_path / "one.tif") as a, rasterio.open(tmp_path / "two.tif") as b:
+        assert np.array_equal(a.read(1), b.read(1))
+    (g1, _, _), (g2, _, _) = polygons(out_layer(one)), polygons(out_layer(two))
+    assert iou(unary_union(g1), unary_union(g2)) == pytest.approx(1.0)
 
 
 def test_pipeline_layer_name_matches_the_core():

@@ -87,11 +87,11 @@ def test_cli_many_scenes_names_the_bad_one_and_fails(tmp_path, oracle, scenes):
     errors = [line for line in run.stderr.splitlines() if line.startswith("landslide_mapper: error:")]
     assert len(errors) == 1 and "scene scene_c: the DEM far.tif does not overlap" in errors[0]
     assert sorted(fiona.listlayers(str(out))) == ["landslides", "landslides_scene_a", "landslides_scene_b"]
-    # --workers is for several scenes; one scene with two DEMs is refused
-    bad = subprocess.run(cmd[:4] + ["--optical", str(folder / "scene_a.tif"), "--workers", "2", "--output",
-                                    str(tmp_path / "x.gpkg"), "--model", str(oracle[1])],
+    # one scene with two DEMs is refused
+    bad = subprocess.run(cmd[:4] + ["--optical", str(folder / "scene_a.tif"), "--dem", *map(str, dems[:2]),
+                                    "--output", str(tmp_path / "x.gpkg"), "--model", str(oracle[1])],
                          capture_output=True, text=True, cwd="/")
-    assert bad.returncode == 2 and "apply to --scenes" in bad.stderr
+    assert bad.returncode == 2 and "one scene takes one --dem" in bad.stderr
 
 
 def test_dask_cluster_gives_the_same_result_and_survives_a_killed_worker(tmp_path, oracle, scenes):

@@ -43,7 +43,7 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
     except ImportError as exc:
         raise QgsProcessingException(_missing_message(exc)) from exc
 
-    if separate_process_needed():
+    if separate_process_needed() or kwargs.get("processes", 1) > 1:  # Dask starts its workers from a real Python
         runner = run_in_subprocess
         feedback.pushInfo(tr("Running in a separate Python process."))
         feedback.pushDebugInfo(tr("(Inside QGIS the Python packages' own GDAL and GEOS would be shadowed by QGIS's: "

@@ -183,6 +183,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     TILE_SIZE = "TILE_SIZE"
     OVERLAP = "OVERLAP"
     BATCH_SIZE = "BATCH_SIZE"
+    WORKERS = "WORKERS"
     THRESHOLD = "THRESHOLD"
     MIN_AREA = "MIN_AREA"
     SIMPLIFY = "SIMPLIFY"
@@ -226,7 +227,10 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "(pixels) and <b>probability threshold</b> (0-1; higher = fewer, more certain landslides): the fields "
             "show the bundled model's values; with another model file, leave them at these values (or empty) to "
             "use that model's own, from its card. <b>Batch size</b> (default 4): tiles per inference step; lower "
-            "it if the GPU runs out of memory. <b>Minimum area</b> (m²): smaller landslides are dropped; empty = "
+            "it if the GPU runs out of memory. <b>Worker processes</b> (default 1): more than 1 cuts the image into "
+            "horizontal bands, each detected by its own process (Dask) with its own copy of the model, and merges "
+            "them into the same result; worth it on a machine with many cores or a GPU that one process leaves "
+            "idle, not on a 2-core laptop. <b>Minimum area</b> (m²): smaller landslides are dropped; empty = "
             "automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so "
             "nothing smaller than the image can resolve is reported). <b>Simplify tolerance</b> (m): empty = one "
             "pixel at the processing resolution (removes the pixel staircase); 0 = none.</p>"
@@ -304,6 +308,10 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             ),
             QgsProcessingParameterNumber(
                 self.BATCH_SIZE, self.tr("Batch size (tiles per step)"), NUMBER_INTEGER, defaultValue=4, minValue=1
+            ),
+            QgsProcessingParameterNumber(
+                self.WORKERS, self.tr("Worker processes (1 = one process; more: the image is cut into bands of rows, "
+                                      "one per process)"), NUMBER_INTEGER, defaultValue=1, minValue=1, maxValue=64
             ),
             QgsProcessingParameterNumber(
                 self.THRESHOLD,
@@ -393,6 +401,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "tile": tile or None,  # 0 = the model's
             "overlap": models_own(optional_int(self, parameters, self.OVERLAP, context), card.overlap if card else -1),
             "batch": self.parameterAsInt(parameters, self.BATCH_SIZE, context),
+            "processes": self.parameterAsInt(parameters, self.WORKERS, context),
             "threshold": models_own(optional_double(self, parameters, self.THRESHOLD, context),
                                     card.threshold if card else -1),
             "min_area": optional_double(self, parameters, self.MIN_AREA, context),  # None = automatic

@@ -1,0 +1,120 @@
+"""Running tasks on Dask distributed: a local cluster of worker processes, or an existing cluster by address.
+
+Used by ``scenes.py`` (one task per scene) and ``bands.py`` (one task per band of one scene). A task is a plain
+function called on a worker as ``fn(*args, progress=..., is_cancelled=...)``: its progress goes back through a
+Dask ``Queue`` and is aggregated here (weighted by each task's share of the work), and a cancel here sets a
+cluster-wide Dask ``Event`` that the tasks poll. A task whose worker dies is rescheduled by Dask; other exceptions
+are retried ``retries`` times. Pure: never imports QGIS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+from ..errors import CancelledError, InputError
+from .engines import THREADS_ENV
+
+#: seconds between two asks of the cluster-wide cancel Event by a task
+CANCEL_POLL_S = 0.5
+
+
+@contextlib.contextmanager
+def dask_client(workers: int, scheduler: str | None, log: Callable[[str], None]) -> Iterator:
+    """A ``distributed.Client``: on a new local cluster of ``workers`` processes (one thread each, the machine's
+    cores shared out between their engines), or on the scheduler at ``scheduler``; closed (and a local cluster
+    stopped, its processes gone) on leaving. The dashboard link is logged."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise InputError("running on several workers needs Dask: pip install \"dask[distributed]\"") from exc
+    cluster = None
+    if scheduler is None:
+        threads = str(max(1, (os.cpu_count() or 1) // workers))
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               host="127.0.0.1", env={THREADS_ENV: threads, "OMP_NUM_THREADS": threads})
+    try:
+        client = Client(cluster if cluster is not None else scheduler)
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
+    try:
+        log(f"Dask cluster: {worker_count(client)} worker(s); dashboard {client.dashboard_link}")
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def worker_count(client) -> int:
+    return len(client.scheduler_info().get("workers", {}))
+
+
+def _task(fn: Callable, args: tuple, name: str, channel: str):
+    """``fn`` on a worker: progress published on ``channel``, cancel read from the Event of the same name."""
+    from distributed import Event, Queue
+
+    queue = Queue(channel)
+    cancel = Event(channel)
+    last = [0.0]
+
+    def progress(fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if fraction >= 1.0 or now - last[0] > 0.5:
+            last[0] = now
+            queue.put((name, float(fraction), message))
+
+    asked = [0.0, False]  # when the scheduler was last asked, and its answer
+
+    def is_cancelled() -> bool:
+        """The cancel Event, asked at most twice a second: each ask is a round trip to the scheduler, and the
+        engine loop asks once per chip (asking every time made two workers slower than one)."""
+        now = time.monotonic()
+        if not asked[1] and now - asked[0] > CANCEL_POLL_S:
+            asked[0], asked[1] = now, cancel.is_set()
+        return asked[1]
+
+    return fn(*args, progress=progress, is_cancelled=is_cancelled)
+
+
+def run_tasks(client, tasks: dict[str, tuple[Callable, tuple]], retries: int,
+              progress: Callable[[float, str], None], is_cancelled: Callable[[], bool], what: str = "tasks",
+              weights: dict[str, float] | None = None) -> dict:
+    """Run ``tasks`` (name -> (function, arguments)) on the cluster; their results by name. Progress is the
+    weighted mean of the tasks' own progress (``weights``: each task's share of the work; equal by default).
+    Cancel stops every task and raises ``CancelledError``; an error that survived its retries is raised."""
+    from distributed import Event, Queue, wait
+
+    channel = f"landslide-mapper-{uuid.uuid4().hex}"
+    cancel = Event(channel, client=client)
+    queue = Queue(channel, client=client)
+    weights = weights or {name: 1.0 for name in tasks}
+    total = sum(weights.values()) or 1.0
+    futures = {client.submit(_task, fn, args, name, channel, key=f"{channel}-{name}", retries=retries,
+                             pure=False): name for name, (fn, args) in tasks.items()}
+    fractions = {name: 0.0 for name in tasks}
+    pending = set(futures)
+    try:
+        while pending:
+            if is_cancelled():
+                cancel.set()
+                client.cancel(list(pending), force=True)
+                raise CancelledError("cancelled by the user; no output was written")
+            try:
+                done, pending = wait(pending, timeout=0.5, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            for fut in done:
+                fractions[futures[fut]] = 1.0
+            for name, fraction, _message in queue.get(batch=True):
+                fractions[name] = max(fractions.get(name, 0.0), fraction)
+            finished = sum(1 for f in futures if f.done())
+            progress(sum(fractions[n] * weights[n] for n in tasks) / total, f"{finished}/{len(tasks)} {what}")
+        return {name: fut.result() for fut, name in futures.items()}  # re-raises an error beyond its retries
+    finally:
+        client.cancel([f for f in futures if not f.done()], force=True)

@@ -1,0 +1,111 @@
+"""One scene on several Dask worker processes, cut into bands of rows (``processing/bands.py``).
+
+A generated scene, 700 rows at 2 m with 128 px chips, cut into 2 and 3 bands (seams at rows 256 and 512, where
+landslides cross them) gives, on a local cluster of 2 worker processes, the same probability raster as the
+single-process run (bit for bit: the same chips blended in the same order) and the same landslides (each one
+feature, the same shape after simplification, the same attributes). On the command line ``detect --workers 2`` runs
+the bands; a cancel leaves no output and no worker process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+import time
+
+import fiona
+import numpy as np
+import pytest
+import rasterio
+import synthetic
+from shapely.geometry import shape
+
+from landslide_mapper.errors import CancelledError
+from landslide_mapper.processing.bands import band_rows, band_windows, detect_bands
+from landslide_mapper.processing.pipeline import detect, plan_detection
+
+# blobs (row, col, radius) in pixels; (256, 450, 40) and (500, 600, 60) cross the seams at rows 256 and 512
+BLOBS = [(200, 200, 40), (256, 450, 40), (500, 600, 60), (620, 100, 30), (512, 820, 25)]
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory, oracle):
+    root = tmp_path_factory.mktemp("bands")
+    opt, dem, _ = synthetic.scene(root, height=700, width=900, blobs=BLOBS)
+    reference = detect(opt, root / "one.gpkg", dem=dem, model=oracle[1], tile=128, probability=root / "one.tif")
+    assert reference.count == len(BLOBS)
+    return opt, dem, root
+
+
+def features(path):
+    with fiona.open(path) as src:
+        feats = [(shape(f["geometry"]), dict(f["properties"])) for f in src]
+    return sorted(feats, key=lambda f: (round(f[0].centroid.x, 3), round(f[0].centroid.y, 3)))
+
+
+def check_same(root, out, prob) -> None:
+    with rasterio.open(root / "one.tif") as a, rasterio.open(prob) as b:
+        assert (a.transform, a.shape, a.block_shapes) == (b.transform, b.shape, b.block_shapes)
+        assert np.array_equal(a.read(1), b.read(1))
+    one, many = features(root / "one.gpkg"), features(out)
+    assert len(many) == len(one) == len(BLOBS)
+    for (g1, p1), (g2, p2) in zip(one, many):
+        assert g1.equals_exact(g2, 1e-6), "a landslide's shape differs from the single-process run"
+        for key in ("area_m2", "perimeter_m", "mean_prob", "max_prob", "mean_slope_deg", "mean_elev_m"):
+            assert p1[key] == pytest.approx(p2[key], rel=1e-6), key
+    assert sorted(p["id"] for _, p in many) == list(range(1, len(BLOBS) + 1))
+
+
+def test_band_rows_are_whole_blocks_and_cover_the_chips(scene, oracle):
+    opt, dem, _ = scene
+    plan, _ = plan_detection(opt, dem, oracle[1], tile=128)
+    assert band_rows(plan, 1) == [(0, 700)]
+    assert band_rows(plan, 2) == [(0, 256), (256, 700)]
+    assert band_rows(plan, 3) == [(0, 256), (256, 512), (512, 700)]
+    assert band_rows(plan, 9) == [(0, 256), (256, 512), (512, 700)]  # no more bands than blocks of rows
+    # chip rows start every 112 rows; the seam at 256 is inside the chip row 224-352 only: one chip row twice
+    rows = [sorted({int(w.row_off) for w in band_windows(plan, a, b)}) for a, b in band_rows(plan, 3)]
+    assert rows == [[0, 112, 224], [224, 336, 448], [448, 560, 572]]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_bands_on_two_workers_equal_the_single_process(tmp_path, scene, oracle, count):
+    opt, dem, root = scene
+    out, prob = tmp_path / "bands.gpkg", tmp_path / "bands.tif"
+    logs: list[str] = []
+    progress: list[float] = []
+    result = detect_bands(opt, out, dem=dem, model=oracle[1], tile=128, probability=prob, workers=2,
+                          band_count=count, log=logs.append, progress=lambda f, m: progress.append(f))
+    check_same(root, out, prob)
+    assert any(line.startswith(f"{count} band(s) of rows") for line in logs)
+    assert any("dashboard http" in line for line in logs)
+    assert result.chips + result.chips_skipped == len(plan_detection(opt, dem, oracle[1], tile=128)[0].windows())
+    assert progress[-1] == 1.0 and max(progress[:-1]) < 1.0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bands.gpkg", "bands.tif"]
+
+
+def test_cli_workers_runs_bands(tmp_path, scene, oracle):
+    opt, dem, root = scene
+    out = tmp_path / "cli.gpkg"
+    cmd = [sys.executable, "-m", "landslide_mapper", "detect", "--optical", str(opt), "--dem", str(dem),
+           "--model", str(oracle[1]), "--tile", "128", "--workers", "2", "--simplify", "0", "--min-area", "0",
+           "--probability", str(tmp_path / "p.tif"), "--output", str(out), "--quiet"]
+    run = subprocess.run(cmd, capture_output=True, text=True, cwd="/")
+    assert run.returncode == 0, run.stderr
+    assert "2 band(s) of rows: 0-256, 256-700" in run.stderr
+    check_same(root, out, tmp_path / "p.tif")
+
+
+def test_cancel_stops_the_bands_and_leaves_nothing(tmp_path, scene, oracle):
+    opt, dem, _ = scene
+    seen: list[float] = []
+    with pytest.raises(CancelledError):
+        detect_bands(opt, tmp_path / "x.gpkg", dem=dem, model=oracle[1], tile=128, batch=1, workers=2,
+                     probability=tmp_path / "x.tif", progress=lambda f, m: seen.append(f) if f > 0 else None,
+                     is_cancelled=lambda: bool(seen))
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    deadline = time.monotonic() + 20
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert multiprocessing.active_children() == []
