@@ -165,7 +165,7 @@ def detect_bands(optical: Sequence[str | Path] | str | Path, output: str | Path,
                 total, done, answers = sum(weights.values()), 0.0, {}
                 for name, (fn, args) in tasks.items():
                     def band_progress(f, m, done=done, w=weights[name]):
-                        progress((done + f * w) / total, m)
+                        progress((done + f * w) / total, f"{done + f * w:.0f}/{total:.0f} chips")
                     answers[name] = fn(*args, progress=band_progress, is_cancelled=is_cancelled)
                     done += weights[name]
                 return answers
@@ -175,7 +175,7 @@ def detect_bands(optical: Sequence[str | Path] | str | Path, output: str | Path,
             with dask_client(workers, scheduler, log) as client:
                 results = run(band_count or max(1, worker_count(client)),
                               lambda tasks, weights: run_tasks(client, tasks, retries, progress, is_cancelled,
-                                                               "bands", weights))
+                                                               "bands", weights, "chips"))
         return _merge(plan, results, output, layer, prob_path, t0, log, eng)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -84,9 +84,10 @@ def _task(fn: Callable, args: tuple, name: str, channel: str):
 
 def run_tasks(client, tasks: dict[str, tuple[Callable, tuple]], retries: int,
               progress: Callable[[float, str], None], is_cancelled: Callable[[], bool], what: str = "tasks",
-              weights: dict[str, float] | None = None) -> dict:
+              weights: dict[str, float] | None = None, unit: str | None = None) -> dict:
     """Run ``tasks`` (name -> (function, arguments)) on the cluster; their results by name. Progress is the
-    weighted mean of the tasks' own progress (``weights``: each task's share of the work; equal by default).
+    weighted mean of the tasks' own progress (``weights``: each task's share of the work, counted in ``unit``,
+    e.g. chips; equal by default).
     Cancel stops every task and raises ``CancelledError``; an error that survived its retries is raised."""
     from distributed import Event, Queue, wait
 
@@ -114,7 +115,9 @@ def run_tasks(client, tasks: dict[str, tuple[Callable, tuple]], retries: int,
             for name, fraction, _message in queue.get(batch=True):
                 fractions[name] = max(fractions.get(name, 0.0), fraction)
             finished = sum(1 for f in futures if f.done())
-            progress(sum(fractions[n] * weights[n] for n in tasks) / total, f"{finished}/{len(tasks)} {what}")
+            done = sum(fractions[n] * weights[n] for n in tasks)
+            progress(done / total, f"{finished}/{len(tasks)} {what}" if unit is None else
+                     f"{done:.0f}/{total:.0f} {unit}, {finished}/{len(tasks)} {what} done")
         return {name: fut.result() for fut, name in futures.items()}  # re-raises an error beyond its retries
     finally:
         client.cancel([f for f in futures if not f.done()], force=True)

@@ -10,6 +10,7 @@ the bands; a cancel leaves no output and no worker process.
 from __future__ import annotations
 
 import multiprocessing
+import re
 import subprocess
 import sys
 import time
@@ -76,12 +77,14 @@ def test_bands_on_two_workers_equal_the_single_process(tmp_path, scene, oracle, 
     logs: list[str] = []
     progress: list[float] = []
     result = detect_bands(opt, out, dem=dem, model=oracle[1], tile=128, probability=prob, workers=2,
-                          band_count=count, log=logs.append, progress=lambda f, m: progress.append(f))
+                          band_count=count, log=logs.append, progress=lambda f, m: progress.append((f, m)))
     check_same(root, out, prob)
     assert any(line.startswith(f"{count} band(s) of rows") for line in logs)
     assert any("dashboard http" in line for line in logs)
     assert result.chips + result.chips_skipped == len(plan_detection(opt, dem, oracle[1], tile=128)[0].windows())
-    assert progress[-1] == 1.0 and max(progress[:-1]) < 1.0
+    fractions = [f for f, _ in progress]
+    assert fractions[-1] == 1.0 and max(fractions[:-1]) < 1.0
+    assert any(re.fullmatch(r"\d+/\d+ chips, \d/\d bands done", m) for _, m in progress)  # across workers
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bands.gpkg", "bands.tif"]
 
 
