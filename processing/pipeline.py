@@ -1,7 +1,8 @@
 """Detect landslides on a whole scene: the one function the command line and the QGIS algorithm both call.
 
     optical raster(s) + DEM -> processing grid (metric, the model's resolution)
-      -> chips (tiling.py; with an area of interest only those touching it, aoi.py), read and prepared in background threads (raster_io.py, dem.py)
+      -> chips (tiling.py; with an area of interest only those touching it, aoi.py), read and prepared in
+         background threads (raster_io.py, dem.py)
       -> engine (engines.py) batch by batch, in the calling thread
       -> bounded queue -> output worker thread: blended stitching (stitching.py) -> rows -> probability GeoTIFF
          (one whole row of blocks at a time) + streamed vectoriser with terrain statistics (vectorize.py)
