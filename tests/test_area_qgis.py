@@ -201,6 +201,29 @@ def test_xyz_tile_layer_matches_the_file_run(plugin, tmp_path):
                                     feedback=feedback)
         with pytest.raises(QgsProcessingException, match="comes from a web service .* choose an area of interest"):
             processing.run(DETECT, {"MODEL": str(model), "OPTICAL": layer, "OUTPUT": "memory:"})
+
+        class CancelWhileReading(QgsProcessingFeedback):
+            def __init__(self):
+                super().__init__()
+                self.warnings, self.infos = [], []
+                self.progressChanged.connect(lambda value: self.cancel() if value > 0 else None)
+
+            def pushWarning(self, text):  # noqa: N802
+                self.warnings.append(text)
+
+            def pushInfo(self, text):  # noqa: N802
+                self.infos.append(text)
+
+        cancel = CancelWhileReading()
+        cancelled = processing.run(DETECT, {**base, "OPTICAL": layer, "OUTPUT": str(tmp_path / "cancelled.gpkg")},
+                                   feedback=cancel)
+        assert "COUNT" not in cancelled and not (tmp_path / "cancelled.gpkg").exists()
+        assert any("Cancelled by the user" in w for w in cancel.warnings)
+        assert not any(i.startswith("Optical image: ") for i in cancel.infos)  # stopped while reading the tiles
+        # where the service has no tiles: one clear error, not an empty inventory
+        nowhere = {**base, "AREA": None, "EXTENT": "0,2000,0,2000 [EPSG:3857]", "OUTPUT": "memory:"}
+        with pytest.raises(QgsProcessingException, match="gave no image over the area of interest"):
+            processing.run(DETECT, {**nowhere, "OPTICAL": layer})
         del layer
     assert any(r.startswith("/14/") for r in server.requests)  # the tiles really came over HTTP
     QgsProject.instance().removeMapLayer(area.id())

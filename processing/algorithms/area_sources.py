@@ -188,7 +188,26 @@ def render_layer(layer, extent: QgsRectangle, resolution_m: float, path: Path, w
         raise QgsProcessingException(tr(
             "Could not read the {what} layer '{name}' through QGIS (raster writer error {error}); check that the "
             "service answers.").format(what=what, name=layer.name(), error=int(error)))
+    if is_colour_image(layer) and _fully_transparent(path):
+        raise QgsProcessingException(tr(
+            "The {what} layer '{name}' gave no image over the area of interest (every pixel transparent): the "
+            "service did not answer, or has no imagery there at this resolution.").format(what=what,
+                                                                                        name=layer.name()))
     return Path(path)
+
+
+def _fully_transparent(path: Path) -> bool:
+    """True when the alpha band (the 4th, as QgsRasterFileWriter writes colour maps) is 0 everywhere (QGIS's own
+    GDAL: the wheels' rasterio must not be used inside QGIS, see native_libraries.py)."""
+    from osgeo import gdal
+
+    dataset = gdal.Open(str(path))
+    try:
+        if dataset is None or dataset.RasterCount < 4:
+            return False
+        return dataset.GetRasterBand(4).ComputeRasterMinMax(False)[1] == 0
+    finally:
+        dataset = None
 
 
 def is_colour_image(layer) -> bool:
