@@ -179,9 +179,13 @@ def render_layer(layer, extent: QgsRectangle, resolution_m: float, path: Path, w
     block_feedback = QgsRasterBlockFeedback()
     block_feedback.progressChanged.connect(feedback.setProgress)
     feedback.canceled.connect(block_feedback.cancel)
-    if feedback.isCanceled():
-        return None
-    error = writer.writeRaster(pipe, cols, rows, extent, layer.crs(), context.transformContext(), block_feedback)
+    try:
+        if feedback.isCanceled():
+            return None
+        error = writer.writeRaster(pipe, cols, rows, extent, layer.crs(), context.transformContext(), block_feedback)
+    finally:  # the run's feedback outlives this reader: a later cancel must not reach it
+        feedback.canceled.disconnect(block_feedback.cancel)
+        block_feedback.progressChanged.disconnect(feedback.setProgress)
     if feedback.isCanceled():
         return None
     if error != 0 or not Path(path).is_file():
