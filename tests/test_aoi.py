@@ -218,3 +218,15 @@ def test_blender_with_whole_rows_of_chips_left_out():
     assert np.allclose(full[:48, :48], 1.0)
     assert np.isnan(full[64:96]).all() and np.isnan(full[:64, 64:]).all()
     assert np.allclose(full[112:, 112:], 1.0)
+
+
+def test_plan_with_an_area_is_picklable(tmp_path, oracle, big_scene):
+    """A worker process gets the plan pickled: the area travels with it and selects the same chips there."""
+    import pickle
+
+    opt, dem = big_scene
+    aoi = write_polygons(tmp_path / "aoi.gpkg", [px_box(100, 50, 520, 300)], "EPSG:32633")
+    plan, _ = pipeline.plan_detection(opt, dem, oracle[1], aoi=aoi)
+    copy = pickle.loads(pickle.dumps(plan))
+    assert copy.area.equals(plan.area) and copy.windows() == plan.windows() and len(copy.windows()) == 15
+    assert len(copy.scene_windows()) == 48
