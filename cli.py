@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "landslide layer is added, or replaces only the layer of the same name)")
     d.add_argument("--layer", default="landslides",
                    help="layer name in the GeoPackage (default landslides); ignored for .geojson and .shp")
+    d.add_argument("--aoi", metavar="POLYGONS",
+                   help="area of interest: a polygon file (any format and CRS; one layer of it as FILE:LAYER or "
+                        "FILE|layername=LAYER); only the chips touching it are processed, pixels outside it are "
+                        "nodata and polygons are cut to it")
     d.add_argument("--probability", help="also write the landslide probability raster (GeoTIFF, 0-1)")
     d.add_argument("--bands", type=_bands, help="1-based R,G,B band numbers (default 3,2,1 for 4+ bands, "
                    "else 1,2,3; GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR -> 3,2,1)")
@@ -170,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _detect(args) -> int:
     from .errors import InputError
 
+    if args.aoi and args.scenes:
+        raise InputError("--aoi applies to one scene (--optical)")
     if args.scenes:
         return _detect_scenes(args)
     if args.dem and len(args.dem) > 1:
@@ -188,6 +194,7 @@ def _detect(args) -> int:
                     bands=args.bands, tile=args.tile, overlap=args.overlap, batch=args.batch, engine=args.engine,
                     device=args.device, threshold=args.threshold, min_area=args.min_area,
                     simplify=args.simplify, resolution=args.resolution, progress=bar, layer=args.layer,
+                    aoi=args.aoi,
                     log=lambda m: print(m, file=sys.stderr))
     print(result.summary())
     return 0

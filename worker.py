@@ -43,7 +43,7 @@ from types import SimpleNamespace
 from . import errors
 
 RESULT_FIELDS = ("output", "probability", "count", "total_area_m2", "seconds", "chips", "chips_skipped", "engine",
-                 "device", "warnings")
+                 "device", "warnings", "scene_chips")
 #: what each task does, in words (for messages)
 TASKS = {"detect": "detection", "prepare_chips": "chip preparation", "train": "training", "evaluate": "evaluation",
          "export_onnx": "ONNX export"}

@@ -60,9 +60,11 @@ def band_rows(plan: DetectPlan, bands: int) -> list[tuple[int, int]]:
     return list(zip(edges[:-1], edges[1:]))
 
 
-def band_windows(plan: DetectPlan, top: int, bottom: int) -> list[Window]:
-    """The chips (raster order) that touch the rows ``[top, bottom)``."""
-    return [w for w in plan.windows() if w.row_off < bottom and w.row_off + w.height > top]
+def band_windows(plan: DetectPlan, top: int, bottom: int, scene: bool = False) -> list[Window]:
+    """The chips (raster order) to process that touch the rows ``[top, bottom)``: with an area of interest, those
+    touching it too (``scene=True``: all of the scene's)."""
+    windows = plan.scene_windows() if scene else plan.windows()
+    return [w for w in windows if w.row_off < bottom and w.row_off + w.height > top]
 
 
 def run_band(plan: DetectPlan, top: int, bottom: int, folder: str | None, progress=None,
@@ -111,7 +113,9 @@ def run_band(plan: DetectPlan, top: int, bottom: int, folder: str | None, progre
 
     try:
         with ChipSource(plan, windows) as chips:
-            sinks = OutputSinks(plan, tmp, on_components, rows=(top, bottom), first_row=int(windows[0].row_off))
+            # the blender starts at the first chip row touching the band (rows no chip reaches: nodata)
+            first_row = int(band_windows(plan, top, bottom, scene=True)[0].row_off)
+            sinks = OutputSinks(plan, tmp, on_components, rows=(top, bottom), first_row=first_row)
             skipped = run_engine(chips, eng, plan.batch, put, is_cancelled, on_chip)
             sinks.close()
         if tmp is not None:
@@ -197,7 +201,7 @@ def _merge(plan: DetectPlan, results: list[dict], output: Path, layer: str, prob
     try:
         writer.write(features)
         if prob_tmp is not None:
-            with open_probability(prob_tmp, grid) as dst:
+            with open_probability(prob_tmp, grid, sparse=plan.area is not None) as dst:
                 for r in results:
                     with rasterio.open(r["probability"]) as src:
                         for row in range(0, src.height, PROB_BLOCK):
@@ -218,7 +222,7 @@ def _merge(plan: DetectPlan, results: list[dict], output: Path, layer: str, prob
     finally:
         if prob_tmp is not None and prob_tmp.exists():
             prob_tmp.unlink()
-    scene_chips = len(plan.windows())
+    scene_chips = len(plan.windows())  # with an area of interest: the chips touching it
     skipped = sum(r["owned_skipped"] for r in results)
     twice = sum(r["chips"] for r in results) - len(plan.windows())
     log(f"{len(results)} band(s): {twice} chip(s) inferred twice where bands meet; "
@@ -226,4 +230,5 @@ def _merge(plan: DetectPlan, results: list[dict], output: Path, layer: str, prob
                     f"{r['engine_seconds']:.1f} s)" for r in results))
     first = results[0] if results else {"engine": eng.name, "device": eng.device}
     return DetectResult(output, prob_path, count, total_area, time.perf_counter() - t0, scene_chips - skipped,
-                        skipped, first["engine"], first["device"], grid, warnings)
+                        skipped, first["engine"], first["device"], grid, warnings,
+                        len(plan.scene_windows()) if plan.area is not None else None)

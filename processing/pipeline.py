@@ -1,11 +1,13 @@
 """Detect landslides on a whole scene: the one function the command line and the QGIS algorithm both call.
 
     optical raster(s) + DEM -> processing grid (metric, the model's resolution)
-      -> chips (tiling.py), read and prepared in background threads (raster_io.py, dem.py)
+      -> chips (tiling.py; with an area of interest only those touching it, aoi.py), read and prepared in
+         background threads (raster_io.py, dem.py)
       -> engine (engines.py) batch by batch, in the calling thread
       -> bounded queue -> output worker thread: blended stitching (stitching.py) -> rows -> probability GeoTIFF
          (one whole row of blocks at a time) + streamed vectoriser with terrain statistics (vectorize.py)
       -> landslide polygons (GeoPackage / GeoJSON / Shapefile) in the optical raster's CRS
+         (with an area of interest: nodata outside it in the probability raster, polygons cut to it)
 
 The engine's thread only waits for prepared chips and the engine; everything after the engine runs in the output
 worker, whose errors are raised in the calling thread. Outputs are written under temporary names and moved into
@@ -34,6 +36,7 @@ from affine import Affine
 from rasterio.windows import Window
 
 from ..errors import CancelledError, InputError, ModelFileError
+from . import aoi as aoi_mod
 from . import vectorize
 from .dem import DemReader, DemTiles, check_dem, dem_mean_elevation
 from .engines import open_engine
@@ -78,13 +81,16 @@ class DetectResult:
     device: str
     grid: Grid
     warnings: list[str] = field(default_factory=list)
+    scene_chips: int | None = None  # the scene's chips, when an area of interest chose some of them
 
     @property
     def chips_per_second(self) -> float:
         return self.chips / self.seconds if self.seconds > 0 else 0.0
 
     def summary(self) -> str:
-        return (f"{self.count} landslide(s), {self.total_area_m2 / 1e4:.2f} ha in total, "
+        chips = ("" if self.scene_chips is None else
+                 f"{self.chips + self.chips_skipped} of the scene's {self.scene_chips} chips (area of interest), ")
+        return (f"{self.count} landslide(s), {self.total_area_m2 / 1e4:.2f} ha in total, {chips}"
                 f"{self.seconds:.1f} s, {self.chips_per_second:.2f} chips/s ({self.engine} on {self.device}) "
                 f"-> {self.output}")
 
@@ -152,15 +158,16 @@ def gdal_cache_mb(width: int, reading_bytes: int = 0) -> int:
     return GDAL_CACHE_MB + -(-3 * PROB_BLOCK * width * 4 // 2**20) + -(-reading_bytes // 2**20)
 
 
-def open_probability(path: Path, grid: Grid, height: int | None = None, top: int = 0):
+def open_probability(path: Path, grid: Grid, height: int | None = None, top: int = 0, sparse: bool = False):
     """A new probability GeoTIFF at ``path`` for the rows ``[top, top + height)`` of ``grid`` (all by default):
     float32, nodata ``PROB_NODATA``, tiled ``PROB_BLOCK``, DEFLATE with the floating-point predictor (small, read
-    everywhere; level 1: 7 instead of 11 ms of CPU per chip for a file 1 % larger)."""
+    everywhere; level 1: 7 instead of 11 ms of CPU per chip for a file 1 % larger). ``sparse``: blocks never
+    written (outside an area of interest) are not stored and read as nodata."""
     height = grid.height - top if height is None else height
     return rasterio.open(path, "w", driver="GTiff", dtype="float32", count=1, width=grid.width, height=height,
                          crs=grid.crs, transform=grid.transform @ Affine.translation(0, top), nodata=PROB_NODATA,
                          tiled=True, blockxsize=PROB_BLOCK, blockysize=PROB_BLOCK, BIGTIFF="IF_SAFER",
-                         compress="deflate", zlevel=1, predictor=3)
+                         compress="deflate", zlevel=1, predictor=3, **({"SPARSE_OK": "TRUE"} if sparse else {}))
 
 
 def check_outputs(output: str | Path, layer: str, probability: str | Path | None) -> tuple[Path, Path | None]:
@@ -306,14 +313,22 @@ class DetectPlan:
     fallback_elevation: float   # DEM nodata filled with this (the DEM's mean)
     workers: int = 2            # chip-preparation threads
     warnings: list[str] = field(default_factory=list)
+    area: object | None = None  # the area of interest (a shapely geometry in the grid's CRS), None: everything
 
     @property
     def has_terrain(self) -> bool:
         return self.dem_path is not None
 
-    def windows(self) -> list[Window]:
-        """The chips of the scene, in raster order."""
+    def scene_windows(self) -> list[Window]:
+        """All the chips of the scene, in raster order."""
         return [w for _, w in chip_windows(self.grid.height, self.grid.width, self.tile, self.overlap)]
+
+    def windows(self) -> list[Window]:
+        """The chips to process, in raster order: the scene's, or those touching the area of interest."""
+        windows = self.scene_windows()
+        if self.area is None:
+            return windows
+        return [w for w, keep in zip(windows, aoi_mod.touches(windows, self.grid, self.area)) if keep]
 
     def open_engine(self):
         return open_engine(self.model_path, self.engine, self.device)
@@ -323,7 +338,8 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
                    model: str | Path | None = None, bands: Sequence[int] | None = None, tile: int | None = None,
                    overlap: int | None = None, batch: int = 4, engine: str = "auto", device: str = "auto",
                    threshold: float | None = None, min_area: float | None = 0.0, simplify: float | None = 0.0,
-                   resolution: float | None = None, log: LogFn | None = None, workers: int = 2):
+                   resolution: float | None = None, log: LogFn | None = None, workers: int = 2,
+                   aoi=None):
     """Validate a detection's inputs and settings and load its engine; ``(plan, engine)``. Raises
     ``LandslideMapperError`` subclasses with user messages; logs what was chosen and warnings (also kept in
     ``plan.warnings``)."""
@@ -363,6 +379,7 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
         raise InputError(f"the model '{card.name}' uses DEM channels ({names}): give a DEM raster")
     if dem_path is not None:
         check_dem(dem_path, grid)
+    area = aoi_mod.area_on_grid(aoi, grid) if aoi is not None else None  # before any pixel is read
     with rasterio.open(spec.paths[0]) as src:
         out_crs = src.crs
         input_res = max(grid.width / src.width, grid.height / src.height) * grid.resolution  # metres per pixel
@@ -381,7 +398,10 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
         warn("the optical image has no valid pixel (all nodata): the result is an empty layer")
     fallback = dem_mean_elevation(dem_path) if dem_path else 0.0
     plan = DetectPlan(spec, grid, out_crs, dem_path, str(model_path), engine, device, card, tile, overlap, batch,
-                      threshold, min_area, simplify, stats, fallback, workers, warnings)
+                      threshold, min_area, simplify, stats, fallback, workers, warnings, area)
+    if area is not None:  # only the chips touching the area of interest are read and inferred
+        log(f"Area of interest: {plan.area.area / 1e6:.3g} km², {len(plan.windows())} of the scene's "
+            f"{len(plan.scene_windows())} chips")
     return plan, eng
 
 
@@ -498,6 +518,10 @@ def run_engine(chips, eng, batch: int, put: Callable[..., None], is_cancelled: C
     return skipped
 
 
+def _clipped(on_components: Callable[[list], None], area) -> Callable[[list], None]:
+    return lambda components: on_components(aoi_mod.clip_components(components, area))
+
+
 class OutputSinks:
     """Everything after the engine, run in an :class:`_OutputWorker` thread: chips are blended into rows
     (``StripBlender``), gathered into whole rows of blocks (``_RowBlocks``), written to the probability raster
@@ -515,15 +539,23 @@ class OutputSinks:
         top, bottom = rows or (0, grid.height)
         self.prob_ds = None
         self.worker = None
+        area = plan.area
+        if area is not None:  # landslides cut to the area of interest
+            on_components = _clipped(on_components, area)
+            area_rows = aoi_mod.row_span(area, grid)
         self.terrain_reader = (DemReader(plan.dem_path, grid, 1, plan.fallback_elevation) if plan.has_terrain
                                else None)
         try:
             if prob_tmp is not None:
-                self.prob_ds = open_probability(prob_tmp, grid, bottom - top, top)
+                self.prob_ds = open_probability(prob_tmp, grid, bottom - top, top, sparse=area is not None)
             vec = vectorize.StreamingVectorizer(grid, plan.threshold,
                                                 self.terrain_reader.terrain if self.terrain_reader else None)
 
             def on_block(row0: int, prob: np.ndarray) -> None:
+                if area is not None:  # nodata outside the area of interest; blocks wholly outside stay unwritten
+                    if row0 >= area_rows[1] or row0 + prob.shape[0] <= area_rows[0]:
+                        return
+                    prob[~aoi_mod.block_mask(area, grid, row0, prob.shape[0])] = PROB_NODATA
                 if self.prob_ds is not None:
                     self.prob_ds.write(prob[None], window=Window(0, row0 - top, grid.width, prob.shape[0]))
                 vec.add_rows(row0, prob)  # nodata (PROB_NODATA < threshold) is never a landslide
@@ -580,8 +612,9 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
             min_area: float | None = 0.0, simplify: float | None = 0.0, resolution: float | None = None,
             progress: ProgressFn | None = None, log: LogFn | None = None,
             is_cancelled: Callable[[], bool] | None = None, workers: int = 2,
-            layer: str = vectorize.LAYER) -> DetectResult:
-    """Run detection; see the module docstring. Raises ``LandslideMapperError`` subclasses with user messages."""
+            layer: str = vectorize.LAYER, aoi=None) -> DetectResult:
+    """Run detection; see the module docstring. ``aoi``: an area of interest (``processing/aoi.py``), or None.
+    Raises ``LandslideMapperError`` subclasses with user messages."""
     t0 = time.perf_counter()
     log = log or (lambda msg: None)
     progress = progress or (lambda f, msg: None)
@@ -590,7 +623,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
     # ---- validate everything before any work -------------------------------------------------------------
     output, prob_path = check_outputs(output, layer, probability)
     plan, eng = plan_detection(optical, dem, model, bands, tile, overlap, batch, engine, device, threshold,
-                               min_area, simplify, resolution, log, workers)
+                               min_area, simplify, resolution, log, workers, aoi)
     grid, warnings = plan.grid, plan.warnings
 
     # ---- outputs under temporary names -----------------------------------------------------------------------
@@ -625,7 +658,8 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         seconds = time.perf_counter() - t0
         progress(1.0, "done")
         return DetectResult(output, prob_path, count, total_area, seconds, n_chips - skipped, skipped,
-                            eng.name, eng.device, grid, warnings)
+                            eng.name, eng.device, grid, warnings,
+                            None if plan.area is None else len(plan.scene_windows()))
     except BaseException:
         if sinks is not None:
             sinks.abort()

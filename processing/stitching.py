@@ -9,7 +9,9 @@ GeoTIFF and feeds the vectoriser.
 The sum of the weights is not stored: the chips form a grid (every row start with every column start) and each
 chip's weight is ``ramp(row) * ramp(col)``, so at any pixel the sum is ``R(row) * C(col)``, two 1-D profiles. A
 chip that is skipped (no valid optical pixel) changes nothing, since its pixels are nodata whatever the other chips
-say. The band thus costs 5 bytes per pixel (float32 sum + validity). Pure numpy.
+say. The band thus costs 5 bytes per pixel (float32 sum + validity). Chips may also be left out altogether (an
+area of interest keeps only the chips touching it): the pixels no chip reached are nodata, also whole rows of
+chips missing between two chips that arrive. Pure numpy.
 """
 
 from __future__ import annotations
@@ -54,12 +56,16 @@ class StripBlender:
         n = row - self.top
         if n <= 0:
             return
+        held = min(n, self.acc.shape[0])
         # handed on in chunks of rows, so the callback's temporaries stay small however wide the scene is
-        for r0 in range(0, n, self.chunk_rows):
-            r1 = min(n, r0 + self.chunk_rows)
+        for r0 in range(0, held, self.chunk_rows):
+            r1 = min(held, r0 + self.chunk_rows)
             prob = self.acc[r0:r1] / np.outer(self.row_weight[self.top + r0:self.top + r1], self.col_weight)
             prob[~self.valid[r0:r1]] = np.nan
             self.on_rows(self.top + r0, prob)
+        # rows below the band that no chip reached (whole rows of chips left out: an area of interest): nodata
+        for r0 in range(held, n, self.chunk_rows):
+            self.on_rows(self.top + r0, np.full((min(n, r0 + self.chunk_rows) - r0, self.width), np.nan, np.float32))
         keep = max(self.acc.shape[0] - n, 0)
         for a in (self.acc, self.valid):
             a[:keep] = a[n:n + keep].copy()

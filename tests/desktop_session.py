@@ -3,7 +3,8 @@
 
 It clicks through what a geologist meets first, through the plugin's own menu entries in Raster > Landslide
 Mapper: the "Environment and GPU…" dialog, the About page, and the Detect dialog (one detection on the bundled
-Hokkaido sample, run from the dialog's Run button, then a second one cancelled with the dialog's Cancel button).
+Hokkaido sample over the selected polygon of an area-of-interest layer, run from the dialog's Run button, then a
+second one on the whole image cancelled with the dialog's Cancel button).
 It records what happened (steps, dialog logs, every QGIS message-log entry, the project's layers) into the JSON
 file named by ``$LM_DESKTOP_CONFIG``'s ``result``, takes screenshots into ``work``, and quits QGIS. It asserts
 nothing: the pytest side reads the record (and sees a crash as a missing record and a dead process).
@@ -20,7 +21,16 @@ import time
 import traceback
 from pathlib import Path
 
-from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
+from qgis.core import (
+    QgsApplication,
+    QgsFeature,
+    QgsGeometry,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication, QTextEdit
 from qgis.utils import iface, plugins
@@ -109,9 +119,24 @@ def scenario():
     note("plugin loaded")
     optical = QgsRasterLayer(CONFIG["optical"], "Hokkaido optical")
     dem = QgsRasterLayer(CONFIG["dem"], "Hokkaido DSM")
-    QgsProject.instance().addMapLayers([optical, dem])
+    # an area of interest: two polygons, the first (the middle of the image) selected
+    area = QgsVectorLayer("Polygon?crs=EPSG:4326", "Valleys of interest", "memory")
+    e = optical.extent()
+    parts = [QgsRectangle(e.xMinimum() + 0.2 * e.width(), e.yMinimum() + 0.2 * e.height(),
+                          e.xMinimum() + 0.8 * e.width(), e.yMinimum() + 0.8 * e.height()),
+             QgsRectangle(e.xMinimum(), e.yMinimum(), e.xMinimum() + 0.1 * e.width(), e.yMinimum() + 0.1 * e.height())]
+    features = []
+    for rect in parts:
+        feature = QgsFeature()
+        feature.setGeometry(QgsGeometry.fromRect(rect))
+        features.append(feature)
+    area.dataProvider().addFeatures(features)
+    area.updateExtents()
+    QgsProject.instance().addMapLayers([optical, dem, area])
+    area.selectByIds([min(area.allFeatureIds())])
     iface.mapCanvas().setExtent(optical.extent())
-    note("layers added", optical_valid=optical.isValid(), dem_valid=dem.isValid())
+    note("layers added", optical_valid=optical.isValid(), dem_valid=dem.isValid(), area_valid=area.isValid(),
+         area_selected=area.selectedFeatureCount())
     yield from sleep(1)
 
     # 1. Raster > Landslide Mapper > Environment and GPU… (non-modal)
@@ -149,7 +174,8 @@ def scenario():
                                                            "MIN_AREA", "SIMPLIFY")}
     finished: list = []
     dialog.algorithmFinished.connect(lambda ok, results: finished.append((bool(ok), dict(results))))
-    dialog.setParameters({"OPTICAL": optical.id(), "DEM": dem.id(), "OUTPUT": CONFIG["output"]})
+    dialog.setParameters({"OPTICAL": optical.id(), "DEM": dem.id(), "OUTPUT": CONFIG["output"],
+                          "AREA": QgsProcessingFeatureSourceDefinition(area.id(), True)})
     yield from sleep(0.5)
     screenshot(dialog, "detect_dialog.png")
     # the advanced fields: the bundled model's values, not "Not set"
@@ -178,7 +204,8 @@ def scenario():
     # the second run, cancelled from the dialog
     finished.clear()
     count_before = len(QgsProject.instance().mapLayers())
-    dialog.setParameters({"OPTICAL": optical.id(), "DEM": dem.id(), "OUTPUT": CONFIG["output_cancelled"]})
+    dialog.setParameters({"OPTICAL": optical.id(), "DEM": dem.id(), "OUTPUT": CONFIG["output_cancelled"],
+                          "AREA": None})
     yield from sleep(0.5)
     dialog.runButton().click()
     note("second detection started")

@@ -112,3 +112,31 @@ def test_cancel_stops_the_bands_and_leaves_nothing(tmp_path, scene, oracle):
     while multiprocessing.active_children() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert multiprocessing.active_children() == []
+
+
+def test_bands_with_an_area_of_interest_equal_the_single_process(tmp_path, scene, oracle):
+    """An area of interest from row 380 down: the first band (rows 0-256) has no chip to infer and gives nodata
+    rows; the others equal the single-process run with the same area, landslides cut to it included."""
+    from shapely.geometry import box, mapping
+
+    opt, dem, _ = scene
+    x0, y0 = synthetic.ORIGIN
+    area = box(x0 + 2 * 500, y0 - 2 * 690, x0 + 2 * 880, y0 - 2 * 380)  # columns 500-880, rows 380-690 (2 m)
+    aoi = tmp_path / "area.geojson"
+    with fiona.open(aoi, "w", driver="GeoJSON", crs="EPSG:32633",
+                    schema={"geometry": "Polygon", "properties": {}}) as dst:
+        dst.write({"geometry": mapping(area), "properties": {}})
+    kw = {"dem": dem, "model": oracle[1], "tile": 128, "aoi": aoi}
+    one = detect(opt, tmp_path / "one.gpkg", probability=tmp_path / "one.tif", **kw)
+    plan, _ = plan_detection(opt, dem, oracle[1], tile=128, aoi=aoi)
+    assert band_windows(plan, 0, 256) == []
+    many = detect_bands(opt, tmp_path / "many.gpkg", probability=tmp_path / "many.tif", workers=1, band_count=3,
+                        **kw)
+    assert (many.chips + many.chips_skipped, many.scene_chips) == (one.chips + one.chips_skipped, one.scene_chips)
+    with rasterio.open(tmp_path / "one.tif") as a, rasterio.open(tmp_path / "many.tif") as b:
+        assert np.array_equal(a.read(1), b.read(1))
+        assert (b.read(1)[:380] == -1).all()
+    first, second = features(tmp_path / "one.gpkg"), features(tmp_path / "many.gpkg")
+    assert len(first) == len(second) == one.count == 2  # the blobs at (500, 600) and (512, 820), cut to the area
+    for (g1, _), (g2, _) in zip(first, second):
+        assert g1.equals_exact(g2, 1e-6)

@@ -151,6 +151,9 @@ def test_the_dialog_shows_the_model_defaults_and_warns_about_coarse_imagery(desk
     run_log = record["dialog_logs"]["run"]
     assert "10 times coarser than the 1 m the model works at" in run_log  # the sample is 10 m Sentinel-2
     assert "minimum area" in run_log and "automatic" in run_log
+    # the area of interest: the selected polygon only (the middle 60 % x 60 % of the image)
+    assert "Area of interest: 1 polygon(s) (selected features only)" in run_log
+    assert "tiles (area of interest)" in run_log
 
 
 def test_cancel_is_reported_as_cancelled_and_leaves_nothing(desktop_run):

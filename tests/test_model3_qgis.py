@@ -47,12 +47,14 @@ def build_model(path: Path) -> Path:
         QgsProcessingModelChildParameterSource,
         QgsProcessingModelOutput,
         QgsProcessingModelParameter,
+        QgsProcessingParameterExtent,
+        QgsProcessingParameterFeatureSource,
         QgsProcessingParameterFile,
         QgsProcessingParameterNumber,
         QgsProcessingParameterRasterLayer,
     )
 
-    from landslide_mapper.processing.algorithms.qgis_compat import NUMBER_DOUBLE
+    from landslide_mapper.processing.algorithms.qgis_compat import NUMBER_DOUBLE, SOURCE_POLYGON
 
     source = QgsProcessingModelChildParameterSource
     model = QgsProcessingModelAlgorithm("Landslides, buffered", "Landslide Mapper tests", "landslides_buffered")
@@ -61,6 +63,8 @@ def build_model(path: Path) -> Path:
         QgsProcessingParameterRasterLayer("dem", "DEM", optional=True),
         QgsProcessingParameterFile("model", "Model file", optional=True),
         QgsProcessingParameterNumber("distance", "Buffer distance (m)", NUMBER_DOUBLE, 10.0),
+        QgsProcessingParameterFeatureSource("area", "Area of interest", [SOURCE_POLYGON], optional=True),
+        QgsProcessingParameterExtent("extent", "Extent of interest", optional=True),
     ):
         model.addModelParameter(definition, QgsProcessingModelParameter(definition.name()))
 
@@ -70,6 +74,8 @@ def build_model(path: Path) -> Path:
     detect.addParameterSources("OPTICAL", [source.fromModelParameter("optical")])
     detect.addParameterSources("DEM", [source.fromModelParameter("dem")])
     detect.addParameterSources("MODEL", [source.fromModelParameter("model")])
+    detect.addParameterSources("AREA", [source.fromModelParameter("area")])
+    detect.addParameterSources("EXTENT", [source.fromModelParameter("extent")])
     detect.addParameterSources("MIN_AREA", [source.fromStaticValue(MIN_AREA)])
     detect.addParameterSources("SIMPLIFY", [source.fromStaticValue(0.0)])  # exact pixel outlines
     model.addChildAlgorithm(detect)
@@ -169,3 +175,29 @@ def test_model_runs_through_qgis_process(plugin, model3, inputs, qgis_process_pr
     with fiona.open(out) as src:
         geoms = [shape(f["geometry"]) for f in src]
     check_buffered(geoms, inputs)
+
+
+def test_model_with_an_area_layer_and_an_extent_string(plugin, model3, inputs, tmp_path):
+    """AREA as a layer (a file path) and EXTENT as a string reach the child algorithm: only the discs inside both
+    (the polygon covers the discs at rows 60 and 150, the extent the left 240 columns: only the disc at (60, 80)
+    of the three above MIN_AREA) are detected."""
+    import fiona
+    from shapely.geometry import box, mapping
+
+    import processing
+
+    x0, y0 = synthetic.ORIGIN
+    area = tmp_path / "area.gpkg"
+    with fiona.open(area, "w", driver="GPKG", crs="EPSG:32633",
+                    schema={"geometry": "Polygon", "properties": {"id": "int"}}) as dst:
+        dst.write({"geometry": mapping(box(x0, y0 - 2 * 220, x0 + 2 * 420, y0)), "properties": {"id": 1}})
+    model = load_model(model3)
+    name = output_name(model)
+    result = processing.run(model, {"optical": str(inputs["optical"]), "dem": str(inputs["dem"]),
+                                    "model": str(inputs["model"]), "distance": DISTANCE, name: "memory:",
+                                    "area": str(area), "extent": f"{x0},{x0 + 480},{y0 - 600},{y0} [EPSG:32633]"})
+    assert result["CHILD_RESULTS"]["detect"]["COUNT"] == 1
+    assert "of the image's" in result["CHILD_RESULTS"]["detect"]["SUMMARY"]
+    geoms = [wkb.loads(bytes(f.geometry().asWkb())) for f in result[name].getFeatures()]
+    want = expected_buffered(inputs)
+    assert len(geoms) == 1 and max(w.intersection(geoms[0]).area for w in want) > 0.99 * geoms[0].area

@@ -99,6 +99,30 @@ def test_detect_landslides_json(qgis_process_profile, tmp_path):
         assert np.array_equal(src.read(1) > 0.5, mask)
 
 
+def test_detect_with_an_extent_string(qgis_process_profile, tmp_path):
+    """EXTENT as qgis_process takes it (xmin,xmax,ymin,ymax [CRS]): only the chips touching it run, and the
+    landslides are cut to it."""
+    import fiona
+    import synthetic
+    from shapely.geometry import box, shape
+
+    _, onnx = synthetic.oracle_files(tmp_path)
+    opt, dem, _ = synthetic.scene(tmp_path)
+    x0, y0 = synthetic.ORIGIN
+    out = tmp_path / "landslides.gpkg"
+    extent = box(x0, y0 - 2 * 120, x0 + 2 * 200, y0)  # the top-left: the disc at (60, 80) only
+    result = qgis_process_profile.run("--json", "run", DETECT, "--", f"OPTICAL={opt}", f"DEM={dem}",
+                                      f"MODEL={onnx}", f"EXTENT={x0},{x0 + 400},{y0 - 240},{y0} [EPSG:32633]",
+                                      "SIMPLIFY=0", f"OUTPUT={out}")
+    assert result.returncode == 0, result.describe()
+    doc = json.loads(result.stdout)
+    assert doc["results"]["COUNT"] == 1
+    assert any("of the image's 12 tiles (area of interest)" in line for line in doc["log"]["info"])
+    with fiona.open(out) as src:
+        geoms = [shape(f["geometry"]) for f in src]
+    assert len(geoms) == 1 and geoms[0].difference(extent).area == 0.0
+
+
 def test_export_onnx_keeps_the_model_card(qgis_process_profile, tmp_path):
     import synthetic
 

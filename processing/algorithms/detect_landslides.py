@@ -27,23 +27,36 @@ from qgis.core import (
     QgsFields,
     QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBand,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingUtils,
     QgsProperty,
+    QgsRectangle,
     QgsVectorLayer,
 )
 
+from .area_sources import (
+    area_of_interest,
+    box_in,
+    is_colour_image,
+    is_web,
+    native_resolution_m,
+    render_layer,
+    units_per_metre,
+)
 from .base import LandslideMapperAlgorithm
-from .layer_sources import raster_file_source
+from .layer_sources import file_source_or_none
 from .qgis_compat import (
     FILE_BEHAVIOR_FILE,
     NUMBER_DOUBLE,
@@ -106,6 +119,37 @@ def bundled_card():
     from landslide_mapper.model.card import read_sidecar
 
     return read_sidecar(BUNDLED_MODEL)
+
+
+def model_resolution(model: str | None) -> float | None:
+    """The processing resolution (m) in a model file's card, read without onnx Runtime or torch: the bundled
+    model's, a card beside the file, the JSON header of a .safetensors file, or an .onnx file's metadata (when the
+    onnx package is there); None when it cannot be read here."""
+    import json
+
+    from landslide_mapper.model.card import ModelCard, read_sidecar
+
+    if not model:
+        card = bundled_card()
+        return card.resolution_m if card else None
+    card = read_sidecar(model)
+    if card is not None:
+        return card.resolution_m
+    key = "landslide_mapper_card"  # model/checkpoint.py: CARD_KEY
+    try:
+        if str(model).lower().endswith(".safetensors"):
+            with open(model, "rb") as f:
+                size = int.from_bytes(f.read(8), "little")
+                meta = json.loads(f.read(size)).get("__metadata__", {}) if size < 1 << 26 else {}
+        elif str(model).lower().endswith(".onnx"):
+            import onnx
+
+            meta = {p.key: p.value for p in onnx.load(str(model), load_external_data=False).metadata_props}
+        else:
+            return None
+        return ModelCard.from_json(meta[key]).resolution_m if key in meta else None
+    except (ImportError, OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _first_sentence(text: str) -> str:
@@ -176,10 +220,13 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     OPTICAL = "OPTICAL"
     BANDS = "BANDS"
     DEM = "DEM"
+    AREA = "AREA"
+    EXTENT = "EXTENT"
     MODEL = "MODEL"
     ENGINE = "ENGINE"
     DEVICE = "DEVICE"
     RESOLUTION = "RESOLUTION"
+    LAYER_RESOLUTION = "LAYER_RESOLUTION"
     TILE_SIZE = "TILE_SIZE"
     OVERLAP = "OVERLAP"
     BATCH_SIZE = "BATCH_SIZE"
@@ -204,8 +251,10 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "elevation model (DEM), its slope and elevation.</p>"
         ) + bundled_model_help() + self.tr(
             "<h3>Inputs</h3>"
-            "<p><b>Optical image</b>: a raster layer stored in a file (GeoTIFF, VRT, ...), 8-bit or 10/12/16-bit. "
-            "A layer from a web service or held in memory must be saved to a file first. The image is resampled "
+            "<p><b>Optical image</b>: a raster layer, 8-bit or 10/12/16-bit: a file (GeoTIFF, VRT, ...) is read "
+            "directly; any other layer QGIS shows (an XYZ, WMS/WMTS or WCS web map, a virtual or in-memory raster) "
+            "is read through QGIS over the area of interest (required for web layers) into a temporary GeoTIFF, "
+            "at most 100 million pixels (10 000 x 10 000, about 1 500 web tiles). The image is resampled "
             "on the fly to the model's pixel size (the processing resolution); a geographic CRS (degrees) is "
             "processed in the UTM zone of the scene. An image much coarser than that resolution (e.g. 10 m "
             "Sentinel-2 for a 1 m model) works, with a warning: small landslides are missed.</p>"
@@ -218,6 +267,10 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "reprojected and resampled onto the image grid. Required when the model uses DEM channels (an "
             "FCA-DeepLab model with DEM fusion); for a model without, it only adds slope and elevation to each "
             "landslide.</p>"
+            "<p><b>Area of interest</b> (optional): polygons (honours 'Selected features only') and/or an extent "
+            "(e.g. the map canvas), in any CRS; with both, the polygons inside the extent. Only the tiles touching "
+            "the area are read and analysed, so time scales with the area; the probability raster is nodata "
+            "outside it and landslides are cut to it. Empty = the whole image.</p>"
             "<p><b>Model file</b>: .onnx, .safetensors or .pt (a model card inside says how to prepare the "
             "inputs). Empty = the model bundled with the plugin.</p>"
             "<h3>Options</h3>"
@@ -233,7 +286,10 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "idle, not on a 2-core laptop. <b>Minimum area</b> (m²): smaller landslides are dropped; empty = "
             "automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so "
             "nothing smaller than the image can resolve is reported). <b>Simplify tolerance</b> (m): empty = one "
-            "pixel at the processing resolution (removes the pixel staircase); 0 = none.</p>"
+            "pixel at the processing resolution (removes the pixel staircase); 0 = none. <b>Resolution for reading "
+            "web and virtual layers</b> (m): the pixel size such a layer is read at (tile layers: the zoom level "
+            "follows); empty = the processing resolution. A warning says when the service's own pixels are "
+            "coarser.</p>"
             "<h3>Outputs</h3>"
             "<p><b>Landslides</b>: polygons in the CRS of the optical layer, one per landslide, with id, "
             "area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model probability 0-1), "
@@ -262,6 +318,11 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         self.addParameter(
             QgsProcessingParameterRasterLayer(self.DEM, self.tr("DEM (elevation in metres)"), optional=True)
         )
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.AREA, self.tr("Area of interest: polygons (empty = the whole image)"), [SOURCE_POLYGON],
+            optional=True))
+        self.addParameter(QgsProcessingParameterExtent(
+            self.EXTENT, self.tr("Area of interest: extent (empty = the whole image)"), optional=True))
         self.addParameter(
             QgsProcessingParameterFile(
                 self.MODEL,
@@ -287,6 +348,13 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
                 self.tr("Processing resolution in m (the model's)"),
                 NUMBER_DOUBLE,
                 defaultValue=card.resolution_m if card else None,
+                optional=True,
+                minValue=0.0,
+            ),
+            QgsProcessingParameterNumber(
+                self.LAYER_RESOLUTION,
+                self.tr("Resolution for reading web and virtual layers in m (empty = the processing resolution)"),
+                NUMBER_DOUBLE,
                 optional=True,
                 minValue=0.0,
             ),
@@ -323,8 +391,9 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
                 maxValue=1.0,
             ),
         ]
-        advanced[0].setMetadata({"widget_wrapper": {"decimals": 2}})
-        advanced[4].setMetadata({"widget_wrapper": {"decimals": 2}})
+        for param in advanced:
+            if param.name() in (self.RESOLUTION, self.LAYER_RESOLUTION, self.THRESHOLD):
+                param.setMetadata({"widget_wrapper": {"decimals": 2}})
         for param in advanced:
             param.setFlags(param.flags() | PARAMETER_ADVANCED)
             self.addParameter(param)
@@ -370,12 +439,13 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         optical = self.parameterAsRasterLayer(parameters, self.OPTICAL, context)
         if optical is None:
             raise QgsProcessingException(self.tr("The optical image layer could not be loaded."))
-        dem = None
-        if not _is_unset(parameters.get(self.DEM)):
+        dem = dem_layer = None
+        dem_layer_given = not _is_unset(parameters.get(self.DEM))
+        if dem_layer_given:
             dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
             if dem_layer is None:
                 raise QgsProcessingException(self.tr("The DEM layer could not be loaded."))
-            dem = raster_file_source(dem_layer, self.tr("DEM"))
+            dem = file_source_or_none(dem_layer, self.tr("DEM"))
         bands = self.parameterAsInts(parameters, self.BANDS, context) if not _is_unset(
             parameters.get(self.BANDS)) else []
         model = self.parameterAsFile(parameters, self.MODEL, context)
@@ -391,7 +461,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         resolution = models_own(optional_double(self, parameters, self.RESOLUTION, context),
                                 card.resolution_m if card else 0)
         return {
-            "optical": raster_file_source(optical, self.tr("optical")),
+            "optical": file_source_or_none(optical, self.tr("optical")),  # None: read through QGIS (run)
             "dem": dem,
             "model": model or None,
             "bands": tuple(bands) if bands else None,
@@ -407,23 +477,38 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "min_area": optional_double(self, parameters, self.MIN_AREA, context),  # None = automatic
             "simplify": optional_double(self, parameters, self.SIMPLIFY, context),  # None = automatic
             "crs": optical.crs(),
+            "layers": {"optical": optical, "dem": dem_layer if dem is None and dem_layer_given else None},
         }
 
     # --- run ------------------------------------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         args = self.pipeline_arguments(parameters, context)
         crs = args.pop("crs")
+        layers = args.pop("layers")
         probability = self.parameterAsOutputLayer(parameters, self.OUTPUT_PROBABILITY, context) or None
 
         from .core_tasks import run_core_task  # (core_tasks imports this module: import here)
 
         workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-", dir=QgsProcessingUtils.tempFolder()))
         try:
+            aoi, boxes = area_of_interest(self, parameters, context, feedback, workdir, self.AREA, self.EXTENT, crs)
+            args["aoi"] = aoi
+            read = [(key, layer) for key, layer in (("optical", layers["optical"]), ("dem", layers["dem"]))
+                    if layer is not None and args[key] is None]
+            steps = QgsProcessingMultiStepFeedback(len(read) + 1, feedback) if read else feedback
+            for step, (key, layer) in enumerate(read):
+                steps.setCurrentStep(step)
+                args[key] = self._read_through_qgis(key, layer, parameters, context, steps, boxes, workdir, args)
+                if args[key] is None:  # cancelled while reading
+                    feedback.pushWarning(self.tr("Cancelled by the user: no output was written."))
+                    return {}
+            if read:
+                steps.setCurrentStep(len(read))
             gpkg = workdir / "landslides.gpkg"
             feedback.pushInfo(self.tr("Optical image: {path}").format(path=args["optical"]))
             if args["dem"]:
                 feedback.pushInfo(self.tr("DEM: {path}").format(path=args["dem"]))
-            result = run_core_task("detect", feedback, output=gpkg, probability=probability, **args)
+            result = run_core_task("detect", steps, output=gpkg, probability=probability, **args)
             if result is None:  # cancelled: nothing was written, and no sink is created
                 return {}
 
@@ -444,8 +529,11 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
+        tiles = (f"{result['chips']} tile(s)" if not result.get("scene_chips") else
+                 f"{result['chips'] + result['chips_skipped']} of the image's {result['scene_chips']} tiles "
+                 f"(area of interest)")
         summary = (f"{result['count']} landslide(s), {result['total_area_m2'] / 1e4:.2f} ha in total; "
-                   f"{result['chips']} tile(s) in {result['seconds']:.1f} s ({result['engine']} on {result['device']})")
+                   f"{tiles} in {result['seconds']:.1f} s ({result['engine']} on {result['device']})")
         feedback.pushInfo(summary)
         self._style_on_load(context, dest_id, STYLE_LANDSLIDES, LAYER_NAME)
         results = {
@@ -458,6 +546,45 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             results[self.OUTPUT_PROBABILITY] = str(result["probability"])
             self._style_on_load(context, str(result["probability"]), STYLE_PROBABILITY, PROBABILITY_LAYER_NAME)
         return results
+
+    def _read_through_qgis(self, key: str, layer, parameters, context, feedback, boxes, workdir: Path,
+                           args: dict) -> str | None:
+        """A layer rasterio cannot open (a web service, a virtual or in-memory raster), written by QGIS over the
+        area of interest (web layers: required) into a GeoTIFF in the run's temporary folder; its path, or None
+        when cancelled."""
+        what = self.tr("optical") if key == "optical" else self.tr("DEM")
+        if is_web(layer) and not boxes:
+            raise QgsProcessingException(self.tr(
+                "The {what} layer '{name}' comes from a web service ({provider}): choose an area of interest (a "
+                "polygon layer or an extent, e.g. the map canvas) to read it over; the whole service cannot be "
+                "read.").format(what=what, name=layer.name(), provider=layer.providerType()))
+        extent = box_in(layer.crs(), boxes, context) if boxes else QgsRectangle(layer.extent())
+        if not is_web(layer):
+            extent = extent.intersect(layer.extent())
+        if extent.isEmpty():
+            raise QgsProcessingException(self.tr(
+                "The area of interest does not overlap the {what} layer '{name}'.").format(what=what,
+                                                                                       name=layer.name()))
+        resolution = (optional_double(self, parameters, self.LAYER_RESOLUTION, context) or args["resolution"]
+                      or model_resolution(args["model"]))
+        if not resolution:
+            card = bundled_card()
+            resolution = card.resolution_m if card else 1.0
+            feedback.pushInfo(self.tr("The model file's resolution could not be read here: reading the layer at "
+                                      "{res:g} m (set the resolution for reading web and virtual layers to change "
+                                      "it)").format(res=resolution))
+        if key == "dem":  # a DEM at its own pixel size (it is resampled onto the processing grid anyway)
+            resolution = native_resolution_m(layer, extent.center(), context) or resolution
+            margin = 3 * resolution * units_per_metre(layer.crs(), extent.center(), context)  # room for slopes
+            extent = extent.buffered(margin)
+        path = render_layer(layer, extent, resolution, workdir / f"{key}_read_through_qgis.tif", what, context,
+                            feedback)
+        if path is not None and key == "optical" and is_colour_image(layer):
+            if args["bands"] not in (None, (1, 2, 3)):
+                feedback.pushWarning(self.tr("Warning: '{name}' is a colour map (R, G, B): the bands chosen are "
+                                             "not used.").format(name=layer.name()))
+            args["bands"] = (1, 2, 3)  # R, G, B, A
+        return None if path is None else str(path)
 
     def _copy_features(self, source: QgsVectorLayer, fields: QgsFields, sink) -> None:
         names = [f.name() for f in fields]

@@ -3,8 +3,9 @@
 The pipeline reads rasters with rasterio, whose GDAL is not QGIS's GDAL: only layers backed by a file on disk
 can be handed over. GDAL layers on plain files are read by path; archive members (``/vsizip/``) and GDAL
 sub-datasets (a GeoPackage raster table) by their GDAL name. Everything else - web services (WMS/WCS/XYZ),
-rasters held in memory (``/vsimem/``), virtual/calculated rasters, database rasters - gets a message telling
-the user to save the layer to a file first.
+rasters held in memory (``/vsimem/``), virtual/calculated rasters, database rasters - is not a file:
+:func:`raster_file_source` says so, :func:`file_source_or_none` returns None and the detection algorithm reads
+such a layer through QGIS over the area of interest (``area_sources.py``).
 
 Vector layers (:func:`vector_file_source`): an OGR layer on a plain file, unfiltered, is read by path and layer
 name; any other vector source (a memory layer, a filtered layer, selected features, a database table) is copied
@@ -78,6 +79,15 @@ def raster_file_source(layer: QgsRasterLayer | None, what: str) -> str:
         return path
     clean = {k: v for k, v in parts.items() if k in ("path", "layerName", "vsiPrefix", "vsiSuffix") and _clean(v)}
     return QgsProviderRegistry.instance().encodeUri("gdal", clean)
+
+
+def file_source_or_none(layer: QgsRasterLayer, what: str) -> str | None:
+    """:func:`raster_file_source`, or None when the layer is not a file rasterio can open (a web service, a
+    virtual or in-memory raster): the algorithm then reads it through QGIS (``area_sources.render_layer``)."""
+    try:
+        return raster_file_source(layer, what)
+    except QgsProcessingException:
+        return None
 
 
 def vector_file_source(layer: QgsVectorLayer | None) -> tuple[str, str | None] | None:
