@@ -46,6 +46,7 @@ from .pipeline import (
     check_outputs,
     open_probability,
     plan_detection,
+    publish,
     run_engine,
 )
 
@@ -209,13 +210,7 @@ def _merge(plan: DetectPlan, results: list[dict], output: Path, layer: str, prob
                             dst.write(src.read(1, window=Window(0, row, src.width, n))[None],
                                       window=Window(0, r["top"] + row, grid.width, n))
         warnings = list(plan.warnings)
-        if writer.count == 0:
-            warnings.append("no landslide found: the output is a valid, empty layer")
-            log(f"Warning: {warnings[-1]}")
-        count, total_area = writer.count, writer.total_area
-        writer.commit()
-        if prob_tmp is not None:
-            os.replace(prob_tmp, prob_path)
+        count, total_area = publish(writer, prob_tmp, prob_path, warnings, log)
     except BaseException:
         writer.abort()
         raise

@@ -605,6 +605,20 @@ class OutputSinks:
             self.terrain_reader = None
 
 
+def publish(writer: vectorize.FeatureWriter, prob_tmp: Path | None, prob_path: Path | None, warnings: list[str],
+            log: LogFn) -> tuple[int, float]:
+    """Move a finished run's outputs into place (the polygons, then the probability raster); warn of an empty
+    result. Returns the number of landslides and their total area (m²)."""
+    if writer.count == 0:
+        warnings.append("no landslide found: the output is a valid, empty layer")
+        log(f"Warning: {warnings[-1]}")
+    count, total_area = writer.count, writer.total_area
+    writer.commit()
+    if prob_path is not None:
+        os.replace(prob_tmp, prob_path)
+    return count, total_area
+
+
 def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: str | Path | None = None,
             model: str | Path | None = None, probability: str | Path | None = None,
             bands: Sequence[int] | None = None, tile: int | None = None, overlap: int | None = None,
@@ -648,13 +662,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
             sinks = OutputSinks(plan, prob_tmp, write_components)
             skipped = run_engine(chips, eng, plan.batch, sinks.put, is_cancelled, on_chip)
             sinks.close()
-        if writer.count == 0:
-            warnings.append("no landslide found: the output is a valid, empty layer")
-            log(f"Warning: {warnings[-1]}")
-        count, total_area = writer.count, writer.total_area
-        writer.commit()
-        if prob_path is not None:
-            os.replace(prob_tmp, prob_path)
+        count, total_area = publish(writer, prob_tmp, prob_path, warnings, log)
         seconds = time.perf_counter() - t0
         progress(1.0, "done")
         return DetectResult(output, prob_path, count, total_area, seconds, n_chips - skipped, skipped,

@@ -12,6 +12,7 @@ import pytest
 import rasterio
 import synthetic
 from affine import Affine
+from feedback_recorder import recorder
 from rasterio.features import shapes
 from shapely import unary_union, wkb
 from shapely.geometry import shape
@@ -209,22 +210,11 @@ def test_cancel_mid_run_leaves_no_output(plugin, oracle, blob_scene, tmp_path):
 
 
 def test_progress_and_messages_reach_the_feedback(plugin, oracle, blob_scene):
-    from qgis.core import QgsProcessingFeedback
 
     import processing
 
-    class Recorder(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.infos, self.values = [], []
-            self.progressChanged.connect(self.values.append)
-
-        def pushInfo(self, info):  # noqa: N802
-            self.infos.append(info)
-            super().pushInfo(info)
-
     opt, dem, _ = blob_scene
-    feedback = Recorder()
+    feedback = recorder()
     processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64,
                             "OUTPUT": "memory:"}, feedback=feedback)
     assert any(v < 100 for v in feedback.values) and feedback.values[-1] == 100
@@ -355,7 +345,6 @@ def test_parameters_are_the_public_interface(plugin):
 
 # --- the separate worker process (what Linux QGIS applications use, see native_libraries.py) --------------------
 def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkeypatch):
-    from qgis.core import QgsProcessingFeedback
 
     import processing
     from landslide_mapper import native_libraries
@@ -363,20 +352,7 @@ def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkey
     monkeypatch.setenv(native_libraries.WORKER_ENV, "process")
     opt, dem, mask = blob_scene
 
-    class Recorder(QgsProcessingFeedback):
-        def __init__(self, cancel_after: float | None = None):
-            super().__init__()
-            self.infos, self.values, self.cancel_after = [], [], cancel_after
-            self.progressChanged.connect(self.values.append)
-
-        def pushInfo(self, info):  # noqa: N802
-            self.infos.append(info)
-            super().pushInfo(info)
-
-        def isCanceled(self):  # noqa: N802
-            return self.cancel_after is not None and bool(self.values) and self.values[-1] >= self.cancel_after
-
-    feedback = Recorder()
+    feedback = recorder()
     result = processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[0]),
                                      "OUTPUT": str(tmp_path / "l.gpkg"), "OUTPUT_PROBABILITY": str(tmp_path / "p.tif"),
                                      "BANDS": [3, 2, 1], "TILE_SIZE": 64, "BATCH_SIZE": 2, "SIMPLIFY": 0},
@@ -395,7 +371,7 @@ def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkey
     # a cancel stops the child and leaves nothing (errors: tests/test_worker.py)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    cancel = Recorder(cancel_after=10)
+    cancel = recorder(cancel_after=10)
     result = processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64,
                                      "OVERLAP": 0, "BATCH_SIZE": 1, "OUTPUT": str(out_dir / "l.gpkg"),
                                      "OUTPUT_PROBABILITY": str(out_dir / "p.tif")}, feedback=cancel)
@@ -407,25 +383,15 @@ def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkey
 def test_workers_cut_the_image_into_bands_with_the_same_result(plugin, oracle, blob_scene, tmp_path):
     """WORKERS 2: a local Dask cluster of 2 processes, one band of rows each (in a separate Python process, where
     Dask can start its workers), the same landslides and probabilities as one process."""
-    from qgis.core import QgsProcessingFeedback
 
     import processing
 
     opt, dem, mask = blob_scene
 
-    class Recorder(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.infos = []
-
-        def pushInfo(self, info):  # noqa: N802
-            self.infos.append(info)
-            super().pushInfo(info)
-
     base = {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(oracle[1]), "TILE_SIZE": 64, "SIMPLIFY": 0}
     one = processing.run(DETECT, {**base, "OUTPUT": str(tmp_path / "one.gpkg"),
                                   "OUTPUT_PROBABILITY": str(tmp_path / "one.tif")})
-    feedback = Recorder()
+    feedback = recorder()
     two = processing.run(DETECT, {**base, "WORKERS": 2, "OUTPUT": str(tmp_path / "two.gpkg"),
                                   "OUTPUT_PROBABILITY": str(tmp_path / "two.tif")}, feedback=feedback)
     assert any("separate Python process" in line for line in feedback.infos)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import rasterio
 import synthetic
+from feedback_recorder import recorder
 from rasterio.features import shapes
 from rasterio.warp import transform_geom
 from shapely import unary_union, wkb
@@ -184,19 +185,7 @@ def test_xyz_tile_layer_matches_the_file_run(plugin, tmp_path):
         layer = QgsRasterLayer(f"type=xyz&url={quote(url, safe=':/')}&zmin=0&zmax=14", "tiles", "wms")
         assert layer.isValid()
 
-        class Recorder(QgsProcessingFeedback):
-            def __init__(self):
-                super().__init__()
-                self.warnings, self.infos, self.values = [], [], []
-                self.progressChanged.connect(self.values.append)
-
-            def pushWarning(self, text):  # noqa: N802
-                self.warnings.append(text)
-
-            def pushInfo(self, text):  # noqa: N802
-                self.infos.append(text)
-
-        feedback = Recorder()
+        feedback = recorder()
         from_tiles = processing.run(DETECT, {**base, "OPTICAL": layer, "OUTPUT": str(tmp_path / "xyz.gpkg")},
                                     feedback=feedback)
         with pytest.raises(QgsProcessingException, match="comes from a web service .* choose an area of interest"):

@@ -13,6 +13,7 @@ import pytest
 import rasterio
 import synthetic
 from affine import Affine
+from feedback_recorder import recorder
 from rasterio.features import shapes
 
 PREPARE = "landslide_mapper:prepare_chips"
@@ -213,7 +214,7 @@ def test_prepare_chips_from_a_file_inventory(plugin, scene, tmp_path):
 def test_prepare_chips_from_a_memory_layer_in_a_worker_process(plugin, scene, tmp_path, monkeypatch):
     """A memory layer goes through a temporary GeoPackage; the chips match the file inventory's. Run in the
     separate Python process that Linux QGIS applications use (native_libraries.py)."""
-    from qgis.core import QgsFeature, QgsProcessingFeedback, QgsVectorLayer
+    from qgis.core import QgsFeature, QgsVectorLayer
 
     import processing
     from landslide_mapper import native_libraries
@@ -229,17 +230,8 @@ def test_prepare_chips_from_a_memory_layer_in_a_worker_process(plugin, scene, tm
         features.append(copy)
     assert memory.dataProvider().addFeatures(features)[0] and memory.featureCount() == 4
 
-    class Recorder(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.infos = []
-
-        def pushInfo(self, info):  # noqa: N802
-            self.infos.append(info)
-            super().pushInfo(info)
-
     monkeypatch.setenv(native_libraries.WORKER_ENV, "process")
-    feedback = Recorder()
+    feedback = recorder()
     base = {"OPTICAL": str(opt), "BANDS": [3, 2, 1], "DEM": str(dem), "CHIP_SIZE": 64, "NEGATIVE_RATIO": 0.5}
     result = processing.run(PREPARE, {**base, "INVENTORY": memory, "OUTPUT_FOLDER": str(tmp_path / "memory")},
                             feedback=feedback)
