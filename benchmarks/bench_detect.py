@@ -197,7 +197,9 @@ def one_pass_copy_size(path: Path, out: Path) -> int:
     with rasterio.open(path) as src:
         profile = src.profile
         profile.update({k: v for k, v in src.tags(ns="IMAGE_STRUCTURE").items() if k in ("PREDICTOR",)})
-        creation = {"compress": "deflate", "zlevel": 1, "predictor": 3}  # the pipeline's options for the user's file
+        from landslide_mapper.processing.pipeline import PROB_CREATION
+
+        creation = dict(PROB_CREATION)  # the pipeline's options for the user's file
         profile.update(creation, BIGTIFF="IF_SAFER")
         bh = src.block_shapes[0][0]
         with rasterio.open(out, "w", **profile) as dst:

@@ -147,7 +147,7 @@ def varied_scene(tmp_path_factory):
 def _one_pass_copy(path: Path, out: Path) -> int:
     with rasterio.open(path) as src:
         data, profile = src.read(), src.profile
-    profile.update(compress="deflate", zlevel=1, predictor=3)
+    profile.update(pipeline.PROB_CREATION)
     with rasterio.open(out, "w", **profile) as dst:
         dst.write(data)
     return out.stat().st_size
