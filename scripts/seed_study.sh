@@ -4,18 +4,23 @@
 # run reached in its 1500 s budget, instead of a time budget: another job on the machine then changes the wall time,
 # not the result. Each run takes about 17 minutes on 2 CPU cores; run it alone (flock keeps benchmarks out).
 # Usage: scripts/seed_study.sh [SEED ...]   (default: 1 2; results in runs/seed_study/seed<N>/)
+#        ARCH=fca_deeplab_efficientnet_lite0 EPOCHS=35 scripts/seed_study.sh 1 2   (another recipe: the FCA-DeepLab
+#        probe reached 35 epochs in the same budget; results in runs/seed_study/<arch>_seed<N>/)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA=${BIJIE:-$ROOT/../shared/datasets/bijie-rgb}
 PY=$ROOT/.venv/bin/python
 LOCK=${LANDSLIDE_MAPPER_CPU_LOCK:-/tmp/landslide-cpu.lock}
+ARCH=${ARCH:-unet_efficientnet_lite0}
+EPOCHS=${EPOCHS:-30}
+PREFIX=$([ "$ARCH" = unet_efficientnet_lite0 ] && echo "" || echo "${ARCH}_")
 for SEED in "${@:-1 2}"; do
   for S in $SEED; do
-    OUT=$ROOT/runs/seed_study/seed$S
+    OUT=$ROOT/runs/seed_study/${PREFIX}seed$S
     mkdir -p "$OUT"
-    flock "$LOCK" "$PY" -m landslide_mapper train --data "$DATA" --out "$OUT" --arch unet_efficientnet_lite0 \
+    flock "$LOCK" "$PY" -m landslide_mapper train --data "$DATA" --out "$OUT" --arch "$ARCH" \
       --rgb-only --encoder-weights imagenet:efficientnet_lite0 \
-      --epochs 30 --batch 8 --lr 5e-4 --crop 160 --bf16 --positive-fraction 0.5 --warmup 1000 \
+      --epochs "$EPOCHS" --batch 8 --lr 5e-4 --crop 160 --bf16 --positive-fraction 0.5 --warmup 1000 \
       --val-regions qx --test-regions ny --seed "$S" --scaling percentile \
       --resolution 1.0 --tile 512 --name "landslide_mapper_seed$S" --quiet
     for SPLIT in test:test_ny val:val_qx; do
