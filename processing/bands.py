@@ -61,11 +61,10 @@ def band_rows(plan: DetectPlan, bands: int) -> list[tuple[int, int]]:
     return list(zip(edges[:-1], edges[1:]))
 
 
-def band_windows(plan: DetectPlan, top: int, bottom: int, scene: bool = False) -> list[Window]:
-    """The chips (raster order) to process that touch the rows ``[top, bottom)``: with an area of interest, those
-    touching it too (``scene=True``: all of the scene's)."""
-    windows = plan.scene_windows() if scene else plan.windows()
-    return [w for w in windows if w.row_off < bottom and w.row_off + w.height > top]
+def band_windows(plan: DetectPlan, top: int, bottom: int) -> list[Window]:
+    """The chips (raster order) to process that touch the rows ``[top, bottom)`` (with an area of interest, those
+    touching it too)."""
+    return [w for w in plan.windows() if w.row_off < bottom and w.row_off + w.height > top]
 
 
 def run_band(plan: DetectPlan, top: int, bottom: int, folder: str | None, progress=None,
@@ -114,9 +113,7 @@ def run_band(plan: DetectPlan, top: int, bottom: int, folder: str | None, progre
 
     try:
         with ChipSource(plan, windows) as chips:
-            # the blender starts at the first chip row touching the band (rows no chip reaches: nodata)
-            first_row = int(band_windows(plan, top, bottom, scene=True)[0].row_off)
-            sinks = OutputSinks(plan, tmp, on_components, rows=(top, bottom), first_row=first_row)
+            sinks = OutputSinks(plan, tmp, on_components, rows=(top, bottom))
             skipped = run_engine(chips, eng, plan.batch, put, is_cancelled, on_chip)
             sinks.close()
         if tmp is not None:
@@ -153,7 +150,8 @@ def detect_bands(optical: Sequence[str | Path] | str | Path, output: str | Path,
     if band_count is not None and band_count < 1:
         raise InputError(f"the number of bands must be >= 1, got {band_count}")
     output, prob_path = check_outputs(output, layer, probability)
-    plan, eng = plan_detection(optical, dem, log=log, **options)
+    # the model is loaded here too, so bad input fails with its one message before any worker starts
+    plan, _ = plan_detection(optical, dem, log=log, **options)
     folder = tempfile.mkdtemp(prefix=".landslide-mapper-bands-", dir=output.parent)
     try:
         def run(count: int, runner) -> list[dict]:
@@ -181,13 +179,13 @@ def detect_bands(optical: Sequence[str | Path] | str | Path, output: str | Path,
                 results = run(band_count or max(1, worker_count(client)),
                               lambda tasks, weights: run_tasks(client, tasks, retries, progress, is_cancelled,
                                                                "bands", weights, "chips"))
-        return _merge(plan, results, output, layer, prob_path, t0, log, eng)
+        return _merge(plan, results, output, layer, prob_path, t0, log)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def _merge(plan: DetectPlan, results: list[dict], output: Path, layer: str, prob_path: Path | None, t0: float,
-           log, eng) -> DetectResult:
+           log) -> DetectResult:
     """The bands' outputs into the user's: landslides on the seams joined, ids in order, one probability
     raster; each written under a temporary name and moved into place."""
     grid = plan.grid
@@ -219,11 +217,10 @@ def _merge(plan: DetectPlan, results: list[dict], output: Path, layer: str, prob
             prob_tmp.unlink()
     scene_chips = len(plan.windows())  # with an area of interest: the chips touching it
     skipped = sum(r["owned_skipped"] for r in results)
-    twice = sum(r["chips"] for r in results) - len(plan.windows())
+    twice = sum(r["chips"] for r in results) - scene_chips
     log(f"{len(results)} band(s): {twice} chip(s) inferred twice where bands meet; "
         + ", ".join(f"rows {r['top']}-{r['bottom']} {r['chips']} chips in {r['seconds']:.1f} s (engine opened in "
                     f"{r['engine_seconds']:.1f} s)" for r in results))
-    first = results[0] if results else {"engine": eng.name, "device": eng.device}
     return DetectResult(output, prob_path, count, total_area, time.perf_counter() - t0, scene_chips - skipped,
-                        skipped, first["engine"], first["device"], grid, warnings,
+                        skipped, results[0]["engine"], results[0]["device"], grid, warnings,
                         len(plan.scene_windows()) if plan.area is not None else None)

@@ -51,7 +51,7 @@ from .raster_io import (
     scene_statistics,
 )
 from .stitching import StripBlender
-from .tiling import chip_windows, pad_chip
+from .tiling import chip_windows, pad_chip, starts
 
 if TYPE_CHECKING:
     from ..model.card import ModelCard
@@ -535,11 +535,11 @@ class OutputSinks:
     finishes (the last rows and landslides), ``abort`` drops everything.
 
     ``rows=(top, bottom)``: only those rows of the scene are final and handed on (a band of a scene, ``bands.py``;
-    ``top`` a multiple of ``PROB_BLOCK``), the chips arriving from the chip row starting at ``first_row``; the
+    ``top`` a multiple of ``PROB_BLOCK``), the chips arriving from the first chip row that reaches ``top``; the
     probability raster then holds those rows only."""
 
     def __init__(self, plan: DetectPlan, prob_tmp: Path | None, on_components: Callable[[list], None],
-                 rows: tuple[int, int] | None = None, first_row: int = 0) -> None:
+                 rows: tuple[int, int] | None = None) -> None:
         grid = plan.grid
         top, bottom = rows or (0, grid.height)
         self.prob_ds = None
@@ -572,6 +572,9 @@ class OutputSinks:
                 if row0 + prob.shape[0] > top:
                     blocks.add(max(row0, top), prob[max(0, top - row0):])
 
+            # the blender starts at the first chip row reaching the rows (rows no chip reaches come out as nodata)
+            first_row = next(s for s in starts(grid.height, plan.tile, plan.overlap)
+                             if s + min(plan.tile, grid.height - s) > top)
             blender = StripBlender(grid.width, grid.height, plan.tile, plan.overlap, on_rows, top=first_row)
 
             def handle(window: Window, prob: np.ndarray | None, valid: np.ndarray | None) -> None:
