@@ -19,6 +19,7 @@ from ..errors import CancelledError, InputError
 from .engines import THREADS_ENV
 
 #: seconds between two asks of the cluster-wide cancel Event by a task
+TASK_UNFINISHED = 0.999  # the most a running task's own progress counts for
 CANCEL_POLL_S = 0.5
 
 
@@ -113,7 +114,8 @@ def run_tasks(client, tasks: dict[str, tuple[Callable, tuple]], retries: int,
             for fut in done:
                 fractions[futures[fut]] = 1.0
             for name, fraction, _message in queue.get(batch=True):
-                fractions[name] = max(fractions.get(name, 0.0), fraction)
+                # a task is whole only when its future is: its last chip is not the end of its outputs
+                fractions[name] = max(fractions.get(name, 0.0), min(fraction, TASK_UNFINISHED))
             finished = sum(1 for f in futures if f.done())
             done = sum(fractions[n] * weights[n] for n in tasks)
             progress(done / total, f"{finished}/{len(tasks)} {what}" if unit is None else

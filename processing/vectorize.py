@@ -180,21 +180,40 @@ class StreamingVectorizer:
 
 def merge_pieces(pieces: list[tuple[shapely.Polygon, Stats, bool]]) -> list[tuple[shapely.Polygon, Stats, bool]]:
     """Union pieces that share an edge, across a block seam or a band seam (``bands.py``); a corner contact does
-    not merge, as 4-connectivity; stats are summed and the flag (touches the next seam) is OR-ed."""
+    not merge, as 4-connectivity; stats are summed and the flag (touches the next seam) is OR-ed. Only groups of
+    pieces that touch are unioned (most pieces on a seam touch nothing: they pass through as they are)."""
     if not pieces:
         return []
     geoms = [p for p, _, _ in pieces]
-    merged = shapely.unary_union(geoms)
-    parts = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
     tree = STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    group = list(range(len(geoms)))  # union-find over the touching pairs
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i, j in zip(left.tolist(), right.tolist()):
+        if i < j:
+            group[root(j)] = root(i)
+    members: dict[int, list[int]] = {}
+    for i in range(len(geoms)):
+        members.setdefault(root(i), []).append(i)
     out = []
-    for part in parts:
-        st, flag = Stats(), False
-        for j in tree.query(part, predicate="intersects"):
-            if part.contains(geoms[j].representative_point()):
-                st.merge(pieces[j][1])
-                flag = flag or pieces[j][2]
-        out.append((part, st, flag))
+    for idx in members.values():
+        if len(idx) == 1:
+            out.append(pieces[idx[0]])
+            continue
+        merged = shapely.union_all([geoms[j] for j in idx])
+        for part in (list(merged.geoms) if hasattr(merged, "geoms") else [merged]):
+            st, flag = Stats(), False
+            for j in idx:  # the pieces inside this part (pieces only touching it at a corner are not)
+                if part.contains(geoms[j].representative_point()):
+                    st.merge(pieces[j][1])
+                    flag = flag or pieces[j][2]
+            out.append((part, st, flag))
     return out
 
 
