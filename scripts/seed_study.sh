@@ -6,6 +6,7 @@
 # Usage: scripts/seed_study.sh [SEED ...]   (default: 1 2; results in runs/seed_study/seed<N>/)
 #        ARCH=fca_deeplab_efficientnet_lite0 EPOCHS=35 scripts/seed_study.sh 1 2   (another recipe: the FCA-DeepLab
 #        probe reached 35 epochs in the same budget; results in runs/seed_study/<arch>_seed<N>/)
+#        ARCH=unet_efficientnet_lite1 scripts/seed_study.sh 0   (another encoder: its ImageNet weights by name)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA=${BIJIE:-$ROOT/../shared/datasets/bijie-rgb}
@@ -14,12 +15,17 @@ LOCK=${LANDSLIDE_MAPPER_CPU_LOCK:-/tmp/landslide-cpu.lock}
 ARCH=${ARCH:-unet_efficientnet_lite0}
 EPOCHS=${EPOCHS:-30}
 PREFIX=$([ "$ARCH" = unet_efficientnet_lite0 ] && echo "" || echo "${ARCH}_")
+case "$ARCH" in  # the ImageNet weights of the configuration's encoder (model/pretrained.py)
+  *efficientnet_lite[0-9]) WEIGHTS=imagenet:efficientnet_${ARCH##*_efficientnet_} ;;
+  *mobilenetv2) WEIGHTS=imagenet:mobilenetv2 ;;
+  *) echo "seed_study.sh: no ImageNet weights known for $ARCH" >&2; exit 2 ;;
+esac
 for SEED in "${@:-1 2}"; do
   for S in $SEED; do
     OUT=$ROOT/runs/seed_study/${PREFIX}seed$S
     mkdir -p "$OUT"
     flock "$LOCK" "$PY" -m landslide_mapper train --data "$DATA" --out "$OUT" --arch "$ARCH" \
-      --rgb-only --encoder-weights imagenet:efficientnet_lite0 \
+      --rgb-only --encoder-weights "$WEIGHTS" \
       --epochs "$EPOCHS" --batch 8 --lr 5e-4 --crop 160 --bf16 --positive-fraction 0.5 --warmup 1000 \
       --val-regions qx --test-regions ny --seed "$S" --scaling percentile \
       --resolution 1.0 --tile 512 --name "landslide_mapper_seed$S" --quiet
