@@ -7,6 +7,7 @@
 #        ARCH=fca_deeplab_efficientnet_lite0 EPOCHS=35 scripts/seed_study.sh 1 2   (another recipe: the FCA-DeepLab
 #        probe reached 35 epochs in the same budget; results in runs/seed_study/<arch>_seed<N>/)
 #        ARCH=unet_efficientnet_lite1 scripts/seed_study.sh 0   (another encoder: its ImageNet weights by name)
+#        LR=2.5e-4 scripts/seed_study.sh 0   (another learning rate; results in runs/seed_study/lr<LR>_seed<N>/)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA=${BIJIE:-$ROOT/../shared/datasets/bijie-rgb}
@@ -14,7 +15,9 @@ PY=$ROOT/.venv/bin/python
 LOCK=${LANDSLIDE_MAPPER_CPU_LOCK:-/tmp/landslide-cpu.lock}
 ARCH=${ARCH:-unet_efficientnet_lite0}
 EPOCHS=${EPOCHS:-30}
+LR=${LR:-5e-4}
 PREFIX=$([ "$ARCH" = unet_efficientnet_lite0 ] && echo "" || echo "${ARCH}_")
+PREFIX=$PREFIX$([ "$LR" = 5e-4 ] && echo "" || echo "lr${LR}_")
 case "$ARCH" in  # the ImageNet weights of the configuration's encoder (model/pretrained.py)
   *efficientnet_lite[0-9]) WEIGHTS=imagenet:efficientnet_${ARCH##*_efficientnet_} ;;
   *mobilenetv2) WEIGHTS=imagenet:mobilenetv2 ;;
@@ -26,7 +29,7 @@ for SEED in "${@:-1 2}"; do
     mkdir -p "$OUT"
     flock "$LOCK" "$PY" -m landslide_mapper train --data "$DATA" --out "$OUT" --arch "$ARCH" \
       --rgb-only --encoder-weights "$WEIGHTS" \
-      --epochs "$EPOCHS" --batch 8 --lr 5e-4 --crop 160 --bf16 --positive-fraction 0.5 --warmup 1000 \
+      --epochs "$EPOCHS" --batch 8 --lr "$LR" --crop 160 --bf16 --positive-fraction 0.5 --warmup 1000 \
       --val-regions qx --test-regions ny --seed "$S" --scaling percentile \
       --resolution 1.0 --tile 512 --name "landslide_mapper_seed$S" --quiet
     for SPLIT in test:test_ny val:val_qx; do
