@@ -19,8 +19,9 @@ from ..errors import CancelledError, InputError
 from .engines import THREADS_ENV
 
 #: seconds between two asks of the cluster-wide cancel Event by a task
-TASK_UNFINISHED = 0.999  # the most a running task's own progress counts for
 CANCEL_POLL_S = 0.5
+#: the most a running task's own progress counts for (a task is whole only when its future is)
+TASK_UNFINISHED = 0.999
 
 
 @contextlib.contextmanager

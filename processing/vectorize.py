@@ -181,7 +181,9 @@ class StreamingVectorizer:
 def merge_pieces(pieces: list[tuple[shapely.Polygon, Stats, bool]]) -> list[tuple[shapely.Polygon, Stats, bool]]:
     """Union pieces that share an edge, across a block seam or a band seam (``bands.py``); a corner contact does
     not merge, as 4-connectivity; stats are summed and the flag (touches the next seam) is OR-ed. Only groups of
-    pieces that touch are unioned (most pieces on a seam touch nothing: they pass through as they are)."""
+    pieces that touch are unioned, each group alone (most pieces on a seam touch nothing: they pass through as they
+    are; one union of all the touching pieces took 1.5 instead of 1.1 s over the real 6000 x 6000 scene in 64-row
+    blocks)."""
     if not pieces:
         return []
     geoms = [p for p, _, _ in pieces]
