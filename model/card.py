@@ -2,7 +2,8 @@
 
 A card says which network (``architecture``), what goes in (optical bands and order, how raw pixel values are
 scaled to 0-1, the per-band standardisation, the DEM-derived channels and their scaling), at which ground
-resolution and tile size the model was trained, the decision threshold, the class names, and what it was trained
+resolution and tile size the model was trained, the decision threshold (and one per test-time augmentation mode,
+``tta_thresholds``, where they were calibrated), the class names, and what it was trained
 on and how well it did.
 
 Optical scaling (``optical_scaling``), applied per band before standardisation:
@@ -32,6 +33,7 @@ FORMAT_VERSION = 1
 DEM_CHANNEL_KINDS = ("elevation", "slope", "relative_elevation")
 SCALING_METHODS = ("divide", "bit_depth", "percentile", "auto")
 TRAIN_SCALINGS = ("auto", "percentile")  # the methods training can write into a card (no parameters to give)
+TTA_MODES = ("none", "flips", "d4")  # processing/tta.py's modes (model/ does not import processing/)
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
 DEFAULT_DEM_CHANNELS = [{"name": "relative_elevation", "radius_m": 100.0, "scale": 50.0},
@@ -53,6 +55,7 @@ class ModelCard:
     tile_size: int = 512
     overlap: int = 64
     threshold: float = 0.5
+    tta_thresholds: dict = field(default_factory=dict)  # test-time augmentation mode -> its threshold
     class_names: list = field(default_factory=lambda: ["background", "landslide"])
     training: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
@@ -82,10 +85,21 @@ class ModelCard:
             raise ValueError(f"overlap must be in [0, tile_size/2), got {self.overlap}")
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
+        for mode, value in self.tta_thresholds.items():
+            if mode not in TTA_MODES or mode == "none":
+                raise ValueError(f"tta_thresholds: unknown test-time augmentation {mode!r}; known: "
+                                 f"{', '.join(TTA_MODES[1:])}")
+            if not 0.0 < value < 1.0:
+                raise ValueError(f"tta_thresholds[{mode!r}] must be in (0, 1), got {value}")
 
     @property
     def config(self) -> ModelConfig:
         return ModelConfig.from_dict(self.architecture)
+
+    def threshold_for(self, tta: str = "none") -> float:
+        """The decision threshold for predictions averaged with test-time augmentation ``tta``
+        (``processing/tta.py``): the one chosen for it on the validation chips, else the plain one."""
+        return float(self.tta_thresholds.get(tta, self.threshold))
 
     @property
     def uses_dem(self) -> bool:

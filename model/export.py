@@ -64,6 +64,33 @@ def store_weights_half(proto, min_elements: int = 1024) -> int:
     return len(casts)
 
 
+def _set_card(proto, card: ModelCard) -> None:
+    """The card, and the keys the Deepness plugin reads, as the file's metadata (replacing what was there)."""
+    meta = {CARD_KEY: card.to_json(), **card.deepness_metadata()}
+    del proto.metadata_props[:]
+    for key, value in meta.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+
+
+def replace_onnx_card(path: str | Path, card: ModelCard) -> Path:
+    """Write ``card`` into an exported ONNX file's metadata, atomically; the graph and weights stay as they are."""
+    import onnx
+
+    path = Path(path)
+    proto = onnx.load(path)
+    _set_card(proto, card)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=path.parent)
+    os.close(fd)
+    try:
+        onnx.save(proto, tmp)
+        publish(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
 def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size: int = 64,
                 half_weights: bool = False) -> Path:
     """Export ``model`` (eval mode) with its card to ``path``, atomically (``half_weights``: see the module text)."""
@@ -86,11 +113,7 @@ def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size
                               "probability": {0: "batch", 2: "height", 3: "width"}},
                 opset_version=OPSET, do_constant_folding=True, dynamo=False)
         proto = onnx.load(tmp)
-        meta = {CARD_KEY: card.to_json(), **card.deepness_metadata()}
-        del proto.metadata_props[:]
-        for key, value in meta.items():
-            entry = proto.metadata_props.add()
-            entry.key, entry.value = key, value
+        _set_card(proto, card)
         proto.producer_name = "landslide_mapper"
         if half_weights:
             store_weights_half(proto)

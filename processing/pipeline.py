@@ -37,6 +37,7 @@ from rasterio.windows import Window
 
 from ..errors import CancelledError, InputError, ModelFileError
 from . import aoi as aoi_mod
+from . import tta as tta_mod
 from . import vectorize
 from .dem import DemReader, DemTiles, check_dem, dem_mean_elevation
 from .engines import open_engine
@@ -319,6 +320,7 @@ class DetectPlan:
     workers: int = 2            # chip-preparation threads
     warnings: list[str] = field(default_factory=list)
     area: object | None = None  # the area of interest (a shapely geometry in the grid's CRS), None: everything
+    tta: str = "none"           # test-time augmentation (processing/tta.py)
 
     @property
     def has_terrain(self) -> bool:
@@ -336,7 +338,7 @@ class DetectPlan:
         return [w for w, keep in zip(windows, aoi_mod.touches(windows, self.grid, self.area)) if keep]
 
     def open_engine(self):
-        return open_engine(self.model_path, self.engine, self.device)
+        return tta_mod.wrap(open_engine(self.model_path, self.engine, self.device), self.tta)
 
 
 def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path | None = None,
@@ -344,8 +346,10 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
                    overlap: int | None = None, batch: int = 4, engine: str = "auto", device: str = "auto",
                    threshold: float | None = None, min_area: float | None = 0.0, simplify: float | None = 0.0,
                    resolution: float | None = None, log: LogFn | None = None, workers: int = 2,
-                   aoi=None):
-    """Validate a detection's inputs and settings and load its engine; ``(plan, engine)``. Raises
+                   aoi=None, tta: str = "none"):
+    """Validate a detection's inputs and settings and load its engine; ``(plan, engine)``. ``tta``: test-time
+    augmentation (``processing/tta.py``); the engine returned applies it, and a threshold left to the model is the
+    card's for that mode. Raises
     ``LandslideMapperError`` subclasses with user messages; logs what was chosen and warnings (also kept in
     ``plan.warnings``)."""
     log = log or (lambda msg: None)
@@ -359,6 +363,7 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
         raise InputError(f"batch size must be >= 1, got {batch}")
     if (min_area is not None and min_area < 0) or (simplify is not None and simplify < 0):
         raise InputError("minimum area and simplification tolerance must be >= 0")
+    tta_mod.check_mode(tta)
     optical = [optical] if isinstance(optical, (str, Path)) else list(optical)
     model_path = Path(model) if model else default_model_path()
     if not model and not model_path.exists():
@@ -372,7 +377,7 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
         raise InputError(f"tile size must be a multiple of 32 and at least 64 pixels, got {tile}")
     if not 0 <= overlap < tile // 2:
         raise InputError(f"overlap must be between 0 and half the tile size ({tile // 2}), got {overlap}")
-    threshold = float(card.threshold if threshold is None else threshold)
+    threshold = card.threshold_for(tta) if threshold is None else float(threshold)
     if not 0.0 < threshold < 1.0:
         raise InputError(f"threshold must be between 0 and 1, got {threshold}")
 
@@ -389,8 +394,9 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
         out_crs = src.crs
         input_res = max(grid.width / src.width, grid.height / src.height) * grid.resolution  # metres per pixel
     min_area, simplify, cleanup = automatic_cleanup(min_area, simplify, grid.resolution, input_res)
+    augmented = "" if tta == "none" else f"; test-time augmentation {tta} ({tta_mod.PASSES[tta]} passes per chip)"
     log(f"Model '{card.name}' ({eng.name} on {eng.device}); tile {tile} px, overlap {overlap} px, "
-        f"threshold {threshold}; {cleanup}")
+        f"threshold {threshold}{augmented}; {cleanup}")
     log(f"Processing grid: {grid.width} x {grid.height} px at {grid.resolution:g} m in {grid.crs.to_string()}")
     if input_res > COARSE_INPUT_FACTOR * grid.resolution:
         warn(f"the image's pixels are about {input_res:.3g} m, {input_res / grid.resolution:.0f} times coarser than "
@@ -403,11 +409,11 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
         warn("the optical image has no valid pixel (all nodata): the result is an empty layer")
     fallback = dem_mean_elevation(dem_path) if dem_path else 0.0
     plan = DetectPlan(spec, grid, out_crs, dem_path, str(model_path), engine, device, card, tile, overlap, batch,
-                      threshold, min_area, simplify, stats, fallback, workers, warnings, area)
+                      threshold, min_area, simplify, stats, fallback, workers, warnings, area, tta)
     if area is not None:  # only the chips touching the area of interest are read and inferred
         log(f"Area of interest: {plan.area.area / 1e6:.3g} km², {len(plan.windows())} of the scene's "
             f"{len(plan.scene_windows())} chips")
-    return plan, eng
+    return plan, tta_mod.wrap(eng, tta)
 
 
 class ChipSource:
@@ -634,8 +640,9 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
             min_area: float | None = 0.0, simplify: float | None = 0.0, resolution: float | None = None,
             progress: ProgressFn | None = None, log: LogFn | None = None,
             is_cancelled: Callable[[], bool] | None = None, workers: int = 2,
-            layer: str = vectorize.LAYER, aoi=None) -> DetectResult:
+            layer: str = vectorize.LAYER, aoi=None, tta: str = "none") -> DetectResult:
     """Run detection; see the module docstring. ``aoi``: an area of interest (``processing/aoi.py``), or None.
+    ``tta``: test-time augmentation, ``none``, ``flips`` (4 passes per chip) or ``d4`` (8; ``processing/tta.py``).
     Raises ``LandslideMapperError`` subclasses with user messages."""
     t0 = time.perf_counter()
     log = log or (lambda msg: None)
@@ -645,7 +652,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
     # ---- validate everything before any work -------------------------------------------------------------
     output, prob_path = check_outputs(output, layer, probability)
     plan, eng = plan_detection(optical, dem, model, bands, tile, overlap, batch, engine, device, threshold,
-                               min_area, simplify, resolution, log, workers, aoi)
+                               min_area, simplify, resolution, log, workers, aoi, tta)
     grid, warnings = plan.grid, plan.warnings
 
     # ---- outputs under temporary names -----------------------------------------------------------------------

@@ -22,8 +22,8 @@ EXPORT = "landslide_mapper:export_onnx"
 FIELDS = ["id", "area_m2", "perimeter_m", "mean_prob", "max_prob", "mean_slope_deg", "max_slope_deg",
           "mean_elev_m", "relief_m"]
 PARAMETERS = ["OPTICAL", "BANDS", "DEM", "AREA", "EXTENT", "MODEL", "ENGINE", "DEVICE", "RESOLUTION",
-              "LAYER_RESOLUTION", "TILE_SIZE", "OVERLAP", "BATCH_SIZE", "WORKERS", "THRESHOLD", "MIN_AREA", "SIMPLIFY",
-              "OUTPUT", "OUTPUT_PROBABILITY"]
+              "LAYER_RESOLUTION", "TILE_SIZE", "OVERLAP", "BATCH_SIZE", "WORKERS", "THRESHOLD", "TTA", "MIN_AREA",
+              "SIMPLIFY", "OUTPUT", "OUTPUT_PROBABILITY"]
 
 
 def expected_geometry(mask, raster):
@@ -309,6 +309,35 @@ def test_engine_and_device_choices_reach_the_pipeline(plugin, oracle, blob_scene
     if not torch.cuda.is_available():
         with pytest.raises(QgsProcessingException, match="device 'cuda' was asked for"):
             processing.run(DETECT, {**base, "MODEL": str(oracle[0]), "DEVICE": 2})
+
+
+def test_test_time_augmentation_reaches_the_pipeline_with_the_models_threshold(plugin, oracle, blob_scene, tmp_path):
+    from qgis.core import QgsApplication, QgsProcessingContext
+
+    import processing
+    from landslide_mapper.model.checkpoint import read_card, save_checkpoint
+    from landslide_mapper.model.registry import build_model
+    from landslide_mapper.processing.pipeline import default_model_path
+
+    opt, dem, _ = blob_scene
+    card = read_card(oracle[0])
+    card.tta_thresholds = {"d4": 0.7}
+    model = save_checkpoint(tmp_path / "oracle-tta.safetensors", build_model(card.config).eval(), card)
+    feedback = recorder()
+    result = processing.run(DETECT, {"OPTICAL": str(opt), "DEM": str(dem), "MODEL": str(model), "TTA": 2,
+                                     "OUTPUT": "memory:"}, feedback=feedback)
+    assert result["COUNT"] == 4  # the oracle is symmetric: the same four landslides
+    assert any("threshold 0.7; test-time augmentation d4 (8 passes per chip)" in m for m in feedback.infos)
+    # the bundled model's dialog shows its plain threshold: left there, the model's threshold for the mode is used
+    alg = QgsApplication.processingRegistry().algorithmById(DETECT)
+    bundled = read_card(default_model_path())
+    args = alg.pipeline_arguments({"OPTICAL": str(opt), "THRESHOLD": bundled.threshold, "TTA": 2,
+                                   "OUTPUT": "memory:"}, QgsProcessingContext())
+    assert args["tta"] == "d4" and args["threshold"] is None
+    assert bundled.threshold_for("d4") == bundled.tta_thresholds["d4"] != bundled.threshold
+    args = alg.pipeline_arguments({"OPTICAL": str(opt), "THRESHOLD": 0.3, "TTA": 1, "OUTPUT": "memory:"},
+                                  QgsProcessingContext())
+    assert (args["tta"], args["threshold"]) == ("flips", 0.3)  # the user's own threshold stays theirs
 
 
 def test_parameters_are_the_public_interface(plugin):

@@ -51,6 +51,29 @@ def test_bundled_model_file_and_card():
     assert recorded["test_ny"]["iou"] == pytest.approx(test["iou"])
 
 
+BIJIE = ROOT.parent / "shared" / "datasets" / "bijie-rgb"
+
+
+@pytest.mark.skipif(not BIJIE.exists(), reason="needs ../shared/datasets/bijie-rgb")
+def test_bundled_models_test_time_augmentation_is_chosen_on_validation_and_reproduces():
+    """The card's thresholds per augmentation were chosen on the validation county, and its recorded figure on the
+    held-out county is what evaluating the file with that augmentation gives (docs/results.md)."""
+    from landslide_mapper.training.train import evaluate_model
+
+    card = read_card(default_model_path())
+    assert set(card.tta_thresholds) == {"flips", "d4"}
+    for mode, threshold in card.tta_thresholds.items():
+        sweep = card.metrics["validation_threshold_sweep_iou_tta"][mode]
+        assert sweep[f"{threshold:.2f}"] == max(sweep.values())
+    recorded = card.metrics["test_time_augmentation"]["d4"]
+    result = evaluate_model(default_model_path(), BIJIE, "test", val_regions=["qx"], test_regions=["ny"], tta="d4")
+    assert result["threshold"] == card.tta_thresholds["d4"] == recorded["threshold"]
+    assert result["iou"] == pytest.approx(recorded["test_ny_iou"], abs=1e-6)
+    summary = json.loads((ROOT / "docs" / "bundled_model.json").read_text())["test_time_augmentation"]["d4"]
+    assert summary["test_ny"]["iou"] == pytest.approx(recorded["test_ny_iou"])
+    assert f"{recorded['test_ny_iou']:.2f} with test-time augmentation" in card.limitations
+
+
 def test_bundled_model_is_the_default_and_runs_on_the_real_sample(tmp_path):
     bands = [SAMPLE / f"post_{b}.tif" for b in ("B4", "B3", "B2")]
     r = detect(bands, tmp_path / "out.gpkg", dem=SAMPLE / "dsm.tif", min_area=500)  # model=None: bundled

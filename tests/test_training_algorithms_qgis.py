@@ -25,7 +25,8 @@ TRAIN_PARAMETERS = ["DATA", "ARCHITECTURE", "RGB_ONLY", "EPOCHS", "BATCH_SIZE", 
                     "PATIENCE", "MIN_DELTA", "WARMUP_EPOCHS", "CROP", "SEED", "VAL_REGIONS", "TEST_REGIONS",
                     "TIME_BUDGET", "RESOLUTION", "COLOUR_JITTER", "SCALE_JITTER", "COPY_PASTE", "EMA_DECAY",
                     "SCALING", "ENCODER_WEIGHTS", "OUTPUT_FOLDER"]
-EVALUATE_PARAMETERS = ["MODEL", "DATA", "SPLIT", "VAL_REGIONS", "TEST_REGIONS", "THRESHOLD", "SEED", "OUTPUT"]
+EVALUATE_PARAMETERS = ["MODEL", "DATA", "SPLIT", "VAL_REGIONS", "TEST_REGIONS", "THRESHOLD", "TTA", "SEED",
+                       "OUTPUT"]
 REGIONS = ["aa", "bb", "cc", "dd", "ee", "ff", "gg", "hh"]
 #: a tiny, fast training run (the recipe's other values stay at their defaults)
 TINY = {"ARCHITECTURE": "fca_deeplab_lite", "RGB_ONLY": True, "EPOCHS": 1, "BATCH_SIZE": 4, "LEARNING_RATE": 3e-3,
@@ -330,6 +331,11 @@ def test_evaluate_model_writes_json_and_markdown(trained, chips, tmp_path, monke
     again = processing.run(EVALUATE, {**base, "SPLIT": "all", "THRESHOLD": 0.3,
                                       "OUTPUT": str(tmp_path / "again.json")})
     assert again["IOU"] == pytest.approx(worker["IOU"], abs=1e-6)
+    augmented = processing.run(EVALUATE, {**base, "SPLIT": "all", "THRESHOLD": 0.3, "TTA": 2,
+                                          "OUTPUT": str(tmp_path / "d4.json")})
+    written = json.loads((tmp_path / "d4.json").read_text())
+    assert written["tta"] == "d4" and augmented["IOU"] == written["iou"]
+    assert "test-time augmentation d4" in (tmp_path / "d4.md").read_text()
 
 
 def test_bad_inputs_become_processing_exceptions(plugin, trained, scene, tmp_path):

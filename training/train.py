@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import CancelledError, InputError
-from ..model.card import TRAIN_SCALINGS, ModelCard, default_card
+from ..model.card import TRAIN_SCALINGS, TTA_MODES, ModelCard, default_card
 from ..model.checkpoint import save_checkpoint
 from ..model.registry import build_model, get_config
 from ..processing.dem import channel_margin, dem_channels
@@ -411,30 +411,49 @@ def cosine_lr(config: TrainConfig, epoch_fraction: float, elapsed_s: float) -> f
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
-def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu") -> float:
-    """Choose the decision threshold that maximises landslide IoU on the VALIDATION chips (never the test ones)
-    and store it, with the sweep, in the checkpoint's model card."""
+def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu",
+                        tta_modes: tuple = TTA_MODES) -> float:
+    """Choose the decision threshold that maximises landslide IoU on the VALIDATION chips (never the test ones),
+    plainly and for each test-time augmentation mode in ``tta_modes`` (``processing/tta.py``: averaged
+    probabilities are less extreme, so their best threshold differs), and store them, with the sweeps, in the
+    model file's card (a checkpoint, or an exported ONNX file). Returns the plain threshold."""
     from ..model.checkpoint import load_checkpoint
+    from ..model.export import replace_onnx_card
+    from ..processing import tta as tta_mod
+    from ..processing.engines import open_engine
 
-    model, card = load_checkpoint(model_path, device=device)
-    probs, truths = [], []
-    with torch.inference_mode():
-        for i in range(0, len(val_set), 8):
-            xs, ys = zip(*(val_set[j] for j in range(i, min(i + 8, len(val_set)))))
-            x, h, w = _pad32(torch.stack(xs).to(device))
-            probs.append(torch.sigmoid(model(x))[..., :h, :w].float().cpu().numpy())
-            truths.append(torch.stack(ys).numpy() > 0.5)
-    prob, truth = np.concatenate(probs), np.concatenate(truths)
-    sweep = {}
-    for t in THRESHOLDS:
-        m = SegmentationMetrics()
-        m.update(prob >= t, truth, objects=False)
-        sweep[f"{t:.2f}"] = m.compute()["iou"]
-    best = float(max(sweep, key=lambda k: (sweep[k], -abs(float(k) - 0.5))))
-    card.threshold = best
-    card.metrics = {**card.metrics, "validation_threshold_sweep_iou": sweep}
-    save_checkpoint(model_path, model, card)
-    return best
+    modes = ["none", *(m for m in tta_modes if m != "none")]
+    eng = open_engine(model_path, "auto", device)
+    card = eng.card
+    probs: dict[str, list] = {m: [] for m in modes}
+    truths = []
+    for i in range(0, len(val_set), 8):
+        xs, ys = zip(*(val_set[j] for j in range(i, min(i + 8, len(val_set)))))
+        x, h, w = _pad32(torch.stack(xs))
+        for mode in modes:
+            probs[mode].append(tta_mod.predict(eng.predict, x.numpy(), mode)[:, None, :h, :w])
+        truths.append(torch.stack(ys).numpy() > 0.5)
+    truth = np.concatenate(truths)
+    sweeps, best = {}, {}
+    for mode in modes:
+        prob = np.concatenate(probs[mode])
+        sweep = {}
+        for t in THRESHOLDS:
+            m = SegmentationMetrics()
+            m.update(prob >= t, truth, objects=False)
+            sweep[f"{t:.2f}"] = m.compute()["iou"]
+        sweeps[mode] = sweep
+        best[mode] = float(max(sweep, key=lambda k, s=sweep: (s[k], -abs(float(k) - 0.5))))
+    card.threshold = best["none"]
+    card.tta_thresholds = {m: best[m] for m in modes if m != "none"}
+    card.metrics = {**card.metrics, "validation_threshold_sweep_iou": sweeps["none"],
+                    "validation_threshold_sweep_iou_tta": {m: sweeps[m] for m in modes if m != "none"}}
+    if str(model_path).lower().endswith(".onnx"):
+        replace_onnx_card(model_path, card)
+    else:
+        model, _ = load_checkpoint(model_path, device="cpu")
+        save_checkpoint(model_path, model, card)
+    return best["none"]
 
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
@@ -450,13 +469,15 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 def evaluate_model(model_path: str | Path, data: str | Path, split: str = "test", seed: int = 0,
                    val_regions: list | None = None, test_regions: list | None = None,
                    threshold: float | None = None, engine: str = "auto", batch: int = 8,
-                   optical_scaling: dict | None = None) -> dict:
-    """Metrics of a model file (any engine) on one split of a chip folder (regions as in training).
+                   optical_scaling: dict | None = None, tta: str = "none") -> dict:
+    """Metrics of a model file (any engine) on one split of a chip folder (regions as in training), its chips
+    inferred with test-time augmentation ``tta`` (``processing/tta.py``) at the card's threshold for it.
     ``optical_scaling``: feed the images scaled this way instead of as the card says (e.g. ``{"method": "divide",
     "value": 255}``, what the Deepness plugin does), to measure what a different scaling costs."""
+    from ..processing import tta as tta_mod
     from ..processing.engines import open_engine
 
-    eng = open_engine(model_path, engine, "auto")
+    eng = tta_mod.wrap(open_engine(model_path, engine, "auto"), tta)
     card = eng.card if optical_scaling is None else dataclasses.replace(eng.card, optical_scaling=optical_scaling)
     samples = list_samples(data)
     if split == "all":
@@ -466,7 +487,7 @@ def evaluate_model(model_path: str | Path, data: str | Path, split: str = "test"
     if not chosen:
         raise InputError(f"the {split} split is empty")
     ds = ChipSet(chosen, card, False, None, seed)
-    thr = card.threshold if threshold is None else threshold
+    thr = card.threshold_for(tta) if threshold is None else threshold
     m = SegmentationMetrics()
     for i in range(0, len(ds), batch):
         xs, ys = zip(*(ds[j] for j in range(i, min(i + batch, len(ds)))))
@@ -475,7 +496,7 @@ def evaluate_model(model_path: str | Path, data: str | Path, split: str = "test"
         for p, y in zip(prob, ys):
             m.update(p >= thr, y[0].numpy() > 0.5)
     result = m.compute()
-    result.update({"model": str(model_path), "split": split, "chips": len(chosen), "threshold": thr,
+    result.update({"model": str(model_path), "split": split, "chips": len(chosen), "threshold": thr, "tta": tta,
                    "regions": sorted({s.region for s in chosen})})
     return result
 
@@ -487,7 +508,9 @@ def metrics_markdown(result: dict) -> str:
             ("Larger-object recall", "large_object_recall")]
     lines = [f"# Evaluation of {Path(result['model']).name}", "",
              f"Split: {result['split']} ({result['chips']} chips; regions {', '.join(result['regions'])}); "
-             f"threshold {result['threshold']}", "", "| metric | value |", "|---|---|"]
+             f"threshold {result['threshold']}"
+             + ("" if result.get("tta", "none") == "none" else f"; test-time augmentation {result['tta']}"),
+             "", "| metric | value |", "|---|---|"]
     lines += [f"| {label} | {result[key]:.4f} |" for label, key in rows]
     lines += ["", f"Objects: {result['small_objects']} small, {result['large_objects']} larger.", ""]
     return "\n".join(lines)

@@ -81,6 +81,8 @@ DOCTOR = "Raster > Landslide Mapper > Environment and GPU…"
 ENGINES = (("Auto (ONNX Runtime for .onnx, PyTorch for checkpoints)", "auto"), ("PyTorch", "torch"),
            ("ONNX Runtime", "onnx"))
 DEVICES = (("Auto (CUDA GPU when present)", "auto"), ("CPU", "cpu"), ("CUDA GPU", "cuda"))
+TTA_MODES = (("None (each tile once)", "none"), ("Flips: average of 4 mirror images (4x the inference)", "flips"),
+             ("All 8 rotations and mirrors (8x the inference)", "d4"))
 
 #: Post-processors must outlive processAlgorithm (QGIS holds only a C++ pointer): keep them here, by style.
 _POST_PROCESSORS: dict[str, QgsProcessingLayerPostProcessorInterface] = {}
@@ -232,6 +234,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     BATCH_SIZE = "BATCH_SIZE"
     WORKERS = "WORKERS"
     THRESHOLD = "THRESHOLD"
+    TTA = "TTA"
     MIN_AREA = "MIN_AREA"
     SIMPLIFY = "SIMPLIFY"
     OUTPUT = "OUTPUT"
@@ -279,27 +282,28 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "slower). <b>Processing resolution</b> (m per pixel), <b>tile size</b>, <b>tile overlap</b> "
             "(pixels) and <b>probability threshold</b> (0-1; higher = fewer, more certain landslides): the fields "
             "show the bundled model's values; with another model file, leave them at these values (or empty) to "
-            "use that model's own, from its card. <b>Batch size</b> (default 4): tiles per inference step; lower "
-            "it if the GPU runs out of memory. <b>Worker processes</b> (default 1): more than 1 cuts the image into "
-            "horizontal bands, each detected by its own process (Dask) with its own copy of the model, and merges "
-            "them into the same result; worth it on a machine with many cores or a GPU that one process leaves "
+            "use that model's own, from its card. <b>Test-time augmentation</b> (default None): each tile is also "
+            "analysed as its mirror images (Flips, 4 passes) or in all 8 rotations and mirrors (8 passes) and the "
+            "probabilities averaged: a few points of landslide IoU more (bundled model, held-out county: 0.575 "
+            "plain, 0.605 with all 8), for 4 or 8 times the inference time; a threshold left at the model's "
+            "value uses the model's threshold for that choice. <b>Batch size</b> (default 4): tiles per inference "
+            "step; lower it if the GPU runs out of memory. <b>Worker processes</b> (default 1): more than 1 cuts the "
+            "image into horizontal bands, each detected by its own process (Dask) with its own copy of the model, and "
+            "merges them into the same result; worth it on a machine with many cores or a GPU that one process leaves "
             "idle, not on a 2-core laptop. <b>Minimum area</b> (m²): smaller landslides are dropped; empty = "
-            "automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so "
-            "nothing smaller than the image can resolve is reported). <b>Simplify tolerance</b> (m): empty = one "
-            "pixel at the processing resolution (removes the pixel staircase); 0 = none. <b>Resolution for reading "
-            "web and virtual layers</b> (m): the pixel size such a layer is read at (tile layers: the zoom level "
-            "follows); empty = the processing resolution. A warning says when the service's own pixels are "
-            "coarser.</p>"
-            "<h3>Outputs</h3>"
-            "<p><b>Landslides</b>: polygons in the CRS of the optical layer, one per landslide, with id, "
-            "area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model probability 0-1), "
-            "mean_slope_deg and max_slope_deg, mean_elev_m and relief_m (max - min elevation) from the DEM "
-            "(empty without a DEM). When loaded it is named 'Landslides' and styled. An image without any "
-            "landslide gives a valid, empty layer.</p>"
-            "<p><b>Landslide probability</b> (optional, not created by default): a GeoTIFF of the landslide "
-            "probability (0-1, nodata -1) on the processing grid.</p>"
-            "<p>Cancel stops the run within one batch and leaves no output. If a Python package is missing, "
-            "open " + DOCTOR + " and click 'Install missing packages'.</p>"
+            "automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so nothing "
+            "smaller than the image can resolve is reported). <b>Simplify tolerance</b> (m): empty = one pixel at the "
+            "processing resolution (removes the pixel staircase); 0 = none. <b>Resolution for reading web and virtual "
+            "layers</b> (m): the pixel size such a layer is read at (tile layers: the zoom level follows); empty = the "
+            "processing resolution. A warning says when the service's own pixels are "
+            "coarser.</p><h3>Outputs</h3><p><b>Landslides</b>: polygons in the CRS of the optical layer, one per "
+            "landslide, with id, area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model "
+            "probability 0-1), mean_slope_deg and max_slope_deg, mean_elev_m and relief_m (max - min elevation) from "
+            "the DEM (empty without a DEM). When loaded it is named 'Landslides' and styled. An image without any "
+            "landslide gives a valid, empty layer.</p><p><b>Landslide probability</b> (optional, not created by "
+            "default): a GeoTIFF of the landslide probability (0-1, nodata -1) on the processing grid.</p><p>Cancel "
+            "stops the run within one batch and leaves no output. If a Python package is missing, open " + DOCTOR + " "
+            "and click 'Install missing packages'.</p>"
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -390,6 +394,10 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
                 minValue=0.0,
                 maxValue=1.0,
             ),
+            QgsProcessingParameterEnum(
+                self.TTA, self.tr("Test-time augmentation (more accurate, slower)"),
+                [self.tr(label) for label, _ in TTA_MODES], defaultValue=0
+            ),
         ]
         for param in advanced:
             if param.name() in (self.RESOLUTION, self.LAYER_RESOLUTION, self.THRESHOLD):
@@ -450,6 +458,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             parameters.get(self.BANDS)) else []
         model = self.parameterAsFile(parameters, self.MODEL, context)
         card = bundled_card()
+        tta = TTA_MODES[self.parameterAsEnum(parameters, self.TTA, context)][1]
 
         def models_own(value, bundled_value):
             """A field left at the bundled model's value means "the model's own" for another model file."""
@@ -458,6 +467,10 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             return value
 
         tile = models_own(optional_int(self, parameters, self.TILE_SIZE, context), card.tile_size if card else 0)
+        threshold = models_own(optional_double(self, parameters, self.THRESHOLD, context),
+                               card.threshold if card else -1)
+        if tta != "none" and card is not None and threshold is not None and abs(threshold - card.threshold) < 1e-9:
+            threshold = None  # left at the model's: the model's own for this augmentation (its card has one)
         resolution = models_own(optional_double(self, parameters, self.RESOLUTION, context),
                                 card.resolution_m if card else 0)
         return {
@@ -472,8 +485,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "overlap": models_own(optional_int(self, parameters, self.OVERLAP, context), card.overlap if card else -1),
             "batch": self.parameterAsInt(parameters, self.BATCH_SIZE, context),
             "processes": self.parameterAsInt(parameters, self.WORKERS, context),
-            "threshold": models_own(optional_double(self, parameters, self.THRESHOLD, context),
-                                    card.threshold if card else -1),
+            "threshold": threshold,
+            "tta": tta,
             "min_area": optional_double(self, parameters, self.MIN_AREA, context),  # None = automatic
             "simplify": optional_double(self, parameters, self.SIMPLIFY, context),  # None = automatic
             "crs": optical.crs(),

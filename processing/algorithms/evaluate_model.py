@@ -25,7 +25,7 @@ from qgis.core import (
 
 from .base import LandslideMapperAlgorithm
 from .core_tasks import chip_folder, region_list, run_core_task
-from .detect_landslides import optional_double
+from .detect_landslides import TTA_MODES, optional_double
 from .qgis_compat import FILE_BEHAVIOR_FILE, FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED
 
 #: the chip splits (static strings: the value is the name, as in ``evaluate_model(split=...)``)
@@ -61,6 +61,7 @@ class EvaluateModelAlgorithm(LandslideMapperAlgorithm):
     VAL_REGIONS = "VAL_REGIONS"
     TEST_REGIONS = "TEST_REGIONS"
     THRESHOLD = "THRESHOLD"
+    TTA = "TTA"
     SEED = "SEED"
     OUTPUT = "OUTPUT"
     # outputs
@@ -83,7 +84,9 @@ class EvaluateModelAlgorithm(LandslideMapperAlgorithm):
             "chips. The regions are split exactly as in training: give the same <b>validation regions</b> and "
             "<b>test regions</b> (comma-separated) and the same <b>seed</b> (default 0) as for training to "
             "evaluate on the regions the model never saw. <b>Probability threshold</b> (0-1; empty = the "
-            "model's, usually 0.5).</p>"
+            "model's, usually 0.5). <b>Test-time augmentation</b>: infer each chip also as its mirror images "
+            "(Flips) or in all 8 rotations and mirrors, and average, as the detection algorithm can; empty "
+            "threshold = the model's for that choice.</p>"
             "<h3>Outputs</h3>"
             "<p><b>Metrics (JSON)</b>: precision, accuracy, recall, F1 and IoU of the landslide class (the "
             "paper's Eqs. 2-6), iou_background, miou (the mean of the landslide and background IoU - not the "
@@ -125,6 +128,9 @@ class EvaluateModelAlgorithm(LandslideMapperAlgorithm):
         )
         threshold.setMetadata({"widget_wrapper": {"decimals": 2}})
         self.addParameter(threshold)
+        self.addParameter(QgsProcessingParameterEnum(
+            self.TTA, self.tr("Test-time augmentation (as in detection)"), [self.tr(label) for label, _ in TTA_MODES],
+            defaultValue=0))
         seed = QgsProcessingParameterNumber(self.SEED, self.tr("Seed of the split (as in training)"),
                                             NUMBER_INTEGER, defaultValue=0, minValue=0)
         seed.setFlags(seed.flags() | PARAMETER_ADVANCED)
@@ -161,7 +167,7 @@ class EvaluateModelAlgorithm(LandslideMapperAlgorithm):
             seed=self.parameterAsInt(parameters, self.SEED, context),
             val_regions=region_list(self, parameters, self.VAL_REGIONS, context),
             test_regions=region_list(self, parameters, self.TEST_REGIONS, context),
-            threshold=threshold, engine="auto",
+            threshold=threshold, engine="auto", tta=TTA_MODES[self.parameterAsEnum(parameters, self.TTA, context)][1],
         )
         if out is None:  # cancelled (run_core_task said so)
             return {}
