@@ -411,6 +411,17 @@ def cosine_lr(config: TrainConfig, epoch_fraction: float, elapsed_s: float) -> f
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
+def choose_threshold(prob: np.ndarray, truth: np.ndarray) -> tuple[float, dict]:
+    """The threshold of :data:`THRESHOLDS` with the best landslide IoU of ``prob`` against ``truth`` (ties: the one
+    nearest 0.5), and the sweep ``{"0.50": IoU, ...}``."""
+    sweep = {}
+    for t in THRESHOLDS:
+        m = SegmentationMetrics()
+        m.update(prob >= t, truth, objects=False)
+        sweep[f"{t:.2f}"] = m.compute()["iou"]
+    return float(max(sweep, key=lambda k: (sweep[k], -abs(float(k) - 0.5)))), sweep
+
+
 def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu",
                         tta_modes: tuple = TTA_MODES) -> float:
     """Choose the decision threshold that maximises landslide IoU on the VALIDATION chips (never the test ones),
@@ -436,14 +447,7 @@ def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu",
     truth = np.concatenate(truths)
     sweeps, best = {}, {}
     for mode in modes:
-        prob = np.concatenate(probs[mode])
-        sweep = {}
-        for t in THRESHOLDS:
-            m = SegmentationMetrics()
-            m.update(prob >= t, truth, objects=False)
-            sweep[f"{t:.2f}"] = m.compute()["iou"]
-        sweeps[mode] = sweep
-        best[mode] = float(max(sweep, key=lambda k, s=sweep: (s[k], -abs(float(k) - 0.5))))
+        best[mode], sweeps[mode] = choose_threshold(np.concatenate(probs[mode]), truth)
     card.threshold = best["none"]
     card.tta_thresholds = {m: best[m] for m in modes if m != "none"}
     card.metrics = {**card.metrics, "validation_threshold_sweep_iou": sweeps["none"],
