@@ -10,6 +10,7 @@ and small tensors (biases, normalisation statistics, whose tiny variances float1
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import warnings
@@ -80,15 +81,22 @@ def replace_onnx_card(path: str | Path, card: ModelCard) -> Path:
     path = Path(path)
     proto = onnx.load(path)
     _set_card(proto, card)
+    with _written_atomically(path) as tmp:
+        onnx.save(proto, tmp)
+    return path
+
+
+@contextlib.contextmanager
+def _written_atomically(path: Path):
+    """A temporary file name beside ``path``, published onto ``path`` when the block succeeds, removed in any case."""
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=path.parent)
     os.close(fd)
     try:
-        onnx.save(proto, tmp)
+        yield tmp
         publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    return path
 
 
 def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size: int = 64,
@@ -101,9 +109,7 @@ def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size
         raise ValueError("sample_size must be a multiple of 32")
     wrapped = ProbabilityModel(model).eval()
     example = torch.zeros(2, card.in_channels, sample_size, sample_size)  # batch 2: see ENVIRONMENT.md
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=path.parent)
-    os.close(fd)
-    try:
+    with _written_atomically(path) as tmp:
         with torch.inference_mode(False), torch.no_grad(), warnings.catch_warnings():
             # the TorchScript exporter is chosen on purpose: it needs no onnxscript and keeps H, W dynamic
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -119,8 +125,4 @@ def export_onnx(model: nn.Module, card: ModelCard, path: str | Path, sample_size
             store_weights_half(proto)
             onnx.checker.check_model(proto)
         onnx.save(proto, tmp)
-        publish(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
     return path

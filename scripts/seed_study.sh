@@ -35,12 +35,6 @@ for SEED in "${@:-1 2}"; do
       --epochs "$EPOCHS" --batch 8 --lr "$LR" --crop 160 --bf16 --positive-fraction 0.5 --warmup 1000 \
       --val-regions qx --test-regions ny --seed "$S" --scaling percentile \
       --resolution 1.0 --tile 512 --name "landslide_mapper_seed$S" --quiet
-    for TTA in none flips d4; do  # plain, and with each test-time augmentation at its validation-chosen threshold
-      SUFFIX=$([ "$TTA" = none ] && echo "" || echo "_tta_$TTA")
-      for SPLIT in test:test_ny val:val_qx; do
-        "$PY" -m landslide_mapper evaluate --model "$OUT/best.safetensors" --data "$DATA" --split "${SPLIT%%:*}" \
-          --val-regions qx --test-regions ny --tta "$TTA" --report "$OUT/${SPLIT##*:}$SUFFIX.json"
-      done
-    done
+    "$ROOT/scripts/evaluate_run.sh" "$OUT"  # plain and with test-time augmentation
   done
 done

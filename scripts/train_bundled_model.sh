@@ -29,10 +29,4 @@ PY=$ROOT/.venv/bin/python
     --epochs "$EPOCHS" --batch 8 --lr 2.5e-4 --crop 160 --bf16 --positive-fraction 0.5 --warmup 1000 \
     --val-regions qx --test-regions ny --seed "$SEED" --scaling percentile \
     --resolution 1.0 --tile 512 --name landslide_mapper_default --quiet
-for TTA in none flips d4; do  # plain, and with each test-time augmentation at its validation-chosen threshold
-  SUFFIX=$([ "$TTA" = none ] && echo "" || echo "_tta_$TTA")
-  for SPLIT in test:test_ny val:val_qx; do
-    "$PY" -m landslide_mapper evaluate --model "$OUT/best.safetensors" --data "$DATA" --split "${SPLIT%%:*}" \
-      --val-regions qx --test-regions ny --tta "$TTA" --report "$OUT/${SPLIT##*:}$SUFFIX.json"
-  done
-done
+"$ROOT/scripts/evaluate_run.sh" "$OUT"  # plain and with test-time augmentation
