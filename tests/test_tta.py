@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -175,3 +176,28 @@ def test_calibration_writes_a_threshold_per_mode_into_checkpoints_and_onnx_files
     result = evaluate_model(onnx_path, data, "test", val_regions=["aa"], test_regions=["bb"], tta="d4")
     assert result["tta"] == "d4" and result["threshold"] == onnx_card.tta_thresholds["d4"]
     assert json.loads(json.dumps(result))["chips"] == 2
+
+
+def test_rewriting_an_onnx_card_is_atomic(tmp_path, oracle, monkeypatch):
+    """A failure while writing leaves the user's file as it was, and no temporary file beside it."""
+    import shutil
+
+    import onnx
+
+    from landslide_mapper.model.export import replace_onnx_card
+
+    path = Path(shutil.copy(oracle[1], tmp_path / "model.onnx"))
+    before = path.read_bytes()
+    card = read_card(path)
+    card.tta_thresholds = {"d4": 0.6}
+
+    def disk_full(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(onnx, "save", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        replace_onnx_card(path, card)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["model.onnx"]
+    monkeypatch.undo()
+    replace_onnx_card(path, card)
+    assert read_card(path).tta_thresholds == {"d4": 0.6} and [p.name for p in tmp_path.iterdir()] == ["model.onnx"]
