@@ -377,6 +377,9 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
         raise InputError(f"tile size must be a multiple of 32 and at least 64 pixels, got {tile}")
     if not 0 <= overlap < tile // 2:
         raise InputError(f"overlap must be between 0 and half the tile size ({tile // 2}), got {overlap}")
+    if threshold is None and tta != "none" and tta not in card.tta_thresholds:
+        warn(f"the model's card has no threshold chosen for test-time augmentation {tta} (models trained before it "
+             f"existed): its plain threshold {card.threshold} is used, which may not suit averaged probabilities")
     threshold = card.threshold_for(tta) if threshold is None else float(threshold)
     if not 0.0 < threshold < 1.0:
         raise InputError(f"threshold must be between 0 and 1, got {threshold}")

@@ -112,7 +112,12 @@ def test_detection_uses_the_cards_threshold_for_its_mode(tmp_path, blob_scene):
     assert plan.threshold == 0.7 and plan.tta == "d4" and isinstance(eng, tta.AugmentedEngine)
     assert isinstance(plan.open_engine(), tta.AugmentedEngine)  # what band workers open: augmented too
     assert any("test-time augmentation d4 (8 passes per chip)" in m for m in logs)
-    assert plan_detection(opt, dem, model, tta="flips")[0].threshold == 0.5  # no flips threshold: the plain one
+    flips = plan_detection(opt, dem, model, tta="flips")[0]
+    assert flips.threshold == 0.5  # no flips threshold in the card: the plain one, and the user is told
+    assert flips.warnings == ["the model's card has no threshold chosen for test-time augmentation flips (models "
+                              "trained before it existed): its plain threshold 0.5 is used, which may not suit "
+                              "averaged probabilities"]
+    assert plan_detection(opt, dem, model, tta="d4")[0].warnings == []
     assert plan_detection(opt, dem, model, tta="d4", threshold=0.4)[0].threshold == 0.4  # the user's wins
     plain, eng = plan_detection(opt, dem, model)
     assert plain.threshold == 0.5 and not isinstance(eng, tta.AugmentedEngine)
