@@ -286,25 +286,28 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "analysed as its mirror images (Flips, 4 passes) or in all 8 rotations and mirrors (8 passes) and the "
             "probabilities averaged: a few points of landslide IoU more (bundled model, held-out county: 0.570 "
             "plain, 0.616 with flips, 0.615 with all 8), for 4 or 8 times the inference time; a threshold left at "
-            "the model's "
-            "value uses the model's threshold for that choice. <b>Batch size</b> (default 4): tiles per inference "
-            "step; lower it if the GPU runs out of memory. <b>Worker processes</b> (default 1): more than 1 cuts the "
-            "image into horizontal bands, each detected by its own process (Dask) with its own copy of the model, and "
-            "merges them into the same result; worth it on a machine with many cores or a GPU that one process leaves "
+            "the model's value uses the model's threshold for that choice. "
+            "<b>Batch size</b> (default 4): tiles per inference step; lower "
+            "it if the GPU runs out of memory. <b>Worker processes</b> (default 1): more than 1 cuts the image into "
+            "horizontal bands, each detected by its own process (Dask) with its own copy of the model, and merges "
+            "them into the same result; worth it on a machine with many cores or a GPU that one process leaves "
             "idle, not on a 2-core laptop. <b>Minimum area</b> (m²): smaller landslides are dropped; empty = "
-            "automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so nothing "
-            "smaller than the image can resolve is reported). <b>Simplify tolerance</b> (m): empty = one pixel at the "
-            "processing resolution (removes the pixel staircase); 0 = none. <b>Resolution for reading web and virtual "
-            "layers</b> (m): the pixel size such a layer is read at (tile layers: the zoom level follows); empty = the "
-            "processing resolution. A warning says when the service's own pixels are "
-            "coarser.</p><h3>Outputs</h3><p><b>Landslides</b>: polygons in the CRS of the optical layer, one per "
-            "landslide, with id, area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model "
-            "probability 0-1), mean_slope_deg and max_slope_deg, mean_elev_m and relief_m (max - min elevation) from "
-            "the DEM (empty without a DEM). When loaded it is named 'Landslides' and styled. An image without any "
-            "landslide gives a valid, empty layer.</p><p><b>Landslide probability</b> (optional, not created by "
-            "default): a GeoTIFF of the landslide probability (0-1, nodata -1) on the processing grid.</p><p>Cancel "
-            "stops the run within one batch and leaves no output. If a Python package is missing, open " + DOCTOR + " "
-            "and click 'Install missing packages'.</p>"
+            "automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so "
+            "nothing smaller than the image can resolve is reported). <b>Simplify tolerance</b> (m): empty = one "
+            "pixel at the processing resolution (removes the pixel staircase); 0 = none. <b>Resolution for reading "
+            "web and virtual layers</b> (m): the pixel size such a layer is read at (tile layers: the zoom level "
+            "follows); empty = the processing resolution. A warning says when the service's own pixels are "
+            "coarser.</p>"
+            "<h3>Outputs</h3>"
+            "<p><b>Landslides</b>: polygons in the CRS of the optical layer, one per landslide, with id, "
+            "area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model probability 0-1), "
+            "mean_slope_deg and max_slope_deg, mean_elev_m and relief_m (max - min elevation) from the DEM "
+            "(empty without a DEM). When loaded it is named 'Landslides' and styled. An image without any "
+            "landslide gives a valid, empty layer.</p>"
+            "<p><b>Landslide probability</b> (optional, not created by default): a GeoTIFF of the landslide "
+            "probability (0-1, nodata -1) on the processing grid.</p>"
+            "<p>Cancel stops the run within one batch and leaves no output. If a Python package is missing, "
+            "open " + DOCTOR + " and click 'Install missing packages'.</p>"
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -468,10 +471,9 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             return value
 
         tile = models_own(optional_int(self, parameters, self.TILE_SIZE, context), card.tile_size if card else 0)
-        threshold = models_own(optional_double(self, parameters, self.THRESHOLD, context),
-                               card.threshold if card else -1)
-        if tta != "none" and card is not None and threshold is not None and abs(threshold - card.threshold) < 1e-9:
-            threshold = None  # left at the model's: the model's own for this augmentation (its card has one)
+        threshold = optional_double(self, parameters, self.THRESHOLD, context)
+        if card is not None and threshold is not None and abs(threshold - card.threshold) < 1e-9:
+            threshold = None  # left at the bundled model's: the model's own, for the chosen test-time augmentation
         resolution = models_own(optional_double(self, parameters, self.RESOLUTION, context),
                                 card.resolution_m if card else 0)
         return {
