@@ -14,27 +14,20 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from landslide_mapper.processing import tta
 from landslide_mapper.processing.engines import open_engine
 from landslide_mapper.training.dataset import list_samples, split_by_region
 from landslide_mapper.training.metrics import SegmentationMetrics
-from landslide_mapper.training.train import ChipSet, _pad32, choose_threshold
+from landslide_mapper.training.train import ChipSet, chip_probabilities, choose_threshold
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "bijie-rgb"
 SPLITS = split_by_region(list_samples(DATA), seed=0, val_regions=["qx"], test_regions=["ny"])
 
 
 def probabilities(engine, split: str, mode: str) -> tuple[np.ndarray, np.ndarray]:
-    chips = ChipSet(SPLITS[split], engine.card, False, None, 0)
-    probs, truths = [], []
-    for i in range(0, len(chips), 8):
-        xs, ys = zip(*(chips[j] for j in range(i, min(i + 8, len(chips)))))
-        x, h, w = _pad32(torch.stack(xs))
-        probs.append(tta.predict(engine.predict, x.numpy(), mode)[:, :h, :w])
-        truths.append(torch.stack(ys).numpy()[:, 0] > 0.5)
-    return np.concatenate(probs), np.concatenate(truths)
+    probs, truth = chip_probabilities(engine, ChipSet(SPLITS[split], engine.card, False, None, 0), (mode,))
+    return probs[mode], truth
 
 
 def row(name: str, mode: str, val: tuple, test: tuple) -> str:

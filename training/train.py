@@ -422,6 +422,22 @@ def choose_threshold(prob: np.ndarray, truth: np.ndarray) -> tuple[float, dict]:
     return float(max(sweep, key=lambda k: (sweep[k], -abs(float(k) - 0.5)))), sweep
 
 
+def chip_probabilities(engine, chips: ChipSet, modes, batch: int = 8) -> tuple[dict, np.ndarray]:
+    """``({mode: probabilities [N, H, W]}, masks [N, H, W] bool)`` of every chip of ``chips``, inferred by
+    ``engine`` (``processing/engines.py``) with each test-time augmentation mode in ``modes``."""
+    from ..processing import tta as tta_mod
+
+    probs: dict[str, list] = {m: [] for m in modes}
+    truths = []
+    for i in range(0, len(chips), batch):
+        xs, ys = zip(*(chips[j] for j in range(i, min(i + batch, len(chips)))))
+        x, h, w = _pad32(torch.stack(xs))
+        for mode in modes:
+            probs[mode].append(tta_mod.predict(engine.predict, x.numpy(), mode)[:, :h, :w])
+        truths.append(torch.stack(ys).numpy()[:, 0] > 0.5)
+    return {m: np.concatenate(p) for m, p in probs.items()}, np.concatenate(truths)
+
+
 def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu",
                         tta_modes: tuple = TTA_MODES) -> float:
     """Choose the decision threshold that maximises landslide IoU on the VALIDATION chips (never the test ones),
@@ -430,24 +446,15 @@ def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu",
     model file's card (a checkpoint, or an exported ONNX file). Returns the plain threshold."""
     from ..model.checkpoint import load_checkpoint
     from ..model.export import replace_onnx_card
-    from ..processing import tta as tta_mod
     from ..processing.engines import open_engine
 
     modes = ["none", *(m for m in tta_modes if m != "none")]
     eng = open_engine(model_path, "auto", device)
     card = eng.card
-    probs: dict[str, list] = {m: [] for m in modes}
-    truths = []
-    for i in range(0, len(val_set), 8):
-        xs, ys = zip(*(val_set[j] for j in range(i, min(i + 8, len(val_set)))))
-        x, h, w = _pad32(torch.stack(xs))
-        for mode in modes:
-            probs[mode].append(tta_mod.predict(eng.predict, x.numpy(), mode)[:, None, :h, :w])
-        truths.append(torch.stack(ys).numpy() > 0.5)
-    truth = np.concatenate(truths)
+    probs, truth = chip_probabilities(eng, val_set, modes)
     sweeps, best = {}, {}
     for mode in modes:
-        best[mode], sweeps[mode] = choose_threshold(np.concatenate(probs[mode]), truth)
+        best[mode], sweeps[mode] = choose_threshold(probs[mode], truth)
     card.threshold = best["none"]
     card.tta_thresholds = {m: best[m] for m in modes if m != "none"}
     card.metrics = {**card.metrics, "validation_threshold_sweep_iou": sweeps["none"],
