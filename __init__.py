@@ -1,7 +1,7 @@
 """Landslide Mapper: FCA-DeepLab landslide detection as a QGIS plugin and a command line.
 
 The package root is the QGIS plugin folder. Importing it never imports QGIS: ``classFactory`` does that lazily,
-so the pure core (``model/``, the pipeline modules of ``processing/``) works in plain Python.
+so the pure core (``model/``, ``detection/``, ``training/``, ``environment/``) works in plain Python.
 """
 
 __version__ = "0.1.0"

@@ -187,12 +187,12 @@ def _detect(args) -> int:
         return _detect_scenes(args)
     if args.dem and len(args.dem) > 1:
         raise InputError("one scene takes one --dem")
-    from .processing.pipeline import detect
+    from .detection.pipeline import detect
 
     if args.workers != 1 or args.scheduler:  # one scene cut into bands of rows, on Dask workers
         from functools import partial
 
-        from .processing.bands import detect_bands
+        from .detection.partitions import detect_bands
 
         detect = partial(detect_bands, workers=args.workers, scheduler=args.scheduler)
     bar = None if args.quiet else ProgressBar()
@@ -208,7 +208,7 @@ def _detect(args) -> int:
 
 
 def _detect_scenes(args) -> int:
-    from .processing.scenes import detect_scenes
+    from .detection.scenes import detect_scenes
 
     bar = None if args.quiet else ProgressBar()
     result = detect_scenes(args.scenes, args.output, dem=args.dem, layer=args.layer, workers=args.workers,
@@ -224,7 +224,7 @@ def _detect_scenes(args) -> int:
 
 
 def _prepare(args) -> int:
-    from .processing.chips import prepare_chips
+    from .training.chips import prepare_chips
 
     meta = prepare_chips(args.optical, args.inventory, args.output, dem=args.dem, bands=args.bands,
                          chip_size=args.chip_size, stride=args.stride, negative_ratio=args.negative_ratio,
@@ -235,7 +235,7 @@ def _prepare(args) -> int:
 
 
 def _labelme(args) -> int:
-    from .processing.chips import import_labelme
+    from .training.chips import import_labelme
 
     meta = import_labelme(args.files, args.output, labels=args.labels, region=args.region)
     print(f"{len(meta['chips'])} chips -> {args.output}")

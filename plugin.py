@@ -34,7 +34,7 @@ def tr(string: str) -> str:
 def dependency_folder() -> Path:
     """Where the plugin installs missing Python packages: ``<profile>/python/landslide_mapper_deps/python3.X``
     (or ``$LANDSLIDE_MAPPER_DEPS_DIR``)."""
-    from .dependencies import deps_dir
+    from .environment.dependencies import deps_dir
 
     return deps_dir(QgsApplication.qgisSettingsDirPath())
 
@@ -42,7 +42,7 @@ def dependency_folder() -> Path:
 def activate_dependency_folder() -> Path | None:
     """Put the plugin's package folder first on sys.path (if it exists); never raises (the plugin must load)."""
     try:
-        from .dependencies import activate
+        from .environment.dependencies import activate
 
         folder = dependency_folder()
         activate(folder)

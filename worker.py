@@ -85,18 +85,18 @@ def run_task(task: str, progress: Callable[[float, str], None] | None = None,
         raise ValueError(f"unknown worker task {task!r}; known: {', '.join(TASKS)}")
     callbacks = {"progress": progress, "log": log, "is_cancelled": is_cancelled}
     if task == "detect":
-        from .processing.pipeline import detect
+        from .detection.pipeline import detect
 
         processes = kwargs.pop("processes", 1)
         if processes > 1:  # one scene cut into bands of rows, on a local Dask cluster
-            from .processing.bands import detect_bands
+            from .detection.partitions import detect_bands
 
             result = detect_bands(workers=processes, **callbacks, **kwargs)
         else:
             result = detect(**callbacks, **kwargs)
         return _plain({name: getattr(result, name) for name in RESULT_FIELDS})
     if task == "prepare_chips":
-        from .processing.chips import prepare_chips
+        from .training.chips import prepare_chips
 
         return _plain(prepare_chips(**callbacks, **kwargs))
     if task == "train":
@@ -176,7 +176,7 @@ def worker_python() -> str:
     """The interpreter for the child: this process's own Python, verified (see ``dependencies.find_python``)."""
     global _PYTHON
     if _PYTHON is None:
-        from .dependencies import find_python
+        from .environment.dependencies import find_python
 
         _PYTHON = find_python(require_pip=False).path
     return _PYTHON

@@ -27,10 +27,10 @@ from shapely.geometry import box, mapping
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import synthetic  # noqa: E402
 
+from landslide_mapper.detection.pipeline import detect  # noqa: E402
 from landslide_mapper.model.checkpoint import save_checkpoint  # noqa: E402
 from landslide_mapper.model.export import export_onnx  # noqa: E402
 from landslide_mapper.model.registry import build_model  # noqa: E402
-from landslide_mapper.processing.pipeline import detect  # noqa: E402
 
 
 def make_scene(path: Path, size: int) -> Affine:

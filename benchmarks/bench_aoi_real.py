@@ -17,7 +17,7 @@ import fiona
 import rasterio
 from shapely.geometry import box, mapping
 
-from landslide_mapper.processing.pipeline import detect
+from landslide_mapper.detection.pipeline import detect
 
 OPTIONS = {"overlap": 51, "threshold": 0.7}
 

@@ -115,8 +115,8 @@ def make_scene(folder: Path, size: int) -> tuple[Path, Path]:
 
 
 def run_one(size: int, model: Path, engine: str, batch: int, workdir: Path) -> dict:
-    from landslide_mapper.processing.engines import open_engine
-    from landslide_mapper.processing.pipeline import detect
+    from landslide_mapper.detection.engines import open_engine
+    from landslide_mapper.detection.pipeline import detect
 
     opt, dem = make_scene(workdir, size)
     t = time.perf_counter()
@@ -174,7 +174,7 @@ class StageTimer:
     def patch(self) -> None:
         import rasterio.io
 
-        from landslide_mapper.processing import engines, pipeline, raster_io, stitching, vectorize
+        from landslide_mapper.detection import engines, pipeline, raster_io, stitching, vectorize
 
         targets = [(pipeline, "scene_statistics", "statistics"), (raster_io.OpticalReader, "read", "read optical"),
                    (pipeline, "pad_chip", "pad chips"), (engines.OnnxEngine, "predict", "engine"),
@@ -197,7 +197,7 @@ def one_pass_copy_size(path: Path, out: Path) -> int:
     with rasterio.open(path) as src:
         profile = src.profile
         profile.update({k: v for k, v in src.tags(ns="IMAGE_STRUCTURE").items() if k in ("PREDICTOR",)})
-        from landslide_mapper.processing.pipeline import PROB_CREATION
+        from landslide_mapper.detection.pipeline import PROB_CREATION
 
         creation = dict(PROB_CREATION)  # the pipeline's options for the user's file
         profile.update(creation, BIGTIFF="IF_SAFER")
@@ -211,15 +211,15 @@ def one_pass_copy_size(path: Path, out: Path) -> int:
 
 def model_only(path: Path, model: Path, n_chips: int) -> tuple[float, int]:
     """Model-only chips/s on chips of the scene, prepared beforehand as the pipeline prepares them."""
-    from landslide_mapper.processing.engines import open_engine
-    from landslide_mapper.processing.raster_io import (
+    from landslide_mapper.detection.engines import open_engine
+    from landslide_mapper.detection.raster_io import (
         OpticalReader,
         optical_scaler,
         processing_grid,
         resolve_optical,
         scene_statistics,
     )
-    from landslide_mapper.processing.tiling import chip_windows, pad_chip
+    from landslide_mapper.detection.tiling import chip_windows, pad_chip
 
     eng = open_engine(model, "onnx", "cpu")
     card = eng.card
@@ -245,7 +245,7 @@ def model_only(path: Path, model: Path, n_chips: int) -> tuple[float, int]:
 
 
 def run_real(name: str, path: Path, workdir: Path) -> dict:
-    from landslide_mapper.processing.pipeline import default_model_path, detect
+    from landslide_mapper.detection.pipeline import default_model_path, detect
 
     timer = StageTimer()
     timer.patch()
@@ -329,7 +329,7 @@ def real_main(args) -> list[dict]:
 
 
 def main() -> None:
-    from landslide_mapper.processing.pipeline import default_model_path
+    from landslide_mapper.detection.pipeline import default_model_path
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", nargs="*", type=int, default=[2048, 8192, 16384])

@@ -1,7 +1,7 @@
 """Many scenes, or one scene cut into bands of rows, on 1 and 2 worker processes: chips/s and speed-up.
 
-``--mode scenes`` (``detect --scenes``, ``processing/scenes.py``): one task per scene. ``--mode bands``
-(``detect --workers``, ``processing/bands.py``): the first scene alone, ``pipeline.detect`` in this process for 1
+``--mode scenes`` (``detect --scenes``, ``detection/scenes.py``): one task per scene. ``--mode bands``
+(``detect --workers``, ``detection/partitions.py``): the first scene alone, ``pipeline.detect`` in this process for 1
 worker and ``detect_bands`` (one band of rows per worker) for 2; chips counted once per scene (the chip rows that
 neighbouring bands both infer are extra work, not extra chips).
 
@@ -51,8 +51,8 @@ def run(engine: str, count: int, workers: int, folder: Path, real: list[str] | N
         mode: str = "scenes") -> dict:
     import synthetic
 
-    from landslide_mapper.processing.pipeline import default_model_path
-    from landslide_mapper.processing.scenes import detect_scenes
+    from landslide_mapper.detection.pipeline import default_model_path
+    from landslide_mapper.detection.scenes import detect_scenes
 
     if mode == "bands":
         count = 1
@@ -76,8 +76,8 @@ def run(engine: str, count: int, workers: int, folder: Path, real: list[str] | N
             started.append(time.perf_counter() - start)
 
     if mode == "bands":
-        from landslide_mapper.processing.bands import detect_bands
-        from landslide_mapper.processing.pipeline import detect
+        from landslide_mapper.detection.partitions import detect_bands
+        from landslide_mapper.detection.pipeline import detect
 
         out, dem = folder / f"out_{workers}.gpkg", dems[0] if dems else None
         one = (detect(scenes[0], out, dem=dem, log=log, **options) if workers == 1 else

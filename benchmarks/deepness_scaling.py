@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from landslide_mapper.processing.engines import open_engine
-from landslide_mapper.processing.pipeline import default_model_path
-from landslide_mapper.processing.raster_io import optical_scaler
+from landslide_mapper.detection.engines import open_engine
+from landslide_mapper.detection.pipeline import default_model_path
+from landslide_mapper.detection.raster_io import optical_scaler
 from landslide_mapper.training.dataset import list_samples, split_by_region
 from landslide_mapper.training.metrics import SegmentationMetrics
 from landslide_mapper.training.train import ChipSet, _pad32, _percentiles

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from landslide_mapper.processing.engines import open_engine
-from landslide_mapper.processing.pipeline import default_model_path
+from landslide_mapper.detection.engines import open_engine
+from landslide_mapper.detection.pipeline import default_model_path
 from landslide_mapper.training.dataset import list_samples, load_sample, split_by_region
 from landslide_mapper.training.metrics import SegmentationMetrics
 from landslide_mapper.training.train import ChipSet, _pad32

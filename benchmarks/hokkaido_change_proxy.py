@@ -23,8 +23,8 @@ import rasterio
 from rasterio.warp import Resampling, reproject
 from rasterio.windows import from_bounds
 
+from landslide_mapper.detection.pipeline import detect
 from landslide_mapper.model.checkpoint import read_card
-from landslide_mapper.processing.pipeline import detect
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "hokkaido-iburi-sample"

@@ -1,4 +1,4 @@
-"""Test-time augmentation (processing/tta.py) on trained Bijie runs, and the mean of several runs' probabilities.
+"""Test-time augmentation (detection/tta.py) on trained Bijie runs, and the mean of several runs' probabilities.
 
 For each model file (and, with more than one, for the mean of their probabilities: a diagnostic, not in the
 product), the probabilities of the validation county (qx) and the test county (ny) are computed once per mode
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from landslide_mapper.processing import tta
-from landslide_mapper.processing.engines import open_engine
+from landslide_mapper.detection import tta
+from landslide_mapper.detection.engines import open_engine
 from landslide_mapper.training.dataset import list_samples, split_by_region
 from landslide_mapper.training.metrics import SegmentationMetrics
 from landslide_mapper.training.train import ChipSet, chip_probabilities, choose_threshold

@@ -33,7 +33,7 @@ FORMAT_VERSION = 1
 DEM_CHANNEL_KINDS = ("elevation", "slope", "relative_elevation")
 SCALING_METHODS = ("divide", "bit_depth", "percentile", "auto")
 TRAIN_SCALINGS = ("auto", "percentile")  # the methods training can write into a card (no parameters to give)
-TTA_MODES = ("none", "flips", "d4")  # processing/tta.py's modes (model/ does not import processing/)
+TTA_MODES = ("none", "flips", "d4")  # detection/tta.py's modes (model/ does not import processing/)
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
 DEFAULT_DEM_CHANNELS = [{"name": "relative_elevation", "radius_m": 100.0, "scale": 50.0},
@@ -98,7 +98,7 @@ class ModelCard:
 
     def threshold_for(self, tta: str = "none") -> float:
         """The decision threshold for predictions averaged with test-time augmentation ``tta``
-        (``processing/tta.py``): the one chosen for it on the validation chips, else the plain one."""
+        (``detection/tta.py``): the one chosen for it on the validation chips, else the plain one."""
         return float(self.tta_thresholds.get(tta, self.threshold))
 
     @property

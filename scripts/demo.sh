@@ -48,7 +48,7 @@ mkdir -p "$OUT"
 import json
 import sys
 
-from landslide_mapper.processing.environment import summary_lines
+from landslide_mapper.environment.report import summary_lines
 
 print("\n".join(summary_lines(json.load(open(sys.argv[1], encoding="utf-8")))))
 PYEOF
@@ -67,7 +67,7 @@ from pathlib import Path
 
 import fiona
 
-from landslide_mapper.processing.quicklook import quicklook
+from landslide_mapper.detection.quicklook import quicklook
 
 sample, out = Path(sys.argv[1]), Path(sys.argv[2])
 gpkg = out / "hokkaido_landslides.gpkg"

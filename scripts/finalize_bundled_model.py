@@ -3,7 +3,7 @@
 1. export ONNX (weights stored as float16, arithmetic float32: see model/export.py) to
    resources/models/landslide_mapper_default.onnx (the PyTorch checkpoint's test figure is recorded beside it);
 2. choose THAT file's decision thresholds on the VALIDATION county (qx), as `train` does at its end: plain and for
-   each test-time augmentation (processing/tta.py), and evaluate it, what users get, on the held-out test county
+   each test-time augmentation (detection/tta.py), and evaluate it, what users get, on the held-out test county
    (ny) and on the validation county with them;
 3. write the model card's description, limitations and metrics into the file, its sidecar, and the metrics to
    docs/bundled_model.json.

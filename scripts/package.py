@@ -2,8 +2,9 @@
 """Build ``dist/landslide_mapper-<version>.zip``, the plugin zip QGIS's "Install from ZIP" accepts.
 
 The zip holds one folder, ``landslide_mapper/``, with the runtime files only: ``metadata.txt``, ``LICENSE``,
-``README.md``, the ``*.py`` files of the root, and ``model/``, ``processing/``, ``training/``, ``ui/``, ``resources/``.
-Never tests, benchmarks, scripts, docs, CI files or the virtual environment. Files come from
+``README.md``, the ``*.py`` files of the root, and ``model/``, ``detection/``, ``training/``, ``environment/``,
+``processing/``, ``ui/``, ``resources/``. Never tests, benchmarks, scripts, docs, experiments, CI files or the
+virtual environment. Files come from
 ``git ls-files`` (tracked plus untracked-but-not-ignored, so ``.gitignore`` is honoured); outside a git
 checkout the folders are walked.
 The zip is reproducible (fixed timestamps, sorted entries). Standard library only; runs with any Python 3.
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = "landslide_mapper"
 ROOT_FILES = ("metadata.txt", "LICENSE", "README.md")
-RUNTIME_DIRS = ("model", "processing", "training", "ui", "resources")
+RUNTIME_DIRS = ("model", "detection", "training", "environment", "processing", "ui", "resources")
 REQUIRED = ("metadata.txt", "__init__.py", "plugin.py", "LICENSE", "README.md")
 SKIP_PARTS = ("__pycache__",)
 SKIP_SUFFIXES = (".pyc", ".pyo")

@@ -146,7 +146,7 @@ def test_pipeline_errors_become_processing_exceptions(plugin, oracle, blob_scene
     from qgis.core import QgsProcessingException
 
     import processing
-    from landslide_mapper.processing import pipeline
+    from landslide_mapper.detection import pipeline
 
     opt, dem, _ = blob_scene
     out_dir = tmp_path / "out"
@@ -315,9 +315,9 @@ def test_test_time_augmentation_reaches_the_pipeline_with_the_models_threshold(p
     from qgis.core import QgsApplication, QgsProcessingContext
 
     import processing
+    from landslide_mapper.detection.pipeline import default_model_path
     from landslide_mapper.model.checkpoint import read_card, save_checkpoint
     from landslide_mapper.model.registry import build_model
-    from landslide_mapper.processing.pipeline import default_model_path
 
     opt, dem, _ = blob_scene
     card = read_card(oracle[0])
@@ -376,7 +376,7 @@ def test_parameters_are_the_public_interface(plugin):
 def test_detect_in_a_worker_process(plugin, oracle, blob_scene, tmp_path, monkeypatch):
 
     import processing
-    from landslide_mapper import native_libraries
+    from landslide_mapper.environment import native_libraries
 
     monkeypatch.setenv(native_libraries.WORKER_ENV, "process")
     opt, dem, mask = blob_scene
@@ -435,7 +435,7 @@ def test_workers_cut_the_image_into_bands_with_the_same_result(plugin, oracle, b
 
 
 def test_pipeline_layer_name_matches_the_core():
-    from landslide_mapper.processing import vectorize
+    from landslide_mapper.detection import vectorize
     from landslide_mapper.processing.algorithms import detect_landslides
 
     assert detect_landslides.PIPELINE_LAYER == vectorize.LAYER

@@ -1,4 +1,4 @@
-"""The area of interest (``processing/aoi.py``): only the chips touching it are read and inferred, pixels outside it
+"""The area of interest (``detection/aoi.py``): only the chips touching it are read and inferred, pixels outside it
 are nodata, polygons are cut to it, and inside it the result is the whole-scene run's (oracle model)."""
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from rasterio.windows import Window
 from shapely import union_all
 from shapely.geometry import box, mapping, shape
 
+from landslide_mapper.detection import aoi as aoi_mod
+from landslide_mapper.detection import pipeline
+from landslide_mapper.detection.pipeline import detect
+from landslide_mapper.detection.stitching import StripBlender
+from landslide_mapper.detection.tiling import chip_windows
 from landslide_mapper.errors import InputError
-from landslide_mapper.processing import aoi as aoi_mod
-from landslide_mapper.processing import pipeline
-from landslide_mapper.processing.pipeline import detect
-from landslide_mapper.processing.stitching import StripBlender
-from landslide_mapper.processing.tiling import chip_windows
 
 RES = 2.0
 H, W = 600, 840  # tile 128, overlap 16 (the oracle's): 6 rows x 8 columns of chips = 48

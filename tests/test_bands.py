@@ -1,4 +1,4 @@
-"""One scene on several Dask worker processes, cut into bands of rows (``processing/bands.py``).
+"""One scene on several Dask worker processes, cut into bands of rows (``detection/partitions.py``).
 
 A generated scene, 700 rows at 2 m with 128 px chips, cut into 2 and 3 bands (seams at rows 256 and 512, where
 landslides cross them) gives, on a local cluster of 2 worker processes, the same probability raster as the
@@ -22,9 +22,9 @@ import rasterio
 import synthetic
 from shapely.geometry import shape
 
+from landslide_mapper.detection.partitions import band_rows, band_windows, detect_bands
+from landslide_mapper.detection.pipeline import detect, plan_detection
 from landslide_mapper.errors import CancelledError
-from landslide_mapper.processing.bands import band_rows, band_windows, detect_bands
-from landslide_mapper.processing.pipeline import detect, plan_detection
 
 # blobs (row, col, radius) in pixels; (256, 450, 40) and (500, 600, 60) cross the seams at rows 256 and 512
 BLOBS = [(200, 200, 40), (256, 450, 40), (500, 600, 60), (620, 100, 30), (512, 820, 25)]

@@ -10,8 +10,8 @@ import fiona
 import pytest
 from rasterio.crs import CRS
 
+from landslide_mapper.detection.pipeline import default_model_path, detect
 from landslide_mapper.model.checkpoint import read_card
-from landslide_mapper.processing.pipeline import default_model_path, detect
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "hokkaido-iburi-sample"

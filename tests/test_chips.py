@@ -14,7 +14,7 @@ from rasterio.features import shapes
 from rasterio.warp import transform_geom
 
 from landslide_mapper.errors import InputError
-from landslide_mapper.processing.chips import import_labelme, prepare_chips
+from landslide_mapper.training.chips import import_labelme, prepare_chips
 from landslide_mapper.training.dataset import list_samples, load_sample
 
 

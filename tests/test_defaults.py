@@ -13,8 +13,8 @@ import re
 
 import pytest
 
+from landslide_mapper.detection.pipeline import automatic_cleanup, default_model_path, detect
 from landslide_mapper.model.card import read_sidecar
-from landslide_mapper.processing.pipeline import automatic_cleanup, default_model_path, detect
 
 
 @pytest.mark.parametrize("model_res, image_res, min_area, why", [

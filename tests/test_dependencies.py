@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from script_result import script_result
 
-from landslide_mapper import dependencies as deps
+from landslide_mapper.environment import dependencies as deps
 
 RUNNING = ".".join(map(str, sys.version_info[:3]))
 
@@ -222,7 +222,7 @@ def test_find_python_checks_the_version_and_pip(tmp_path):
 _IMPORT_AFTER_HOOK = textwrap.dedent(
     """
     import json, sys
-    from landslide_mapper import dependencies as deps
+    from landslide_mapper.environment import dependencies as deps
     target = sys.argv[1]
     try:
         import lm_tiny_app  # noqa: F401

@@ -140,8 +140,8 @@ def test_the_detection_from_the_dialog_adds_the_landslide_layer(desktop_run):
 
 
 def test_the_dialog_shows_the_model_defaults_and_warns_about_coarse_imagery(desktop_run):
+    from landslide_mapper.detection.pipeline import default_model_path
     from landslide_mapper.model.card import read_sidecar
-    from landslide_mapper.processing.pipeline import default_model_path
 
     record = desktop_run[0]
     card = read_sidecar(default_model_path())

@@ -45,7 +45,7 @@ def plugin(qgis_app, deps_folder):
     loaded.initGui()
     yield loaded
     loaded.unload()
-    from landslide_mapper import dependencies
+    from landslide_mapper.environment import dependencies
 
     dependencies.deactivate(deps_folder)
 
@@ -180,7 +180,7 @@ def test_doctor_table_install_and_uninstall_with_a_task(plugin, qgis_app, deps_f
     save_png(dialog, "dialog_environment.png")
 
     # install a real (tiny, local) package through the dialog's QgsTask
-    from landslide_mapper.dependencies import InstallPlan
+    from landslide_mapper.environment.dependencies import InstallPlan
 
     wheels = tmp_path / "wheels"
     wheels.mkdir()
@@ -233,7 +233,7 @@ def test_dependency_folder_goes_on_sys_path_at_plugin_load(qgis_app, deps_folder
     from qgis.testing.mocked import get_iface
 
     import landslide_mapper
-    from landslide_mapper import dependencies
+    from landslide_mapper.environment import dependencies
 
     (deps_folder / "lm_hooked_module").mkdir(parents=True)
     (deps_folder / "lm_hooked_module" / "__init__.py").write_text("HOOKED = True\n", encoding="utf-8")

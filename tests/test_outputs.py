@@ -18,8 +18,8 @@ import fiona
 import pytest
 from fiona.crs import CRS
 
+from landslide_mapper.detection.pipeline import detect
 from landslide_mapper.errors import CancelledError, InputError
-from landslide_mapper.processing.pipeline import detect
 
 DETECT = "landslide_mapper:detect_landslides"
 

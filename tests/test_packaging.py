@@ -34,6 +34,7 @@ FORBIDDEN_TOP = {
     "benchmarks",
     "scripts",
     "docs",
+    "experiments",
     ".venv",
     ".ci",
     ".git",
@@ -107,7 +108,8 @@ def test_zip_contents(plugin_zip):
         "resources/icon.svg",
         "processing/__init__.py",
         "processing/provider.py",
-        "processing/environment.py",
+        "environment/report.py",
+        "detection/pipeline.py",
         "processing/algorithms/__init__.py",
         "processing/algorithms/check_environment.py",
         "model/__init__.py",
@@ -120,7 +122,7 @@ def test_zip_contents(plugin_zip):
     assert not {"pyproject.toml", "Makefile", ".gitignore"} & set(rel)
     assert metadata(text=meta_text)["version"] == source_version()
     # every Python module of the checkout's runtime folders is in the zip
-    for folder in ("model", "processing", "training", "ui"):
+    for folder in ("model", "detection", "training", "environment", "processing", "ui"):
         for path in (REPO / folder).rglob("*.py"):
             if "__pycache__" not in path.parts:
                 assert path.relative_to(REPO).as_posix() in rel, path

@@ -16,8 +16,8 @@ from rasterio.warp import transform as warp_transform
 from shapely import unary_union
 from shapely.geometry import shape
 
+from landslide_mapper.detection.pipeline import detect
 from landslide_mapper.errors import CancelledError, InputError, ModelFileError
-from landslide_mapper.processing.pipeline import detect
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 HOKKAIDO = SHARED / "datasets" / "hokkaido-iburi"
@@ -283,7 +283,7 @@ def test_cli_detect_and_one_line_errors(tmp_path, oracle, blob_scene):
 
 
 def test_quicklook_draws_the_polygons(tmp_path, oracle, blob_scene):
-    from landslide_mapper.processing.quicklook import quicklook
+    from landslide_mapper.detection.quicklook import quicklook
 
     opt, dem, mask = blob_scene
     detect(opt, tmp_path / "q.gpkg", dem=dem, model=oracle[1])
@@ -340,9 +340,9 @@ def test_shapes_spanning_many_strips_stay_one_feature(tmp_path, oracle):
 def test_dem_aligned_per_segment_equals_chip_by_chip(tmp_path):
     # Aligning the DEM once per run of chips (DemTiles) must give every chip exactly what aligning that chip alone
     # gives (the channels, computed with their margin), and free every segment once its chips are served.
-    from landslide_mapper.processing.dem import DemReader, DemTiles, channel_margin, dem_channels
-    from landslide_mapper.processing.raster_io import processing_grid
-    from landslide_mapper.processing.tiling import chip_windows
+    from landslide_mapper.detection.dem import DemReader, DemTiles, channel_margin, dem_channels
+    from landslide_mapper.detection.raster_io import processing_grid
+    from landslide_mapper.detection.tiling import chip_windows
 
     h, w = 300, 420
     tr = Affine(2.0, 0, synthetic.ORIGIN[0], 0, -2.0, synthetic.ORIGIN[1])
@@ -423,8 +423,8 @@ def test_two_step_dem_warp_matches_a_one_step_warp(tmp_path):
     from rasterio.vrt import WarpedVRT
     from rasterio.windows import Window
 
-    from landslide_mapper.processing.dem import DemReader
-    from landslide_mapper.processing.raster_io import processing_grid
+    from landslide_mapper.detection.dem import DemReader
+    from landslide_mapper.detection.raster_io import processing_grid
 
     h, w = 600, 800
     tr = Affine(2.0, 0, synthetic.ORIGIN[0], 0, -2.0, synthetic.ORIGIN[1])
@@ -450,8 +450,8 @@ def test_two_step_dem_warp_matches_a_one_step_warp(tmp_path):
 
 def test_blender_hands_on_the_same_rows_whatever_the_chunk_size():
     # and its weight sums (two 1-D profiles) equal the sums of the chips' 2-D weights
-    from landslide_mapper.processing.stitching import StripBlender
-    from landslide_mapper.processing.tiling import blend_weights, chip_windows
+    from landslide_mapper.detection.stitching import StripBlender
+    from landslide_mapper.detection.tiling import blend_weights, chip_windows
 
     rng = np.random.default_rng(0)
     height, width, tile, overlap = 150, 170, 64, 12

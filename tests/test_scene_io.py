@@ -14,10 +14,10 @@ import rasterio
 import synthetic
 from affine import Affine
 
+from landslide_mapper.detection import pipeline
+from landslide_mapper.detection.pipeline import detect
+from landslide_mapper.detection.raster_io import resolve_optical, scene_statistics
 from landslide_mapper.errors import CancelledError, InputError
-from landslide_mapper.processing import pipeline
-from landslide_mapper.processing.pipeline import detect
-from landslide_mapper.processing.raster_io import resolve_optical, scene_statistics
 
 LAYOUTS = {
     "tiled DEFLATE, pixel-interleaved": {"tiled": True, "blockxsize": 256, "blockysize": 256, "compress": "deflate",
@@ -95,7 +95,7 @@ def test_scene_statistics_beyond_the_budget_read_a_bounded_sample(tmp_path, layo
                                                   1 << 26), ((8000, 8000), (1, 8000), 1 << 22),
                                                  ((3000, 5000), (128, 128), 1 << 21)])
 def test_sample_windows_are_whole_blocks_spread_over_the_scene(size, block, budget):
-    from landslide_mapper.processing.raster_io import _sample_windows
+    from landslide_mapper.detection.raster_io import _sample_windows
 
     height, width = size
     windows = _sample_windows(width, height, block, budget)
@@ -249,7 +249,7 @@ def test_error_inside_the_writer_thread_is_one_line_on_the_cli(tmp_path, oracle,
         "import sys\n"
         "from landslide_mapper import cli\n"
         "from landslide_mapper.errors import InputError\n"
-        "from landslide_mapper.processing import vectorize\n"
+        "from landslide_mapper.detection import vectorize\n"
         "def fail(*a, **k):\n"
         "    raise InputError('cannot write the polygons: disk full')\n"
         "vectorize.FeatureWriter.write = fail\n"
@@ -300,7 +300,7 @@ def test_bad_input_still_fails_before_any_work(tmp_path, oracle, varied_scene):
 # ---- reading: the block cache sized to a row of chips, all bands in one read -------------------------------------
 
 def test_reader_cache_holds_the_blocks_under_a_row_of_chips(tmp_path):
-    from landslide_mapper.processing.raster_io import Grid, OpticalReader, reader_cache_bytes
+    from landslide_mapper.detection.raster_io import Grid, OpticalReader, reader_cache_bytes
 
     data = _image("uint8", 1000, 1300)
     tr = Affine(2.0, 0, synthetic.ORIGIN[0], 0, -2.0, synthetic.ORIGIN[1])

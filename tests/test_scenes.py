@@ -1,4 +1,4 @@
-"""Many scenes in one run (``processing/scenes.py``), in this process and on a Dask cluster.
+"""Many scenes in one run (``detection/scenes.py``), in this process and on a Dask cluster.
 
 Three generated scenes, one of them bad (its DEM does not overlap it): two scene layers and a merged layer with a
 ``scene`` attribute for the good ones, the bad one named with its reason, a non-zero exit on the command line. On
@@ -23,8 +23,8 @@ import pytest
 import synthetic
 from affine import Affine
 
+from landslide_mapper.detection.scenes import detect_scenes, scene_jobs
 from landslide_mapper.errors import CancelledError
-from landslide_mapper.processing.scenes import detect_scenes, scene_jobs
 
 BIG = {"height": 700, "width": 900}  # about 60 chips of 128 px: long enough to kill a worker mid-task
 

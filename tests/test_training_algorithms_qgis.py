@@ -218,7 +218,7 @@ def test_prepare_chips_from_a_memory_layer_in_a_worker_process(plugin, scene, tm
     from qgis.core import QgsFeature, QgsVectorLayer
 
     import processing
-    from landslide_mapper import native_libraries
+    from landslide_mapper.environment import native_libraries
 
     opt, dem, _, inventory = scene
     source = QgsVectorLayer(str(inventory), "inventory", "ogr")
@@ -304,7 +304,7 @@ def test_encoder_weights_by_name_reach_the_trainer_and_the_card(plugin, chips, t
 
 def test_evaluate_model_writes_json_and_markdown(trained, chips, tmp_path, monkeypatch):
     import processing
-    from landslide_mapper import native_libraries
+    from landslide_mapper.environment import native_libraries
 
     _, trained_result = trained
     base = {"MODEL": trained_result["MODEL"], "DATA": str(chips), "VAL_REGIONS": "aa", "TEST_REGIONS": "bb"}

@@ -1,4 +1,4 @@
-"""Test-time augmentation (processing/tta.py): the orientations, their inverses, the averaging, the per-mode
+"""Test-time augmentation (detection/tta.py): the orientations, their inverses, the averaging, the per-mode
 thresholds of a model card, and the option through detection, evaluation, calibration and the CLI."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import pytest
 import rasterio
 import synthetic
 
+from landslide_mapper.detection import tta
+from landslide_mapper.detection.pipeline import detect, plan_detection
 from landslide_mapper.errors import InputError
 from landslide_mapper.model.card import ModelCard
 from landslide_mapper.model.checkpoint import read_card, save_checkpoint
 from landslide_mapper.model.registry import build_model
-from landslide_mapper.processing import tta
-from landslide_mapper.processing.pipeline import detect, plan_detection
 
 # the 8 symmetries of the square, written independently of tta.ORIENTATIONS: (forward, inverse) on [..., H, W]
 D4 = {

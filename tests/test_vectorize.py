@@ -9,8 +9,8 @@ from affine import Affine
 from rasterio.features import shapes
 from shapely.geometry import mapping, shape
 
-from landslide_mapper.processing import vectorize
-from landslide_mapper.processing.raster_io import optical_scaler
+from landslide_mapper.detection import vectorize
+from landslide_mapper.detection.raster_io import optical_scaler
 
 
 def _mask(seed: int) -> np.ndarray:

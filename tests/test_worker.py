@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from landslide_mapper import errors, native_libraries, worker
+from landslide_mapper import errors, worker
+from landslide_mapper.environment import native_libraries
 
 SYSTEM_LIBS = [Path("/usr/lib/x86_64-linux-gnu/libgdal.so.32"), Path("/usr/lib/x86_64-linux-gnu/libgeos_c.so.1")]
 
@@ -39,7 +40,8 @@ def test_child_environment_carries_sys_path(tmp_path, monkeypatch):
 _IN_QGIS_LIKE_PROCESS = textwrap.dedent(
     """
     import json, sys
-    from landslide_mapper import native_libraries, worker
+    from landslide_mapper import worker
+    from landslide_mapper.environment import native_libraries
     args = json.loads(sys.argv[1])
     out = {"global": native_libraries.libraries_in_global_scope(),
            "separate": native_libraries.separate_process_needed(), "check": native_libraries.check()}

@@ -21,7 +21,7 @@ SMALL_OBJECT_PIXELS = 50 * 50
 
 def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
     """4-connected components of a boolean mask: ``(labels int32, count)`` (the vectoriser's labelling)."""
-    from ..processing.vectorize import label_polygons
+    from ..detection.vectorize import label_polygons
 
     polys, labels = label_polygons(mask)
     return labels, len(polys)

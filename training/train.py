@@ -28,12 +28,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..detection.dem import channel_margin, dem_channels
+from ..detection.raster_io import optical_scaler
 from ..errors import CancelledError, InputError
 from ..model.card import TRAIN_SCALINGS, TTA_MODES, ModelCard, default_card
 from ..model.checkpoint import save_checkpoint
 from ..model.registry import build_model, get_config
-from ..processing.dem import channel_margin, dem_channels
-from ..processing.raster_io import optical_scaler
 from .dataset import (
     COLOUR_JITTER,
     Sample,
@@ -424,8 +424,8 @@ def choose_threshold(prob: np.ndarray, truth: np.ndarray) -> tuple[float, dict]:
 
 def chip_probabilities(engine, chips: ChipSet, modes, batch: int = 8) -> tuple[dict, np.ndarray]:
     """``({mode: probabilities [N, H, W]}, masks [N, H, W] bool)`` of every chip of ``chips``, inferred by
-    ``engine`` (``processing/engines.py``) with each test-time augmentation mode in ``modes``."""
-    from ..processing import tta as tta_mod
+    ``engine`` (``detection/engines.py``) with each test-time augmentation mode in ``modes``."""
+    from ..detection import tta as tta_mod
 
     probs: dict[str, list] = {m: [] for m in modes}
     truths = []
@@ -441,12 +441,12 @@ def chip_probabilities(engine, chips: ChipSet, modes, batch: int = 8) -> tuple[d
 def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu",
                         tta_modes: tuple = TTA_MODES) -> float:
     """Choose the decision threshold that maximises landslide IoU on the VALIDATION chips (never the test ones),
-    plainly and for each test-time augmentation mode in ``tta_modes`` (``processing/tta.py``: averaged
+    plainly and for each test-time augmentation mode in ``tta_modes`` (``detection/tta.py``: averaged
     probabilities are less extreme, so their best threshold differs), and store them, with the sweeps, in the
     model file's card (a checkpoint, or an exported ONNX file). Returns the plain threshold."""
+    from ..detection.engines import open_engine
     from ..model.checkpoint import load_checkpoint
     from ..model.export import replace_onnx_card
-    from ..processing.engines import open_engine
 
     modes = ["none", *(m for m in tta_modes if m != "none")]
     eng = open_engine(model_path, "auto", device)
@@ -482,11 +482,11 @@ def evaluate_model(model_path: str | Path, data: str | Path, split: str = "test"
                    threshold: float | None = None, engine: str = "auto", batch: int = 8,
                    optical_scaling: dict | None = None, tta: str = "none") -> dict:
     """Metrics of a model file (any engine) on one split of a chip folder (regions as in training), its chips
-    inferred with test-time augmentation ``tta`` (``processing/tta.py``) at the card's threshold for it.
+    inferred with test-time augmentation ``tta`` (``detection/tta.py``) at the card's threshold for it.
     ``optical_scaling``: feed the images scaled this way instead of as the card says (e.g. ``{"method": "divide",
     "value": 255}``, what the Deepness plugin does), to measure what a different scaling costs."""
-    from ..processing import tta as tta_mod
-    from ..processing.engines import open_engine
+    from ..detection import tta as tta_mod
+    from ..detection.engines import open_engine
 
     eng = tta_mod.wrap(open_engine(model_path, engine, "auto"), tta)
     card = eng.card if optical_scaling is None else dataclasses.replace(eng.card, optical_scaling=optical_scaling)

@@ -6,7 +6,7 @@ import configparser
 import html
 from pathlib import Path
 
-from landslide_mapper.processing.environment import model_files
+from landslide_mapper.environment.report import model_files
 
 PLUGIN_DIR = Path(__file__).resolve().parents[1]
 
@@ -22,10 +22,10 @@ DEFAULT_MODEL_NAME = "landslide_mapper_default.onnx"
 
 
 def bundled_model_path() -> Path:
-    """The bundled default model (``processing/pipeline.py:default_model_path``; the same path without
+    """The bundled default model (``detection/pipeline.py:default_model_path``; the same path without
     importing the pipeline when its packages are missing)."""
     try:
-        from ..processing.pipeline import default_model_path
+        from ..detection.pipeline import default_model_path
 
         return default_model_path()
     except ImportError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from qgis.core import QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
-from ..dependencies import InstallError, InstallPlan, install, uninstall
+from ..environment.dependencies import InstallError, InstallPlan, install, uninstall
 
 
 class DependencyTask(QgsTask):

@@ -35,8 +35,8 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import dependencies
-from ..processing.environment import environment_report, render_html
+from ..environment import dependencies
+from ..environment.report import environment_report, render_html
 
 OK, BAD, INFO = "ok", "bad", "info"
 COLOURS = {OK: "#d8f3dc", BAD: "#ffd6d6", INFO: "#f1f3f5"}
@@ -234,7 +234,7 @@ class EnvironmentDialog(QDialog):
             cuda_seen = bool(report["gpu"]["torch"] or report["gpu"]["onnxruntime"])
             self.gpu = dependencies.detect_gpu(cuda_seen=cuda_seen)
         try:
-            from ..native_libraries import check, separate_process_needed
+            from ..environment.native_libraries import check, separate_process_needed
 
             native = check()
             native["separate_process"] = separate_process_needed()

@@ -1,4 +1,4 @@
-"""The QGIS Processing algorithms of Landslide Mapper: thin adapters over the pure pipeline modules.
+"""The QGIS Processing algorithms of Landslide Mapper: thin adapters over the pure core (``detection/``, ``training/``).
 
 To add an algorithm, append ``"module_name.ClassName"`` (a module of this package) to :data:`ALGORITHMS`. The
 provider imports each entry on its own, so one algorithm whose module fails to import (e.g. a missing optional

@@ -3,7 +3,7 @@
 * :func:`area_of_interest` - the ``AREA`` polygons (a feature source: "selected features only", a filter or a
   feature limit are honoured, because its features are copied into a temporary GeoPackage) and the ``EXTENT``
   rectangle (with its CRS; the optical layer's when the extent string names none), as the pipeline's ``aoi``
-  sources (``processing/aoi.py``), plus their bounding box for reading layers.
+  sources (``detection/aoi.py``), plus their bounding box for reading layers.
 * :func:`render_layer` - a raster layer QGIS can show but rasterio cannot open (XYZ/WMS/WMTS/WCS web services,
   virtual or in-memory rasters) written over that box into a temporary GeoTIFF with ``QgsRasterPipe`` +
   ``QgsRasterFileWriter``: the provider's own values (raw bands; web maps as their R, G, B, A colours) at the

@@ -11,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
-from landslide_mapper.processing.environment import environment_report, render_html, summary_lines
+from landslide_mapper.environment.report import environment_report, render_html, summary_lines
 
 from .base import LandslideMapperAlgorithm
 

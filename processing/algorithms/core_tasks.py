@@ -37,8 +37,8 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
     or a worker process that died.
     """
     try:
+        from landslide_mapper.environment.native_libraries import separate_process_needed
         from landslide_mapper.errors import CancelledError, LandslideMapperError, MissingDependencyError
-        from landslide_mapper.native_libraries import separate_process_needed
         from landslide_mapper.worker import run_in_subprocess, run_task
     except ImportError as exc:
         raise QgsProcessingException(_missing_message(exc)) from exc

@@ -1,5 +1,5 @@
 """Processing algorithm ``landslide_mapper:detect_landslides``: a thin adapter over
-``landslide_mapper.processing.pipeline.detect``.
+``landslide_mapper.detection.pipeline.detect``.
 
 The pipeline (and with it numpy, rasterio, torch, onnxruntime) is imported inside ``processAlgorithm`` only, so
 the provider loads without them; a missing package becomes a message pointing to the plugin's "Environment and
@@ -73,7 +73,7 @@ BUNDLED_MODEL = PLUGIN_DIR / "resources" / "models" / "landslide_mapper_default.
 STYLE_LANDSLIDES = PLUGIN_DIR / "resources" / "landslides.qml"
 STYLE_PROBABILITY = PLUGIN_DIR / "resources" / "landslide_probability.qml"
 LAYER_NAME = "Landslides"
-PIPELINE_LAYER = "landslides"  # the GeoPackage layer the pipeline writes (processing/vectorize.py: LAYER)
+PIPELINE_LAYER = "landslides"  # the GeoPackage layer the pipeline writes (detection/vectorize.py: LAYER)
 PROBABILITY_LAYER_NAME = "Landslide probability"
 DOCTOR = "Raster > Landslide Mapper > Environment and GPU…"
 

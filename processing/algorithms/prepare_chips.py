@@ -1,5 +1,5 @@
 """Processing algorithm ``landslide_mapper:prepare_chips``: a thin adapter over
-``landslide_mapper.processing.chips.prepare_chips``.
+``landslide_mapper.training.chips.prepare_chips``.
 
 The image and the DEM must be file-backed rasters (``layer_sources.raster_file_source``). The inventory may be any
 polygon source: an unfiltered file layer is read by path; a memory layer, a filtered layer or "selected features

@@ -320,7 +320,7 @@ class DetectPlan:
     workers: int = 2            # chip-preparation threads
     warnings: list[str] = field(default_factory=list)
     area: object | None = None  # the area of interest (a shapely geometry in the grid's CRS), None: everything
-    tta: str = "none"           # test-time augmentation (processing/tta.py)
+    tta: str = "none"           # test-time augmentation (detection/tta.py)
 
     @property
     def has_terrain(self) -> bool:
@@ -348,7 +348,7 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
                    resolution: float | None = None, log: LogFn | None = None, workers: int = 2,
                    aoi=None, tta: str = "none"):
     """Validate a detection's inputs and settings and load its engine; ``(plan, engine)``. ``tta``: test-time
-    augmentation (``processing/tta.py``); the engine returned applies it, and a threshold left to the model is the
+    augmentation (``detection/tta.py``); the engine returned applies it, and a threshold left to the model is the
     card's for that mode. Raises
     ``LandslideMapperError`` subclasses with user messages; logs what was chosen and warnings (also kept in
     ``plan.warnings``)."""
@@ -644,8 +644,8 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
             progress: ProgressFn | None = None, log: LogFn | None = None,
             is_cancelled: Callable[[], bool] | None = None, workers: int = 2,
             layer: str = vectorize.LAYER, aoi=None, tta: str = "none") -> DetectResult:
-    """Run detection; see the module docstring. ``aoi``: an area of interest (``processing/aoi.py``), or None.
-    ``tta``: test-time augmentation, ``none``, ``flips`` (4 passes per chip) or ``d4`` (8; ``processing/tta.py``).
+    """Run detection; see the module docstring. ``aoi``: an area of interest (``detection/aoi.py``), or None.
+    ``tta``: test-time augmentation, ``none``, ``flips`` (4 passes per chip) or ``d4`` (8; ``detection/tta.py``).
     Raises ``LandslideMapperError`` subclasses with user messages."""
     t0 = time.perf_counter()
     log = log or (lambda msg: None)

@@ -40,7 +40,7 @@ PACKAGES: tuple[tuple[str, str, str], ...] = (
 
 #: pip distributions that provide the module ``onnxruntime``; they must never be installed together.
 ORT_DISTRIBUTIONS = ("onnxruntime", "onnxruntime-gpu")
-#: the child's answer line (``python -m landslide_mapper.processing.environment MODULE...``)
+#: the child's answer line (``python -m landslide_mapper.environment.report MODULE...``)
 PROBE_PREFIX = "LANDSLIDE_MAPPER_PROBE "
 #: seconds the child may take (importing PyTorch cold from a slow disk can take tens of seconds)
 PROBE_TIMEOUT_S = 180.0
@@ -189,7 +189,7 @@ def probe_in_child(module_names: Sequence[str], python: str | None = None,
 
     from ..worker import child_environment, worker_python
 
-    cmd = [python or worker_python(), "-m", "landslide_mapper.processing.environment", *module_names]
+    cmd = [python or worker_python(), "-m", "landslide_mapper.environment.report", *module_names]
     options = {"creationflags": getattr(subprocess, "CREATE_NO_WINDOW", 0)} if os.name == "nt" else {}
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
@@ -432,7 +432,7 @@ def render_html(report: dict[str, Any]) -> str:
 
 
 def _child_main(argv: Sequence[str]) -> int:
-    """``python -m landslide_mapper.processing.environment MODULE...``: probe these modules, print one JSON line."""
+    """``python -m landslide_mapper.environment.report MODULE...``: probe these modules, print one JSON line."""
     import json
 
     print(PROBE_PREFIX + json.dumps(probe_in_process(list(argv))), flush=True)

@@ -57,7 +57,7 @@ class OnnxEngine:
         options.log_severity_level = 3
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # see OMP_WAIT_POLICY above
         threads = int(os.environ.get(THREADS_ENV, "0") or 0)
-        if threads > 0:  # several engines sharing one machine (processing/scenes.py's local workers)
+        if threads > 0:  # several engines sharing one machine (detection/scenes.py's local workers)
             options.intra_op_num_threads = threads
         try:
             self.session = ort.InferenceSession(str(path), sess_options=options, providers=providers)

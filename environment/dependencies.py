@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import LandslideMapperError
+from ..errors import LandslideMapperError
 
 DEPS_ENV = "LANDSLIDE_MAPPER_DEPS_DIR"
 FOLDER_NAME = "landslide_mapper_deps"

@@ -67,7 +67,7 @@ def predict(predict_fn, batch: np.ndarray, mode: str) -> np.ndarray:
 
 
 class AugmentedEngine:
-    """An engine (``processing/engines.py``) whose ``predict`` averages over the orientations of ``mode``."""
+    """An engine (``detection/engines.py``) whose ``predict`` averages over the orientations of ``mode``."""
 
     def __init__(self, engine, mode: str) -> None:
         self.inner = engine

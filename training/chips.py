@@ -34,10 +34,10 @@ from rasterio.windows import Window
 from shapely.geometry import mapping, shape
 from shapely.strtree import STRtree
 
+from ..detection.dem import DemReader, check_dem, dem_mean_elevation
+from ..detection.raster_io import OpticalReader, processing_grid, resolve_optical
+from ..detection.tiling import starts
 from ..errors import CancelledError, InputError
-from .dem import DemReader, check_dem, dem_mean_elevation
-from .raster_io import OpticalReader, processing_grid, resolve_optical
-from .tiling import starts
 
 
 def _native_resolution(path: str) -> float:
