@@ -10,6 +10,15 @@ import sys
 import time
 from collections.abc import Sequence
 
+from .detection.options import (
+    DEVICES,
+    ENGINES,
+    MAX_PROCESSES_PER_CORE,
+    TTA_MODES,
+    DetectOptions,
+    Execution,
+    Outputs,
+)
 from .errors import CancelledError, LandslideMapperError
 from .model.card import TRAIN_SCALINGS
 
@@ -48,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("detect", help="detect landslides in an optical image (+ DEM) and write polygons")
+    # every dest is a field of detection.options.DetectOptions (its groups' fields, and tta): the defaults, the
+    # rules and the meaning of an option left out (None: the model's value, or automatic) live there
+    ex = Execution()
     source = d.add_mutually_exclusive_group(required=True)
     source.add_argument("--optical", nargs="+", metavar="IMG",
                         help="one multi-band raster, or three single-band rasters on one grid (R G B order)")
@@ -57,18 +69,23 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--dem", nargs="+", metavar="DEM",
                    help="DEM raster (any CRS/resolution); required when the model uses DEM channels; with --scenes "
                         "one DEM for all or one per scene, in order")
-    d.add_argument("--workers", type=int, default=1,
-                   help="Dask worker processes on this machine (default 1: no Dask, this process only); one scene is "
-                        "cut into bands of rows, one per worker; with --scenes, one scene per task")
+    d.add_argument("--workers", dest="processes", type=int,
+                   help=f"Dask worker processes on this machine (default {ex.processes}: no Dask, this process only; "
+                        f"at most {MAX_PROCESSES_PER_CORE} per core); one scene is cut into row partitions, one per "
+                        "worker; with --scenes, one scene per task")
     d.add_argument("--scheduler", metavar="ADDRESS",
                    help="the address of an existing Dask scheduler (tcp://host:8786) to run on instead; its workers "
                         "need this package, the model file and the rasters at the same paths")
+    d.add_argument("--partitions", type=int,
+                   help="row partitions of one scene (default: one per worker process)")
+    d.add_argument("--chip-threads", type=int,
+                   help=f"threads reading and preparing chips in each process (default {ex.chip_threads})")
     d.add_argument("--model", help="model file (.onnx, .safetensors, .pt); default: the bundled model")
     d.add_argument("--output", required=True,
                    help="polygons: .gpkg, .geojson or .shp; an existing GeoPackage keeps its other layers (the "
                         "landslide layer is added, or replaces only the layer of the same name)")
-    d.add_argument("--layer", default="landslides",
-                   help="layer name in the GeoPackage (default landslides); ignored for .geojson and .shp")
+    d.add_argument("--layer", help=f"layer name in the GeoPackage (default {Outputs('').layer}); ignored for "
+                                   ".geojson and .shp")
     d.add_argument("--aoi", metavar="POLYGONS",
                    help="area of interest: a polygon file (any format and CRS; one layer of it as FILE:LAYER or "
                         "FILE|layername=LAYER); only the chips touching it are processed, pixels outside it are "
@@ -78,18 +95,19 @@ def build_parser() -> argparse.ArgumentParser:
                    "else 1,2,3; GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR -> 3,2,1)")
     d.add_argument("--tile", type=int, help="chip size in pixels (default: the model's)")
     d.add_argument("--overlap", type=int, help="chip overlap in pixels (default: the model's)")
-    d.add_argument("--batch", type=int, default=4, help="chips per inference batch (default 4)")
-    d.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
-    d.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    d.add_argument("--batch", type=int, help=f"chips per inference batch (default {ex.batch})")
+    d.add_argument("--engine", choices=ENGINES, help="default auto: ONNX Runtime for .onnx, PyTorch for checkpoints")
+    d.add_argument("--device", choices=DEVICES, help="default auto: a CUDA GPU when one is usable")
     d.add_argument("--threshold", type=float, help="probability threshold 0-1 (default: the model's, for the "
                    "chosen --tta)")
-    d.add_argument("--tta", choices=("none", "flips", "d4"), default="none",
-                   help="test-time augmentation: average each chip over 4 mirror images (flips) or all 8 rotations "
-                        "and mirrors (d4); 4 or 8 times the inference, a few points of IoU more (docs/results.md)")
-    d.add_argument("--min-area", type=float, default=None,
+    d.add_argument("--tta", choices=TTA_MODES,
+                   help="test-time augmentation (default none): average each chip over 4 mirror images (flips) or "
+                        "all 8 rotations and mirrors (d4); 4 or 8 times the inference, a few points of IoU more "
+                        "(docs/results.md)")
+    d.add_argument("--min-area", type=float,
                    help="drop landslides smaller than this (m2); default automatic: 25 pixels at the model's "
                         "resolution, and at least 4 pixels of the image")
-    d.add_argument("--simplify", type=float, default=None,
+    d.add_argument("--simplify", type=float,
                    help="simplification tolerance (m); 0 = none; default one pixel at the model's resolution")
     d.add_argument("--resolution", type=float, help="processing pixel size (m); default: the model's")
     d.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -164,10 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--test-regions", nargs="*")
     v.add_argument("--seed", type=int, default=0)
     v.add_argument("--threshold", type=float, help="default: the model's, for the chosen --tta")
-    v.add_argument("--tta", choices=("none", "flips", "d4"), default="none",
+    v.add_argument("--tta", choices=TTA_MODES, default="none",
                    help="test-time augmentation: average each chip over 4 mirror images (flips) or all 8 rotations "
                         "and mirrors (d4); 4 or 8 times the inference, a few points of IoU more (docs/results.md)")
-    v.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
+    v.add_argument("--engine", choices=ENGINES, default="auto")
     v.add_argument("--report", help="write JSON here and a Markdown report beside it (.md)")
 
     e = sub.add_parser("export-onnx", help="export a checkpoint (.safetensors/.pt) to ONNX, keeping its card")
@@ -178,46 +196,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _detect(args) -> int:
-    from .errors import InputError
+#: the detect parser's dests that are not detection options
+NOT_OPTIONS = ("command", "quiet", "scenes")
 
-    if args.aoi and args.scenes:
-        raise InputError("--aoi applies to one scene (--optical)")
+
+def detect_options(args) -> DetectOptions:
+    """The detect command's arguments as the one options object (options left out take its defaults)."""
+    values = {k: v for k, v in vars(args).items() if k not in NOT_OPTIONS and v is not None}
     if args.scenes:
-        return _detect_scenes(args)
-    if args.dem and len(args.dem) > 1:
-        raise InputError("one scene takes one --dem")
-    from .detection.pipeline import detect
+        values.update(optical=args.scenes, scenes=True)
+    return DetectOptions.from_flat(**values)
 
-    if args.workers != 1 or args.scheduler:  # one scene cut into bands of rows, on Dask workers
-        from functools import partial
 
-        from .detection.partitions import detect_bands
+def _detect(args) -> int:
+    from .detection.dispatch import run_detection
 
-        detect = partial(detect_bands, workers=args.workers, scheduler=args.scheduler)
+    options = detect_options(args).validate()
     bar = None if args.quiet else ProgressBar()
-    result = detect(args.optical, args.output, dem=args.dem[0] if args.dem else None, model=args.model,
-                    probability=args.probability,
-                    bands=args.bands, tile=args.tile, overlap=args.overlap, batch=args.batch, engine=args.engine,
-                    device=args.device, threshold=args.threshold, min_area=args.min_area,
-                    simplify=args.simplify, resolution=args.resolution, progress=bar, layer=args.layer,
-                    aoi=args.aoi, tta=args.tta,
-                    log=lambda m: print(m, file=sys.stderr))
+    result = run_detection(options, progress=bar, log=lambda m: print(m, file=sys.stderr))
     print(result.summary())
-    return 0
-
-
-def _detect_scenes(args) -> int:
-    from .detection.scenes import detect_scenes
-
-    bar = None if args.quiet else ProgressBar()
-    result = detect_scenes(args.scenes, args.output, dem=args.dem, layer=args.layer, workers=args.workers,
-                           scheduler=args.scheduler, model=args.model, probability=args.probability,
-                           bands=args.bands, tile=args.tile, overlap=args.overlap, batch=args.batch,
-                           engine=args.engine, device=args.device, threshold=args.threshold, min_area=args.min_area,
-                           simplify=args.simplify, resolution=args.resolution, progress=bar, tta=args.tta,
-                           log=lambda m: print(m, file=sys.stderr))
-    print(result.summary())
+    if not options.inputs.scenes:
+        return 0
     for name, reason in result.failures.items():
         print(f"landslide_mapper: error: scene {name}: {reason}", file=sys.stderr)
     return 1 if result.failures else 0

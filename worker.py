@@ -8,7 +8,8 @@ call, :func:`run_task`).
 
 Tasks (:data:`TASKS`; each one a core function, its result as a JSON-ready dict):
 
-    detect         ``processing.pipeline.detect``  -> the fields of :data:`RESULT_FIELDS`
+    detect         ``detection.dispatch.run_detection`` (``options``: a ``DetectOptions``, or its ``to_dict()``)
+                   -> the fields of :data:`RESULT_FIELDS`
     prepare_chips  ``processing.chips.prepare_chips`` -> the ``chips.json`` content
     train          ``training.train.train`` (``config``: the ``TrainConfig`` fields) -> the ``TrainResult`` fields
     evaluate       ``training.train.evaluate_model`` -> ``{"metrics": {...}, "markdown": "..."}``
@@ -43,7 +44,7 @@ from types import SimpleNamespace
 from . import errors
 
 RESULT_FIELDS = ("output", "probability", "count", "total_area_m2", "seconds", "chips", "chips_skipped", "engine",
-                 "device", "warnings", "scene_chips")
+                 "device", "threshold", "tile", "warnings", "scene_chips")
 #: what each task does, in words (for messages)
 TASKS = {"detect": "detection", "prepare_chips": "chip preparation", "train": "training", "evaluate": "evaluation",
          "export_onnx": "ONNX export"}
@@ -85,15 +86,19 @@ def run_task(task: str, progress: Callable[[float, str], None] | None = None,
         raise ValueError(f"unknown worker task {task!r}; known: {', '.join(TASKS)}")
     callbacks = {"progress": progress, "log": log, "is_cancelled": is_cancelled}
     if task == "detect":
-        from .detection.pipeline import detect
+        import dataclasses
 
-        processes = kwargs.pop("processes", 1)
-        if processes > 1:  # one scene cut into bands of rows, on a local Dask cluster
-            from .detection.partitions import detect_bands
+        from .detection.dispatch import run_detection
+        from .detection.options import DetectOptions
 
-            result = detect_bands(workers=processes, **callbacks, **kwargs)
-        else:
-            result = detect(**callbacks, **kwargs)
+        options = kwargs.pop("options")
+        if kwargs:
+            raise TypeError(f"the detect task takes one DetectOptions ('options'), not {', '.join(kwargs)}")
+        if not isinstance(options, DetectOptions):
+            options = DetectOptions.from_dict(options)
+        result = run_detection(options, **callbacks)
+        if options.inputs.scenes:
+            return _plain(dataclasses.asdict(result))
         return _plain({name: getattr(result, name) for name in RESULT_FIELDS})
     if task == "prepare_chips":
         from .training.chips import prepare_chips
@@ -214,14 +219,15 @@ def _raise(error: dict, task: str = "detect") -> None:
     raise RuntimeError(f"the {what} worker failed ({kind}): {message}")
 
 
-def detect_in_subprocess(progress: Callable[[float, str], None] | None = None,
+def detect_in_subprocess(options, progress: Callable[[float, str], None] | None = None,
                          log: Callable[[str], None] | None = None,
                          is_cancelled: Callable[[], bool] | None = None, python: str | None = None,
-                         poll_s: float = 0.1, **kwargs) -> SimpleNamespace:
-    """``pipeline.detect(**kwargs)`` in a child process; same callables, same errors (LandslideMapperError
-    subclasses with their messages, ImportError for a missing package). Returns the result's fields."""
+                         poll_s: float = 0.1) -> SimpleNamespace:
+    """``dispatch.run_detection(options)`` (a ``DetectOptions``) in a child process; same callables, same errors
+    (LandslideMapperError subclasses with their messages, ImportError for a missing package). Returns the result's
+    fields."""
     return SimpleNamespace(**run_in_subprocess("detect", progress=progress, log=log, is_cancelled=is_cancelled,
-                                               python=python, poll_s=poll_s, **kwargs))
+                                               python=python, poll_s=poll_s, options=options))
 
 
 def run_in_subprocess(task: str, progress: Callable[[float, str], None] | None = None,
@@ -237,9 +243,8 @@ def run_in_subprocess(task: str, progress: Callable[[float, str], None] | None =
     progress = progress or (lambda f, m: None)
     log = log or (lambda m: None)
     is_cancelled = is_cancelled or (lambda: False)
-    args = {k: (str(v) if isinstance(v, Path) else v) for k, v in kwargs.items()}
-    if args.get("bands") is not None:
-        args["bands"] = [int(b) for b in args["bands"]]
+    args = {k: (v.to_dict() if hasattr(v, "to_dict") else str(v) if isinstance(v, Path) else v)
+            for k, v in kwargs.items()}  # (a DetectOptions as its plain dict)
     cmd = [python or worker_python(), "-m", "landslide_mapper.worker"]
     options = {"creationflags": getattr(subprocess, "CREATE_NO_WINDOW", 0)} if os.name == "nt" else {}
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -27,6 +27,7 @@ from shapely.geometry import box, mapping
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import synthetic  # noqa: E402
 
+from landslide_mapper.detection.options import DetectOptions  # noqa: E402
 from landslide_mapper.detection.pipeline import detect  # noqa: E402
 from landslide_mapper.model.checkpoint import save_checkpoint  # noqa: E402
 from landslide_mapper.model.export import export_onnx  # noqa: E402
@@ -67,7 +68,8 @@ def main() -> None:
 
     def run(name: str, aoi: Path | None):
         t = time.perf_counter()
-        r = detect(scene, folder / f"{name}.gpkg", model=onnx, probability=folder / f"{name}.tif", aoi=aoi)
+        r = detect(DetectOptions.from_flat(optical=scene, output=folder / f"{name}.gpkg", model=onnx,
+                                           probability=folder / f"{name}.tif", aoi=aoi, min_area=0.0, simplify=0.0))
         return r, time.perf_counter() - t
 
     whole, whole_s = run("whole", None)

@@ -17,9 +17,10 @@ import fiona
 import rasterio
 from shapely.geometry import box, mapping
 
+from landslide_mapper.detection.options import DetectOptions
 from landslide_mapper.detection.pipeline import detect
 
-OPTIONS = {"overlap": 51, "threshold": 0.7}
+OPTIONS = {"overlap": 51, "threshold": 0.7, "min_area": 0.0, "simplify": 0.0}
 
 
 def square(path: Path, bounds, crs: str, side: float) -> Path:
@@ -33,7 +34,7 @@ def square(path: Path, bounds, crs: str, side: float) -> Path:
 
 def timed(src: str, out: Path, **kw):
     start = time.perf_counter()
-    result = detect(src, out, **OPTIONS, **kw)
+    result = detect(DetectOptions.from_flat(optical=src, output=out, **OPTIONS, **kw))
     return result, time.perf_counter() - start
 
 

@@ -116,11 +116,13 @@ def make_scene(folder: Path, size: int) -> tuple[Path, Path]:
 
 def run_one(size: int, model: Path, engine: str, batch: int, workdir: Path) -> dict:
     from landslide_mapper.detection.engines import open_engine
+    from landslide_mapper.detection.options import DetectOptions
     from landslide_mapper.detection.pipeline import detect
 
     opt, dem = make_scene(workdir, size)
     t = time.perf_counter()
-    r = detect(opt, workdir / f"out_{size}.gpkg", dem=dem, model=model, engine=engine, device="cpu", batch=batch)
+    r = detect(DetectOptions.from_flat(optical=opt, output=workdir / f"out_{size}.gpkg", dem=dem, model=model,
+                                       engine=engine, device="cpu", batch=batch, min_area=0.0, simplify=0.0))
     e2e = time.perf_counter() - t
     # model-only: the same engine on chips of this scene, prepared beforehand (same batch size)
     eng = open_engine(model, engine, "cpu")
@@ -245,15 +247,17 @@ def model_only(path: Path, model: Path, n_chips: int) -> tuple[float, int]:
 
 
 def run_real(name: str, path: Path, workdir: Path) -> dict:
+    from landslide_mapper.detection.options import DetectOptions
     from landslide_mapper.detection.pipeline import default_model_path, detect
 
     timer = StageTimer()
     timer.patch()
     cpu0 = os.times()
     t = time.perf_counter()
-    r = detect(path, workdir / f"out_{name}.gpkg", model=default_model_path(), engine="onnx", device="cpu",
-               tile=REAL_TILE, overlap=REAL_OVERLAP, batch=REAL_BATCH, threshold=REAL_THRESHOLD,
-               probability=workdir / f"prob_{name}.tif")
+    r = detect(DetectOptions.from_flat(
+        optical=path, output=workdir / f"out_{name}.gpkg", model=default_model_path(), engine="onnx", device="cpu",
+        tile=REAL_TILE, overlap=REAL_OVERLAP, batch=REAL_BATCH, threshold=REAL_THRESHOLD,
+        probability=workdir / f"prob_{name}.tif", min_area=0.0, simplify=0.0))
     e2e = time.perf_counter() - t
     cpu1 = os.times()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

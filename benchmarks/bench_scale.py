@@ -2,7 +2,7 @@
 
 ``--mode scenes`` (``detect --scenes``, ``detection/scenes.py``): one task per scene. ``--mode bands``
 (``detect --workers``, ``detection/partitions.py``): the first scene alone, ``pipeline.detect`` in this process for 1
-worker and ``detect_bands`` (one band of rows per worker) for 2; chips counted once per scene (the chip rows that
+worker and ``detect_partitions`` (one row partition per worker) for 2; chips counted once per scene (the chip rows that
 neighbouring bands both infer are extra work, not extra chips).
 
 Generated UTM scenes (uint8 RGB + a DEM on the same grid), each run through ``detect_scenes`` once with
@@ -51,8 +51,9 @@ def run(engine: str, count: int, workers: int, folder: Path, real: list[str] | N
         mode: str = "scenes") -> dict:
     import synthetic
 
+    from landslide_mapper.detection.dispatch import run_detection
+    from landslide_mapper.detection.options import DetectOptions
     from landslide_mapper.detection.pipeline import default_model_path
-    from landslide_mapper.detection.scenes import detect_scenes
 
     if mode == "bands":
         count = 1
@@ -75,20 +76,19 @@ def run(engine: str, count: int, workers: int, folder: Path, real: list[str] | N
         if message.startswith("Dask cluster:"):
             started.append(time.perf_counter() - start)
 
-    if mode == "bands":
-        from landslide_mapper.detection.partitions import detect_bands
-        from landslide_mapper.detection.pipeline import detect
-
+    options.update(min_area=0.0, simplify=0.0)  # as the figures in experiments/benchmarks were measured
+    if mode == "bands":  # one scene in row partitions (this process alone for 1 worker)
         out, dem = folder / f"out_{workers}.gpkg", dems[0] if dems else None
-        one = (detect(scenes[0], out, dem=dem, log=log, **options) if workers == 1 else
-               detect_bands(scenes[0], out, dem=dem, workers=workers, log=log, **options))
+        one = run_detection(DetectOptions.from_flat(optical=scenes[0], output=out, dem=dem, processes=workers,
+                                                    **options), log=log)
         seconds = time.perf_counter() - start
         startup = started[0] if started else 0.0
         chips = one.chips + one.chips_skipped
         return {"seconds": seconds, "chips": chips, "chips_per_s": chips / seconds, "count": one.count,
                 "startup": startup, "chips_per_s_after_startup": chips / (seconds - startup),
                 "scene_seconds": seconds, "failures": 0}
-    result = detect_scenes(scenes, folder / f"out_{workers}.gpkg", dem=dems, workers=workers, log=log, **options)
+    result = run_detection(DetectOptions.from_flat(optical=scenes, scenes=True, output=folder / f"out_{workers}.gpkg",
+                                                   dem=dems, processes=workers, **options), log=log)
     seconds = time.perf_counter() - start
     chips = sum(s["chips"] for s in result.scenes.values())
     scene_seconds = sum(s["seconds"] for s in result.scenes.values())

@@ -23,6 +23,7 @@ import rasterio
 from rasterio.warp import Resampling, reproject
 from rasterio.windows import from_bounds
 
+from landslide_mapper.detection.options import DetectOptions
 from landslide_mapper.detection.pipeline import detect
 from landslide_mapper.model.checkpoint import read_card
 
@@ -75,8 +76,9 @@ def main(models: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for i, model in enumerate(models):
             prob_path = Path(tmp) / f"p{i}.tif"
-            result = detect([SAMPLE / f"post_{b}.tif" for b in BANDS], Path(tmp) / f"l{i}.gpkg",
-                            dem=SAMPLE / "dsm.tif", model=model, probability=prob_path, min_area=500, simplify=2)
+            result = detect(DetectOptions.from_flat(
+                optical=[SAMPLE / f"post_{b}.tif" for b in BANDS], output=Path(tmp) / f"l{i}.gpkg",
+                dem=SAMPLE / "dsm.tif", model=model, probability=prob_path, min_area=500, simplify=2))
             threshold = read_card(model).threshold
             marked = valid & (probability_on_grid(prob_path, grid) >= threshold)
             cells = []

@@ -1,6 +1,7 @@
 """Running tasks on Dask distributed: a local cluster of worker processes, or an existing cluster by address.
 
-Used by ``scenes.py`` (one task per scene) and ``bands.py`` (one task per band of one scene). A task is a plain
+Used by ``scenes.py`` (one task per scene) and ``partitions.py`` (one task per row partition of one
+scene). A task is a plain
 function called on a worker as ``fn(*args, progress=..., is_cancelled=...)``: its progress goes back through a
 Dask ``Queue`` and is aggregated here (weighted by each task's share of the work), and a cancel here sets a
 cluster-wide Dask ``Event`` that the tasks poll. A task whose worker dies is rescheduled by Dask; other exceptions
@@ -25,9 +26,9 @@ TASK_UNFINISHED = 0.999
 
 
 @contextlib.contextmanager
-def dask_client(workers: int, scheduler: str | None, log: Callable[[str], None]) -> Iterator:
-    """A ``distributed.Client``: on a new local cluster of ``workers`` processes (one thread each, the machine's
-    cores shared out between their engines), or on the scheduler at ``scheduler``; closed (and a local cluster
+def dask_client(processes: int, scheduler: str | None, log: Callable[[str], None]) -> Iterator:
+    """A ``distributed.Client``: on a new local cluster of ``processes`` worker processes (one thread each, the
+    machine's cores shared out between their engines), or on the scheduler at ``scheduler``; closed (and a local cluster
     stopped, its processes gone) on leaving. The dashboard link is logged."""
     try:
         from distributed import Client, LocalCluster
@@ -35,8 +36,8 @@ def dask_client(workers: int, scheduler: str | None, log: Callable[[str], None])
         raise InputError("running on several workers needs Dask: pip install \"dask[distributed]\"") from exc
     cluster = None
     if scheduler is None:
-        threads = str(max(1, (os.cpu_count() or 1) // workers))
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+        threads = str(max(1, (os.cpu_count() or 1) // processes))
+        cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True, dashboard_address=":0",
                                host="127.0.0.1", env={THREADS_ENV: threads, "OMP_NUM_THREADS": threads})
     try:
         client = Client(cluster if cluster is not None else scheduler)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import InputError, MissingDependencyError, ModelFileError
 from ..model.card import ModelCard
+from .options import DEVICES, ENGINES, check_choice
 
 # Chips are prepared in background threads while the engine runs. OpenMP threads that spin-wait at barriers
 # stall whenever another thread takes a core (measured on 2 cores: 2x slower inference); make them sleep
@@ -25,8 +26,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 #: CPU threads of one engine (ONNX Runtime's intra-op pool; PyTorch reads OMP_NUM_THREADS); unset: all cores
 THREADS_ENV = "LANDSLIDE_MAPPER_THREADS"
-ENGINES = ("auto", "torch", "onnx")
-DEVICES = ("auto", "cpu", "cuda")
 
 
 class Engine(Protocol):
@@ -116,10 +115,8 @@ def open_engine(model_path: str | Path, engine: str = "auto", device: str = "aut
     """Load a model file into the engine that should run it."""
     from ..model.checkpoint import read_card
 
-    if engine not in ENGINES:
-        raise InputError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
-    if device not in DEVICES:
-        raise InputError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
+    check_choice("engine", engine, ENGINES)  # (validated in DetectOptions too; evaluation and training call this alone)
+    check_choice("device", device, DEVICES)
     path = Path(model_path)
     card = read_card(path)  # one clear error for missing, corrupt, pickled or foreign files
     is_onnx = path.suffix.lower() == ".onnx"

@@ -1,5 +1,7 @@
-"""Detect landslides on a whole scene: the one function the command line and the QGIS algorithm both call.
+"""Detect landslides on one whole scene, in this process (``dispatch.run_detection`` calls it for the command line,
+the worker process and the QGIS algorithm alike).
 
+    DetectOptions -> plan_detection: validate, open the engine, resolve (the one place user values meet the card)
     optical raster(s) + DEM -> processing grid (metric, the model's resolution)
       -> chips (tiling.py; with an area of interest only those touching it, aoi.py), read and prepared in
          background threads (raster_io.py, dem.py)
@@ -12,8 +14,8 @@
 The engine's thread only waits for prepared chips and the engine; everything after the engine runs in the output
 worker, whose errors are raised in the calling thread. Outputs are written under temporary names and moved into
 place at the end: an error or a cancel leaves no partial file, and an existing output untouched. An existing
-GeoPackage keeps all its other layers: the landslide layer (``layer``, default ``landslides``) is added to it, or
-replaces only the layer of that name. Pure: never imports QGIS (the QGIS algorithm passes its feedback in as
+GeoPackage keeps all its other layers: the landslide layer (``outputs.layer``, default ``landslides``) is added to
+it, or replaces only the layer of that name. Pure: never imports QGIS (the QGIS algorithm passes its feedback in as
 callables).
 """
 
@@ -41,6 +43,7 @@ from . import tta as tta_mod
 from . import vectorize
 from .dem import DemReader, DemTiles, check_dem, dem_mean_elevation
 from .engines import open_engine
+from .options import DetectOptions, Outputs, resolve_overrides
 from .raster_io import (
     Grid,
     OpticalReader,
@@ -81,6 +84,8 @@ class DetectResult:
     engine: str
     device: str
     grid: Grid
+    threshold: float            # the probability threshold used (the model's, or the user's)
+    tile: int                   # the chip size used (pixels)
     warnings: list[str] = field(default_factory=list)
     scene_chips: int | None = None  # the scene's chips, when an area of interest chose some of them
 
@@ -176,15 +181,13 @@ def open_probability(path: Path, grid: Grid, height: int | None = None, top: int
                          **PROB_CREATION, **({"SPARSE_OK": "TRUE"} if sparse else {}))
 
 
-def check_outputs(output: str | Path, layer: str, probability: str | Path | None) -> tuple[Path, Path | None]:
+def check_outputs(outputs: Outputs) -> tuple[Path, Path | None]:
     """The output paths, checked before any work: writable, a supported format, a GeoTIFF probability raster."""
-    output = Path(output)
+    output = Path(outputs.output)
     _check_writable(output, "output")
-    vectorize.check_output(output, layer)
-    prob_path = Path(probability) if probability else None
+    vectorize.check_output(output, outputs.layer)
+    prob_path = Path(outputs.probability) if outputs.probability else None
     if prob_path is not None:
-        if prob_path.suffix.lower() not in (".tif", ".tiff"):
-            raise InputError(f"the probability raster must be a GeoTIFF (.tif), got {prob_path.name}")
         _check_writable(prob_path, "probability raster")
     return output, prob_path
 
@@ -287,71 +290,97 @@ class _OutputWorker:
         self.thread.join()
 
 
-def detect(*args, **kwargs) -> DetectResult:
-    """Run detection; see :func:`_detect` for the parameters. GDAL's block cache (5 % of RAM by default) is
-    capped meanwhile."""
+def detect(options: DetectOptions, progress: ProgressFn | None = None, log: LogFn | None = None,
+           is_cancelled: Callable[[], bool] | None = None, engine=None) -> DetectResult:
+    """Detect landslides on one scene in this process (see the module doc); ``options``: a :class:`DetectOptions`
+    (its execution group's processes and scheduler are for ``dispatch.run_detection``; here only the batch and
+    chip threads count). ``engine``: an engine already opened for these options (``plan_detection``), else one is
+    opened. GDAL's block cache (5 % of RAM by default) is capped meanwhile. Raises ``LandslideMapperError``
+    subclasses with user messages."""
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
-        return _detect(*args, **kwargs)
+        return _detect(options, progress, log, is_cancelled, engine)
 
 
 @dataclass
 class DetectPlan:
-    """Everything a detection needs, validated, before any chip is read: what to read (optical files and bands,
-    DEM), on which grid, with which model and settings, and how to clean up. Picklable (plain values, paths, a CRS
-    and a transform), so a worker process can run part of it: :class:`ChipSource` reads its chips,
-    :func:`run_engine` infers them, :class:`OutputSinks` turns them into rows, a probability raster and polygons."""
+    """Everything a detection needs, validated and resolved, before any chip is read: the options as the user gave
+    them, and what they resolved to against the model card and the rasters (the grid, tile, overlap, threshold,
+    clean-up, the chips to process). Picklable (plain values, paths, a CRS, a transform, windows), so a worker
+    process can run part of it: :class:`ChipSource` reads its chips, :func:`run_engine` infers them,
+    :class:`OutputSinks` turns them into rows, a probability raster and polygons."""
 
+    options: DetectOptions
     spec: OpticalSpec
     grid: Grid
     out_crs: object             # the optical raster's CRS: polygons are written in it
-    dem_path: str | None
-    model_path: str
-    engine: str                 # as asked ("auto", "onnx", "torch")
-    device: str
+    model_path: str             # the model file (the bundled one when the options name none)
     card: ModelCard
-    tile: int
+    tile: int                   # the overrides, resolved against the card
     overlap: int
-    batch: int
     threshold: float
-    min_area: float
+    min_area: float             # the clean-up, resolved (automatic_cleanup)
     simplify: float
     stats: dict                 # scene statistics for the optical scaling (the same for every part of a scene)
     fallback_elevation: float   # DEM nodata filled with this (the DEM's mean)
-    workers: int = 2            # chip-preparation threads
+    area: object | None         # the area of interest (a shapely geometry in the grid's CRS), None: everything
+    windows: list[Window]       # the chips to process, in raster order: the scene's, or those touching the area
+    scene_chips: int            # the number of the scene's chips
     warnings: list[str] = field(default_factory=list)
-    area: object | None = None  # the area of interest (a shapely geometry in the grid's CRS), None: everything
-    tta: str = "none"           # test-time augmentation (detection/tta.py)
+
+    @property
+    def dem_path(self) -> str | None:
+        return self.options.inputs.dem_path
 
     @property
     def has_terrain(self) -> bool:
         return self.dem_path is not None
 
-    def scene_windows(self) -> list[Window]:
-        """All the chips of the scene, in raster order."""
-        return [w for _, w in chip_windows(self.grid.height, self.grid.width, self.tile, self.overlap)]
+    @property
+    def batch(self) -> int:
+        return self.options.execution.batch
 
-    def windows(self) -> list[Window]:
-        """The chips to process, in raster order: the scene's, or those touching the area of interest."""
-        windows = self.scene_windows()
-        if self.area is None:
-            return windows
-        return [w for w, keep in zip(windows, aoi_mod.touches(windows, self.grid, self.area)) if keep]
+    @property
+    def chip_threads(self) -> int:
+        return self.options.execution.chip_threads
+
+    @property
+    def tta(self) -> str:
+        return self.options.tta
 
     def open_engine(self):
-        return tta_mod.wrap(open_engine(self.model_path, self.engine, self.device), self.tta)
+        """The plan's engine (with its test-time augmentation), opened anew (in a worker process)."""
+        return tta_mod.wrap(open_engine(self.model_path, self.options.model.engine, self.options.model.device),
+                            self.tta)
 
 
-def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path | None = None,
-                   model: str | Path | None = None, bands: Sequence[int] | None = None, tile: int | None = None,
-                   overlap: int | None = None, batch: int = 4, engine: str = "auto", device: str = "auto",
-                   threshold: float | None = None, min_area: float | None = 0.0, simplify: float | None = 0.0,
-                   resolution: float | None = None, log: LogFn | None = None, workers: int = 2,
-                   aoi=None, tta: str = "none"):
-    """Validate a detection's inputs and settings and load its engine; ``(plan, engine)``. ``tta``: test-time
-    augmentation (``detection/tta.py``); the engine returned applies it, and a threshold left to the model is the
-    card's for that mode. Raises
-    ``LandslideMapperError`` subclasses with user messages; logs what was chosen and warnings (also kept in
-    ``plan.warnings``)."""
+def model_path(options: DetectOptions) -> Path:
+    """The model file of a run: the one the options name, or the bundled model."""
+    path = Path(options.model.model) if options.model.model else default_model_path()
+    if not options.model.model and not path.exists():
+        raise ModelFileError("no model given and the bundled default model is missing from this installation "
+                             f"({path}); choose a model file")
+    return path
+
+
+def plan_detection(options: DetectOptions, log: LogFn | None = None):
+    """Validate a detection's options, load its engine and resolve the options against its card; ``(plan,
+    engine)``. The engine returned applies the test-time augmentation. Raises ``LandslideMapperError`` subclasses
+    with user messages; logs what was chosen and warnings (also kept in ``plan.warnings``)."""
+    log = log or (lambda msg: None)
+    options.validate()
+    path = model_path(options)
+    eng = open_engine(path, options.model.engine, options.model.device)
+    plan = resolve(options, eng.card, path, log, eng)
+    return plan, tta_mod.wrap(eng, options.tta)
+
+
+def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log: LogFn | None = None,
+            engine=None) -> DetectPlan:
+    """The one place where the user's options meet the model card (and the rasters): every override left as None
+    becomes the card's value (the threshold: the card's for the run's test-time augmentation), the clean-up left
+    as None becomes automatic, and the inputs are checked against each other (the DEM covers the image, the area of
+    interest overlaps it). ``options`` must be validated. Raises ``LandslideMapperError`` subclasses; logs what was
+    chosen and warnings (kept in ``plan.warnings``); ``engine``: the engine opened for the run, named in the log."""
     log = log or (lambda msg: None)
     warnings: list[str] = []
 
@@ -359,47 +388,31 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
         warnings.append(msg)
         log(f"Warning: {msg}")
 
-    if batch < 1:
-        raise InputError(f"batch size must be >= 1, got {batch}")
-    if (min_area is not None and min_area < 0) or (simplify is not None and simplify < 0):
-        raise InputError("minimum area and simplification tolerance must be >= 0")
-    tta_mod.check_mode(tta)
-    optical = [optical] if isinstance(optical, (str, Path)) else list(optical)
-    model_path = Path(model) if model else default_model_path()
-    if not model and not model_path.exists():
-        raise ModelFileError("no model given and the bundled default model is missing from this installation "
-                             f"({model_path}); choose a model file")
-    eng = open_engine(model_path, engine, device)
-    card = eng.card
-    tile = int(tile or card.tile_size)
-    overlap = int(card.overlap if overlap is None else overlap)
-    if tile % 32 or tile < 64:
-        raise InputError(f"tile size must be a multiple of 32 and at least 64 pixels, got {tile}")
-    if not 0 <= overlap < tile // 2:
-        raise InputError(f"overlap must be between 0 and half the tile size ({tile // 2}), got {overlap}")
-    if threshold is None and tta != "none" and tta not in card.tta_thresholds:
+    inputs, over, tta = options.inputs, options.overrides, options.tta
+    resolved = resolve_overrides(over, card, tta)
+    tile, overlap, threshold = resolved.tile, resolved.overlap, resolved.threshold
+    if over.threshold is None and tta != "none" and tta not in card.tta_thresholds:
         warn(f"the model's card has no threshold chosen for test-time augmentation {tta} (models trained before it "
              f"existed): its plain threshold {card.threshold} is used, which may not suit averaged probabilities")
-    threshold = card.threshold_for(tta) if threshold is None else float(threshold)
-    if not 0.0 < threshold < 1.0:
-        raise InputError(f"threshold must be between 0 and 1, got {threshold}")
 
-    spec = resolve_optical(optical, bands)
-    grid = processing_grid(spec.paths[0], float(resolution or card.resolution_m))
-    dem_path = str(dem) if dem else None
+    spec = resolve_optical(list(inputs.optical), inputs.bands)
+    grid = processing_grid(spec.paths[0], resolved.resolution)
+    dem_path = inputs.dem_path
     if card.uses_dem and dem_path is None:
         names = ", ".join(c["name"] for c in card.dem_channels)
         raise InputError(f"the model '{card.name}' uses DEM channels ({names}): give a DEM raster")
     if dem_path is not None:
         check_dem(dem_path, grid)
-    area = aoi_mod.area_on_grid(aoi, grid) if aoi is not None else None  # before any pixel is read
+    area = aoi_mod.area_on_grid(list(inputs.aoi), grid) if inputs.aoi else None  # before any pixel is read
     with rasterio.open(spec.paths[0]) as src:
         out_crs = src.crs
         input_res = max(grid.width / src.width, grid.height / src.height) * grid.resolution  # metres per pixel
-    min_area, simplify, cleanup = automatic_cleanup(min_area, simplify, grid.resolution, input_res)
+    min_area, simplify, cleanup = automatic_cleanup(options.cleanup.min_area, options.cleanup.simplify,
+                                                    grid.resolution, input_res)
     augmented = "" if tta == "none" else f"; test-time augmentation {tta} ({tta_mod.PASSES[tta]} passes per chip)"
-    log(f"Model '{card.name}' ({eng.name} on {eng.device}); tile {tile} px, overlap {overlap} px, "
-        f"threshold {threshold}{augmented}; {cleanup}")
+    engine_words = f" ({engine.name} on {engine.device})" if engine is not None else ""
+    log(f"Model '{card.name}'{engine_words}; tile {tile} px, overlap {overlap} px, threshold {threshold}{augmented}; "
+        f"{cleanup}")
     log(f"Processing grid: {grid.width} x {grid.height} px at {grid.resolution:g} m in {grid.crs.to_string()}")
     if input_res > COARSE_INPUT_FACTOR * grid.resolution:
         warn(f"the image's pixels are about {input_res:.3g} m, {input_res / grid.resolution:.0f} times coarser than "
@@ -411,12 +424,12 @@ def plan_detection(optical: Sequence[str | Path] | str | Path, dem: str | Path |
     if stats["valid_fraction"] == 0.0:
         warn("the optical image has no valid pixel (all nodata): the result is an empty layer")
     fallback = dem_mean_elevation(dem_path) if dem_path else 0.0
-    plan = DetectPlan(spec, grid, out_crs, dem_path, str(model_path), engine, device, card, tile, overlap, batch,
-                      threshold, min_area, simplify, stats, fallback, workers, warnings, area, tta)
+    scene = [w for _, w in chip_windows(grid.height, grid.width, tile, overlap)]
+    windows = scene if area is None else [w for w, keep in zip(scene, aoi_mod.touches(scene, grid, area)) if keep]
     if area is not None:  # only the chips touching the area of interest are read and inferred
-        log(f"Area of interest: {plan.area.area / 1e6:.3g} km², {len(plan.windows())} of the scene's "
-            f"{len(plan.scene_windows())} chips")
-    return plan, tta_mod.wrap(eng, tta)
+        log(f"Area of interest: {area.area / 1e6:.3g} km², {len(windows)} of the scene's {len(scene)} chips")
+    return DetectPlan(options, spec, grid, out_crs, str(model_file), card, tile, overlap, threshold, min_area,
+                      simplify, stats, fallback, area, windows, len(scene), warnings)
 
 
 class ChipSource:
@@ -437,7 +450,7 @@ class ChipSource:
         first = OpticalReader(plan.spec, plan.grid)
         self.scale = optical_scaler(card.optical_scaling, first.dtype, plan.stats, card.mean, card.std)
         first.close()
-        self.pool = ThreadPoolExecutor(max_workers=max(1, plan.workers), thread_name_prefix="landslide-chips")
+        self.pool = ThreadPoolExecutor(max_workers=plan.chip_threads, thread_name_prefix="landslide-chips")
         self.cache = rasterio.Env(GDAL_CACHEMAX=gdal_cache_mb(plan.grid.width,
                                                               reader_cache_bytes(plan.spec, plan.grid, plan.tile)))
         self.cache.__enter__()
@@ -462,7 +475,7 @@ class ChipSource:
         return _Prepared(window, pad_chip(x, self.plan.tile), valid)
 
     def __iter__(self):
-        lookahead = max(2 * self.plan.batch, 2 * self.plan.workers)
+        lookahead = max(2 * self.plan.batch, 2 * self.plan.chip_threads)
         pending: deque = deque()
         it = iter(self.windows)
 
@@ -636,27 +649,21 @@ def publish(writer: vectorize.FeatureWriter, prob_tmp: Path | None, prob_path: P
     return count, total_area
 
 
-def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem: str | Path | None = None,
-            model: str | Path | None = None, probability: str | Path | None = None,
-            bands: Sequence[int] | None = None, tile: int | None = None, overlap: int | None = None,
-            batch: int = 4, engine: str = "auto", device: str = "auto", threshold: float | None = None,
-            min_area: float | None = 0.0, simplify: float | None = 0.0, resolution: float | None = None,
-            progress: ProgressFn | None = None, log: LogFn | None = None,
-            is_cancelled: Callable[[], bool] | None = None, workers: int = 2,
-            layer: str = vectorize.LAYER, aoi=None, tta: str = "none") -> DetectResult:
-    """Run detection; see the module docstring. ``aoi``: an area of interest (``detection/aoi.py``), or None.
-    ``tta``: test-time augmentation, ``none``, ``flips`` (4 passes per chip) or ``d4`` (8; ``detection/tta.py``).
-    Raises ``LandslideMapperError`` subclasses with user messages."""
+def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | None,
+            is_cancelled: Callable[[], bool] | None, eng=None) -> DetectResult:
     t0 = time.perf_counter()
     log = log or (lambda msg: None)
     progress = progress or (lambda f, msg: None)
     is_cancelled = is_cancelled or (lambda: False)
 
     # ---- validate everything before any work -------------------------------------------------------------
-    output, prob_path = check_outputs(output, layer, probability)
-    plan, eng = plan_detection(optical, dem, model, bands, tile, overlap, batch, engine, device, threshold,
-                               min_area, simplify, resolution, log, workers, aoi, tta)
-    grid, warnings = plan.grid, plan.warnings
+    options.validate()
+    output, prob_path = check_outputs(options.outputs)
+    if eng is None:
+        plan, eng = plan_detection(options, log)
+    else:
+        plan = resolve(options, eng.card, model_path(options), log, eng)
+    grid, warnings, layer = plan.grid, plan.warnings, options.outputs.layer
 
     # ---- outputs under temporary names -----------------------------------------------------------------------
     # the probability raster is written only when asked for, under a temporary name beside it
@@ -667,7 +674,7 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         writer.write(vectorize.features(components, grid, plan.out_crs, plan.min_area, plan.simplify,
                                         plan.has_terrain, first_id=writer.count + 1))
 
-    windows = plan.windows()
+    windows = plan.windows
     n_chips = len(windows)
     sinks = None
 
@@ -684,8 +691,8 @@ def _detect(optical: Sequence[str | Path] | str | Path, output: str | Path, dem:
         seconds = time.perf_counter() - t0
         progress(1.0, "done")
         return DetectResult(output, prob_path, count, total_area, seconds, n_chips - skipped, skipped,
-                            eng.name, eng.device, grid, warnings,
-                            None if plan.area is None else len(plan.scene_windows()))
+                            eng.name, eng.device, grid, plan.threshold, plan.tile, warnings,
+                            None if plan.area is None else plan.scene_chips)
     except BaseException:
         if sinks is not None:
             sinks.abort()

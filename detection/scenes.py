@@ -4,8 +4,9 @@ inventory layer with a ``scene`` attribute, in one GeoPackage.
 After a large earthquake a mapping team gets dozens of scenes. :func:`detect_scenes` runs
 ``pipeline.detect`` once per scene:
 
-- ``workers=1`` and no ``scheduler``: one scene after the other in this process (no Dask imported);
-- ``workers=N``: a local Dask cluster of N worker processes (``distributed.LocalCluster``, one thread each), one task
+- ``processes=1`` and no ``scheduler`` (``options.execution``): one scene after the other in this process (no Dask
+  imported);
+- ``processes=N``: a local Dask cluster of N worker processes (``distributed.LocalCluster``, one thread each), one task
   per scene; ``scheduler=ADDRESS``: an existing Dask cluster (its workers need this package, the model file and the
   rasters at the same paths, or at URLs GDAL reads such as ``/vsis3/...``). The dashboard link is logged.
 
@@ -17,7 +18,7 @@ a retry never sees or leaves half a file. Cancel stops the tasks (they check a c
 closes a local cluster and leaves no output. Progress is the mean of the scenes' own progress, reported from the
 workers through a Dask ``Queue``.
 
-One scene on several workers is cut into bands of rows instead (``bands.py``). Pure: never imports QGIS.
+One scene on several workers is cut into row partitions instead (``partitions.py``). Pure: never imports QGIS.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CancelledError, InputError, LandslideMapperError
+from .options import DetectOptions
 
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".jp2", ".img")
 #: the merged inventory's extra attribute
@@ -108,14 +110,22 @@ def scene_jobs(optical: Sequence[str | Path], dem: str | Path | Sequence[str | P
     return [SceneJob(name, path, d) for name, path, d in zip(scene_names(paths), paths, per_scene)]
 
 
-def run_scene(job: SceneJob, folder: str, options: dict, progress=None, is_cancelled=None) -> dict:
+def scene_options(options: DetectOptions, job: SceneJob, folder: str) -> DetectOptions:
+    """The options of one scene of a many-scene run: its image and DEM, into ``folder/<name>.gpkg`` (layer
+    ``name``), in the process that runs it."""
+    return options.replace(inputs={"optical": (job.optical,), "dem": (job.dem,) if job.dem else (), "scenes": False},
+                           outputs={"output": str(Path(folder) / f"{job.name}.gpkg"), "layer": job.name,
+                                    "probability": None},
+                           execution={"processes": 1, "scheduler": None})
+
+
+def run_scene(job: SceneJob, folder: str, options: DetectOptions, progress=None, is_cancelled=None) -> dict:
     """One scene into ``folder/<name>.gpkg`` (layer ``name``); its result fields, or ``{"error": reason}`` for a
     Landslide Mapper error of the scene's own (bad input). Cancel and unexpected errors propagate."""
     from .pipeline import detect
 
     try:
-        result = detect(job.optical, Path(folder) / f"{job.name}.gpkg", dem=job.dem, layer=job.name,
-                        progress=progress, is_cancelled=is_cancelled, **options)
+        result = detect(scene_options(options, job, folder), progress=progress, is_cancelled=is_cancelled)
     except CancelledError:
         raise
     except LandslideMapperError as exc:
@@ -124,35 +134,32 @@ def run_scene(job: SceneJob, folder: str, options: dict, progress=None, is_cance
             "seconds": result.seconds, "warnings": list(result.warnings)}
 
 
-def detect_scenes(optical: Sequence[str | Path], output: str | Path, dem=None, layer: str = "landslides",
-                  workers: int = 1, scheduler: str | None = None, retries: int = 1,
-                  progress: Callable[[float, str], None] | None = None, log: Callable[[str], None] | None = None,
-                  is_cancelled: Callable[[], bool] | None = None, **options) -> ScenesResult:
-    """Detect landslides in every scene (see the module doc); ``options``: the keyword arguments of
-    ``pipeline.detect`` shared by all scenes (model, bands, tile, threshold, min_area, ...). Writes into the
-    GeoPackage ``output`` (its other layers are kept) the layers ``<layer>_<scene>`` and the merged ``<layer>``."""
+def detect_scenes(options: DetectOptions, progress: Callable[[float, str], None] | None = None,
+                  log: Callable[[str], None] | None = None,
+                  is_cancelled: Callable[[], bool] | None = None) -> ScenesResult:
+    """Detect landslides in every scene of ``options.inputs.optical`` (see the module doc; ``options.inputs.scenes``
+    set), with its DEMs (none, one for all, or one per scene) and the options shared by all scenes. Writes into the
+    GeoPackage ``options.outputs.output`` (its other layers are kept) the layers ``<layer>_<scene>`` and the merged
+    ``<layer>``."""
     from . import vectorize
 
     t0 = time.perf_counter()
     log = log or (lambda m: None)
     progress = progress or (lambda f, m: None)
     is_cancelled = is_cancelled or (lambda: False)
-    output = Path(output)
+    options.validate()
+    output, layer, execution = Path(options.outputs.output), options.outputs.layer, options.execution
     if vectorize.check_output(output, layer) != "GPKG":
         raise InputError("several scenes go into one GeoPackage (.gpkg): one layer per scene and a merged one")
-    if workers < 1:
-        raise InputError(f"workers must be >= 1, got {workers}")
-    if options.pop("probability", None):
-        raise InputError("the probability raster is written for single-scene runs only")
-    jobs = scene_jobs(optical, dem)
+    jobs = scene_jobs(options.inputs.optical, options.inputs.dem)
     log(f"{len(jobs)} scene(s): " + ", ".join(j.name for j in jobs))
     folder = tempfile.mkdtemp(prefix=".landslide-mapper-scenes-", dir=output.parent)
     result = ScenesResult(output, layer)
     try:
-        if workers == 1 and scheduler is None:
+        if not execution.distributed:
             answers = _run_here(jobs, folder, options, progress, is_cancelled)
         else:
-            answers = _run_dask(jobs, folder, options, workers, scheduler, retries, progress, log, is_cancelled)
+            answers = _run_dask(jobs, folder, options, progress, log, is_cancelled)
         for job in jobs:
             answer = answers[job.name]
             if "error" in answer:
@@ -181,12 +188,13 @@ def _run_here(jobs, folder, options, progress, is_cancelled) -> dict[str, dict]:
     return answers
 
 
-def _run_dask(jobs, folder, options, workers, scheduler, retries, progress, log, is_cancelled) -> dict[str, dict]:
+def _run_dask(jobs, folder, options: DetectOptions, progress, log, is_cancelled) -> dict[str, dict]:
     from .cluster import dask_client, run_tasks
 
-    with dask_client(workers, scheduler, log) as client:
+    execution = options.execution
+    with dask_client(execution.processes, execution.scheduler, log) as client:
         tasks = {job.name: (run_scene, (job, folder, options)) for job in jobs}
-        return run_tasks(client, tasks, retries, progress, is_cancelled, "scenes")
+        return run_tasks(client, tasks, execution.retries, progress, is_cancelled, "scenes")
 
 
 def _publish(jobs, result: ScenesResult, folder: str, output: Path, layer: str) -> None:

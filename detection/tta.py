@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InputError
 from ..model.card import TTA_MODES
+from .options import check_choice
 
 #: orientation = (transpose first?, then this many quarter turns); each mode's list starts with the identity
 ORIENTATIONS = {
@@ -37,9 +37,8 @@ PASSES = {mode: len(o) for mode, o in ORIENTATIONS.items()}
 
 
 def check_mode(mode: str) -> str:
-    if mode not in ORIENTATIONS:
-        raise InputError(f"test-time augmentation must be one of {', '.join(MODES)}, got {mode!r}")
-    return mode
+    """``mode`` if it is one of :data:`MODES` (the rule of ``options.DetectOptions.validate``), else InputError."""
+    return check_choice("test-time augmentation", mode, MODES)
 
 
 def orient(batch: np.ndarray, transpose: bool, turns: int) -> np.ndarray:

@@ -178,7 +178,7 @@ def scenario():
                           "AREA": QgsProcessingFeatureSourceDefinition(area.id(), True)})
     yield from sleep(0.5)
     screenshot(dialog, "detect_dialog.png")
-    # the advanced fields: the bundled model's values, not "Not set"
+    # the advanced fields: empty, the model's own values (their labels name the bundled model's)
     from qgis.gui import QgsCollapsibleGroupBox
     from qgis.PyQt import sip
     from qgis.PyQt.QtWidgets import QGroupBox, QScrollArea

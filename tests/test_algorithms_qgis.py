@@ -328,16 +328,19 @@ def test_test_time_augmentation_reaches_the_pipeline_with_the_models_threshold(p
                                      "OUTPUT": "memory:"}, feedback=feedback)
     assert result["COUNT"] == 4  # the oracle is symmetric: the same four landslides
     assert any("threshold 0.7; test-time augmentation d4 (8 passes per chip)" in m for m in feedback.infos)
-    # the bundled model's dialog shows its plain threshold: left there, the model's threshold for the mode is used
+    assert result["USED_THRESHOLD"] == 0.7 and result["USED_TILE_SIZE"] == card.tile_size  # what was used
+    # an empty threshold field is None in the options: the model's threshold for the mode (the core resolves it)
     alg = QgsApplication.processingRegistry().algorithmById(DETECT)
     bundled = read_card(default_model_path())
-    args = alg.pipeline_arguments({"OPTICAL": str(opt), "THRESHOLD": bundled.threshold, "TTA": 2,
-                                   "OUTPUT": "memory:"}, QgsProcessingContext())
-    assert args["tta"] == "d4" and args["threshold"] is None
+    options = alg.detect_options({"OPTICAL": str(opt), "TTA": 2, "OUTPUT": "memory:"}, QgsProcessingContext())
+    assert options.tta == "d4" and options.overrides.threshold is None and options.overrides.tile is None
     assert bundled.threshold_for("d4") == bundled.tta_thresholds["d4"] != bundled.threshold
-    args = alg.pipeline_arguments({"OPTICAL": str(opt), "THRESHOLD": 0.3, "TTA": 1, "OUTPUT": "memory:"},
-                                  QgsProcessingContext())
-    assert (args["tta"], args["threshold"]) == ("flips", 0.3)  # the user's own threshold stays theirs
+    options = alg.detect_options({"OPTICAL": str(opt), "THRESHOLD": bundled.threshold, "TTA": 1,
+                                  "OUTPUT": "memory:"}, QgsProcessingContext())
+    assert (options.tta, options.overrides.threshold) == ("flips", bundled.threshold)  # a value given stays
+    options = alg.detect_options({"OPTICAL": str(opt), "THRESHOLD": 0.3, "TTA": 1, "OUTPUT": "memory:"},
+                                 QgsProcessingContext())
+    assert (options.tta, options.overrides.threshold) == ("flips", 0.3)  # the user's own threshold stays theirs
 
 
 def test_parameters_are_the_public_interface(plugin):
@@ -360,7 +363,8 @@ def test_parameters_are_the_public_interface(plugin):
     assert not p["OUTPUT_PROBABILITY"].createByDefault()
     assert p["OUTPUT_PROBABILITY"].defaultFileExtension() == "tif"
     assert [o.name() for o in alg.outputDefinitions()] == ["OUTPUT", "OUTPUT_PROBABILITY", "COUNT",
-                                                           "TOTAL_AREA_M2", "SUMMARY"]
+                                                           "TOTAL_AREA_M2", "SUMMARY", "USED_THRESHOLD",
+                                                           "USED_TILE_SIZE"]
     help_text = alg.shortHelpString()
     for needle in ("GF-6", "B1 blue", "B4 NIR", "3, 2, 1", "Sentinel-2", "B4, B3, B2", "m²", "(m per pixel)",
                    "default 4", "Environment and GPU"):
@@ -424,7 +428,7 @@ def test_workers_cut_the_image_into_bands_with_the_same_result(plugin, oracle, b
     two = processing.run(DETECT, {**base, "WORKERS": 2, "OUTPUT": str(tmp_path / "two.gpkg"),
                                   "OUTPUT_PROBABILITY": str(tmp_path / "two.tif")}, feedback=feedback)
     assert any("separate Python process" in line for line in feedback.infos)
-    assert any(line.startswith("2 band(s) of rows: 0-256, 256-") for line in feedback.infos)
+    assert any(line.startswith("2 row partition(s): 0-256, 256-") for line in feedback.infos)
     assert any("Dask cluster: 2 worker(s)" in line for line in feedback.infos)
     assert two["COUNT"] == one["COUNT"] == 4
     assert two["TOTAL_AREA_M2"] == pytest.approx(one["TOTAL_AREA_M2"])

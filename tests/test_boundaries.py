@@ -209,3 +209,41 @@ def test_model_package_has_no_import_cycle():
     assert "weights" in graph["backbone"] and "checkpoint" not in graph["backbone"]
     assert _cycle(graph) is None, " -> ".join(_cycle(graph))
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) is not None  # the check can fail
+
+
+def _package_import_graph(module_level_only: bool = False) -> dict[str, set[str]]:
+    """Which of the package's modules each of its modules imports (absolute and relative imports; lazy ones inside
+    functions too unless ``module_level_only``)."""
+    files = {module_name(p): p for p in package_files()}
+    graph: dict[str, set[str]] = {}
+    for name, path in files.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        nodes = tree.body if module_level_only else list(ast.walk(tree))
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        own: set[str] = set()
+        for node in nodes:
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    parts = parts[: len(parts) - (node.level - 1)]
+                    base = ".".join(parts + ([base] if base else []))
+                for alias in node.names:  # "from pkg import module" names a module, "from module import x" not
+                    own.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base)
+            elif isinstance(node, ast.Import):
+                own.update(alias.name for alias in node.names)
+        # (a package's own __init__, always imported before its modules, is no circle)
+        graph[name] = {m for m in own if m in files and m != name and not name.startswith(m + ".")}
+    return graph
+
+
+def test_package_has_no_import_cycle():
+    """No circle between the package's modules, counting the imports inside functions too (the one between the
+    detect algorithm and its helpers was broken by moving the shared helpers to algorithms/parameters.py)."""
+    graph = _package_import_graph()
+    assert "landslide_mapper.processing.algorithms.parameters" in graph[
+        "landslide_mapper.processing.algorithms.core_tasks"]
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph))
+    bad = dict(graph, **{"landslide_mapper.processing.algorithms.parameters":
+                         {"landslide_mapper.processing.algorithms.core_tasks"}})
+    assert _cycle(bad) is not None  # the check can fail

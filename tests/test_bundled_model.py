@@ -8,9 +8,10 @@ from pathlib import Path
 
 import fiona
 import pytest
+from detect_options import detect
 from rasterio.crs import CRS
 
-from landslide_mapper.detection.pipeline import default_model_path, detect
+from landslide_mapper.detection.pipeline import default_model_path
 from landslide_mapper.model.checkpoint import read_card
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from detect_options import detect
 
-from landslide_mapper.detection.pipeline import automatic_cleanup, default_model_path, detect
+from landslide_mapper.detection.pipeline import automatic_cleanup, default_model_path
 from landslide_mapper.model.card import read_sidecar
 
 
@@ -63,8 +64,13 @@ def test_detect_algorithm_describes_the_model_the_user_runs(plugin):
     if not card.dem_channels:
         assert "It uses the image only" in help_text
     defaults = {p.name(): p.defaultValue() for p in alg.parameterDefinitions()}
+    # empty = the model's own (the core resolves it against the card); the labels name the bundled model's values
     assert (defaults["RESOLUTION"], defaults["TILE_SIZE"], defaults["OVERLAP"], defaults["THRESHOLD"]) == (
-        card.resolution_m, card.tile_size, card.overlap, card.threshold)
+        None, None, None, None)
+    labels = {p.name(): p.description() for p in alg.parameterDefinitions()}
+    assert labels["THRESHOLD"].endswith(f"bundled model: {card.threshold:g})")
+    assert labels["TILE_SIZE"].endswith(f"bundled model: {card.tile_size})")
+    assert labels["RESOLUTION"].endswith(f"bundled model: {card.resolution_m:g})")
     assert defaults["MIN_AREA"] is None and defaults["SIMPLIFY"] is None  # automatic (the help says how)
     assert "25 pixels at the processing resolution" in help_text
 

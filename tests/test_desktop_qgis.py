@@ -145,9 +145,9 @@ def test_the_dialog_shows_the_model_defaults_and_warns_about_coarse_imagery(desk
 
     record = desktop_run[0]
     card = read_sidecar(default_model_path())
-    assert record["dialog_defaults"] == {"RESOLUTION": card.resolution_m, "TILE_SIZE": card.tile_size,
-                                         "OVERLAP": card.overlap, "THRESHOLD": card.threshold,
-                                         "MIN_AREA": None, "SIMPLIFY": None}
+    assert record["dialog_defaults"] == {"RESOLUTION": None, "TILE_SIZE": None, "OVERLAP": None, "THRESHOLD": None,
+                                         "MIN_AREA": None, "SIMPLIFY": None}  # empty: the model's own / automatic
+    assert f"tile {card.tile_size} px" in record["dialog_logs"]["run"]  # the model's values were used
     run_log = record["dialog_logs"]["run"]
     assert "10 times coarser than the 1 m the model works at" in run_log  # the sample is 10 m Sentinel-2
     assert "minimum area" in run_log and "automatic" in run_log

@@ -101,15 +101,13 @@ def test_algorithm_dialogs_render_and_build_runnable_parameters(plugin, qgis_app
                 save_png(dialog, "dialog_detect_landslides_filled.png")  # the README's docs/detect_dialog.png
                 panel.wrappers["MODEL"].setParameterValue(str(oracle[1]), context)
                 params = panel.createProcessingParameters()
-                from landslide_mapper.processing.algorithms.detect_landslides import bundled_card
-
-                card = bundled_card()  # the fields show the bundled model's values, not "Not set"
+                # the overrides are empty: the model's own values (the labels name the bundled model's)
                 assert (params["RESOLUTION"], params["TILE_SIZE"], params["OVERLAP"], params["THRESHOLD"]) == (
-                    card.resolution_m, card.tile_size, card.overlap, card.threshold)
+                    None, None, None, None)
                 assert params["MIN_AREA"] is None and params["SIMPLIFY"] is None  # automatic
                 assert params["BATCH_SIZE"] == 4 and params["ENGINE"] == 0
                 params["OUTPUT"] = "memory:"
-                # another model file with the fields left as shown: that model's own values are used (the oracle's
+                # another model file with the fields left empty: that model's own values are used (the oracle's
                 # 2 m and 128 px tiles; the bundled 1 m would double the grid and still find 4, so check the log)
                 from qgis.core import QgsProcessingFeedback
 

@@ -19,8 +19,10 @@ def test_onnx_detection_without_torch(tmp_path):
                 if name == "torch" or name.startswith("torch.") or name == "timm" or name.startswith("timm."):
                     raise ImportError("blocked: " + name)
         sys.meta_path.insert(0, Block())
+        from landslide_mapper.detection.options import DetectOptions
         from landslide_mapper.detection.pipeline import detect
-        r = detect({str(opt)!r}, {str(tmp_path / 'o.gpkg')!r}, dem={str(dem)!r}, model={str(onnx_path)!r})
+        r = detect(DetectOptions.from_flat(optical={str(opt)!r}, output={str(tmp_path / 'o.gpkg')!r},
+                                           dem={str(dem)!r}, model={str(onnx_path)!r}))
         assert r.count == 4, r.count
         assert "torch" not in sys.modules
         print("ok", r.engine)

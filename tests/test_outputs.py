@@ -16,9 +16,9 @@ from pathlib import Path
 
 import fiona
 import pytest
+from detect_options import detect
 from fiona.crs import CRS
 
-from landslide_mapper.detection.pipeline import detect
 from landslide_mapper.errors import CancelledError, InputError
 
 DETECT = "landslide_mapper:detect_landslides"

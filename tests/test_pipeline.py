@@ -10,13 +10,13 @@ import pytest
 import rasterio
 import synthetic
 from affine import Affine
+from detect_options import detect
 from rasterio.crs import CRS
 from rasterio.features import shapes
 from rasterio.warp import transform as warp_transform
 from shapely import unary_union
 from shapely.geometry import shape
 
-from landslide_mapper.detection.pipeline import detect
 from landslide_mapper.errors import CancelledError, InputError, ModelFileError
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

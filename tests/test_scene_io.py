@@ -13,9 +13,9 @@ import pytest
 import rasterio
 import synthetic
 from affine import Affine
+from detect_options import detect
 
 from landslide_mapper.detection import pipeline
-from landslide_mapper.detection.pipeline import detect
 from landslide_mapper.detection.raster_io import resolve_optical, scene_statistics
 from landslide_mapper.errors import CancelledError, InputError
 

@@ -22,8 +22,9 @@ import numpy as np
 import pytest
 import synthetic
 from affine import Affine
+from detect_options import detect_scenes
 
-from landslide_mapper.detection.scenes import detect_scenes, scene_jobs
+from landslide_mapper.detection.scenes import scene_jobs
 from landslide_mapper.errors import CancelledError
 
 BIG = {"height": 700, "width": 900}  # about 60 chips of 128 px: long enough to kill a worker mid-task
@@ -91,7 +92,7 @@ def test_cli_many_scenes_names_the_bad_one_and_fails(tmp_path, oracle, scenes):
     bad = subprocess.run(cmd[:4] + ["--optical", str(folder / "scene_a.tif"), "--dem", *map(str, dems[:2]),
                                     "--output", str(tmp_path / "x.gpkg"), "--model", str(oracle[1])],
                          capture_output=True, text=True, cwd="/")
-    assert bad.returncode == 2 and "one scene takes one --dem" in bad.stderr
+    assert bad.returncode == 2 and "one scene takes one DEM" in bad.stderr
 
 
 def test_dask_cluster_gives_the_same_result_and_survives_a_killed_worker(tmp_path, oracle, scenes):
@@ -137,7 +138,7 @@ def test_cancel_on_a_local_cluster_leaves_no_output_and_no_worker(tmp_path, orac
 
     start = time.monotonic()
     with pytest.raises(CancelledError):
-        detect_scenes([folder], out, dem=dems, model=oracle[1], tile=128, workers=2,
+        detect_scenes([folder], out, dem=dems, model=oracle[1], tile=128, processes=2,
                       progress=lambda f, m: seen.append(f) if f > 0 else None, is_cancelled=cancel_once_running)
     assert time.monotonic() - start < 120
     assert sorted(p.name for p in tmp_path.iterdir()) == []

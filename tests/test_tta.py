@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import rasterio
 import synthetic
+from detect_options import detect, plan_detection
 
 from landslide_mapper.detection import tta
-from landslide_mapper.detection.pipeline import detect, plan_detection
 from landslide_mapper.errors import InputError
 from landslide_mapper.model.card import ModelCard
 from landslide_mapper.model.checkpoint import read_card, save_checkpoint

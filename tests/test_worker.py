@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from detect_options import options
 
 from landslide_mapper import errors, worker
 from landslide_mapper.environment import native_libraries
@@ -25,7 +26,7 @@ SYSTEM_LIBS = [Path("/usr/lib/x86_64-linux-gnu/libgdal.so.32"), Path("/usr/lib/x
 def test_worker_errors_keep_their_type_and_message(oracle, blob_scene, tmp_path):
     opt, _, _ = blob_scene
     with pytest.raises(errors.InputError, match="give a DEM raster"):
-        worker.detect_in_subprocess(optical=opt, output=tmp_path / "x.gpkg", model=oracle[1])
+        worker.detect_in_subprocess(options(opt, tmp_path / "x.gpkg", model=oracle[1]))
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
@@ -41,14 +42,16 @@ _IN_QGIS_LIKE_PROCESS = textwrap.dedent(
     """
     import json, sys
     from landslide_mapper import worker
+    from landslide_mapper.detection.options import DetectOptions
     from landslide_mapper.environment import native_libraries
     args = json.loads(sys.argv[1])
     out = {"global": native_libraries.libraries_in_global_scope(),
            "separate": native_libraries.separate_process_needed(), "check": native_libraries.check()}
     progress, logs = [], []
-    result = worker.detect_in_subprocess(optical=args["optical"], output=args["folder"] + "/worker.gpkg",
-                                         dem=args["dem"], model=args["model"], bands=(3, 2, 1), tile=64,
-                                         progress=lambda f, m: progress.append(f), log=logs.append)
+    options = DetectOptions.from_flat(optical=args["optical"], output=args["folder"] + "/worker.gpkg",
+                                      dem=args["dem"], model=args["model"], bands=(3, 2, 1), tile=64, min_area=0.0,
+                                      simplify=0.0)
+    result = worker.detect_in_subprocess(options, progress=lambda f, m: progress.append(f), log=logs.append)
     out.update(worker=result.count, engine=result.engine, output=result.output, progress=progress, logs=logs)
     print("RESULT " + json.dumps(out), flush=True)
     """
@@ -96,10 +99,10 @@ def test_worker_closes_its_pipes(oracle, blob_scene, tmp_path):
     opt, dem, _ = blob_scene
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = worker.run_in_subprocess("detect", optical=opt, dem=dem, output=tmp_path / "ok.gpkg",
-                                          model=oracle[1], tile=128)
+        result = worker.run_in_subprocess("detect", options=options(opt, tmp_path / "ok.gpkg", dem=dem,
+                                                                    model=oracle[1], tile=128))
         with pytest.raises(errors.InputError):  # the error path closes them too
-            worker.run_in_subprocess("detect", optical=opt, output=tmp_path / "x.gpkg", model=oracle[1])
+            worker.run_in_subprocess("detect", options=options(opt, tmp_path / "x.gpkg", model=oracle[1]))
         gc.collect()
     assert result["count"] == 4
     leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]

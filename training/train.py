@@ -487,7 +487,10 @@ def evaluate_model(model_path: str | Path, data: str | Path, split: str = "test"
     "value": 255}``, what the Deepness plugin does), to measure what a different scaling costs."""
     from ..detection import tta as tta_mod
     from ..detection.engines import open_engine
+    from ..detection.options import Overrides, check_threshold, resolve_overrides
 
+    if threshold is not None:  # checked before the model is loaded
+        check_threshold(threshold)
     eng = tta_mod.wrap(open_engine(model_path, engine, "auto"), tta)
     card = eng.card if optical_scaling is None else dataclasses.replace(eng.card, optical_scaling=optical_scaling)
     samples = list_samples(data)
@@ -498,7 +501,7 @@ def evaluate_model(model_path: str | Path, data: str | Path, split: str = "test"
     if not chosen:
         raise InputError(f"the {split} split is empty")
     ds = ChipSet(chosen, card, False, None, seed)
-    thr = card.threshold_for(tta) if threshold is None else threshold
+    thr = resolve_overrides(Overrides(threshold=threshold), card, tta).threshold  # detection's rule
     m = SegmentationMetrics()
     for i in range(0, len(ds), batch):
         xs, ys = zip(*(ds[j] for j in range(i, min(i + batch, len(ds)))))

@@ -34,6 +34,7 @@ from qgis.core import (
 )
 
 from .layer_sources import write_temporary_gpkg
+from .parameters import is_unset
 from .qgis_compat import tr
 
 #: data providers of web services (WMS, WMTS and XYZ tiles are all "wms" in QGIS)
@@ -60,10 +61,9 @@ def area_of_interest(alg, parameters, context, feedback, workdir: Path, area_nam
                      default_crs: QgsCoordinateReferenceSystem):
     """``(aoi sources for the pipeline or None, [(QgsRectangle, its CRS), ...])`` from the ``AREA`` and
     ``EXTENT`` parameters (both given: the polygons inside the extent)."""
-    from .detect_landslides import _is_unset  # (detect_landslides imports this module)
 
     sources, boxes = [], []
-    if not _is_unset(parameters.get(area_name)):
+    if not is_unset(parameters.get(area_name)):
         source = alg.parameterAsSource(parameters, area_name, context)
         if source is None:
             raise QgsProcessingException(alg.invalidSourceError(parameters, area_name))
@@ -81,7 +81,7 @@ def area_of_interest(alg, parameters, context, feedback, workdir: Path, area_nam
         feedback.pushInfo(tr("Area of interest: {count} polygon(s){selected}").format(
             count=count, selected=tr(" (selected features only)") if selected else ""))
         sources.append(f"{path}|layername={AREA_LAYER}")
-    if not _is_unset(parameters.get(extent_name)):
+    if not is_unset(parameters.get(extent_name)):
         crs = alg.parameterAsExtentCrs(parameters, extent_name, context)
         if not crs.isValid():
             crs = default_crs

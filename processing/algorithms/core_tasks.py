@@ -15,7 +15,7 @@ import time
 
 from qgis.core import QgsProcessingException
 
-from .detect_landslides import DOCTOR, _is_unset, _missing_message
+from .parameters import DOCTOR, is_unset, missing_message
 from .qgis_compat import tr
 
 
@@ -41,9 +41,11 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
         from landslide_mapper.errors import CancelledError, LandslideMapperError, MissingDependencyError
         from landslide_mapper.worker import run_in_subprocess, run_task
     except ImportError as exc:
-        raise QgsProcessingException(_missing_message(exc)) from exc
+        raise QgsProcessingException(missing_message(exc)) from exc
 
-    if separate_process_needed() or kwargs.get("processes", 1) > 1:  # Dask starts its workers from a real Python
+    options = kwargs.get("options")  # a detection's DetectOptions
+    distributed = options is not None and options.execution.distributed
+    if separate_process_needed() or distributed:  # Dask starts its workers from a real Python
         runner = run_in_subprocess
         feedback.pushInfo(tr("Running in a separate Python process."))
         feedback.pushDebugInfo(tr("(Inside QGIS the Python packages' own GDAL and GEOS would be shadowed by QGIS's: "
@@ -79,15 +81,15 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
     except LandslideMapperError as exc:
         raise QgsProcessingException(str(exc)) from exc
     except ImportError as exc:  # torch, timm, onnxruntime, rasterio ... imported lazily by the core
-        raise QgsProcessingException(_missing_message(exc)) from exc
+        raise QgsProcessingException(missing_message(exc)) from exc
     except RuntimeError as exc:  # the worker process died, or torch failed (e.g. out of memory)
         raise QgsProcessingException(str(exc)) from exc
 
 
-# --- optional parameters (optional_int / optional_double live beside _is_unset) ------------------------------------
+# --- list and folder parameters (optional numbers: parameters.py) ---------------------------------------------------
 def region_list(alg, parameters, name, context) -> list[str] | None:
     """A comma-separated list of region names (spaces around names ignored); None when empty."""
-    if _is_unset(parameters.get(name)):
+    if is_unset(parameters.get(name)):
         return None
     names = [part.strip() for part in alg.parameterAsString(parameters, name, context).split(",")]
     return [n for n in names if n] or None

@@ -1,5 +1,6 @@
-"""Processing algorithm ``landslide_mapper:detect_landslides``: a thin adapter over
-``landslide_mapper.detection.pipeline.detect``.
+"""Processing algorithm ``landslide_mapper:detect_landslides``: a thin adapter that turns its parameters into one
+``detection.options.DetectOptions`` (an empty field is None: the model's value, or automatic) and runs it through
+``detection.dispatch.run_detection``, as the command line does (:meth:`DetectLandslidesAlgorithm.detect_options`).
 
 The pipeline (and with it numpy, rasterio, torch, onnxruntime) is imported inside ``processAlgorithm`` only, so
 the provider loads without them; a missing package becomes a message pointing to the plugin's "Environment and
@@ -46,6 +47,17 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from ...detection.options import (
+    Cleanup,
+    DetectOptions,
+    Execution,
+    Inputs,
+    ModelChoice,
+    Outputs,
+    Overrides,
+    max_processes,
+    resolve_overrides,
+)
 from .area_sources import (
     area_of_interest,
     box_in,
@@ -56,7 +68,17 @@ from .area_sources import (
     units_per_metre,
 )
 from .base import LandslideMapperAlgorithm
+from .core_tasks import run_core_task
 from .layer_sources import file_source_or_none
+from .parameters import (
+    DOCTOR,
+    device_choices,
+    engine_choices,
+    is_unset,
+    optional_double,
+    optional_int,
+    tta_choices,
+)
 from .qgis_compat import (
     FILE_BEHAVIOR_FILE,
     NUMBER_DOUBLE,
@@ -75,14 +97,6 @@ STYLE_PROBABILITY = PLUGIN_DIR / "resources" / "landslide_probability.qml"
 LAYER_NAME = "Landslides"
 PIPELINE_LAYER = "landslides"  # the GeoPackage layer the pipeline writes (detection/vectorize.py: LAYER)
 PROBABILITY_LAYER_NAME = "Landslide probability"
-DOCTOR = "Raster > Landslide Mapper > Environment and GPU…"
-
-#: (label, value passed to the pipeline)
-ENGINES = (("Auto (ONNX Runtime for .onnx, PyTorch for checkpoints)", "auto"), ("PyTorch", "torch"),
-           ("ONNX Runtime", "onnx"))
-DEVICES = (("Auto (CUDA GPU when present)", "auto"), ("CPU", "cpu"), ("CUDA GPU", "cuda"))
-TTA_MODES = (("None (each tile once)", "none"), ("Flips: average of 4 mirror images (4x the inference)", "flips"),
-             ("All 8 rotations and mirrors (8x the inference)", "d4"))
 
 #: Post-processors must outlive processAlgorithm (QGIS holds only a C++ pointer): keep them here, by style.
 _POST_PROCESSORS: dict[str, QgsProcessingLayerPostProcessorInterface] = {}
@@ -123,20 +137,19 @@ def bundled_card():
     return read_sidecar(BUNDLED_MODEL)
 
 
-def model_resolution(model: str | None) -> float | None:
-    """The processing resolution (m) in a model file's card, read without onnx Runtime or torch: the bundled
-    model's, a card beside the file, the JSON header of a .safetensors file, or an .onnx file's metadata (when the
-    onnx package is there); None when it cannot be read here."""
+def model_card(model: str | None):
+    """A model file's card, read without ONNX Runtime or torch (the bundled model's when ``model`` is empty): a card
+    beside the file, the JSON header of a .safetensors file, or an .onnx file's metadata (when the onnx package is
+    there); None when it cannot be read here."""
     import json
 
     from landslide_mapper.model.card import ModelCard, read_sidecar
 
     if not model:
-        card = bundled_card()
-        return card.resolution_m if card else None
+        return bundled_card()
     card = read_sidecar(model)
     if card is not None:
-        return card.resolution_m
+        return card
     key = "landslide_mapper_card"  # model/checkpoint.py: CARD_KEY
     try:
         if str(model).lower().endswith(".safetensors"):
@@ -149,7 +162,7 @@ def model_resolution(model: str | None) -> float | None:
             meta = {p.key: p.value for p in onnx.load(str(model), load_external_data=False).metadata_props}
         else:
             return None
-        return ModelCard.from_json(meta[key]).resolution_m if key in meta else None
+        return ModelCard.from_json(meta[key]) if key in meta else None
     except (ImportError, OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -182,32 +195,6 @@ def bundled_model_help() -> str:
               "overlapping by {overlap} px, threshold {threshold:g}.{figures}</p>").format(
         description=esc(_first_sentence(card.description)), dem=dem, res=card.resolution_m,
         tile=card.tile_size, overlap=card.overlap, threshold=card.threshold, figures=figures)
-
-
-def _is_unset(value) -> bool:
-    """An optional parameter left empty (None, '', QVariant NULL)."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(value.isNull())
-    except AttributeError:
-        return False
-
-
-def optional_int(alg, parameters, name, context) -> int | None:
-    """An optional integer parameter: None when left empty."""
-    if _is_unset(parameters.get(name)):
-        return None
-    return alg.parameterAsInt(parameters, name, context)
-
-
-def optional_double(alg, parameters, name, context) -> float | None:
-    """An optional number parameter: None when left empty."""
-    if _is_unset(parameters.get(name)):
-        return None
-    return alg.parameterAsDouble(parameters, name, context)
 
 
 class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
@@ -243,6 +230,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     COUNT = "COUNT"
     TOTAL_AREA_M2 = "TOTAL_AREA_M2"
     SUMMARY = "SUMMARY"
+    USED_THRESHOLD = "USED_THRESHOLD"
+    USED_TILE_SIZE = "USED_TILE_SIZE"
 
     def shortDescription(self) -> str:  # noqa: N802
         return self.tr("Maps landslides as polygons from an optical image (and a DEM) with a deep-learning model.")
@@ -277,27 +266,25 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "<p><b>Model file</b>: .onnx, .safetensors or .pt (a model card inside says how to prepare the "
             "inputs). Empty = the model bundled with the plugin.</p>"
             "<h3>Options</h3>"
-            "<p><b>Engine</b>: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. "
-            "<b>Device</b>: Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, "
-            "slower). <b>Processing resolution</b> (m per pixel), <b>tile size</b>, <b>tile overlap</b> "
-            "(pixels) and <b>probability threshold</b> (0-1; higher = fewer, more certain landslides): the fields "
-            "show the bundled model's values; with another model file, leave them at these values (or empty) to "
-            "use that model's own, from its card. <b>Test-time augmentation</b> (default None): each tile is also "
-            "analysed as its mirror images (Flips, 4 passes) or in all 8 rotations and mirrors (8 passes) and the "
-            "probabilities averaged: a few points of landslide IoU more (bundled model, held-out county: 0.570 "
-            "plain, 0.616 with flips, 0.615 with all 8), for 4 or 8 times the inference time; a threshold left at "
-            "the model's value uses the model's threshold for that choice. "
-            "<b>Batch size</b> (default 4): tiles per inference step; lower "
-            "it if the GPU runs out of memory. <b>Worker processes</b> (default 1): more than 1 cuts the image into "
-            "horizontal bands, each detected by its own process (Dask) with its own copy of the model, and merges "
-            "them into the same result; worth it on a machine with many cores or a GPU that one process leaves "
-            "idle, not on a 2-core laptop. <b>Minimum area</b> (m²): smaller landslides are dropped; empty = "
-            "automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so "
-            "nothing smaller than the image can resolve is reported). <b>Simplify tolerance</b> (m): empty = one "
-            "pixel at the processing resolution (removes the pixel staircase); 0 = none. <b>Resolution for reading "
-            "web and virtual layers</b> (m): the pixel size such a layer is read at (tile layers: the zoom level "
-            "follows); empty = the processing resolution. A warning says when the service's own pixels are "
-            "coarser.</p>"
+            "<p><b>Engine</b>: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. <b>Device</b>: "
+            "Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, slower). <b>Processing "
+            "resolution</b> (m per pixel), <b>tile size</b>, <b>tile overlap</b> (pixels) and <b>probability "
+            "threshold</b> (0-1; higher = fewer, more certain landslides): empty = the model's own values, from its "
+            "card (the bundled model's are in its section above); the threshold left empty is the one the model "
+            "chose for the test-time augmentation. The run's summary states the threshold and tile size used. "
+            "<b>Test-time augmentation</b> (default None): each tile is also analysed as its mirror images (Flips, 4 "
+            "passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of "
+            "landslide IoU more (bundled model, held-out county: 0.570 plain, 0.616 with flips, 0.615 with all 8), "
+            "for 4 or 8 times the inference time. <b>Batch size</b> (default 4): tiles per inference step; lower it "
+            "if the GPU runs out of memory. <b>Worker processes</b> (default 1): more than 1 cuts the image into row "
+            "partitions (horizontal strips), each detected by its own process (Dask) with its own copy of the model, "
+            "and merges them into the same result; worth it on a machine with many cores or a GPU that one process "
+            "leaves idle, not on a 2-core laptop. <b>Minimum area</b> (m²): smaller landslides are dropped; empty = "
+            "automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so nothing "
+            "smaller than the image can resolve is reported). <b>Simplify tolerance</b> (m): empty = one pixel at "
+            "the processing resolution (removes the pixel staircase); 0 = none. <b>Resolution for reading web and "
+            "virtual layers</b> (m): the pixel size such a layer is read at (tile layers: the zoom level follows); "
+            "empty = the processing resolution. A warning says when the service's own pixels are coarser.</p>"
             "<h3>Outputs</h3>"
             "<p><b>Landslides</b>: polygons in the CRS of the optical layer, one per landslide, with id, "
             "area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model probability 0-1), "
@@ -312,6 +299,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         card = bundled_card()
+        execution = Execution()  # the core's defaults
         self.addParameter(QgsProcessingParameterRasterLayer(self.OPTICAL, self.tr("Optical image")))
         self.addParameter(
             QgsProcessingParameterBand(
@@ -342,20 +330,21 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.ENGINE, self.tr("Inference engine"), [self.tr(label) for label, _ in ENGINES], defaultValue=0
+                self.ENGINE, self.tr("Inference engine"), [self.tr(label) for label, _ in engine_choices()],
+                defaultValue=0
             )
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.DEVICE, self.tr("Device"), [self.tr(label) for label, _ in DEVICES], defaultValue=0
+                self.DEVICE, self.tr("Device"), [self.tr(label) for label, _ in device_choices()], defaultValue=0
             )
         )
         advanced = [
             QgsProcessingParameterNumber(
                 self.RESOLUTION,
-                self.tr("Processing resolution in m (the model's)"),
+                self.tr("Processing resolution in m (empty = the model's{bundled})").format(
+                    bundled=self.tr("; bundled model: {v:g}").format(v=card.resolution_m) if card else ""),
                 NUMBER_DOUBLE,
-                defaultValue=card.resolution_m if card else None,
                 optional=True,
                 minValue=0.0,
             ),
@@ -368,39 +357,41 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             ),
             QgsProcessingParameterNumber(
                 self.TILE_SIZE,
-                self.tr("Tile size in pixels (the model's)"),
+                self.tr("Tile size in pixels (empty = the model's{bundled})").format(
+                    bundled=self.tr("; bundled model: {v}").format(v=card.tile_size) if card else ""),
                 NUMBER_INTEGER,
-                defaultValue=card.tile_size if card else None,
                 optional=True,
                 minValue=0,
             ),
             QgsProcessingParameterNumber(
                 self.OVERLAP,
-                self.tr("Tile overlap in pixels (the model's)"),
+                self.tr("Tile overlap in pixels (empty = the model's{bundled})").format(
+                    bundled=self.tr("; bundled model: {v}").format(v=card.overlap) if card else ""),
                 NUMBER_INTEGER,
-                defaultValue=card.overlap if card else None,
                 optional=True,
                 minValue=0,
             ),
             QgsProcessingParameterNumber(
-                self.BATCH_SIZE, self.tr("Batch size (tiles per step)"), NUMBER_INTEGER, defaultValue=4, minValue=1
+                self.BATCH_SIZE, self.tr("Batch size (tiles per step)"), NUMBER_INTEGER, defaultValue=execution.batch,
+                minValue=1
             ),
             QgsProcessingParameterNumber(
-                self.WORKERS, self.tr("Worker processes (1 = one process; more: the image is cut into bands of rows, "
-                                      "one per process)"), NUMBER_INTEGER, defaultValue=1, minValue=1, maxValue=64
+                self.WORKERS, self.tr("Worker processes (1 = one process; more: the image is cut into row partitions, "
+                                      "one per process)"), NUMBER_INTEGER, defaultValue=execution.processes,
+                minValue=1, maxValue=max_processes()
             ),
             QgsProcessingParameterNumber(
                 self.THRESHOLD,
-                self.tr("Probability threshold 0-1 (the model's)"),
+                self.tr("Probability threshold 0-1 (empty = the model's, for the test-time augmentation{bundled})"
+                        ).format(bundled=self.tr("; bundled model: {v:g}").format(v=card.threshold) if card else ""),
                 NUMBER_DOUBLE,
-                defaultValue=card.threshold if card else None,
                 optional=True,
                 minValue=0.0,
                 maxValue=1.0,
             ),
             QgsProcessingParameterEnum(
                 self.TTA, self.tr("Test-time augmentation (more accurate, slower)"),
-                [self.tr(label) for label, _ in TTA_MODES], defaultValue=0
+                [self.tr(label) for label, _ in tta_choices()], defaultValue=0
             ),
         ]
         for param in advanced:
@@ -435,6 +426,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Number of landslides")))
         self.addOutput(QgsProcessingOutputNumber(self.TOTAL_AREA_M2, self.tr("Total landslide area (m²)")))
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Run summary")))
+        self.addOutput(QgsProcessingOutputNumber(self.USED_THRESHOLD, self.tr("Probability threshold used")))
+        self.addOutput(QgsProcessingOutputNumber(self.USED_TILE_SIZE, self.tr("Tile size used (pixels)")))
 
     def createCustomParametersWidget(self, parent=None):  # noqa: N802
         """The dialog Processing opens for this algorithm (toolbox, menu): QGIS's own, except that a cancelled
@@ -445,86 +438,99 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             return None
         return DetectDialog(self, parent=parent)
 
-    # --- parameters -> pipeline arguments ------------------------------------------------------------------
-    def pipeline_arguments(self, parameters, context) -> dict:
-        """The keyword arguments of ``pipeline.detect`` (except output, probability and the callables)."""
+    # --- parameters -> the core's options ---------------------------------------------------------------------
+    def detect_options(self, parameters, context) -> DetectOptions:
+        """The parameters as the core's ``DetectOptions``, with every field that is empty left None (the model's
+        value, or automatic: the core resolves it against the model's card, ``pipeline.resolve``). The optical image
+        and the DEM are their layers' files; a layer QGIS must read first (a web, virtual or in-memory raster) is
+        left out here and added by :meth:`processAlgorithm` once read. Outputs and the area of interest are added
+        there too."""
+        optical = self.optical_layer(parameters, context)
+        dem_layer = self.dem_layer(parameters, context)
+        optical_file = file_source_or_none(optical, self.tr("optical"))
+        dem_file = file_source_or_none(dem_layer, self.tr("DEM")) if dem_layer is not None else None
+        bands = self.parameterAsInts(parameters, self.BANDS, context) if not is_unset(
+            parameters.get(self.BANDS)) else []
+
+        def enum(name: str) -> int:
+            return self.parameterAsEnum(parameters, name, context)
+
+        return DetectOptions(
+            inputs=Inputs(optical=(optical_file,) if optical_file else (), dem=(dem_file,) if dem_file else (),
+                          bands=tuple(bands) or None),
+            outputs=Outputs(output=""),
+            model=ModelChoice(model=self.parameterAsFile(parameters, self.MODEL, context) or None,
+                              engine=engine_choices()[enum(self.ENGINE)][1],
+                              device=device_choices()[enum(self.DEVICE)][1]),
+            overrides=Overrides(resolution=optional_double(self, parameters, self.RESOLUTION, context),
+                                tile=optional_int(self, parameters, self.TILE_SIZE, context),
+                                overlap=optional_int(self, parameters, self.OVERLAP, context),
+                                threshold=optional_double(self, parameters, self.THRESHOLD, context)),
+            tta=tta_choices()[enum(self.TTA)][1],
+            cleanup=Cleanup(min_area=optional_double(self, parameters, self.MIN_AREA, context),
+                            simplify=optional_double(self, parameters, self.SIMPLIFY, context)),
+            execution=Execution(batch=self.parameterAsInt(parameters, self.BATCH_SIZE, context),
+                                processes=self.parameterAsInt(parameters, self.WORKERS, context)),
+        )
+
+    def optical_layer(self, parameters, context):
         optical = self.parameterAsRasterLayer(parameters, self.OPTICAL, context)
         if optical is None:
             raise QgsProcessingException(self.tr("The optical image layer could not be loaded."))
-        dem = dem_layer = None
-        dem_layer_given = not _is_unset(parameters.get(self.DEM))
-        if dem_layer_given:
-            dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
-            if dem_layer is None:
-                raise QgsProcessingException(self.tr("The DEM layer could not be loaded."))
-            dem = file_source_or_none(dem_layer, self.tr("DEM"))
-        bands = self.parameterAsInts(parameters, self.BANDS, context) if not _is_unset(
-            parameters.get(self.BANDS)) else []
-        model = self.parameterAsFile(parameters, self.MODEL, context)
-        card = bundled_card()
-        tta = TTA_MODES[self.parameterAsEnum(parameters, self.TTA, context)][1]
+        return optical
 
-        def models_own(value, bundled_value):
-            """A field left at the bundled model's value means "the model's own" for another model file."""
-            if model and card is not None and value is not None and abs(value - bundled_value) < 1e-9:
-                return None
-            return value
+    def dem_layer(self, parameters, context):
+        """The DEM layer, or None when no DEM is given."""
+        if is_unset(parameters.get(self.DEM)):
+            return None
+        dem = self.parameterAsRasterLayer(parameters, self.DEM, context)
+        if dem is None:
+            raise QgsProcessingException(self.tr("The DEM layer could not be loaded."))
+        return dem
 
-        tile = models_own(optional_int(self, parameters, self.TILE_SIZE, context), card.tile_size if card else 0)
-        threshold = optional_double(self, parameters, self.THRESHOLD, context)
-        if card is not None and threshold is not None and abs(threshold - card.threshold) < 1e-9:
-            threshold = None  # left at the bundled model's: the model's own, for the chosen test-time augmentation
-        resolution = models_own(optional_double(self, parameters, self.RESOLUTION, context),
-                                card.resolution_m if card else 0)
-        return {
-            "optical": file_source_or_none(optical, self.tr("optical")),  # None: read through QGIS (run)
-            "dem": dem,
-            "model": model or None,
-            "bands": tuple(bands) if bands else None,
-            "engine": ENGINES[self.parameterAsEnum(parameters, self.ENGINE, context)][1],
-            "device": DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)][1],
-            "resolution": resolution or None,  # 0 = the model's
-            "tile": tile or None,  # 0 = the model's
-            "overlap": models_own(optional_int(self, parameters, self.OVERLAP, context), card.overlap if card else -1),
-            "batch": self.parameterAsInt(parameters, self.BATCH_SIZE, context),
-            "processes": self.parameterAsInt(parameters, self.WORKERS, context),
-            "threshold": threshold,
-            "tta": tta,
-            "min_area": optional_double(self, parameters, self.MIN_AREA, context),  # None = automatic
-            "simplify": optional_double(self, parameters, self.SIMPLIFY, context),  # None = automatic
-            "crs": optical.crs(),
-            "layers": {"optical": optical, "dem": dem_layer if dem is None and dem_layer_given else None},
-        }
+    @staticmethod
+    def checked(options: DetectOptions) -> DetectOptions:
+        """``options.validate()``, its error as the algorithm's one sentence."""
+        from landslide_mapper.errors import InputError
+
+        try:
+            return options.validate()
+        except InputError as exc:
+            raise QgsProcessingException(str(exc)) from None
 
     # --- run ------------------------------------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        args = self.pipeline_arguments(parameters, context)
-        crs = args.pop("crs")
-        layers = args.pop("layers")
+        options = self.detect_options(parameters, context)
+        optical, dem_layer = self.optical_layer(parameters, context), self.dem_layer(parameters, context)
+        crs = optical.crs()
         probability = self.parameterAsOutputLayer(parameters, self.OUTPUT_PROBABILITY, context) or None
-
-        from .core_tasks import run_core_task  # (core_tasks imports this module: import here)
+        # the settings, checked before any layer is read (the inputs and outputs are filled in below)
+        self.checked(options.replace(inputs={"optical": options.inputs.optical or ("(layer)",)},
+                                     outputs={"output": "(output).gpkg", "probability": probability}))
 
         workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-", dir=QgsProcessingUtils.tempFolder()))
         try:
             aoi, boxes = area_of_interest(self, parameters, context, feedback, workdir, self.AREA, self.EXTENT, crs)
-            args["aoi"] = aoi
-            read = [(key, layer) for key, layer in (("optical", layers["optical"]), ("dem", layers["dem"]))
-                    if layer is not None and args[key] is None]
+            read = [(key, layer) for key, layer in (("optical", optical), ("dem", dem_layer))
+                    if layer is not None and not getattr(options.inputs, key)]
             steps = QgsProcessingMultiStepFeedback(len(read) + 1, feedback) if read else feedback
             for step, (key, layer) in enumerate(read):
                 steps.setCurrentStep(step)
-                args[key] = self._read_through_qgis(key, layer, parameters, context, steps, boxes, workdir, args)
-                if args[key] is None:  # cancelled while reading
+                path, bands = self._read_through_qgis(key, layer, parameters, context, steps, boxes, workdir,
+                                                      options)
+                if path is None:  # cancelled while reading
                     feedback.pushWarning(self.tr("Cancelled by the user: no output was written."))
                     return {}
+                options = options.replace(inputs={key: (path,), "bands": bands})
             if read:
                 steps.setCurrentStep(len(read))
             gpkg = workdir / "landslides.gpkg"
-            feedback.pushInfo(self.tr("Optical image: {path}").format(path=args["optical"]))
-            if args["dem"]:
-                feedback.pushInfo(self.tr("DEM: {path}").format(path=args["dem"]))
-            result = run_core_task("detect", steps, output=gpkg, probability=probability, **args)
+            options = self.checked(options.replace(inputs={"aoi": tuple(aoi or ())},
+                                                   outputs={"output": str(gpkg), "probability": probability}))
+            feedback.pushInfo(self.tr("Optical image: {path}").format(path=", ".join(options.inputs.optical)))
+            if options.inputs.dem:
+                feedback.pushInfo(self.tr("DEM: {path}").format(path=options.inputs.dem_path))
+            result = run_core_task("detect", steps, options=options)
             if result is None:  # cancelled: nothing was written, and no sink is created
                 return {}
 
@@ -549,7 +555,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
                  f"{result['chips'] + result['chips_skipped']} of the image's {result['scene_chips']} tiles "
                  f"(area of interest)")
         summary = (f"{result['count']} landslide(s), {result['total_area_m2'] / 1e4:.2f} ha in total; "
-                   f"{tiles} in {result['seconds']:.1f} s ({result['engine']} on {result['device']})")
+                   f"{tiles} of {result['tile']} px, threshold {result['threshold']:g}, in {result['seconds']:.1f} s "
+                   f"({result['engine']} on {result['device']})")
         feedback.pushInfo(summary)
         self._style_on_load(context, dest_id, STYLE_LANDSLIDES, LAYER_NAME)
         results = {
@@ -557,6 +564,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             self.COUNT: result["count"],
             self.TOTAL_AREA_M2: result["total_area_m2"],
             self.SUMMARY: summary,
+            self.USED_THRESHOLD: result["threshold"],
+            self.USED_TILE_SIZE: result["tile"],
         }
         if probability:
             results[self.OUTPUT_PROBABILITY] = str(result["probability"])
@@ -564,10 +573,10 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         return results
 
     def _read_through_qgis(self, key: str, layer, parameters, context, feedback, boxes, workdir: Path,
-                           args: dict) -> str | None:
+                           options: DetectOptions) -> tuple[str | None, tuple[int, ...] | None]:
         """A layer rasterio cannot open (a web service, a virtual or in-memory raster), written by QGIS over the
-        area of interest (web layers: required) into a GeoTIFF in the run's temporary folder; its path, or None
-        when cancelled."""
+        area of interest (web layers: required) into a GeoTIFF in the run's temporary folder; ``(its path, the RGB
+        bands to use)``, the path None when cancelled."""
         what = self.tr("optical") if key == "optical" else self.tr("DEM")
         if is_web(layer) and not boxes:
             raise QgsProcessingException(self.tr(
@@ -581,8 +590,9 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             raise QgsProcessingException(self.tr(
                 "The area of interest does not overlap the {what} layer '{name}'.").format(what=what,
                                                                                        name=layer.name()))
-        resolution = (optional_double(self, parameters, self.LAYER_RESOLUTION, context) or args["resolution"]
-                      or model_resolution(args["model"]))
+        card = model_card(options.model.model)
+        resolution = (optional_double(self, parameters, self.LAYER_RESOLUTION, context)
+                      or (resolve_overrides(options.overrides, card, options.tta).resolution if card else None))
         if not resolution:
             card = bundled_card()
             resolution = card.resolution_m if card else 1.0
@@ -595,12 +605,13 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             extent = extent.buffered(margin)
         path = render_layer(layer, extent, resolution, workdir / f"{key}_read_through_qgis.tif", what, context,
                             feedback)
+        bands = options.inputs.bands
         if path is not None and key == "optical" and is_colour_image(layer):
-            if args["bands"] not in (None, (1, 2, 3)):
+            if bands not in (None, (1, 2, 3)):
                 feedback.pushWarning(self.tr("Warning: '{name}' is a colour map (R, G, B): the bands chosen are "
                                              "not used.").format(name=layer.name()))
-            args["bands"] = (1, 2, 3)  # R, G, B, A
-        return None if path is None else str(path)
+            bands = (1, 2, 3)  # R, G, B, A
+        return (None if path is None else str(path)), bands
 
     def _copy_features(self, source: QgsVectorLayer, fields: QgsFields, sink) -> None:
         names = [f.name() for f in fields]
@@ -647,10 +658,3 @@ def keep_other_layers(parameters: dict, name: str) -> dict:
         safe.createOptions = definition.createOptions
     return {**parameters, name: safe}
 
-
-def _missing_message(exc: BaseException) -> str:
-    missing = getattr(exc, "name", None) or str(exc)
-    return tr(
-        "A Python package Landslide Mapper needs is missing or broken ({missing}). Open {doctor} and click "
-        "'Install missing packages' (or 'Repair'), then run the algorithm again."
-    ).format(missing=missing, doctor=DOCTOR)

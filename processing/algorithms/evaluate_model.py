@@ -25,7 +25,7 @@ from qgis.core import (
 
 from .base import LandslideMapperAlgorithm
 from .core_tasks import chip_folder, region_list, run_core_task
-from .detect_landslides import TTA_MODES, optional_double
+from .parameters import optional_double, tta_choices
 from .qgis_compat import FILE_BEHAVIOR_FILE, FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED
 
 #: the chip splits (static strings: the value is the name, as in ``evaluate_model(split=...)``)
@@ -129,7 +129,8 @@ class EvaluateModelAlgorithm(LandslideMapperAlgorithm):
         threshold.setMetadata({"widget_wrapper": {"decimals": 2}})
         self.addParameter(threshold)
         self.addParameter(QgsProcessingParameterEnum(
-            self.TTA, self.tr("Test-time augmentation (as in detection)"), [self.tr(label) for label, _ in TTA_MODES],
+            self.TTA, self.tr("Test-time augmentation (as in detection)"),
+            [self.tr(label) for label, _ in tta_choices()],
             defaultValue=0))
         seed = QgsProcessingParameterNumber(self.SEED, self.tr("Seed of the split (as in training)"),
                                             NUMBER_INTEGER, defaultValue=0, minValue=0)
@@ -167,7 +168,8 @@ class EvaluateModelAlgorithm(LandslideMapperAlgorithm):
             seed=self.parameterAsInt(parameters, self.SEED, context),
             val_regions=region_list(self, parameters, self.VAL_REGIONS, context),
             test_regions=region_list(self, parameters, self.TEST_REGIONS, context),
-            threshold=threshold, engine="auto", tta=TTA_MODES[self.parameterAsEnum(parameters, self.TTA, context)][1],
+            threshold=threshold, engine="auto",
+            tta=tta_choices()[self.parameterAsEnum(parameters, self.TTA, context)][1],
         )
         if out is None:  # cancelled (run_core_task said so)
             return {}

@@ -19,7 +19,7 @@ from qgis.core import (
 )
 
 from .base import LandslideMapperAlgorithm
-from .detect_landslides import DOCTOR
+from .parameters import DOCTOR
 from .qgis_compat import FILE_BEHAVIOR_FILE
 
 

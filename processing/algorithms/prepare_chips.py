@@ -27,8 +27,8 @@ from qgis.core import (
 
 from .base import LandslideMapperAlgorithm
 from .core_tasks import run_core_task
-from .detect_landslides import _is_unset, optional_double, optional_int
 from .layer_sources import raster_file_source, vector_file_source, write_temporary_gpkg
+from .parameters import is_unset, optional_double, optional_int
 from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON
 
 
@@ -163,12 +163,12 @@ class PrepareChipsAlgorithm(LandslideMapperAlgorithm):
         if optical is None:
             raise QgsProcessingException(self.tr("The optical image layer could not be loaded."))
         dem = None
-        if not _is_unset(parameters.get(self.DEM)):
+        if not is_unset(parameters.get(self.DEM)):
             dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
             if dem_layer is None:
                 raise QgsProcessingException(self.tr("The DEM layer could not be loaded."))
             dem = raster_file_source(dem_layer, self.tr("DEM"))
-        bands = self.parameterAsInts(parameters, self.BANDS, context) if not _is_unset(
+        bands = self.parameterAsInts(parameters, self.BANDS, context) if not is_unset(
             parameters.get(self.BANDS)) else []
         output = self.parameterAsFileOutput(parameters, self.OUTPUT_FOLDER, context)
         if not output:

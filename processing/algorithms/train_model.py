@@ -29,7 +29,7 @@ from ...model.card import TRAIN_SCALINGS
 from ...model.pretrained import WEIGHTS as PRETRAINED_WEIGHTS
 from .base import LandslideMapperAlgorithm
 from .core_tasks import chip_folder, region_list, run_core_task
-from .detect_landslides import optional_double, optional_int
+from .parameters import optional_double, optional_int
 from .qgis_compat import FILE_BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED
 
 #: ``model.registry.list_configs()``, written out so that the provider loads without torch (a test checks they

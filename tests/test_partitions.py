@@ -1,10 +1,10 @@
-"""One scene on several Dask worker processes, cut into bands of rows (``detection/partitions.py``).
+"""One scene on several Dask worker processes, cut into row partitions (``detection/partitions.py``).
 
-A generated scene, 700 rows at 2 m with 128 px chips, cut into 2 and 3 bands (seams at rows 256 and 512, where
+A generated scene, 700 rows at 2 m with 128 px chips, cut into 2 and 3 partitions (seams at rows 256 and 512, where
 landslides cross them) gives, on a local cluster of 2 worker processes, the same probability raster as the
 single-process run (bit for bit: the same chips blended in the same order) and the same landslides (each one
 feature, the same shape after simplification, the same attributes). On the command line ``detect --workers 2`` runs
-the bands; a cancel leaves no output and no worker process.
+the partitions; a cancel leaves no output and no worker process.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 import rasterio
 import synthetic
+from detect_options import detect, detect_partitions, plan_detection
 from shapely.geometry import shape
 
-from landslide_mapper.detection.partitions import band_rows, band_windows, detect_bands
-from landslide_mapper.detection.pipeline import detect, plan_detection
+from landslide_mapper.detection.partitions import partition_rows, partition_windows
 from landslide_mapper.errors import CancelledError
 
 # blobs (row, col, radius) in pixels; (256, 450, 40) and (500, 600, 60) cross the seams at rows 256 and 512
@@ -32,7 +32,7 @@ BLOBS = [(200, 200, 40), (256, 450, 40), (500, 600, 60), (620, 100, 30), (512, 8
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory, oracle):
-    root = tmp_path_factory.mktemp("bands")
+    root = tmp_path_factory.mktemp("partitions")
     opt, dem, _ = synthetic.scene(root, height=700, width=900, blobs=BLOBS)
     reference = detect(opt, root / "one.gpkg", dem=dem, model=oracle[1], tile=128, probability=root / "one.tif")
     assert reference.count == len(BLOBS)
@@ -58,37 +58,37 @@ def check_same(root, out, prob) -> None:
     assert sorted(p["id"] for _, p in many) == list(range(1, len(BLOBS) + 1))
 
 
-def test_band_rows_are_whole_blocks_and_cover_the_chips(scene, oracle):
+def test_partition_rows_are_whole_blocks_and_cover_the_chips(scene, oracle):
     opt, dem, _ = scene
     plan, _ = plan_detection(opt, dem, oracle[1], tile=128)
-    assert band_rows(plan, 1) == [(0, 700)]
-    assert band_rows(plan, 2) == [(0, 256), (256, 700)]
-    assert band_rows(plan, 3) == [(0, 256), (256, 512), (512, 700)]
-    assert band_rows(plan, 9) == [(0, 256), (256, 512), (512, 700)]  # no more bands than blocks of rows
+    assert partition_rows(plan, 1) == [(0, 700)]
+    assert partition_rows(plan, 2) == [(0, 256), (256, 700)]
+    assert partition_rows(plan, 3) == [(0, 256), (256, 512), (512, 700)]
+    assert partition_rows(plan, 9) == [(0, 256), (256, 512), (512, 700)]  # no more partitions than blocks of rows
     # chip rows start every 112 rows; the seam at 256 is inside the chip row 224-352 only: one chip row twice
-    rows = [sorted({int(w.row_off) for w in band_windows(plan, a, b)}) for a, b in band_rows(plan, 3)]
+    rows = [sorted({int(w.row_off) for w in partition_windows(plan, a, b)}) for a, b in partition_rows(plan, 3)]
     assert rows == [[0, 112, 224], [224, 336, 448], [448, 560, 572]]
 
 
 @pytest.mark.parametrize("count", [2, 3])
-def test_bands_on_two_workers_equal_the_single_process(tmp_path, scene, oracle, count):
+def test_partitions_on_two_workers_equal_the_single_process(tmp_path, scene, oracle, count):
     opt, dem, root = scene
-    out, prob = tmp_path / "bands.gpkg", tmp_path / "bands.tif"
+    out, prob = tmp_path / "parts.gpkg", tmp_path / "parts.tif"
     logs: list[str] = []
     progress: list[float] = []
-    result = detect_bands(opt, out, dem=dem, model=oracle[1], tile=128, probability=prob, workers=2,
-                          band_count=count, log=logs.append, progress=lambda f, m: progress.append((f, m)))
+    result = detect_partitions(opt, out, dem=dem, model=oracle[1], tile=128, probability=prob, processes=2,
+                          partitions=count, log=logs.append, progress=lambda f, m: progress.append((f, m)))
     check_same(root, out, prob)
-    assert any(line.startswith(f"{count} band(s) of rows") for line in logs)
+    assert any(line.startswith(f"{count} row partition(s)") for line in logs)
     assert any("dashboard http" in line for line in logs)
-    assert result.chips + result.chips_skipped == len(plan_detection(opt, dem, oracle[1], tile=128)[0].windows())
+    assert result.chips + result.chips_skipped == len(plan_detection(opt, dem, oracle[1], tile=128)[0].windows)
     fractions = [f for f, _ in progress]
     assert fractions[-1] == 1.0 and max(fractions[:-1]) < 1.0
-    assert any(re.fullmatch(r"\d+/\d+ chips, \d/\d bands done", m) for _, m in progress)  # across workers
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bands.gpkg", "bands.tif"]
+    assert any(re.fullmatch(r"\d+/\d+ chips, \d/\d partitions done", m) for _, m in progress)  # across workers
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parts.gpkg", "parts.tif"]
 
 
-def test_cli_workers_runs_bands(tmp_path, scene, oracle):
+def test_cli_workers_runs_partitions(tmp_path, scene, oracle):
     opt, dem, root = scene
     out = tmp_path / "cli.gpkg"
     cmd = [sys.executable, "-m", "landslide_mapper", "detect", "--optical", str(opt), "--dem", str(dem),
@@ -96,15 +96,15 @@ def test_cli_workers_runs_bands(tmp_path, scene, oracle):
            "--probability", str(tmp_path / "p.tif"), "--output", str(out), "--quiet"]
     run = subprocess.run(cmd, capture_output=True, text=True, cwd="/")
     assert run.returncode == 0, run.stderr
-    assert "2 band(s) of rows: 0-256, 256-700" in run.stderr
+    assert "2 row partition(s): 0-256, 256-700" in run.stderr
     check_same(root, out, tmp_path / "p.tif")
 
 
-def test_cancel_stops_the_bands_and_leaves_nothing(tmp_path, scene, oracle):
+def test_cancel_stops_the_partitions_and_leaves_nothing(tmp_path, scene, oracle):
     opt, dem, _ = scene
     seen: list[float] = []
     with pytest.raises(CancelledError):
-        detect_bands(opt, tmp_path / "x.gpkg", dem=dem, model=oracle[1], tile=128, batch=1, workers=2,
+        detect_partitions(opt, tmp_path / "x.gpkg", dem=dem, model=oracle[1], tile=128, batch=1, processes=2,
                      probability=tmp_path / "x.tif", progress=lambda f, m: seen.append(f) if f > 0 else None,
                      is_cancelled=lambda: bool(seen))
     assert sorted(p.name for p in tmp_path.iterdir()) == []
@@ -114,8 +114,8 @@ def test_cancel_stops_the_bands_and_leaves_nothing(tmp_path, scene, oracle):
     assert multiprocessing.active_children() == []
 
 
-def test_bands_with_an_area_of_interest_equal_the_single_process(tmp_path, scene, oracle):
-    """An area of interest from row 380 down: the first band (rows 0-256) has no chip to infer and gives nodata
+def test_partitions_with_an_area_of_interest_equal_the_single_process(tmp_path, scene, oracle):
+    """An area of interest from row 380 down: the first partition (rows 0-256) has no chip to infer and gives nodata
     rows; the others equal the single-process run with the same area, landslides cut to it included."""
     from shapely.geometry import box, mapping
 
@@ -129,8 +129,8 @@ def test_bands_with_an_area_of_interest_equal_the_single_process(tmp_path, scene
     kw = {"dem": dem, "model": oracle[1], "tile": 128, "aoi": aoi}
     one = detect(opt, tmp_path / "one.gpkg", probability=tmp_path / "one.tif", **kw)
     plan, _ = plan_detection(opt, dem, oracle[1], tile=128, aoi=aoi)
-    assert band_windows(plan, 0, 256) == []
-    many = detect_bands(opt, tmp_path / "many.gpkg", probability=tmp_path / "many.tif", workers=1, band_count=3,
+    assert partition_windows(plan, 0, 256) == []
+    many = detect_partitions(opt, tmp_path / "many.gpkg", probability=tmp_path / "many.tif", processes=1, partitions=3,
                         **kw)
     assert (many.chips + many.chips_skipped, many.scene_chips) == (one.chips + one.chips_skipped, one.scene_chips)
     with rasterio.open(tmp_path / "one.tif") as a, rasterio.open(tmp_path / "many.tif") as b:
