@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ from .detection.options import (
     Execution,
     Outputs,
 )
-from .errors import CancelledError, LandslideMapperError
+from .errors import CancelledError, LandslideMapperError, user_message
 from .model.card import TRAIN_SCALINGS
 
 
@@ -296,8 +297,20 @@ def _export(args) -> int:
     return 0
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a batch system stopping the job, ``kill``): unwinds like Ctrl-C, so nothing is left written."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    import signal
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.command == "detect":
             return _detect(args)
@@ -317,7 +330,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LandslideMapperError as exc:
         print(f"\nlandslide_mapper: error: {exc}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("\nlandslide_mapper: terminated; no output was written", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("\nlandslide_mapper: interrupted; no output was written", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback (unless asked for)
+        import os
+        import traceback
+
+        sentence = user_message(exc)
+        if os.environ.get("LANDSLIDE_MAPPER_DEBUG"):
+            traceback.print_exc()
+        if sentence is not None:
+            print(f"\nlandslide_mapper: error: {sentence}", file=sys.stderr)
+            return 2
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print(f"\nlandslide_mapper: error: unexpected {type(exc).__name__}: {first} (set LANDSLIDE_MAPPER_DEBUG=1 "
+              "for the details; no output was written)", file=sys.stderr)
+        return 1
     return 1

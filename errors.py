@@ -24,3 +24,23 @@ class MissingDependencyError(LandslideMapperError):
 
 class CancelledError(LandslideMapperError):
     """The user cancelled the run; no output was written."""
+
+
+def user_message(exc: BaseException) -> str | None:
+    """One sentence for a failure that comes from the machine or a file rather than from this program: a full disk,
+    a file or folder without permission, a damaged or truncated raster or vector file that GDAL cannot read; None
+    for anything else (a bug: the caller shows its type and first line, the traceback goes to the debug log)."""
+    if isinstance(exc, LandslideMapperError):
+        return str(exc)
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    errno = getattr(exc, "errno", None)
+    if errno == 28 or "no space left" in text.lower() or "disk is full" in text.lower():
+        return "no space left on the disk: nothing was written; free some space and run again"
+    if errno in (1, 13) or "permission denied" in text.lower():
+        where = getattr(exc, "filename", None)
+        return f"permission denied{f' on {where}' if where else ''}: nothing was written ({first})"
+    module = type(exc).__module__ or ""
+    if module.startswith(("rasterio", "fiona", "pyogrio")) or isinstance(exc, OSError):
+        return f"a file could not be read or written (damaged, truncated, or not a supported format): {first}"
+    return None

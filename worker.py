@@ -170,6 +170,10 @@ def child_main() -> int:
         _emit({"error": {"type": "ImportError", "message": str(exc), "name": getattr(exc, "name", None)}}, lock)
         return 2
     except Exception as exc:  # noqa: BLE001
+        sentence = errors.user_message(exc)
+        if sentence is not None:  # a full disk, a damaged file: one sentence, as for bad input
+            _emit({"error": {"type": "InputError", "message": sentence, "details": traceback.format_exc()}}, lock)
+            return 2
         _emit({"error": {"type": type(exc).__name__, "message": f"{exc}\n{traceback.format_exc()}"}}, lock)
         return 1
     _emit({"result": result}, lock)

@@ -36,26 +36,11 @@ from rasterio.windows import Window
 from shapely.geometry import box, mapping, shape
 
 from ..errors import InputError
+from .options import parse_source
 from .raster_io import Grid
 
 #: edges are split into at least this many pieces along the area's larger side before reprojection
 DENSIFY_STEPS = 64
-
-
-def parse_source(text: str | Path) -> tuple[str, str | None]:
-    """``(path, layer)`` of a vector source: ``FILE``, ``FILE|layername=L`` (QGIS's form) or ``FILE:L`` (when
-    ``FILE:L`` itself is not a file and ``FILE`` is)."""
-    path, _, options = str(text).partition("|")
-    layer = None
-    for option in options.split("|"):
-        key, _, value = option.partition("=")
-        if key.strip().lower() == "layername" and value.strip():
-            layer = value.strip()
-    if layer is None and not Path(path).exists() and ":" in path:
-        head, _, tail = path.rpartition(":")
-        if head and tail and Path(head).is_file():
-            path, layer = head, tail
-    return path, layer
 
 
 def _polygonal(geom) -> shapely.Geometry:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,6 +21,8 @@ from collections.abc import Callable, Iterator
 from ..errors import CancelledError, InputError
 from .engines import THREADS_ENV
 
+#: seconds to wait for an existing Dask scheduler to answer
+SCHEDULER_TIMEOUT_S = 10
 #: seconds between two asks of the cluster-wide cancel Event by a task
 CANCEL_POLL_S = 0.5
 #: the most a running task's own progress counts for (a task is whole only when its future is)
@@ -37,13 +41,20 @@ def dask_client(processes: int, scheduler: str | None, log: Callable[[str], None
     cluster = None
     if scheduler is None:
         threads = str(max(1, (os.cpu_count() or 1) // processes))
-        cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True, dashboard_address=":0",
-                               host="127.0.0.1", env={THREADS_ENV: threads, "OMP_NUM_THREADS": threads})
+        with _workers_ignore_ctrl_c():
+            cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
+                                   dashboard_address=":0", host="127.0.0.1",
+                                   env={THREADS_ENV: threads, "OMP_NUM_THREADS": threads})
     try:
-        client = Client(cluster if cluster is not None else scheduler)
-    except BaseException:
+        client = Client(cluster if cluster is not None else scheduler,
+                        **({} if cluster is not None else {"timeout": SCHEDULER_TIMEOUT_S}))
+    except BaseException as exc:
         if cluster is not None:
             cluster.close()
+        if cluster is None and isinstance(exc, Exception):  # a wrong or unreachable address: one sentence
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler!r} within {SCHEDULER_TIMEOUT_S} s "
+                             f"({first}); check the address (tcp://host:8786) and that the scheduler runs") from None
         raise
     try:
         log(f"Dask cluster: {worker_count(client)} worker(s); dashboard {client.dashboard_link}")
@@ -52,6 +63,23 @@ def dask_client(processes: int, scheduler: str | None, log: Callable[[str], None
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start the local worker processes with SIGINT ignored (a new Python keeps an ignored SIGINT ignored): Ctrl-C
+    in a terminal reaches the whole process group, and only this process should act on it, by cancelling the run
+    and closing the cluster, which stops the workers; otherwise each worker prints its own KeyboardInterrupt
+    traceback. This process's own handler is back in place once the workers have started."""
+    if threading.current_thread() is not threading.main_thread():  # (signals can be set in the main thread only)
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def worker_count(client) -> int:

@@ -12,7 +12,9 @@ Pure: never imports QGIS.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from .leftovers import full_disk_explained
 from .options import DetectOptions
 
 
@@ -22,14 +24,16 @@ def run_detection(options: DetectOptions, progress: Callable[[float, str], None]
     ``scenes.ScenesResult`` for several scenes. Raises ``LandslideMapperError`` subclasses with user messages."""
     options.validate()
     callbacks = {"progress": progress, "log": log, "is_cancelled": is_cancelled}
-    if options.inputs.scenes:
-        from .scenes import detect_scenes
+    outputs = [p for p in (options.outputs.output, options.outputs.probability) if p]
+    with full_disk_explained(*{str(Path(p).parent) for p in outputs}):  # a full disk: one sentence
+        if options.inputs.scenes:
+            from .scenes import detect_scenes
 
-        return detect_scenes(options, **callbacks)
-    if options.execution.distributed or options.execution.partitions is not None:
-        from .partitions import detect_partitions
+            return detect_scenes(options, **callbacks)
+        if options.execution.distributed or options.execution.partitions is not None:
+            from .partitions import detect_partitions
 
-        return detect_partitions(options, **callbacks)
-    from .pipeline import detect
+            return detect_partitions(options, **callbacks)
+        from .pipeline import detect
 
-    return detect(options, **callbacks)
+        return detect(options, **callbacks)

@@ -69,13 +69,23 @@ class OnnxEngine:
         if isinstance(channels, int) and channels != card.in_channels:
             raise ModelFileError(f"{path.name}: the graph takes {channels} channels but its card says "
                                  f"{card.in_channels}")
+        outputs = [o.name for o in self.session.get_outputs()]
+        if "probability" not in outputs:
+            raise ModelFileError(f"{path.name} is not a Landslide Mapper graph (expected an output named "
+                                 f"'probability', it has {', '.join(outputs) or 'none'})")
         self.card = card
+        self.path_name = path.name
         used = self.session.get_providers()
         self.device = "cuda" if used and used[0] != "CPUExecutionProvider" else "cpu"
         self.providers = used
 
     def predict(self, batch: np.ndarray) -> np.ndarray:
-        out = self.session.run(["probability"], {"input": np.ascontiguousarray(batch, dtype=np.float32)})[0]
+        try:
+            out = self.session.run(["probability"], {"input": np.ascontiguousarray(batch, dtype=np.float32)})[0]
+        except Exception as exc:  # noqa: BLE001 - ORT raises its own types (e.g. InvalidArgument)
+            first = (str(exc).strip().splitlines() or [""])[0]
+            raise ModelFileError(f"ONNX Runtime cannot run {self.path_name} on chips of {batch.shape[1]} channels "
+                                 f"({first}): the graph does not match its card") from None
         return out[:, 0]
 
 

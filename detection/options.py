@@ -205,6 +205,57 @@ def resolve_overrides(overrides: Overrides, card, tta: str = "none") -> Resolved
         threshold=check_threshold(card.threshold_for(tta) if overrides.threshold is None else overrides.threshold))
 
 
+def parse_source(text: str | Path) -> tuple[str, str | None]:
+    """``(path, layer)`` of a vector source: ``FILE``, ``FILE|layername=L`` (QGIS's form) or ``FILE:L`` (when
+    ``FILE:L`` itself is not a file and ``FILE`` is)."""
+    path, _, options = str(text).partition("|")
+    layer = None
+    for option in options.split("|"):
+        key, _, value = option.partition("=")
+        if key.strip().lower() == "layername" and value.strip():
+            layer = value.strip()
+    if layer is None and not Path(path).exists() and ":" in path:
+        head, _, tail = path.rpartition(":")
+        if head and tail and Path(head).is_file():
+            path, layer = head, tail
+    return path, layer
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name the same file: symbolic links, relative paths and ``..`` resolved; GDAL's virtual
+    paths (``/vsi...``) compared as written."""
+    a, b = str(a), str(b)
+    if a.startswith("/vsi") or b.startswith("/vsi"):
+        return a == b
+    if os.path.exists(a) and os.path.exists(b):
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_outputs_are_not_inputs(inputs: dict[str, str], outputs: dict[str, tuple[str, str | None]]) -> None:
+    """Refuse an output that is one of the inputs, naming both, before any work (``detect --dem x.tif
+    --probability x.tif`` would overwrite the user's DEM). ``inputs``: what -> path; ``outputs``: what -> (path,
+    GeoPackage layer or None). A GeoPackage may be both an input (one layer, e.g. an area of interest) and the
+    output of another layer: a GeoPackage is a database of many layers, and only the output layer is replaced."""
+    for out_what, (out_path, out_layer) in outputs.items():
+        for in_what, source in inputs.items():
+            in_path, in_layer = parse_source(source)
+            if not same_file(out_path, in_path):
+                continue
+            if out_layer is not None and str(out_path).lower().endswith(".gpkg") and in_layer is not None \
+                    and in_layer.lower() != out_layer.lower():
+                continue
+            raise InputError(f"the {out_what} {out_path} is also the {in_what}: it would be overwritten; choose "
+                             "another output file")
+        for other_what, (other_path, _) in outputs.items():
+            if other_what < out_what and same_file(out_path, other_path):
+                raise InputError(f"the {out_what} and the {other_what} are the same file ({out_path}): choose two "
+                                 "files")
+
+
 def max_processes() -> int:
     """The most local worker processes a run may start: :data:`MAX_PROCESSES_PER_CORE` per core."""
     return MAX_PROCESSES_PER_CORE * (os.cpu_count() or 1)
@@ -273,6 +324,18 @@ class DetectOptions:
         _number("retries", x.retries, int, minimum=0)
         if x.scheduler is not None and not str(x.scheduler).strip():
             raise InputError("the Dask scheduler address is empty")
+        sources = {"optical image" if len(i.optical) == 1 else f"optical image {k + 1}": p
+                   for k, p in enumerate(i.optical)}
+        sources.update({"DEM" if len(i.dem) == 1 else f"DEM {k + 1}": p for k, p in enumerate(i.dem)})
+        files = [a for a in i.aoi if isinstance(a, (str, Path))]  # (extents are dicts)
+        sources.update({"area of interest" if len(files) == 1 else f"area of interest {k + 1}": a
+                        for k, a in enumerate(files)})
+        if m.model:
+            sources["model file"] = m.model
+        written = {"output": (o.output, o.layer)}
+        if o.probability:
+            written["probability raster"] = (o.probability, None)
+        check_outputs_are_not_inputs(sources, written)
         return self
 
     # --- construction and transport ---------------------------------------------------------------------------

@@ -26,9 +26,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +35,7 @@ import shapely
 from rasterio.windows import Window
 
 from . import vectorize
+from .leftovers import temp_file, temp_folder
 from .options import DetectOptions
 from .pipeline import (
     PROB_BLOCK,
@@ -97,7 +96,7 @@ def run_partition(plan: DetectPlan, top: int, bottom: int, folder: str | None, p
                                            plan.has_terrain))
 
     final = Path(folder) / f"rows_{top}.tif" if folder else None
-    tmp = Path(folder) / f".rows_{top}.{uuid.uuid4().hex}.part.tif" if folder else None
+    tmp = temp_file(final) if folder else None
     n = len(windows)
 
     def on_chip(done: int) -> None:
@@ -146,10 +145,10 @@ def detect_partitions(options: DetectOptions, progress: Callable[[float, str], N
     is_cancelled = is_cancelled or (lambda: False)
     options.validate()
     execution = options.execution
-    output, prob_path = check_outputs(options.outputs)
+    output, prob_path = check_outputs(options.outputs, log)
     # the model is loaded here too, so bad input fails with its one message before any worker starts
     plan, eng = plan_detection(options, log)
-    folder = tempfile.mkdtemp(prefix=".landslide-mapper-partitions-", dir=output.parent)
+    folder = temp_folder(output.parent, "partitions")
     try:
         def run(count: int, runner) -> list[dict]:
             rows = partition_rows(plan, count)
@@ -193,7 +192,7 @@ def _merge(plan: DetectPlan, results: list[dict], output: Path, prob_path: Path 
     features += vectorize.features(joined, grid, plan.out_crs, plan.min_area, plan.simplify, plan.has_terrain)
     for i, f in enumerate(features, start=1):
         f["properties"]["id"] = i
-    prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else None
+    prob_tmp = temp_file(prob_path) if prob_path else None
     writer = vectorize.FeatureWriter(output, plan.out_crs, plan.options.outputs.layer)
     try:
         writer.write(features)

@@ -43,6 +43,7 @@ from . import tta as tta_mod
 from . import vectorize
 from .dem import DemReader, DemTiles, check_dem, dem_mean_elevation
 from .engines import open_engine
+from .leftovers import clean_leftovers, full_disk_explained, temp_file
 from .options import DetectOptions, Outputs, resolve_overrides
 from .raster_io import (
     Grid,
@@ -181,14 +182,17 @@ def open_probability(path: Path, grid: Grid, height: int | None = None, top: int
                          **PROB_CREATION, **({"SPARSE_OK": "TRUE"} if sparse else {}))
 
 
-def check_outputs(outputs: Outputs) -> tuple[Path, Path | None]:
-    """The output paths, checked before any work: writable, a supported format, a GeoTIFF probability raster."""
+def check_outputs(outputs: Outputs, log: LogFn | None = None) -> tuple[Path, Path | None]:
+    """The output paths, checked before any work: writable, a supported format, a GeoTIFF probability raster. The
+    temporary files crashed runs left in their folders are removed (``leftovers.clean_leftovers``)."""
     output = Path(outputs.output)
     _check_writable(output, "output")
     vectorize.check_output(output, outputs.layer)
     prob_path = Path(outputs.probability) if outputs.probability else None
     if prob_path is not None:
         _check_writable(prob_path, "probability raster")
+    for folder in {output.parent, *([prob_path.parent] if prob_path else [])}:
+        clean_leftovers(folder, log)
     return output, prob_path
 
 
@@ -353,6 +357,28 @@ class DetectPlan:
                             self.tta)
 
 
+#: at most this share of the machine's memory for the rows a run holds at once
+MEMORY_SHARE = 0.5
+
+
+def check_grid_size(grid: Grid, tile: int) -> None:
+    """Refuse, before any work, a processing grid whose rows cannot be held: memory grows with the grid's width
+    (a row of chips, the blender's strips, a row of probability blocks and the GDAL cache's three), and GDAL's
+    rasters are at most 2^31 - 1 pixels wide or high. The message gives the figures."""
+    if max(grid.width, grid.height) > 2**31 - 1:
+        raise InputError(f"the processing grid would be {grid.width:,} x {grid.height:,} pixels at "
+                         f"{grid.resolution:g} m, more than a raster can hold: choose a coarser resolution")
+    need = grid.width * 4 * (4 * PROB_BLOCK + 3 * tile)
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not on this platform
+        return
+    if need > MEMORY_SHARE * ram:
+        raise InputError(f"the processing grid would be {grid.width:,} x {grid.height:,} pixels at "
+                         f"{grid.resolution:g} m: one row of tiles needs about {need / 2**30:.1f} GB of memory and "
+                         f"this machine has {ram / 2**30:.1f} GB; choose a coarser resolution or a smaller area")
+
+
 def model_path(options: DetectOptions) -> Path:
     """The model file of a run: the one the options name, or the bundled model."""
     path = Path(options.model.model) if options.model.model else default_model_path()
@@ -397,6 +423,7 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
 
     spec = resolve_optical(list(inputs.optical), inputs.bands)
     grid = processing_grid(spec.paths[0], resolved.resolution)
+    check_grid_size(grid, tile)
     dem_path = inputs.dem_path
     if card.uses_dem and dem_path is None:
         names = ", ".join(c["name"] for c in card.dem_channels)
@@ -658,17 +685,19 @@ def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | No
 
     # ---- validate everything before any work -------------------------------------------------------------
     options.validate()
-    output, prob_path = check_outputs(options.outputs)
+    output, prob_path = check_outputs(options.outputs, log)
     if eng is None:
         plan, eng = plan_detection(options, log)
     else:
         plan = resolve(options, eng.card, model_path(options), log, eng)
     grid, warnings, layer = plan.grid, plan.warnings, options.outputs.layer
+    folders = {output.parent, *([prob_path.parent] if prob_path else [])}
 
     # ---- outputs under temporary names -----------------------------------------------------------------------
     # the probability raster is written only when asked for, under a temporary name beside it
-    prob_tmp = (prob_path.parent / f".{prob_path.name}.part.tif") if prob_path else None
-    writer = vectorize.FeatureWriter(output, plan.out_crs, layer)
+    prob_tmp = temp_file(prob_path) if prob_path else None
+    with full_disk_explained(*folders):
+        writer = vectorize.FeatureWriter(output, plan.out_crs, layer)
 
     def write_components(components) -> None:
         writer.write(vectorize.features(components, grid, plan.out_crs, plan.min_area, plan.simplify,
@@ -683,11 +712,12 @@ def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | No
             progress(done / n_chips, f"{done}/{n_chips} chips, {time.perf_counter() - t0:.0f} s")
 
     try:
-        with ChipSource(plan, windows) as chips:
-            sinks = OutputSinks(plan, prob_tmp, write_components)
-            skipped = run_engine(chips, eng, plan.batch, sinks.put, is_cancelled, on_chip)
-            sinks.close()
-        count, total_area = publish(writer, prob_tmp, prob_path, warnings, log)
+        with full_disk_explained(*folders):
+            with ChipSource(plan, windows) as chips:
+                sinks = OutputSinks(plan, prob_tmp, write_components)
+                skipped = run_engine(chips, eng, plan.batch, sinks.put, is_cancelled, on_chip)
+                sinks.close()
+            count, total_area = publish(writer, prob_tmp, prob_path, warnings, log)
         seconds = time.perf_counter() - t0
         progress(1.0, "done")
         return DetectResult(output, prob_path, count, total_area, seconds, n_chips - skipped, skipped,

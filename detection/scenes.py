@@ -27,13 +27,13 @@ import glob
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CancelledError, InputError, LandslideMapperError
+from ..errors import CancelledError, InputError, LandslideMapperError, user_message
+from .leftovers import clean_leftovers, temp_folder
 from .options import DetectOptions
 
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".jp2", ".img")
@@ -130,6 +130,11 @@ def run_scene(job: SceneJob, folder: str, options: DetectOptions, progress=None,
         raise
     except LandslideMapperError as exc:
         return {"error": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - a damaged scene file (GDAL's read errors) fails that scene alone
+        sentence = user_message(exc)
+        if sentence is None:
+            raise
+        return {"error": sentence}
     return {"count": result.count, "total_area_m2": result.total_area_m2, "chips": result.chips,
             "seconds": result.seconds, "warnings": list(result.warnings)}
 
@@ -153,7 +158,8 @@ def detect_scenes(options: DetectOptions, progress: Callable[[float, str], None]
         raise InputError("several scenes go into one GeoPackage (.gpkg): one layer per scene and a merged one")
     jobs = scene_jobs(options.inputs.optical, options.inputs.dem)
     log(f"{len(jobs)} scene(s): " + ", ".join(j.name for j in jobs))
-    folder = tempfile.mkdtemp(prefix=".landslide-mapper-scenes-", dir=output.parent)
+    clean_leftovers(output.parent, log)
+    folder = temp_folder(output.parent, "scenes")
     result = ScenesResult(output, layer)
     try:
         if not execution.distributed:

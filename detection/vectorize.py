@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from rasterio.windows import Window
 from shapely.strtree import STRtree
 
 from ..errors import InputError
+from .leftovers import temp_folder
 from .raster_io import Grid
 
 DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile"}
@@ -267,6 +267,11 @@ def check_output(path: str | Path, layer: str = LAYER) -> str:
                                  "file name, or a GeoPackage to add the landslide layer to") from exc
             if not os.access(path, os.W_OK):
                 raise InputError(f"cannot add the layer '{layer}' to {path}: the file is read-only")
+            from .geopackage import existing_kind
+
+            kind = existing_kind(path, layer)
+            if kind not in (None, "features"):
+                raise InputError(f"{path} already holds a {kind} layer named '{layer}': choose another layer name")
     return driver
 
 
@@ -285,10 +290,14 @@ class FeatureWriter:
         self.layer = layer
         self.schema = schema or SCHEMA
         self.crs_wkt = crs.to_wkt()
-        self.tmpdir = Path(tempfile.mkdtemp(prefix=".landslide-mapper-", dir=self.path.parent))
+        self.tmpdir = temp_folder(self.path.parent, "layer")
         kw = {"layer": layer} if self.driver == "GPKG" else {}
-        self.dst = fiona.open(self.tmpdir / self.path.name, "w", driver=self.driver, schema=self.schema,
-                              crs=self.crs_wkt, **kw)
+        try:
+            self.dst = fiona.open(self.tmpdir / self.path.name, "w", driver=self.driver, schema=self.schema,
+                                  crs=self.crs_wkt, **kw)
+        except BaseException:  # (a full disk fails here already) nothing is left behind
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            raise
         self.count = 0
         self.total_area = 0.0
 
@@ -299,8 +308,8 @@ class FeatureWriter:
             self.total_area += sum(f["properties"]["area_m2"] for f in feats)
 
     def commit(self) -> Path:
-        self.dst.close()
         try:
+            self.dst.close()
             if self.driver == "GPKG" and self.path.exists():
                 self._add_layer_to_existing()
             else:
@@ -311,17 +320,31 @@ class FeatureWriter:
         return self.path
 
     def _add_layer_to_existing(self) -> None:
-        """Copy the finished layer into the user's GeoPackage (fiona opens it in update mode and replaces only a
-        layer of the same name)."""
-        with fiona.open(self.tmpdir / self.path.name, layer=self.layer) as src, \
-                fiona.open(self.path, "w", driver="GPKG", layer=self.layer, schema=self.schema,
-                           crs=self.crs_wkt) as dst:
-            dst.writerecords(src)  # (fiona writes in transactions of many records)
+        """Put the finished layer into the user's GeoPackage in one SQLite transaction, replacing only a layer of
+        the same name (``geopackage.replace_layer``): atomic, whatever stops the run."""
+        from .geopackage import replace_layer
+
+        replace_layer(self.path, self.tmpdir / self.path.name, self.layer)
 
     def abort(self) -> None:
-        if not self.dst.closed:
-            self.dst.close()
-        shutil.rmtree(self.tmpdir, ignore_errors=True)
+        try:
+            self._discard()
+        finally:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    def _discard(self) -> None:
+        """Close our temporary file whether or not its last write works (a full disk fails the close too)."""
+        try:
+            if not self.dst.closed:
+                self.dst.close()
+        except Exception:  # noqa: BLE001 - the file is thrown away anyway
+            try:
+                if self.dst.session is not None:
+                    self.dst.session.stop()
+            except Exception:  # noqa: BLE001
+                pass
+            self.dst.session = None
+            self.dst._closed = True  # else fiona's __del__ tries (and prints) the failing flush again
 
 
 def write_features(path: str | Path, feats: list[dict], crs, layer: str = LAYER) -> Path:

@@ -139,6 +139,9 @@ def _bad_dem(folder: Path) -> Path:
         ("model needs a DEM", "give a DEM raster"),
         ("bundled model missing", "bundled default model is missing"),
         ("threshold out of range", "threshold must be between 0 and 1"),
+        ("threshold not a number", "must be a number, got 'abc'"),
+        ("probability raster is the optical image", "is also the optical image: it would be overwritten"),
+        ("truncated optical image", "truncated"),
     ],
 )
 def test_pipeline_errors_become_processing_exceptions(plugin, oracle, blob_scene, tmp_path, monkeypatch, case,
@@ -169,10 +172,23 @@ def test_pipeline_errors_become_processing_exceptions(plugin, oracle, blob_scene
         del params["MODEL"]
     elif case == "threshold out of range":
         params["THRESHOLD"] = 0.0
+    elif case == "threshold not a number":  # (qgis_process THRESHOLD=abc): an error, never the default
+        params["THRESHOLD"] = "abc"
+    elif case == "probability raster is the optical image":
+        copy = out_dir / "optical.tif"
+        copy.write_bytes(Path(opt).read_bytes())
+        params["OPTICAL"] = params["OUTPUT_PROBABILITY"] = str(copy)
+    elif case == "truncated optical image":
+        data = Path(opt).read_bytes()
+        cut = tmp_path / "cut.tif"
+        cut.write_bytes(data[: len(data) // 2])
+        params["OPTICAL"] = str(cut)
+    before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
     with pytest.raises(QgsProcessingException) as err:
         processing.run(DETECT, params)
     assert message in str(err.value)
-    assert sorted(p.name for p in out_dir.iterdir()) == []  # no output, no partial file
+    assert "Traceback" not in str(err.value) and len(str(err.value).splitlines()) == 1  # one sentence
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before  # no output, no partial file
 
 
 def test_cancel_mid_run_leaves_no_output(plugin, oracle, blob_scene, tmp_path):

@@ -35,6 +35,7 @@ from shapely.geometry import mapping, shape
 from shapely.strtree import STRtree
 
 from ..detection.dem import DemReader, check_dem, dem_mean_elevation
+from ..detection.leftovers import output_folder
 from ..detection.raster_io import OpticalReader, processing_grid, resolve_optical
 from ..detection.tiling import starts
 from ..errors import CancelledError, InputError
@@ -62,20 +63,31 @@ def prepare_chips(optical: Sequence[str | Path] | str | Path, inventory: str | P
                   region_field: str | None = "region", layer: str | None = None, seed: int = 0,
                   progress: Callable[[float, str], None] | None = None, log: Callable[[str], None] | None = None,
                   is_cancelled: Callable[[], bool] | None = None) -> dict:
-    """Write the chip folder; returns the ``chips.json`` content."""
+    """Write the chip folder; returns the ``chips.json`` content. A run that fails leaves no empty folder it made;
+    an output path that is a file is refused."""
+    with output_folder(output, "chip folder"):
+        return _prepare_chips(optical, inventory, output, dem, bands, chip_size, stride, negative_ratio, resolution,
+                              region_field, layer, seed, progress, log, is_cancelled)
+
+
+def _prepare_chips(optical, inventory, output, dem, bands, chip_size, stride, negative_ratio, resolution,
+                   region_field, layer, seed, progress, log, is_cancelled) -> dict:
     progress = progress or (lambda f, m: None)
     log = log or (lambda m: None)
     is_cancelled = is_cancelled or (lambda: False)
     optical = [optical] if isinstance(optical, (str, Path)) else list(optical)
     if chip_size < 32 or chip_size % 32:
         raise InputError(f"chip size must be a multiple of 32 (>= 32), got {chip_size}")
-    stride = int(stride or chip_size)
+    stride = chip_size if stride is None else stride  # (0 is an error, not "the default")
     if not 0 < stride <= chip_size:
         raise InputError(f"stride must be between 1 and the chip size ({chip_size}), got {stride}")
-    if negative_ratio < 0:
-        raise InputError("negative ratio must be >= 0")
+    stride = int(stride)
+    if not negative_ratio >= 0 or math.isinf(negative_ratio):  # (NaN fails the first test)
+        raise InputError(f"negative ratio must be a number >= 0, got {negative_ratio}")
+    if resolution is not None and not (resolution > 0 and math.isfinite(resolution)):
+        raise InputError(f"resolution must be a number > 0 (or left out: the image's), got {resolution}")
     spec = resolve_optical(optical, bands)
-    res = float(resolution or _native_resolution(spec.paths[0]))
+    res = float(resolution if resolution is not None else _native_resolution(spec.paths[0]))
     grid = processing_grid(spec.paths[0], res)
     if dem is not None:
         check_dem(str(dem), grid)
@@ -168,7 +180,11 @@ def import_labelme(files: Sequence[str | Path], output: str | Path, labels: Sequ
     """LabelMe JSON annotations -> ``images/`` + ``masks/`` (+ ``chips.json``). Polygons whose label is in
     ``labels`` (default: every label) are landslides. The image is the file ``imagePath`` names (relative to the
     JSON) or the embedded ``imageData``."""
-    out = Path(output)
+    with output_folder(output, "chip folder") as out:
+        return _import_labelme(files, out, labels, region)
+
+
+def _import_labelme(files, out: Path, labels, region) -> dict:
     (out / "images").mkdir(parents=True, exist_ok=True)
     (out / "masks").mkdir(parents=True, exist_ok=True)
     records = []

@@ -29,6 +29,7 @@ import torch
 import torch.nn.functional as F
 
 from ..detection.dem import channel_margin, dem_channels
+from ..detection.leftovers import output_folder
 from ..detection.raster_io import optical_scaler
 from ..errors import CancelledError, InputError
 from ..model.card import TRAIN_SCALINGS, TTA_MODES, ModelCard, default_card
@@ -218,11 +219,21 @@ class TrainResult:
 def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
           progress: Callable[[float, str], None] | None = None, log: Callable[[str], None] | None = None,
           is_cancelled: Callable[[], bool] | None = None, resume: bool = True) -> TrainResult:
+    """Train ``config`` on the chip folder ``data`` into ``out_dir`` (see the module doc). A configuration that
+    does not exist is refused before anything is made; a run that fails leaves no empty output folder."""
+    try:
+        get_config(config.arch, **config.overrides)
+    except (ValueError, TypeError) as exc:
+        raise InputError(str(exc)) from None
+    with output_folder(out_dir, "training output folder") as out:
+        return _train(data, out, config, progress, log, is_cancelled, resume)
+
+
+def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_cancelled,
+           resume: bool) -> TrainResult:
     progress = progress or (lambda f, m: None)
     log = log or (lambda m: None)
     is_cancelled = is_cancelled or (lambda: False)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(config.seed)
     np.random.seed(config.seed)
     device = ("cuda" if torch.cuda.is_available() else "cpu") if config.device == "auto" else config.device

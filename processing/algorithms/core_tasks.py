@@ -38,7 +38,12 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
     """
     try:
         from landslide_mapper.environment.native_libraries import separate_process_needed
-        from landslide_mapper.errors import CancelledError, LandslideMapperError, MissingDependencyError
+        from landslide_mapper.errors import (
+            CancelledError,
+            LandslideMapperError,
+            MissingDependencyError,
+            user_message,
+        )
         from landslide_mapper.worker import run_in_subprocess, run_task
     except ImportError as exc:
         raise QgsProcessingException(missing_message(exc)) from exc
@@ -82,8 +87,18 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
         raise QgsProcessingException(str(exc)) from exc
     except ImportError as exc:  # torch, timm, onnxruntime, rasterio ... imported lazily by the core
         raise QgsProcessingException(missing_message(exc)) from exc
-    except RuntimeError as exc:  # the worker process died, or torch failed (e.g. out of memory)
-        raise QgsProcessingException(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - the worker process died, torch failed (out of memory), a bug
+        # one sentence for the user; the traceback (inside the message of a worker that died) to the debug log
+        import traceback
+
+        feedback.pushDebugInfo(traceback.format_exc())
+        sentence = user_message(exc)
+        if sentence is None:
+            lines = str(exc).strip().splitlines()
+            sentence = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+            if "Traceback (most recent call last)" in str(exc):
+                feedback.pushDebugInfo(str(exc))
+        raise QgsProcessingException(sentence) from None
 
 
 # --- list and folder parameters (optional numbers: parameters.py) ---------------------------------------------------
