@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QMessageBox
 
@@ -53,6 +53,39 @@ def activate_dependency_folder() -> Path | None:
         return None
 
 
+I18N_DIR = Path(__file__).resolve().parent / "i18n"
+#: QGIS's names for languages whose translation file has another name (QGIS: zh-Hans, Qt: zh_CN)
+LOCALE_ALIASES = {"zh_Hans": "zh_CN", "zh": "zh_CN", "zh_Hans_CN": "zh_CN"}
+
+
+def qgis_locale() -> str:
+    """QGIS's user-interface language (``zh_CN``, ``en_US``...): the one set in its options (``--lang`` too)."""
+    from qgis.core import QgsSettings
+
+    override = str(QgsSettings().value("locale/overrideFlag", False)).lower() in ("true", "1")
+    name = QgsSettings().value("locale/userLocale", "") if override else ""
+    app = QgsApplication.instance()
+    translation = app.translation() if isinstance(app, QgsApplication) else ""  # (an instance method)
+    name = name or translation or QgsApplication.locale() or QLocale().name()
+    return str(name).replace("-", "_")
+
+
+def install_translator(locale: str | None = None):
+    """The plugin's QTranslator for QGIS's language (``i18n/landslide_mapper_<locale>.qm``, compiled from the .ts
+    by ``scripts/i18n.py release``: make setup, make package), installed on the application; None when there is
+    none for that language (English: the source strings)."""
+    locale = (locale or qgis_locale()).replace("-", "_")
+    locale = LOCALE_ALIASES.get(locale, locale)
+    for name in (locale, locale.split("_")[0]):
+        path = I18N_DIR / f"landslide_mapper_{name}.qm"
+        if path.is_file():
+            translator = QTranslator()
+            if translator.load(str(path)):
+                QCoreApplication.installTranslator(translator)
+                return translator
+    return None
+
+
 class LandslideMapperPlugin:
     """QGIS calls ``initProcessing()`` (qgis_process calls only this), ``initGui()`` and ``unload()``."""
 
@@ -63,6 +96,7 @@ class LandslideMapperPlugin:
         self._dialogs: list = []  # keep non-modal dialogs alive
         self.environment = None  # the one "Environment and GPU…" dialog (non-modal; may run a pip task)
         self.dependency_folder = activate_dependency_folder()  # before any lazy import of torch & co.
+        self.translator = install_translator()  # before the provider: algorithm names and labels are translated
 
     # --- Processing -------------------------------------------------------------------------------------
     def initProcessing(self):  # noqa: N802
@@ -104,6 +138,9 @@ class LandslideMapperPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None
 
     # --- actions ----------------------------------------------------------------------------------------
     def open_detect_dialog(self):

@@ -211,9 +211,8 @@ def one_pass_copy_size(path: Path, out: Path) -> int:
     return out.stat().st_size
 
 
-def model_only(path: Path, model: Path, n_chips: int) -> tuple[float, int]:
-    """Model-only chips/s on chips of the scene, prepared beforehand as the pipeline prepares them."""
-    from landslide_mapper.detection.engines import open_engine
+def prepared_chips(path: Path, model: Path, n_chips: int, tile: int = None, overlap: int = None) -> np.ndarray:
+    """``n_chips`` chips spread over the scene, prepared exactly as the pipeline prepares them for ``model``."""
     from landslide_mapper.detection.raster_io import (
         OpticalReader,
         optical_scaler,
@@ -222,12 +221,13 @@ def model_only(path: Path, model: Path, n_chips: int) -> tuple[float, int]:
         scene_statistics,
     )
     from landslide_mapper.detection.tiling import chip_windows, pad_chip
+    from landslide_mapper.model.checkpoint import read_card
 
-    eng = open_engine(model, "onnx", "cpu")
-    card = eng.card
+    tile, overlap = tile or REAL_TILE, REAL_OVERLAP if overlap is None else overlap
+    card = read_card(model)
     spec = resolve_optical([str(path)], None)
     grid = processing_grid(spec.paths[0], card.resolution_m)
-    windows = [w for _, w in chip_windows(grid.height, grid.width, REAL_TILE, REAL_OVERLAP)]
+    windows = [w for _, w in chip_windows(grid.height, grid.width, tile, overlap)]
     picks = [windows[int(i)] for i in np.linspace(0, len(windows) - 1, min(n_chips, len(windows)))]
     reader = OpticalReader(spec, grid)
     scale = optical_scaler(card.optical_scaling, reader.dtype, scene_statistics(spec), card.mean, card.std)
@@ -236,9 +236,17 @@ def model_only(path: Path, model: Path, n_chips: int) -> tuple[float, int]:
         raw, valid = reader.read(w)
         x = scale(raw)
         x[:, ~valid] = 0.0
-        chips.append(pad_chip(x, REAL_TILE))
+        chips.append(pad_chip(x, tile))
     reader.close()
-    chips = np.stack(chips)
+    return np.stack(chips).astype(np.float32)
+
+
+def model_only(path: Path, model: Path, n_chips: int) -> tuple[float, int]:
+    """Model-only chips/s on chips of the scene, prepared beforehand as the pipeline prepares them."""
+    from landslide_mapper.detection.engines import open_engine
+
+    eng = open_engine(model, "onnx", "cpu")
+    chips = prepared_chips(path, model, n_chips)
     eng.predict(chips[:REAL_BATCH])  # warm-up
     t = time.perf_counter()
     for i in range(0, len(chips), REAL_BATCH):

@@ -9,6 +9,7 @@ landslide probabilities.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +27,14 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 #: CPU threads of one engine (ONNX Runtime's intra-op pool; PyTorch reads OMP_NUM_THREADS); unset: all cores
 THREADS_ENV = "LANDSLIDE_MAPPER_THREADS"
+#: ONNX Runtime's intra-op thread spinning, "0" (off) or "1" (on); unset: ORT_SPINNING_DEFAULT
+SPINNING_ENV = "LANDSLIDE_MAPPER_ORT_SPINNING"
+#: ONNX Runtime's graph optimisation level: basic, extended, all; unset: all
+OPTIMISATION_ENV = "LANDSLIDE_MAPPER_ORT_OPTIMISATION"
+#: spinning off by default: the chip-preparation and output threads share the cores with the engine
+#: (benchmarks/bench_engine_settings.py measures both end to end; experiments/benchmarks/bench_engine_settings.txt)
+ORT_SPINNING_DEFAULT = "0"
+log = logging.getLogger(__name__)
 
 
 class Engine(Protocol):
@@ -52,12 +61,22 @@ class OnnxEngine:
                              "(install onnxruntime-gpu and the CUDA libraries, or use device 'cpu')")
         providers = (gpu if device in ("auto", "cuda") else []) + ["CPUExecutionProvider"]
         options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        levels = {"basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                  "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                  "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL}
+        level = os.environ.get(OPTIMISATION_ENV, "all").strip().lower() or "all"
+        spinning = os.environ.get(SPINNING_ENV, ORT_SPINNING_DEFAULT).strip() or ORT_SPINNING_DEFAULT
+        if level not in levels or spinning not in ("0", "1"):
+            raise InputError(f"{OPTIMISATION_ENV} must be basic, extended or all and {SPINNING_ENV} 0 or 1, got "
+                             f"{level!r} and {spinning!r}")
+        options.graph_optimization_level = levels[level]
         options.log_severity_level = 3
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # see OMP_WAIT_POLICY above
+        options.add_session_config_entry("session.intra_op.allow_spinning", spinning)  # see OMP_WAIT_POLICY above
         threads = int(os.environ.get(THREADS_ENV, "0") or 0)
         if threads > 0:  # several engines sharing one machine (detection/scenes.py's local workers)
             options.intra_op_num_threads = threads
+        log.debug("ONNX Runtime session: providers %s, graph optimisation %s, spinning %s, intra-op threads %s",
+                  providers, level, spinning, threads or "all cores")
         try:
             self.session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
         except Exception as exc:  # noqa: BLE001 - ORT raises its own exception types

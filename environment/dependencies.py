@@ -68,6 +68,31 @@ REQUIREMENTS: dict[str, str] = {
     "onnx": "onnx>=1.16",
 }
 MODULES: tuple[str, ...] = tuple(REQUIREMENTS)
+#: the two sets the environment dialog offers: detection with ONNX models (the bundled one included) needs only the
+#: first; training, PyTorch checkpoints and ONNX export need all (the set names are stable ids, the labels words)
+PACKAGE_SETS: dict[str, tuple[str, ...]] = {
+    "detection": ("onnxruntime", "rasterio", "fiona", "shapely", "numpy"),
+    "training": MODULES,
+}
+SET_LABELS = {"detection": "Detection", "training": "Detection and training"}
+#: download size of each set (MB, the wheels pip fetches for a new Python 3.12, dependencies included), measured
+#: with benchmarks/wheel_sizes.py on 2026-12-02 (experiments/benchmarks/wheel_sizes.txt). Training: PyPI's PyTorch
+#: with NVIDIA's CUDA libraries, what a Linux machine with an NVIDIA GPU fetches ("linux-gpu"); on a CPU the plugin
+#: takes PyTorch from its CPU index (not reachable from the machine that measured: a few hundred MB)
+DOWNLOAD_MB: dict[str, dict[str, float]] = {"detection": {"linux": 98, "win": 83}, "training": {"linux-gpu": 2987}}
+
+
+def missing_in_set(missing: Iterable[str], package_set: str) -> list[str]:
+    """The ``missing`` modules that belong to ``package_set`` (:data:`PACKAGE_SETS`), in :data:`MODULES` order."""
+    if package_set not in PACKAGE_SETS:
+        raise ValueError(f"package set must be one of {', '.join(PACKAGE_SETS)}, got {package_set!r}")
+    wanted = set(missing) & set(PACKAGE_SETS[package_set])
+    return [m for m in MODULES if m in wanted]
+
+
+def set_needing(module: str) -> str:
+    """The smallest set that holds ``module`` (``detection`` or ``training``)."""
+    return next(name for name, modules in PACKAGE_SETS.items() if module in modules)
 #: flavour -> the ONNX Runtime distribution (they provide the same module: never both)
 ORT_FLAVOURS = {"cpu": "onnxruntime", "gpu": "onnxruntime-gpu"}
 ORT_VERSION = ">=1.17"

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .dependencies import missing_in_set
+
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 MODELS_DIR = PACKAGE_ROOT / "resources" / "models"
 
@@ -29,7 +31,7 @@ MODELS_DIR = PACKAGE_ROOT / "resources" / "models"
 PACKAGES: tuple[tuple[str, str, str], ...] = (
     ("torch", "torch", "PyTorch: runs the FCA-DeepLab network (CPU or CUDA GPU)"),
     ("timm", "timm", "ConvNeXt/ResNet backbones of the network"),
-    ("onnxruntime", "onnxruntime", "ONNX Runtime: alternative inference engine for exported models"),
+    ("onnxruntime", "onnxruntime", "ONNX Runtime: runs .onnx models (the bundled one too); all detection needs"),
     ("rasterio", "rasterio", "reads and writes GeoTIFF rasters"),
     ("fiona", "fiona", "writes the landslide polygons (GeoPackage, Shapefile)"),
     ("shapely", "shapely", "polygon geometry"),
@@ -268,12 +270,19 @@ def environment_report(
             "Both onnxruntime and onnxruntime-gpu are installed; they provide the same module and break each "
             "other. Uninstall both, then install only one (onnxruntime-gpu for an NVIDIA GPU)."
         )
-    if missing:
+    missing_detection = missing_in_set(missing, "detection")
+    missing_training = [m for m in missing if m not in missing_detection]
+    if missing_detection:
         warnings.append(
-            "Missing Python packages: "
-            + ", ".join(missing)
-            + ". Install them into the Python that QGIS uses "
-            "(see the README, section Install)."
+            "Missing Python packages for detection: "
+            + ", ".join(missing_detection)
+            + ". Install the 'Detection' set (Environment and GPU dialog, or the README's section Install)."
+        )
+    if missing_training:
+        warnings.append(
+            "Not installed, needed for training, PyTorch checkpoints and ONNX export only: "
+            + ", ".join(missing_training)
+            + " (the 'Detection and training' set)."
         )
     for name, entry in packages.items():
         if not entry["ok"] and entry["error"] and "No module named" not in entry["error"]:
@@ -320,6 +329,8 @@ def environment_report(
         "packages": packages,
         "gdal": probe["gdal"],
         "missing": missing,
+        "missing_detection": missing_detection,
+        "missing_training": missing_training,
         "onnxruntime": {**ort, "distributions": distributions},
         "cuda": cuda,
         "models": models,

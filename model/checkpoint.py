@@ -105,17 +105,34 @@ def load_checkpoint(path: str | Path, device: str = "cpu") -> tuple[nn.Module, M
     return model.to(device).eval(), card
 
 
-def card_from_onnx(path: str | Path) -> ModelCard:
-    """The model card stored in an ONNX file's ``metadata_props``."""
-    import onnx
-
-    path = Path(path)
-    _check_exists(path)
+def _onnx_metadata(path: Path) -> dict[str, str]:
+    """An ONNX file's ``metadata_props``: with the onnx package (training set) when it is there, else with ONNX
+    Runtime, the one ONNX package of the detection set (environment/dependencies.py: PACKAGE_SETS)."""
     try:
-        proto = onnx.load(str(path), load_external_data=False)
+        import onnx
+    except ImportError:
+        onnx = None
+    try:
+        if onnx is not None:
+            return {p.key: p.value for p in onnx.load(str(path), load_external_data=False).metadata_props}
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # read, do not optimise
+        options.log_severity_level = 3
+        session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+        return dict(session.get_modelmeta().custom_metadata_map)
+    except ImportError:
+        raise
     except Exception as exc:  # noqa: BLE001
         raise ModelFileError(f"cannot read ONNX file {path.name}: corrupt or truncated ({exc})") from exc
-    meta = {p.key: p.value for p in proto.metadata_props}
+
+
+def card_from_onnx(path: str | Path) -> ModelCard:
+    """The model card stored in an ONNX file's ``metadata_props``."""
+    path = Path(path)
+    _check_exists(path)
+    meta = _onnx_metadata(path)
     if CARD_KEY not in meta:
         raise ModelFileError(f"{path.name} has no Landslide Mapper model card in its metadata (export it with "
                              "'landslide_mapper:export_onnx' or 'python -m landslide_mapper export-onnx')")

@@ -19,6 +19,7 @@ import ast
 import configparser
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = "landslide_mapper"
 ROOT_FILES = ("metadata.txt", "LICENSE", "README.md")
 RUNTIME_DIRS = ("model", "detection", "training", "environment", "processing", "ui", "resources")
+#: i18n/: only the .qm files, compiled at packaging time (translations()); the .ts sources stay out
 REQUIRED = ("metadata.txt", "__init__.py", "plugin.py", "LICENSE", "README.md")
 SKIP_PARTS = ("__pycache__",)
 SKIP_SUFFIXES = (".pyc", ".pyo")
@@ -89,14 +91,26 @@ def build(output_dir: Path, root: Path = ROOT) -> Path:
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / f"{PLUGIN}-{version}.zip"
     partial = target.with_suffix(".zip.partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for rel in files:
-            info = zipfile.ZipInfo(f"{PLUGIN}/{rel}", date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, (root / rel).read_bytes())
+    with tempfile.TemporaryDirectory() as tmp:
+        compiled = translations(root, Path(tmp))  # i18n/*.qm, compiled now from the .ts files
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for rel, data in [*((rel, (root / rel).read_bytes()) for rel in files),
+                              *((f"i18n/{qm.name}", qm.read_bytes()) for qm in compiled)]:
+                info = zipfile.ZipInfo(f"{PLUGIN}/{rel}", date_time=FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data)
     partial.replace(target)
     return target
+
+
+def translations(root: Path, out: Path) -> list[Path]:
+    """The .qm files of ``root/i18n/*.ts``, compiled into ``out`` by Qt's lrelease (scripts/i18n.py)."""
+    if not list((root / "i18n").glob("*.ts")):
+        return []
+    subprocess.run([sys.executable, str(root / "scripts" / "i18n.py"), "release", str(out)], check=True,
+                   stdout=subprocess.DEVNULL)
+    return sorted(out.glob("*.qm"))
 
 
 def main(argv: list[str] | None = None) -> int:

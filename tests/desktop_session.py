@@ -222,6 +222,27 @@ def scenario():
     yield from sleep(0.5)
 
 
+def locale_scenario():
+    """``mode: locale``: the plugin's menu entries and the Detect dialog in QGIS's language (``qgis --lang``)."""
+    from qgis.PyQt.QtWidgets import QLabel
+
+    yield from until(lambda: PLUGIN in plugins, 60, "the plugin to load")
+    plugin = plugins[PLUGIN]
+    record["menu"] = [a.text().replace("&", "") for a in plugin.actions]
+    detect = plugin.actions[0]
+    QTimer.singleShot(0, detect.trigger)
+    yield from until(lambda: modal_of(("DetectDialog", "AlgorithmDialog")) is not None, 60, "the Detect dialog")
+    dialog = modal_of(("DetectDialog", "AlgorithmDialog"))
+    dialog.resize(1000, 800)
+    yield from sleep(1.5)
+    record["dialog_title"] = dialog.windowTitle()
+    record["dialog_labels"] = [w.text() for w in dialog.findChildren(QLabel) if w.text()]
+    screenshot(dialog, "detect_dialog_zh_CN.png")
+    dialog.close()
+    note("locale dialog shown", title=dialog.windowTitle())
+    yield from sleep(0.5)
+
+
 def finish(error: str | None = None) -> None:
     if error:
         record["error"] = error
@@ -236,7 +257,7 @@ def finish(error: str | None = None) -> None:
     QTimer.singleShot(30000, lambda: os._exit(0))  # never hang at exit: the record is written
 
 
-STEPS = scenario()
+STEPS = locale_scenario() if CONFIG.get("mode") == "locale" else scenario()
 
 
 def poll() -> None:

@@ -10,12 +10,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from detect_options import detect
 
 from landslide_mapper.detection.pipeline import automatic_cleanup, default_model_path
 from landslide_mapper.model.card import read_sidecar
+from landslide_mapper.model.checkpoint import read_card
 
 
 @pytest.mark.parametrize("model_res, image_res, min_area, why", [
@@ -73,6 +75,34 @@ def test_detect_algorithm_describes_the_model_the_user_runs(plugin):
     assert labels["RESOLUTION"].endswith(f"bundled model: {card.resolution_m:g})")
     assert defaults["MIN_AREA"] is None and defaults["SIMPLIFY"] is None  # automatic (the help says how)
     assert "25 pixels at the processing resolution" in help_text
+
+
+def test_every_figure_in_the_detect_help_is_the_cards(plugin):
+    """The help of Detect landslides states the bundled model's figures (threshold, tile, IoU plain and with each
+    test-time augmentation) from its card, and no other number between 0 and 1 that could be a stale threshold or
+    score; the README's algorithm table says the same thresholds."""
+    from qgis.core import QgsApplication
+
+    alg = QgsApplication.processingRegistry().createAlgorithmById("landslide_mapper:detect_landslides")
+    card = read_card(default_model_path())
+    text = re.sub(r"<[^>]+>", "", alg.shortHelpString())
+    key = next(k for k, v in card.metrics.items() if k.startswith("test") and isinstance(v, dict))
+    tta = card.metrics["test_time_augmentation"]
+    expected = {f"threshold {card.threshold:g}", f"tiles of {card.tile_size} px",
+                f"{card.metrics[key]['iou']:.3f} plain (threshold {card.threshold:g})",
+                f"{tta['flips'][key + '_iou']:.3f} with flips (threshold {card.threshold_for('flips'):g})",
+                f"{tta['d4'][key + '_iou']:.3f} with all 8 (threshold {card.threshold_for('d4'):g})"}
+    for phrase in expected:
+        assert phrase in text, phrase
+    allowed = {f"{card.threshold:g}", f"{card.threshold_for('flips'):g}", f"{card.threshold_for('d4'):g}",
+               f"{card.metrics[key]['iou']:.2f}", f"{card.metrics[key]['iou']:.3f}",
+               f"{tta['flips'][key + '_iou']:.3f}", f"{tta['d4'][key + '_iou']:.3f}"}
+    stray = [n for n in re.findall(r"(?<![\d.])0\.\d+", text) if n not in allowed]
+    assert stray == [], f"numbers in the help that are not the card's: {stray}"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `TTA` |"))
+    assert (f"{card.threshold:.2f} plain, {card.threshold_for('flips'):.2f} flips, "
+            f"{card.threshold_for('d4'):.2f} with all 8") in row
 
 
 def test_about_card_is_tables_not_json(plugin, oracle):

@@ -57,22 +57,37 @@ def build_optical_vrt(tmp: Path) -> Path:
 @pytest.fixture(scope="module")
 def desktop_run(tmp_path_factory):
     """Run the desktop session once; return (record, returncode, work folder, stderr tail)."""
-    tmp = tmp_path_factory.mktemp("desktop")
+    return run_desktop(tmp_path_factory.mktemp("desktop"))
+
+
+@pytest.fixture(scope="module")
+def desktop_zh_cn(tmp_path_factory):
+    """The desktop in Chinese (QGIS's language set to Simplified Chinese in its options, as a user does in Settings >
+    Options > General: QGIS writes zh-Hans): the menu and the Detect dialog only. (``qgis --lang zh_CN`` hangs the
+    desktop before the startup script runs here, on QGIS 3.40 under Xvfb.)"""
+    return run_desktop(tmp_path_factory.mktemp("desktop-zh"), {"mode": "locale"},
+                       settings="\n[locale]\noverrideFlag=true\nuserLocale=zh-Hans\n", timeout_s=240)
+
+
+def run_desktop(tmp: Path, extra: dict | None = None, qgis_args: list[str] | None = None, settings: str = "",
+                timeout_s: float = DESKTOP_TIMEOUT_S):
+    """One desktop session (``tests/desktop_session.py``); (record, returncode, work folder, stderr tail, seconds,
+    config)."""
     profile = QgisProcessProfile(tmp / "profile")
     profile.install_zip(build_plugin_zip(tmp / "dist"))
     ini = profile.root / "profiles" / "default" / "QGIS" / "QGIS3.ini"
     ini.parent.mkdir(parents=True, exist_ok=True)
     # enable the plugin, and no first-run wizard, news feed, tips or version check
     ini.write_text("[PythonPlugins]\nlandslide_mapper=true\n\n[qgis]\ncheckVersion=false\nshowTips340=false\n"
-                   "allowVersionCheck=false\n\n[core]\nNewsFeed\\https%3A%2F%2Ffeed.qgis.org\\disabled=true\n",
-                   encoding="utf-8")
+                   "allowVersionCheck=false\n\n[core]\nNewsFeed\\https%3A%2F%2Ffeed.qgis.org\\disabled=true\n"
+                   + settings, encoding="utf-8")
     xdg = tmp / "xdg"
     xdg.mkdir(mode=0o700)
     config = {
         "work": str(tmp), "result": str(tmp / "desktop_result.json"),
         "optical": str(build_optical_vrt(tmp)), "dem": str(SAMPLE / "dsm.tif"),
         "output": str(tmp / "inventory.gpkg"), "output_cancelled": str(tmp / "cancelled.gpkg"),
-        "cancel_after_s": 4,
+        "cancel_after_s": 4, **(extra or {}),
     }
     (tmp / "config.json").write_text(json.dumps(config), encoding="utf-8")
     xvfb, display = start_xvfb(tmp)
@@ -86,8 +101,9 @@ def desktop_run(tmp_path_factory):
     })
     start = time.monotonic()
     try:
-        proc = subprocess.run(["qgis", "--nologo", "--noversioncheck", "--code", str(SESSION_SCRIPT)],
-                              env=env, capture_output=True, text=True, timeout=DESKTOP_TIMEOUT_S, cwd=str(tmp),
+        proc = subprocess.run(["qgis", "--nologo", "--noversioncheck", *(qgis_args or []), "--code",
+                               str(SESSION_SCRIPT)],
+                              env=env, capture_output=True, text=True, timeout=timeout_s, cwd=str(tmp),
                               check=False)
         returncode, stderr = proc.returncode, proc.stderr
     except subprocess.TimeoutExpired as exc:
@@ -174,3 +190,16 @@ def test_screenshots_were_taken(desktop_run):
     record = desktop_run[0]
     names = {Path(p).name for p in record.get("screenshots", [])}
     assert {"environment_dialog.png", "about_dialog.png", "detect_dialog.png"} <= names, names
+
+
+def test_the_desktop_in_chinese(desktop_zh_cn):
+    """With QGIS's language set to zh_CN, the plugin's menu and the Detect dialog speak Chinese; look at
+    detect_dialog_zh_CN.png in the work folder (the font renders: fonts-wqy-microhei)."""
+    record, returncode, tmp, stderr, _, _ = desktop_zh_cn
+    assert returncode == 0 and record.get("done"), _describe(record, returncode, stderr)
+    assert record["menu"] == ["检测滑坡…", "环境与 GPU…", "关于 / 模型卡"], record["menu"]
+    assert "检测滑坡" in record["dialog_title"], record["dialog_title"]
+    labels = record["dialog_labels"]
+    assert "光学影像" in labels and any(t.startswith("概率阈值") for t in labels), labels
+    png = tmp / "detect_dialog_zh_CN.png"
+    assert png.is_file() and png.stat().st_size > 20_000

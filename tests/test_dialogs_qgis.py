@@ -173,7 +173,8 @@ def test_doctor_table_install_and_uninstall_with_a_task(plugin, qgis_app, deps_f
     assert table["GDAL/GEOS of the Python packages"][1] == "ok"  # PyQGIS imported as a module: no clash
     assert str(deps_folder) in table["Plugin's package folder"][0] and "empty" in table["Plugin's package folder"][0]
     assert not dialog.install_button.isEnabled() and not dialog.uninstall_button.isEnabled()
-    assert "Every package Landslide Mapper needs is installed" in dialog.plan_label.text()
+    assert "Every package of the set 'Detection and training' is installed" in dialog.plan_label.text()
+    assert dialog.chosen_set() == "training"  # PyTorch is there: the full set is the one offered
     assert "torch" in dialog.browser.toPlainText() and json.loads(dialog.copy_text)["missing"] == []
     save_png(dialog, "dialog_environment.png")
 
@@ -303,6 +304,11 @@ _WITHOUT_DL_PACKAGES = textwrap.dedent(
     status = {dialog.table.item(i, 0).text(): dialog.table.item(i, 1).data(STATUS_ROLE)
               for i in range(dialog.table.rowCount())}
     plan = dialog.plan()
+    chosen = dialog.chosen_set()
+    install_enabled = dialog.install_button.isEnabled()
+    plan_text = dialog.plan_label.text()
+    dialog.package_set.setCurrentIndex(dialog.package_set.findData("training"))
+    training_plan = dialog.plan()
     args = json.loads(sys.argv[1])
     errors = {}
     for name, model in (("onnx", args["onnx"]), ("bundled", "")):
@@ -313,8 +319,9 @@ _WITHOUT_DL_PACKAGES = textwrap.dedent(
         except QgsProcessingException as exc:
             errors[name] = str(exc)
     print("RESULT " + json.dumps({
-        "status": status, "install_enabled": dialog.install_button.isEnabled(),
-        "requirements": plan.requirements, "flavour": plan.flavour, "plan_text": dialog.plan_label.text(),
+        "status": status, "install_enabled": install_enabled, "chosen": chosen,
+        "requirements": plan.requirements, "training_requirements": training_plan.requirements,
+        "flavour": plan.flavour, "plan_text": plan_text,
         "summary": dialog.summary.text(), "errors": errors,
         "leaked": sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED),
     }), flush=True)
@@ -331,15 +338,18 @@ def test_doctor_and_algorithms_without_torch_and_onnxruntime(tmp_path, oracle, b
     env = dict(os.environ, LANDSLIDE_MAPPER_DEPS_DIR=str(tmp_path / "deps"))
     args = json.dumps({"onnx": str(oracle[1]), "optical": str(opt), "dem": str(dem)})
     out = script_result(_WITHOUT_DL_PACKAGES, args, str(png), cwd=tmp_path, timeout=300, env=env)
-    for name in ("torch", "timm", "onnxruntime", "onnx", "safetensors"):
-        assert out["status"][name] == "bad", name  # red rows
+    assert out["status"]["onnxruntime"] == "bad"  # red: detection needs it
+    for name in ("torch", "timm", "onnx", "safetensors"):
+        assert out["status"][name] == "info", name  # grey: needed for training only
     for name in ("rasterio", "numpy", "shapely", "fiona"):
         assert out["status"][name] == "ok", name
-    assert out["install_enabled"]
+    assert out["install_enabled"] and out["chosen"] == "detection"  # no PyTorch here: the light set is offered
     assert out["flavour"] == "cpu"  # no NVIDIA GPU on this machine
-    assert out["requirements"] == ["torch>=2.2", "timm>=1.0", "onnxruntime>=1.17", "safetensors>=0.4",
-                                   "onnx>=1.16"]
-    assert "torch>=2.2" in out["plan_text"] and "Missing: torch" in out["summary"]
+    assert out["requirements"] == ["onnxruntime>=1.17"]
+    assert out["training_requirements"] == ["torch>=2.2", "timm>=1.0", "onnxruntime>=1.17", "safetensors>=0.4",
+                                            "onnx>=1.16"]
+    assert "onnxruntime>=1.17" in out["plan_text"] and "Missing for detection: onnxruntime" in out["summary"]
+    assert "needed for training only: torch, timm, safetensors, onnx" in out["summary"]
     for name in ("onnx", "bundled"):  # the algorithm fails with a message that points to the doctor
         message = out["errors"][name]
         assert message and "Environment and GPU" in message and "Install missing packages" in message, message

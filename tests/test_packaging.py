@@ -110,6 +110,7 @@ def test_zip_contents(plugin_zip):
         "processing/provider.py",
         "environment/report.py",
         "detection/pipeline.py",
+        "i18n/landslide_mapper_zh_CN.qm",  # compiled from the .ts when packaged (scripts/i18n.py)
         "processing/algorithms/__init__.py",
         "processing/algorithms/check_environment.py",
         "model/__init__.py",
@@ -119,6 +120,7 @@ def test_zip_contents(plugin_zip):
         assert required in rel, required
     assert not [n for n in rel if n.split("/")[0] in FORBIDDEN_TOP]
     assert not [n for n in rel if "__pycache__" in n or n.endswith(".pyc")]
+    assert not [n for n in rel if n.endswith(".ts")]  # the translations' sources stay in the repository
     assert not {"pyproject.toml", "Makefile", ".gitignore"} & set(rel)
     assert metadata(text=meta_text)["version"] == source_version()
     # every Python module of the checkout's runtime folders is in the zip

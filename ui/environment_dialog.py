@@ -19,6 +19,7 @@ from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -37,67 +38,94 @@ from qgis.PyQt.QtWidgets import (
 
 from ..environment import dependencies
 from ..environment.report import environment_report, render_html
+from ..processing.algorithms.qgis_compat import tr
 
 OK, BAD, INFO = "ok", "bad", "info"
 COLOURS = {OK: "#d8f3dc", BAD: "#ffd6d6", INFO: "#f1f3f5"}
 STATUS_ROLE = Qt.ItemDataRole.UserRole
 
 
+def set_label(name: str) -> str:
+    """A package set's label in the dialog (translated), with its measured download size for this platform."""
+    import sys
+
+    sizes = dependencies.DOWNLOAD_MB.get(name, {})
+    mb = sizes.get("win" if sys.platform.startswith("win") else "linux")
+    label = tr(dependencies.SET_LABELS[name])
+    if mb:
+        return tr("{label} (about {mb} MB to download)").format(label=label, mb=f"{mb:,.0f}")
+    if "linux-gpu" in sizes:
+        return tr("{label} (adds PyTorch: hundreds of MB; about {gb:.0f} GB in all with CUDA)").format(
+            label=label, gb=sizes["linux-gpu"] / 1000)
+    return label
+
+
 def report_rows(report: dict, folder: Path, gpu: dependencies.GpuInfo,
                 native: dict | None = None) -> list[tuple[str, str, str]]:
     """``(label, text, status)`` rows of the table, status ``ok`` (green), ``bad`` (red) or ``info``."""
     rows = [
-        ("Landslide Mapper", str(report["plugin"]["version"]), INFO),
-        ("Python running detection", f"{report['python']['version']} ({report['python']['executable']})", INFO),
-        ("QGIS", str(report["qgis"]["version"] or "not running"), OK if report["qgis"]["version"] else INFO),
+        (tr("Landslide Mapper"), str(report["plugin"]["version"]), INFO),
+        (tr("Python running detection"), f"{report['python']['version']} ({report['python']['executable']})", INFO),
+        ("QGIS", str(report["qgis"]["version"] or tr("not running")), OK if report["qgis"]["version"] else INFO),
     ]
     for name, entry in report["packages"].items():
         if entry["ok"]:
-            rows.append((name, f"{entry['version'] or '?'} - {entry['purpose']}", OK))
+            rows.append((name, f"{entry['version'] or '?'} - {tr(entry['purpose'])}", OK))
+        elif name in report.get("missing_training", ()):  # needed for training only: not an error for detection
+            rows.append((name, tr("not installed: needed for training only (the set 'Detection and training')")
+                         + f" - {tr(entry['purpose'])}", INFO))
         else:
-            rows.append((name, f"MISSING ({entry['error']}) - {entry['purpose']}", BAD))
+            rows.append((name, tr("MISSING ({error})").format(error=entry["error"]) + f" - {tr(entry['purpose'])}",
+                         BAD))
     gdal = report["gdal"]["rasterio"]
-    rows.append(("GDAL used by rasterio", gdal or "unknown", OK if gdal else BAD))
+    rows.append((tr("GDAL used by rasterio"), gdal or tr("unknown"), OK if gdal else BAD))
     ort = report["onnxruntime"]
     providers = ort["providers"]
-    rows.append(("ONNX Runtime providers", ", ".join(providers) or ort["error"] or "none",
+    rows.append((tr("ONNX Runtime providers"), ", ".join(providers) or ort["error"] or tr("none"),
                  OK if providers else BAD))
     devices = report["cuda"]["devices"]
-    rows.append(("CUDA GPUs (PyTorch)",
-                 "; ".join(f"{d['name']} ({d['total_memory_mib']} MiB)" for d in devices) or "none: the CPU is used",
+    rows.append((tr("CUDA GPUs (PyTorch)"),
+                 "; ".join(f"{d['name']} ({d['total_memory_mib']} MiB)" for d in devices)
+                 or tr("none: the CPU is used"),
                  OK if devices else INFO))
-    rows.append(("NVIDIA GPU detected", f"{'yes' if gpu.nvidia else 'no'} ({gpu.source}: {gpu.detail})",
+    rows.append((tr("NVIDIA GPU detected"), f"{tr('yes') if gpu.nvidia else tr('no')} ({gpu.source}: {gpu.detail})",
                  OK if gpu.nvidia else INFO))
     if native is not None:
         broken = [name for name in ("shapely", "rasterio") if native.get(name) is False]
-        text = "; ".join(f"{k}: {v}" for k, v in native.get("details", {}).items()) or "not checked"
+        text = "; ".join(f"{k}: {v}" for k, v in native.get("details", {}).items()) or tr("not checked")
         status = OK
         if broken and native.get("separate_process"):
-            text = (f"inside QGIS, {', '.join(broken)} would use QGIS's own GDAL/GEOS instead of their bundled "
-                    f"copies, so detection runs in a separate Python process (results are right). {text}")
+            text = tr("inside QGIS, {names} would use QGIS's own GDAL/GEOS instead of their bundled copies, so "
+                      "detection runs in a separate Python process (results are right).").format(
+                names=", ".join(broken)) + f" {text}"
             status = INFO
         elif broken:
-            text = (f"{', '.join(broken)} use QGIS's own GDAL/GEOS instead of their bundled copies: results would "
-                    f"be wrong (set LANDSLIDE_MAPPER_WORKER=process to run detection in a separate process). {text}")
+            text = tr("{names} use QGIS's own GDAL/GEOS instead of their bundled copies: results would be wrong (set "
+                      "LANDSLIDE_MAPPER_WORKER=process to run detection in a separate process).").format(
+                names=", ".join(broken)) + f" {text}"
             status = BAD
-        rows.append(("GDAL/GEOS of the Python packages", text, status))
+        rows.append((tr("GDAL/GEOS of the Python packages"), text, status))
     models = report["models"]
-    rows.append(("Bundled model files", ", ".join(m["name"] for m in models) or "none", OK if models else BAD))
+    rows.append((tr("Bundled model files"), ", ".join(m["name"] for m in models) or tr("none"), OK if models else BAD))
     installed = dependencies.installed_distributions(folder)
     state = dependencies.read_state(folder)
     if installed:
-        where = f"{folder} - {len(installed)} package(s), {state.get('flavour', '?').upper()} flavour"
-        where += ", in use" if dependencies.is_active(folder) else ", not on sys.path (restart QGIS)"
+        where = tr("{folder} - {n} package(s), {flavour} flavour").format(
+            folder=folder, n=len(installed), flavour=state.get("flavour", "?").upper())
+        where += tr(", in use") if dependencies.is_active(folder) else tr(", not on sys.path (restart QGIS)")
     else:
-        where = f"{folder} - empty (nothing installed by the plugin)"
-    rows.append(("Plugin's package folder", where, INFO))
+        where = tr("{folder} - empty (nothing installed by the plugin)").format(folder=folder)
+    rows.append((tr("Plugin's package folder"), where, INFO))
     for warning in report["warnings"]:
-        rows.append(("Warning", warning, BAD))
+        rows.append((tr("Warning"), warning, BAD))
     return rows
 
 
 class EnvironmentDialog(QDialog):
     """The doctor. ``report``: ``environment_report()`` (computed when None); ``folder``: the dependency folder."""
+
+    def tr(self, text: str) -> str:  # the plugin's one translation context (i18n/*.ts)
+        return tr(text)
 
     def __init__(self, folder: Path, report: dict | None = None, gpu: dependencies.GpuInfo | None = None,
                  parent=None):
@@ -134,6 +162,15 @@ class EnvironmentDialog(QDialog):
         self.plan_label = QLabel(self)
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.package_set = QComboBox(self)  # which set "Install missing packages" completes
+        for name in dependencies.PACKAGE_SETS:
+            self.package_set.addItem(set_label(name), name)
+        self.package_set.setToolTip(self.tr(
+            "Detection: what running a model exported to ONNX needs (the bundled model is one): ONNX Runtime, "
+            "rasterio, fiona, shapely, numpy. Detection and training: adds PyTorch, timm, safetensors and onnx, for "
+            "training, PyTorch checkpoints and ONNX export."))
+        self.package_set.currentIndexChanged.connect(lambda _: self._update_buttons() if self.report else None)
+        self._set_chosen = False
         self.install_button = QPushButton(self.tr("Install missing packages"), self)
         self.repair_button = QPushButton(self.tr("Repair"), self)
         self.uninstall_button = QPushButton(self.tr("Uninstall"), self)
@@ -148,6 +185,7 @@ class EnvironmentDialog(QDialog):
         self.uninstall_button.clicked.connect(self.confirm_uninstall)
         self.refresh_button.clicked.connect(self.refresh)
         actions = QHBoxLayout()
+        actions.addWidget(self.package_set)
         for button in (self.install_button, self.repair_button, self.uninstall_button, self.refresh_button):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -250,26 +288,37 @@ class EnvironmentDialog(QDialog):
                 item.setToolTip(text)
                 self.table.setItem(i, j, item)
         self.browser.setHtml(render_html(report))
-        missing = report["missing"]
+        missing, training = report["missing_detection"], report["missing_training"]
         colour = COLOURS[BAD if missing else OK]
-        self.summary.setText(f'<div style="background:{colour};padding:4px;">{report["conclusion"]}'
-                             + (f"<br><b>Missing: {', '.join(missing)}</b>" if missing else "") + "</div>")
+        self.summary.setText(
+            f'<div style="background:{colour};padding:4px;">{report["conclusion"]}'
+            + (f"<br><b>{self.tr('Missing for detection')}: {', '.join(missing)}</b>" if missing else "")
+            + (f"<br>{self.tr('Not installed, needed for training only')}: {', '.join(training)}" if training
+               else "") + "</div>")
+        if not self._set_chosen:  # first report: the training set once any of its own packages is there
+            training_only = set(dependencies.PACKAGE_SETS["training"]) - set(dependencies.PACKAGE_SETS["detection"])
+            has_training = any(report["packages"][m]["ok"] for m in training_only if m in report["packages"])
+            self.package_set.setCurrentIndex(self.package_set.findData("training" if has_training else "detection"))
+            self._set_chosen = True
         self._update_buttons()
+
+    def chosen_set(self) -> str:
+        return self.package_set.currentData() or "detection"
 
     def flavour(self) -> str:
         return dependencies.choose_flavour(self.gpu)
 
     def plan(self, repair: bool = False) -> dependencies.InstallPlan:
-        return dependencies.plan_install(self.report["missing"], self.folder, self.flavour(), repair=repair,
-                                         pip_args=self.pip_args)
+        missing = dependencies.missing_in_set(self.report["missing"], self.chosen_set())
+        return dependencies.plan_install(missing, self.folder, self.flavour(), repair=repair, pip_args=self.pip_args)
 
     def _update_buttons(self) -> None:
         busy = self.task is not None
         plan = self.plan()
         repair = self.plan(repair=True)
         self.plan_label.setText(plan.describe() if not plan.empty else self.tr(
-            "Every package Landslide Mapper needs is installed. Packages installed by the plugin go to {folder}."
-        ).format(folder=self.folder))
+            "Every package of the set '{set}' is installed. Packages installed by the plugin go to {folder}."
+        ).format(set=self.tr(dependencies.SET_LABELS[self.chosen_set()]), folder=self.folder))
         self.install_button.setEnabled(not busy and not plan.empty)
         self.repair_button.setEnabled(not busy and not repair.empty)
         self.uninstall_button.setEnabled(not busy and self.folder.exists())

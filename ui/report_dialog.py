@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from qgis.PyQt.QtWidgets import QApplication, QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
+from ..processing.algorithms.qgis_compat import tr
+
 
 class ReportDialog(QDialog):
     """Shows ``html`` in a read-only browser, with Close and (if ``copy_text`` is given) Copy buttons."""
+
+    def tr(self, text: str) -> str:  # the plugin's one translation context (i18n/*.ts)
+        return tr(text)
 
     def __init__(self, title: str, html: str, copy_text: str | None = None, parent=None):
         super().__init__(parent)

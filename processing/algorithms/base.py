@@ -38,4 +38,4 @@ class LandslideMapperAlgorithm(QgsProcessingAlgorithm):
         return self.GROUP_ID
 
     def tags(self):
-        return self.tr(self.TAGS).split(",") if self.TAGS else []
+        return self.TAGS.split(",") if self.TAGS else []  # (search words: not translated)

@@ -82,7 +82,7 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
         feedback.pushWarning(tr("Cancelled by the user: {what}.").format(what=text.split("; ", 1)[-1]))
         return None
     except MissingDependencyError as exc:
-        raise QgsProcessingException(f"{exc} ({tr('see')} {DOCTOR})") from exc
+        raise QgsProcessingException(f"{exc} ({tr('see')} {tr(DOCTOR)})") from exc
     except LandslideMapperError as exc:
         raise QgsProcessingException(str(exc)) from exc
     except ImportError as exc:  # torch, timm, onnxruntime, rasterio ... imported lazily by the core

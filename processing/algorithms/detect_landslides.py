@@ -197,6 +197,29 @@ def bundled_model_help() -> str:
         tile=card.tile_size, overlap=card.overlap, threshold=card.threshold, figures=figures)
 
 
+def tta_figures_help() -> str:
+    """The bundled model's landslide IoU on its held-out test data plainly and with each test-time augmentation,
+    with the threshold used for each, from its card (" (bundled model, ny: 0.570 plain at threshold 0.7, ...)")."""
+    card = bundled_card()
+    if card is None:
+        return ""
+    test = next(((k, v) for k, v in card.metrics.items() if k.startswith("test") and isinstance(v, dict)), None)
+    tta = card.metrics.get("test_time_augmentation") or {}
+    if test is None or "iou" not in test[1]:
+        return ""
+    key, plain = test
+    region = ", ".join(plain.get("regions", [])) or tr("held-out area")
+    words = {"flips": tr("with flips"), "d4": tr("with all 8")}
+    parts = [tr("{iou:.3f} plain (threshold {t:g})").format(iou=plain["iou"], t=card.threshold)]
+    for mode in ("flips", "d4"):
+        figures = tta.get(mode) or {}
+        if f"{key}_iou" in figures:
+            parts.append(tr("{iou:.3f} {how} (threshold {t:g})").format(
+                iou=figures[f"{key}_iou"], how=words[mode], t=card.threshold_for(mode)))
+    return tr(" (bundled model, landslide IoU on held-out test data, {region}: {figures})").format(
+        region=html.escape(region), figures=", ".join(parts))
+
+
 class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     """Detect landslides in an optical image (plus a DEM) with an FCA-DeepLab model."""
 
@@ -274,8 +297,9 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "chose for the test-time augmentation. The run's summary states the threshold and tile size used. "
             "<b>Test-time augmentation</b> (default None): each tile is also analysed as its mirror images (Flips, 4 "
             "passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of "
-            "landslide IoU more (bundled model, held-out county: 0.570 plain, 0.616 with flips, 0.615 with all 8), "
-            "for 4 or 8 times the inference time. <b>Batch size</b> (default 4): tiles per inference step; lower it "
+            "landslide IoU more"
+        ) + tta_figures_help() + self.tr(
+            ", for 4 or 8 times the inference time. <b>Batch size</b> (default 4): tiles per inference step; lower it "
             "if the GPU runs out of memory. <b>Worker processes</b> (default 1): more than 1 cuts the image into row "
             "partitions (horizontal strips), each detected by its own process (Dask) with its own copy of the model, "
             "and merges them into the same result; worth it on a machine with many cores or a GPU that one process "
@@ -294,8 +318,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "<p><b>Landslide probability</b> (optional, not created by default): a GeoTIFF of the landslide "
             "probability (0-1, nodata -1) on the processing grid.</p>"
             "<p>Cancel stops the run within one batch and leaves no output. If a Python package is missing, "
-            "open " + DOCTOR + " and click 'Install missing packages'.</p>"
-        )
+            "open {doctor} and click 'Install missing packages'.</p>"
+        ).format(doctor=self.tr(DOCTOR))
 
     def initAlgorithm(self, config=None):  # noqa: N802
         card = bundled_card()

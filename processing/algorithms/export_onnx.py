@@ -57,8 +57,8 @@ class ExportOnnxAlgorithm(LandslideMapperAlgorithm):
             "halves the file (useful to share a model); the computation still runs in 32-bit floats and the "
             "probabilities change by a few ten-thousandths at most.</p>"
             "<p>Output MODEL_CARD: the model card as JSON text. Needs PyTorch, timm and onnx: if one is "
-            "missing, open " + DOCTOR + ".</p>"
-        )
+            "missing, open {doctor}.</p>"
+        ).format(doctor=self.tr(DOCTOR))
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(

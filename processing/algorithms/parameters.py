@@ -9,9 +9,10 @@ import math
 from qgis.core import QgsProcessingException
 
 from ...detection.options import DEVICES, ENGINES, TTA_MODES
-from .qgis_compat import tr
+from ...environment.dependencies import MODULES, SET_LABELS, set_needing
+from .qgis_compat import tr, tr_noop
 
-DOCTOR = "Raster > Landslide Mapper > Environment and GPU…"
+DOCTOR = tr_noop("Raster > Landslide Mapper > Environment and GPU…")  # translated where shown
 
 #: the enum labels of the core's choices (detection/options.py: ENGINES, DEVICES, TTA_MODES), by value
 ENGINE_LABELS = {"auto": "Auto (ONNX Runtime for .onnx, PyTorch for checkpoints)", "torch": "PyTorch",
@@ -74,11 +75,14 @@ def optional_double(alg, parameters, name, context) -> float | None:
 
 
 def missing_message(exc: BaseException) -> str:
+    """The message for a missing or broken package, naming the install set that brings it."""
     missing = getattr(exc, "name", None) or str(exc)
+    top = str(missing).split(".")[0]
+    package_set = SET_LABELS[set_needing(top)] if top in MODULES else SET_LABELS["detection"]
     return tr(
-        "A Python package Landslide Mapper needs is missing or broken ({missing}). Open {doctor} and click "
-        "'Install missing packages' (or 'Repair'), then run the algorithm again."
-    ).format(missing=missing, doctor=DOCTOR)
+        "A Python package Landslide Mapper needs is missing or broken ({missing}). Open {doctor}, choose the set "
+        "'{set}' and click 'Install missing packages' (or 'Repair'), then run the algorithm again."
+    ).format(missing=missing, doctor=tr(DOCTOR), set=tr(package_set))
 
 
 def engine_choices() -> tuple[tuple[str, str], ...]:

