@@ -41,6 +41,30 @@ def check_dem(dem_path: str, grid: Grid) -> None:
                              "cover the same area (and that their CRSs are set correctly)")
 
 
+def dem_coverage(dem_path: str, grid: Grid, image_path: str | None = None, max_side: int = 256) -> float:
+    """The share (0-1) of the image where the DEM has valid elevation: the DEM (and the image's valid-pixel mask)
+    warped onto the processing grid at about ``max_side`` pixels on its long side (nearest neighbour: no value is
+    made up), the DEM's nodata and non-finite values not counted; only the image's valid pixels count (all of the
+    grid without ``image_path``)."""
+    f = max(grid.width, grid.height) / max_side
+    width, height = max(1, round(grid.width / f)), max(1, round(grid.height / f))
+    transform = grid.transform @ Affine.scale(grid.width / width, grid.height / height)
+    warp = {"crs": grid.crs, "transform": transform, "width": width, "height": height,
+            "resampling": Resampling.nearest}
+    with _open(dem_path) as src, WarpedVRT(src, src_nodata=src.nodata, nodata=_NODATA, dtype="float32",
+                                           **warp) as vrt:
+        valid = _valid(vrt.read(1))
+    image = np.ones_like(valid)
+    if image_path is not None:
+        with rasterio.open(image_path) as src, WarpedVRT(src, **warp) as vrt:
+            image = vrt.read_masks(1) > 0
+    return float((valid & image).sum() / image.sum()) if image.any() else 1.0
+
+
+#: below this share of DEM coverage a run warns that terrain outside it is made up (filled from the nearest values)
+DEM_COVERAGE_WARNING = 0.99
+
+
 def slope_degrees(z: np.ndarray, pixel_size: float) -> np.ndarray:
     """Slope in degrees (float32) by central differences (metres over metres); edges one-sided."""
     gy, gx = np.gradient(z.astype(np.float32, copy=False), np.float32(pixel_size))

@@ -41,7 +41,14 @@ from ..errors import CancelledError, InputError, ModelFileError
 from . import aoi as aoi_mod
 from . import tta as tta_mod
 from . import vectorize
-from .dem import DemReader, DemTiles, check_dem, dem_mean_elevation
+from .dem import (
+    DEM_COVERAGE_WARNING,
+    DemReader,
+    DemTiles,
+    check_dem,
+    dem_coverage,
+    dem_mean_elevation,
+)
 from .engines import open_engine
 from .leftovers import clean_leftovers, full_disk_explained, temp_file
 from .options import DetectOptions, Outputs, resolve_overrides
@@ -330,10 +337,7 @@ class DetectPlan:
     windows: list[Window]       # the chips to process, in raster order: the scene's, or those touching the area
     scene_chips: int            # the number of the scene's chips
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def dem_path(self) -> str | None:
-        return self.options.inputs.dem_path
+    dem_path: str | None = None  # the DEM used (the options' one, unless it has no valid elevation over the image)
 
     @property
     def has_terrain(self) -> bool:
@@ -430,6 +434,18 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
         raise InputError(f"the model '{card.name}' uses DEM channels ({names}): give a DEM raster")
     if dem_path is not None:
         check_dem(dem_path, grid)
+        coverage = dem_coverage(dem_path, grid, spec.paths[0])
+        if coverage == 0.0:
+            if card.uses_dem:
+                raise InputError(f"the DEM {Path(dem_path).name} has no valid elevation over the image (all "
+                                 f"nodata there), and the model '{card.name}' needs DEM channels")
+            warn(f"the DEM {Path(dem_path).name} has no valid elevation over the image (all nodata there): it is "
+                 "not used, and the landslides' slope, elevation and relief are left empty (NULL)")
+            dem_path = None
+        elif coverage < DEM_COVERAGE_WARNING:
+            warn(f"the DEM {Path(dem_path).name} has valid elevation over only {100 * coverage:.0f} % of the image: "
+                 "elsewhere the elevation is filled in from the nearest DEM values, so the slope, elevation and "
+                 "relief of landslides there (and the model's DEM channels) are estimates")
     area = aoi_mod.area_on_grid(list(inputs.aoi), grid) if inputs.aoi else None  # before any pixel is read
     with rasterio.open(spec.paths[0]) as src:
         out_crs = src.crs
@@ -456,7 +472,7 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
     if area is not None:  # only the chips touching the area of interest are read and inferred
         log(f"Area of interest: {area.area / 1e6:.3g} km², {len(windows)} of the scene's {len(scene)} chips")
     return DetectPlan(options, spec, grid, out_crs, str(model_file), card, tile, overlap, threshold, min_area,
-                      simplify, stats, fallback, area, windows, len(scene), warnings)
+                      simplify, stats, fallback, area, windows, len(scene), warnings, dem_path)
 
 
 class ChipSource:

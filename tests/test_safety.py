@@ -483,3 +483,34 @@ def test_a_wrong_or_unreachable_scheduler_is_one_sentence(tmp_path, oracle, blob
                                 tmp_path / "out.gpkg", "--scheduler", address))
     assert "cannot reach the Dask scheduler" in line, line
     assert list(tmp_path.iterdir()) == []
+
+
+# ---- a DEM without valid elevation over the image ----------------------------------------------------------------
+def test_a_dem_without_valid_elevation_gives_null_terrain_and_a_warning(tmp_path, oracle, blob_scene):
+    import numpy as np
+    import rasterio
+
+    opt, dem, mask = blob_scene
+    with rasterio.open(dem) as src:
+        transform, shape = src.transform, src.shape
+    nodata_dem = synthetic.write_raster(tmp_path / "nodata_dem.tif", np.full(shape, -9999.0, np.float32), transform,
+                                        synthetic.UTM, nodata=-9999.0)
+    # a model that needs the DEM: one sentence, nothing written
+    with pytest.raises(InputError, match="no valid elevation over the image .*needs DEM channels"):
+        detect(opt, tmp_path / "a.gpkg", dem=nodata_dem, model=oracle[1])
+    # an RGB model: detection runs; slope, elevation and relief are NULL (not 0), with a warning
+    red = np.where(mask, 230, 20).astype(np.uint8)
+    rgb = synthetic.write_raster(tmp_path / "red.tif", np.stack([red, red, red]), transform, synthetic.UTM)
+    (tmp_path / "rgb").mkdir()
+    _, rgb_model = synthetic.oracle_files(tmp_path / "rgb", rgb_only=True)
+    r = detect(rgb, tmp_path / "b.gpkg", dem=nodata_dem, model=rgb_model)
+    assert r.count == 4 and any("no valid elevation over the image" in w for w in r.warnings), r.warnings
+    with fiona.open(tmp_path / "b.gpkg") as src:
+        props = [dict(f["properties"]) for f in src]
+    assert all(p["mean_slope_deg"] is None and p["mean_elev_m"] is None and p["relief_m"] is None for p in props)
+    # a DEM that covers the left half of the image: a warning that says how much
+    half = np.full(shape, -9999.0, np.float32)
+    half[:, : shape[1] // 2] = 100.0
+    half_dem = synthetic.write_raster(tmp_path / "half_dem.tif", half, transform, synthetic.UTM, nodata=-9999.0)
+    r = detect(opt, tmp_path / "c.gpkg", dem=half_dem, model=oracle[1])
+    assert any("valid elevation over only 50 % of the image" in w for w in r.warnings), r.warnings
