@@ -9,6 +9,7 @@ before anything can import them) the plugin's own package folder (``dependencies
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
@@ -96,6 +97,9 @@ class LandslideMapperPlugin:
         self._dialogs: list = []  # keep non-modal dialogs alive
         self.environment = None  # the one "Environment and GPU…" dialog (non-modal; may run a pip task)
         self.dependency_folder = activate_dependency_folder()  # before any lazy import of torch & co.
+        # TensorRT's engine cache in the plugin's own data folder (the worker process inherits it)
+        os.environ.setdefault("LANDSLIDE_MAPPER_TRT_CACHE", str(Path(QgsApplication.qgisSettingsDirPath())
+                                                               / "landslide_mapper" / "tensorrt"))
         self.translator = install_translator()  # before the provider: algorithm names and labels are translated
 
     # --- Processing -------------------------------------------------------------------------------------

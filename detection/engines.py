@@ -34,7 +34,28 @@ OPTIMISATION_ENV = "LANDSLIDE_MAPPER_ORT_OPTIMISATION"
 #: spinning off by default: the chip-preparation and output threads share the cores with the engine
 #: (benchmarks/bench_engine_settings.py measures both end to end; experiments/benchmarks/bench_engine_settings.txt)
 ORT_SPINNING_DEFAULT = "0"
+#: where TensorRT keeps the engines it builds (building one takes minutes; the cache makes it once per model and GPU);
+#: the QGIS plugin sets it to a folder in its profile, the default is the user's cache folder
+TRT_CACHE_ENV = "LANDSLIDE_MAPPER_TRT_CACHE"
 log = logging.getLogger(__name__)
+
+
+def execution_providers(available: list[str], device: str) -> list:
+    """ONNX Runtime's execution providers for ``device``, best first, from those ``available``: TensorRT with an
+    engine cache folder (:data:`TRT_CACHE_ENV`; fp32, as validated: fp16 is not enabled before its accuracy is
+    measured on a GPU), CUDA, then the CPU. ``device='cpu'``: the CPU alone."""
+    providers: list = []
+    if device in ("auto", "cuda"):
+        if "TensorrtExecutionProvider" in available:
+            cache = os.environ.get(TRT_CACHE_ENV) or os.path.join(
+                os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+                "landslide_mapper", "tensorrt")
+            providers.append(("TensorrtExecutionProvider", {"trt_engine_cache_enable": True,
+                                                            "trt_engine_cache_path": cache,
+                                                            "trt_fp16_enable": False}))
+        if "CUDAExecutionProvider" in available:
+            providers.append("CUDAExecutionProvider")
+    return providers + ["CPUExecutionProvider"]
 
 
 class Engine(Protocol):
@@ -54,12 +75,10 @@ class OnnxEngine:
         except ImportError as exc:
             raise MissingDependencyError("ONNX Runtime is not installed: run Landslide Mapper > Environment and "
                                          "GPU > Install missing packages (or pip install onnxruntime)") from exc
-        available = ort.get_available_providers()
-        gpu = [p for p in ("TensorrtExecutionProvider", "CUDAExecutionProvider") if p in available]
-        if device == "cuda" and not gpu:
+        providers = execution_providers(ort.get_available_providers(), device)
+        if device == "cuda" and len(providers) == 1:
             raise InputError("device 'cuda' was asked for, but ONNX Runtime has no CUDA execution provider here "
                              "(install onnxruntime-gpu and the CUDA libraries, or use device 'cpu')")
-        providers = (gpu if device in ("auto", "cuda") else []) + ["CPUExecutionProvider"]
         options = ort.SessionOptions()
         levels = {"basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
                   "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,

@@ -97,12 +97,30 @@ def load_checkpoint(path: str | Path, device: str = "cpu") -> tuple[nn.Module, M
         model = build_model(card.config)
     except ValueError as exc:
         raise ModelFileError(f"{path.name}: cannot build its architecture: {exc}") from exc
+    mismatch = state_dict_mismatch(model.state_dict(), state)
+    if mismatch:
+        raise ModelFileError(f"{path.name}: the weights do not match the architecture in its card ({mismatch})")
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "mismatch"
         raise ModelFileError(f"{path.name}: the weights do not match the architecture in its card ({first})") from exc
     return model.to(device).eval(), card
+
+
+def state_dict_mismatch(expected: dict, given: dict, most: int = 3) -> str:
+    """What differs between a network's tensors and a file's, naming the tensors: the missing ones, the unexpected
+    ones and the ones of another shape (at most ``most`` of each, then a count); empty when they match."""
+    parts = []
+    missing = [k for k in expected if k not in given]
+    unexpected = [k for k in given if k not in expected]
+    shapes = [f"{k} {tuple(given[k].shape)} instead of {tuple(expected[k].shape)}" for k in expected
+              if k in given and tuple(given[k].shape) != tuple(expected[k].shape)]
+    for words, names in (("missing", missing), ("unexpected", unexpected), ("of another shape", shapes)):
+        if names:
+            more = f" and {len(names) - most} more" if len(names) > most else ""
+            parts.append(f"{len(names)} tensor(s) {words}: {', '.join(names[:most])}{more}")
+    return "; ".join(parts)
 
 
 def _onnx_metadata(path: Path) -> dict[str, str]:

@@ -514,3 +514,54 @@ def test_a_dem_without_valid_elevation_gives_null_terrain_and_a_warning(tmp_path
     half_dem = synthetic.write_raster(tmp_path / "half_dem.tif", half, transform, synthetic.UTM, nodata=-9999.0)
     r = detect(opt, tmp_path / "c.gpkg", dem=half_dem, model=oracle[1])
     assert any("valid elevation over only 50 % of the image" in w for w in r.warnings), r.warnings
+
+
+# ---- model files that do not match, a resume point that must not be loaded -------------------------------------
+def test_weights_that_do_not_match_name_the_tensors(tmp_path):
+    from landslide_mapper.errors import ModelFileError
+    from landslide_mapper.model.card import default_card
+    from landslide_mapper.model.checkpoint import load_checkpoint, save_checkpoint
+    from landslide_mapper.model.registry import build_model, get_config
+
+    card = default_card("small", get_config("unet", fusion="none", dem_channels=0))
+    other = get_config("unet", fusion="none", dem_channels=0, unet_channels=[8, 16, 32, 64, 128])
+    path = save_checkpoint(tmp_path / "m.safetensors", build_model(other), card)  # another network's weights
+    with pytest.raises(ModelFileError, match=r"tensor\(s\) of another shape: \S+ \(\d+"):
+        load_checkpoint(path)
+
+
+def test_resuming_from_a_pickled_or_damaged_last_pt_is_one_sentence(tmp_path):
+    import torch
+    from test_train import _chips, _config
+
+    from landslide_mapper.training.train import train
+
+    data = _chips(tmp_path / "chips")
+    run = tmp_path / "run"
+    run.mkdir()
+    torch.save({"model": _Payload()}, run / "last.pt")  # a pickled object: weights_only refuses it
+    with pytest.raises(InputError, match="cannot resume from .*last.pt: it holds Python objects") as err:
+        train(data, run, _config(epochs=1))
+    assert "weights_only=False" not in str(err.value)
+    (run / "last.pt").write_bytes(b"not a checkpoint at all")
+    with pytest.raises(InputError, match="cannot resume from .*last.pt"):
+        train(data, run, _config(epochs=1))
+
+
+class _Payload:
+    """Stands for code a malicious checkpoint would run when unpickled."""
+
+
+def test_tensorrt_gets_an_engine_cache_and_cuda_follows(monkeypatch, tmp_path):
+    """(No GPU here: the provider list ONNX Runtime is given, for the providers a GPU machine has.)"""
+    from landslide_mapper.detection.engines import TRT_CACHE_ENV, execution_providers
+
+    monkeypatch.setenv(TRT_CACHE_ENV, str(tmp_path / "trt"))
+    gpu = ["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"]
+    trt, cuda, cpu = execution_providers(gpu, "auto")
+    assert trt == ("TensorrtExecutionProvider", {"trt_engine_cache_enable": True,
+                                                 "trt_engine_cache_path": str(tmp_path / "trt"),
+                                                 "trt_fp16_enable": False})
+    assert (cuda, cpu) == ("CUDAExecutionProvider", "CPUExecutionProvider")
+    assert execution_providers(gpu, "cpu") == ["CPUExecutionProvider"]
+    assert execution_providers(["CPUExecutionProvider"], "auto") == ["CPUExecutionProvider"]

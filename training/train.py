@@ -291,8 +291,15 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     start_epoch, best_iou, best_epoch, history, trained_s = 0, -1.0, -1, [], 0.0
     last_path, best_path = out / "last.pt", out / "best.safetensors"
     if resume and last_path.exists():
-        state = torch.load(last_path, map_location=device, weights_only=True)
-        model.load_state_dict(state["model"])
+        try:
+            state = torch.load(last_path, map_location=device, weights_only=True)
+            model.load_state_dict(state["model"])
+        except Exception as exc:  # noqa: BLE001 - pickled code (refused by weights_only), a damaged or foreign file
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            if "weights_only" in str(exc) or "Weights only load failed" in str(exc):
+                first = "it holds Python objects that loading could run as code, which is never done"
+            raise InputError(f"cannot resume from {last_path}: {first}. Move it away (or start without resuming) "
+                             "to train from the start") from None
         if ema is not None and "ema" in state:
             ema.load_state_dict(state["ema"])
         optim.load_state_dict(state["optimizer"])
