@@ -4,33 +4,33 @@
   <context>
     <name>LandslideMapper</name>
     <message>
-      <location filename="../plugin.py" line="153" />
+      <location filename="../plugin.py" line="194" />
       <source>About Landslide Mapper</source>
       <translation>关于 Landslide Mapper</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="82" />
+      <location filename="../plugin.py" line="120" />
       <source>Detect landslides…</source>
       <translation>检测滑坡…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="83" />
+      <location filename="../plugin.py" line="121" />
       <source>Environment and GPU…</source>
       <translation>环境与 GPU…</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="84" />
+      <location filename="../plugin.py" line="122" />
       <source>About / model card</source>
       <translation>关于 / 模型卡</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="113" />
+      <location filename="../plugin.py" line="154" />
       <location filename="../ui/environment_dialog.py" line="67" />
       <source>Landslide Mapper</source>
       <translation>Landslide Mapper</translation>
     </message>
     <message>
-      <location filename="../plugin.py" line="114" />
+      <location filename="../plugin.py" line="155" />
       <source>The landslide detection algorithm is not available in this installation. Use Raster &gt; Landslide Mapper &gt; Environment and GPU… to see what is missing.</source>
       <translation>此安装中没有滑坡检测算法。请使用 栅格 &gt; Landslide Mapper &gt; 环境与 GPU… 查看缺少的内容。</translation>
     </message>
@@ -739,7 +739,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../processing/algorithms/core_tasks.py" line="120" />
-      <location filename="../processing/algorithms/evaluate_model.py" line="151" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="152" />
       <source>(none given)</source>
       <translation>（未指定）</translation>
     </message>
@@ -956,7 +956,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../processing/algorithms/detect_landslides.py" line="352" />
-      <location filename="../processing/algorithms/evaluate_model.py" line="106" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="107" />
       <source>Landslide Mapper models (*.onnx *.safetensors *.pt *.pth);;All files (*.*)</source>
       <translation>Landslide Mapper 模型 (*.onnx *.safetensors *.pt *.pth);;所有文件 (*.*)</translation>
     </message>
@@ -1061,94 +1061,94 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../processing/algorithms/evaluate_model.py" line="76" />
-      <source>&lt;p&gt;Runs a model on the chips of one split of a chip folder and compares its landslide masks with the mapped ones, pixel by pixel and landslide by landslide.&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Model file&lt;/b&gt;: .onnx, .safetensors or .pt (e.g. the MODEL output of 'Train a landslide model'); the chips are prepared as its model card says. &lt;b&gt;Chip folder&lt;/b&gt;: images/, masks/ and, for models that use a DEM, dems/ (the output of 'Prepare training chips').&lt;/p&gt;&lt;p&gt;&lt;b&gt;Split&lt;/b&gt; (default test): the chips of the test, validation or training regions, or all chips. The regions are split exactly as in training: give the same &lt;b&gt;validation regions&lt;/b&gt; and &lt;b&gt;test regions&lt;/b&gt; (comma-separated) and the same &lt;b&gt;seed&lt;/b&gt; (default 0) as for training to evaluate on the regions the model never saw. &lt;b&gt;Probability threshold&lt;/b&gt; (0-1; empty = the model's, usually 0.5). &lt;b&gt;Test-time augmentation&lt;/b&gt;: infer each chip also as its mirror images (Flips) or in all 8 rotations and mirrors, and average, as the detection algorithm can; empty threshold = the model's for that choice.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Metrics (JSON)&lt;/b&gt;: precision, accuracy, recall, F1 and IoU of the landslide class (the paper's Eqs. 2-6), iou_background, miou (the mean of the landslide and background IoU - not the landslide IoU), small_object_recall (share of mapped landslides smaller than 50 x 50 pixels that the model finds) and large_object_recall (the larger ones), the object counts, the number of chips and pixels, the threshold and the regions evaluated; all ratios 0-1. A Markdown report with the same figures is written beside it (same name, .md). &lt;b&gt;IOU&lt;/b&gt; and &lt;b&gt;F1&lt;/b&gt;: the landslide IoU and F1, for the graphical modeler.&lt;/p&gt;</source>
-      <translation>&lt;p&gt;在样本块文件夹某一划分的样本块上运行模型，并逐像素、逐滑坡地将其滑坡掩膜与已制图的掩膜进行比较。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;模型文件&lt;/b&gt;：.onnx、.safetensors 或 .pt（例如“训练滑坡模型”的 MODEL 输出）；样本块按其模型卡的说明进行预处理。&lt;b&gt;样本块文件夹&lt;/b&gt;：images/、masks/，对于使用 DEM 的模型还需 dems/（“准备训练样本块”的输出）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;划分&lt;/b&gt;（默认 test）：测试区、验证区或训练区的样本块，或全部样本块。区域的划分与训练时完全一致：给出与训练时相同的&lt;b&gt;验证区域&lt;/b&gt;和&lt;b&gt;测试区域&lt;/b&gt;（逗号分隔）以及相同的&lt;b&gt;随机种子&lt;/b&gt;（默认 0），即可在模型从未见过的区域上评估。&lt;b&gt;概率阈值&lt;/b&gt;（0-1；留空 = 模型的值，通常为 0.5）。&lt;b&gt;测试时增强&lt;/b&gt;：与检测算法一样，对每个样本块还以其镜像（翻转）或全部 8 种旋转与镜像进行推理并取平均；阈值留空 = 模型针对该选项的阈值。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;指标（JSON）&lt;/b&gt;：滑坡类的精确率、准确率、召回率、F1 和 IoU（论文公式 2-6），iou_background，miou（滑坡与背景 IoU 的平均值，不是滑坡 IoU），small_object_recall（模型找到的小于 50 x 50 像素的已制图滑坡所占比例）和 large_object_recall（较大滑坡），目标数量，样本块数和像素数，阈值以及所评估的区域；所有比例均为 0-1。同样的数值还会写入旁边的 Markdown 报告（同名，.md）。&lt;b&gt;IOU&lt;/b&gt; 和 &lt;b&gt;F1&lt;/b&gt;：滑坡 IoU 和 F1，供图形建模器使用。&lt;/p&gt;</translation>
+      <source>&lt;p&gt;Runs a model on the chips of one split of a chip folder and compares its landslide masks with the mapped ones, pixel by pixel and landslide by landslide.&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Model file&lt;/b&gt;: .onnx, .safetensors or .pt (e.g. the MODEL output of 'Train a landslide model'); the chips are prepared as its model card says. &lt;b&gt;Chip folder&lt;/b&gt;: images/, masks/ and, for models that use a DEM, dems/ (the output of 'Prepare training chips').&lt;/p&gt;&lt;p&gt;&lt;b&gt;Split&lt;/b&gt; (default test): the chips of the test, validation or training regions, or all chips. The regions are split exactly as in training: give the same &lt;b&gt;validation regions&lt;/b&gt; and &lt;b&gt;test regions&lt;/b&gt; (comma-separated) and the same &lt;b&gt;seed&lt;/b&gt; (default 0) as for training to evaluate on the regions the model never saw. &lt;b&gt;Probability threshold&lt;/b&gt; (0-1; empty = the model's own, chosen on its validation data). &lt;b&gt;Test-time augmentation&lt;/b&gt;: infer each chip also as its mirror images (Flips) or in all 8 rotations and mirrors, and average, as the detection algorithm can; empty threshold = the model's for that choice.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Metrics (JSON)&lt;/b&gt;: precision, accuracy, recall, F1 and IoU of the landslide class (the paper's Eqs. 2-6), iou_background, miou (the mean of the landslide and background IoU - not the landslide IoU), small_object_recall (share of mapped landslides smaller than 50 x 50 pixels that the model finds) and large_object_recall (the larger ones), the object counts, the number of chips and pixels, the threshold and the regions evaluated; all ratios 0-1. A Markdown report with the same figures is written beside it (same name, .md). &lt;b&gt;IOU&lt;/b&gt; and &lt;b&gt;F1&lt;/b&gt;: the landslide IoU and F1, for the graphical modeler.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;在样本块文件夹某一划分的样本块上运行模型，并逐像素、逐滑坡地将其滑坡掩膜与已制图的掩膜进行比较。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;模型文件&lt;/b&gt;：.onnx、.safetensors 或 .pt（例如“训练滑坡模型”的 MODEL 输出）；样本块按其模型卡的说明进行预处理。&lt;b&gt;样本块文件夹&lt;/b&gt;：images/、masks/，对于使用 DEM 的模型还需 dems/（“准备训练样本块”的输出）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;划分&lt;/b&gt;（默认 test）：测试区、验证区或训练区的样本块，或全部样本块。区域的划分与训练时完全一致：给出与训练时相同的&lt;b&gt;验证区域&lt;/b&gt;和&lt;b&gt;测试区域&lt;/b&gt;（逗号分隔）以及相同的&lt;b&gt;随机种子&lt;/b&gt;（默认 0），即可在模型从未见过的区域上评估。&lt;b&gt;概率阈值&lt;/b&gt;（0-1；留空 = 模型自己的值，在其验证数据上选定）。&lt;b&gt;测试时增强&lt;/b&gt;：与检测算法一样，对每个样本块还以其镜像（翻转）或全部 8 种旋转与镜像进行推理并取平均；阈值留空 = 模型针对该选项的阈值。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;指标（JSON）&lt;/b&gt;：滑坡类的精确率、准确率、召回率、F1 和 IoU（论文公式 2-6），iou_background，miou（滑坡与背景 IoU 的平均值，不是滑坡 IoU），small_object_recall（模型找到的小于 50 x 50 像素的已制图滑坡所占比例）和 large_object_recall（较大滑坡），目标数量，样本块数和像素数，阈值以及所评估的区域；所有比例均为 0-1。同样的数值还会写入旁边的 Markdown 报告（同名，.md）。&lt;b&gt;IOU&lt;/b&gt; 和 &lt;b&gt;F1&lt;/b&gt;：滑坡 IoU 和 F1，供图形建模器使用。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="126" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="127" />
       <source>Probability threshold 0-1 (empty = the model's)</source>
       <translation>概率阈值 0-1（留空 = 模型的值）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="135" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="136" />
       <source>Seed of the split (as in training)</source>
       <translation>划分的随机种子（与训练时相同）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="104" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="105" />
       <source>Model file</source>
       <translation>模型文件</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="110" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="111" />
       <location filename="../processing/algorithms/train_model.py" line="165" />
       <source>Chip folder (images/, masks/, optional dems/)</source>
       <translation>样本块文件夹（images/、masks/、可选 dems/）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="114" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="115" />
       <source>Split</source>
       <translation>划分</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="118" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="119" />
       <location filename="../processing/algorithms/train_model.py" line="197" />
       <source>Validation regions (comma-separated)</source>
       <translation>验证区域（逗号分隔）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="122" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="123" />
       <location filename="../processing/algorithms/train_model.py" line="199" />
       <source>Test regions (comma-separated)</source>
       <translation>测试区域（逗号分隔）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="132" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="133" />
       <source>Test-time augmentation (as in detection)</source>
       <translation>测试时增强（与检测相同）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="140" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="141" />
       <source>Metrics (JSON)</source>
       <translation>指标（JSON）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="141" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="142" />
       <source>JSON files (*.json)</source>
       <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="143" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="144" />
       <source>Report (Markdown)</source>
       <translation>报告（Markdown）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="144" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="145" />
       <source>IoU (landslide)</source>
       <translation>IoU（滑坡）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="145" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="146" />
       <source>F1 (landslide)</source>
       <translation>F1（滑坡）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="163" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="164" />
       <source>Evaluating {model} on the {split} split of {data}</source>
       <translation>正在评估 {model}，数据为 {data} 的 {split} 划分</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="150" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="151" />
       <source>The model file {path} does not exist.</source>
       <translation>模型文件 {path} 不存在。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="155" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="156" />
       <source>Unknown split '{split}'; choose one of {known}</source>
       <translation>未知的划分“{split}”；请选择 {known} 之一</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/evaluate_model.py" line="160" />
+      <location filename="../processing/algorithms/evaluate_model.py" line="161" />
       <source>The metrics file must be a .json file, got {name}</source>
       <translation>指标文件必须是 .json 文件，得到的是 {name}</translation>
     </message>
