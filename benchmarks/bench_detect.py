@@ -211,7 +211,8 @@ def one_pass_copy_size(path: Path, out: Path) -> int:
     return out.stat().st_size
 
 
-def prepared_chips(path: Path, model: Path, n_chips: int, tile: int = None, overlap: int = None) -> np.ndarray:
+def prepared_chips(path: Path, model: Path, n_chips: int, tile: int | None = None,
+                   overlap: int | None = None) -> np.ndarray:
     """``n_chips`` chips spread over the scene, prepared exactly as the pipeline prepares them for ``model``."""
     from landslide_mapper.detection.raster_io import (
         OpticalReader,

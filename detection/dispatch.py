@@ -12,7 +12,6 @@ Pure: never imports QGIS.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from .leftovers import full_disk_explained
 from .options import DetectOptions
@@ -24,8 +23,7 @@ def run_detection(options: DetectOptions, progress: Callable[[float, str], None]
     ``scenes.ScenesResult`` for several scenes. Raises ``LandslideMapperError`` subclasses with user messages."""
     options.validate()
     callbacks = {"progress": progress, "log": log, "is_cancelled": is_cancelled}
-    outputs = [p for p in (options.outputs.output, options.outputs.probability) if p]
-    with full_disk_explained(*{str(Path(p).parent) for p in outputs}):  # a full disk: one sentence
+    with full_disk_explained(*options.outputs.folders):  # a full disk: one sentence
         if options.inputs.scenes:
             from .scenes import detect_scenes
 

@@ -107,7 +107,7 @@ def _copy_layer(con: sqlite3.Connection, layer: str) -> None:
         return [r[0] for r in con.execute("SELECT sql FROM src.sqlite_master WHERE type = ? AND "
                                           "lower(tbl_name) = lower(?) AND sql IS NOT NULL", (kind, layer))]
 
-    [table_sql] = [s for s in source_sql("table")]
+    [table_sql] = source_sql("table")
     con.execute(table_sql)  # CREATE TABLE "<layer>" (...) in main
     con.execute(f"INSERT INTO main.{_q(layer)} SELECT * FROM src.{_q(layer)}")  # no trigger exists yet
     for rtree in _rtree_tables(con, "src", layer):  # the spatial index, its rows copied as they are
@@ -121,8 +121,9 @@ def _copy_layer(con: sqlite3.Connection, layer: str) -> None:
             continue  # GDAL's feature count cache, which this file does not have
         con.execute(sql)
     srs = {}
+    in_source = _tables(con, "src")
     for table in METADATA_TABLES:
-        if table not in _tables(con, "src"):
+        if table not in in_source:
             continue
         if table not in _tables(con, "main"):
             if table != "gpkg_extensions":

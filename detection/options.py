@@ -43,7 +43,8 @@ MAX_PROCESSES_PER_CORE = 2
 #: chip-preparation threads of one process
 MAX_CHIP_THREADS = 64
 PROBABILITY_SUFFIXES = (".tif", ".tiff")
-DEFAULT_LAYER = "landslides"  # detection/vectorize.py: LAYER
+#: the polygons' GeoPackage layer unless another is named (vectorize.LAYER)
+DEFAULT_LAYER = "landslides"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ class Outputs:
     output: str
     layer: str = DEFAULT_LAYER
     probability: str | None = None
+
+    @property
+    def folders(self) -> set[str]:
+        """The folders the outputs are written into (and their temporary files beside them)."""
+        return {str(Path(p).parent) for p in (self.output, self.probability) if p}
 
 
 @dataclass(frozen=True)
@@ -370,7 +376,7 @@ class DetectOptions:
                 continue
             if key not in owner:
                 raise TypeError(f"unknown detection option {key!r}")
-            groups[owner[key]][key] = _plain(key, value)
+            groups[owner[key]][key] = _plain(value)
         for key in ("optical", "dem", "aoi"):  # one path (or extent) for a sequence of them; None for none
             value = groups["inputs"].get(key)
             if value is None:
@@ -389,7 +395,7 @@ class DetectOptions:
         return replace(self, **changes)
 
 
-def _plain(key: str, value):
+def _plain(value):
     """Paths as strings, sequences of paths or numbers as tuples."""
     if isinstance(value, Path):
         return str(value)

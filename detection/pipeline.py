@@ -302,14 +302,13 @@ class _OutputWorker:
 
 
 def detect(options: DetectOptions, progress: ProgressFn | None = None, log: LogFn | None = None,
-           is_cancelled: Callable[[], bool] | None = None, engine=None) -> DetectResult:
+           is_cancelled: Callable[[], bool] | None = None) -> DetectResult:
     """Detect landslides on one scene in this process (see the module doc); ``options``: a :class:`DetectOptions`
     (its execution group's processes and scheduler are for ``dispatch.run_detection``; here only the batch and
-    chip threads count). ``engine``: an engine already opened for these options (``plan_detection``), else one is
-    opened. GDAL's block cache (5 % of RAM by default) is capped meanwhile. Raises ``LandslideMapperError``
-    subclasses with user messages."""
+    chip threads count). GDAL's block cache (5 % of RAM by default) is capped meanwhile. Raises
+    ``LandslideMapperError`` subclasses with user messages."""
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
-        return _detect(options, progress, log, is_cancelled, engine)
+        return _detect(options, progress, log, is_cancelled)
 
 
 @dataclass
@@ -693,7 +692,7 @@ def publish(writer: vectorize.FeatureWriter, prob_tmp: Path | None, prob_path: P
 
 
 def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | None,
-            is_cancelled: Callable[[], bool] | None, eng=None) -> DetectResult:
+            is_cancelled: Callable[[], bool] | None) -> DetectResult:
     t0 = time.perf_counter()
     log = log or (lambda msg: None)
     progress = progress or (lambda f, msg: None)
@@ -702,18 +701,13 @@ def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | No
     # ---- validate everything before any work -------------------------------------------------------------
     options.validate()
     output, prob_path = check_outputs(options.outputs, log)
-    if eng is None:
-        plan, eng = plan_detection(options, log)
-    else:
-        plan = resolve(options, eng.card, model_path(options), log, eng)
+    plan, eng = plan_detection(options, log)
     grid, warnings, layer = plan.grid, plan.warnings, options.outputs.layer
-    folders = {output.parent, *([prob_path.parent] if prob_path else [])}
 
     # ---- outputs under temporary names -----------------------------------------------------------------------
     # the probability raster is written only when asked for, under a temporary name beside it
     prob_tmp = temp_file(prob_path) if prob_path else None
-    with full_disk_explained(*folders):
-        writer = vectorize.FeatureWriter(output, plan.out_crs, layer)
+    writer = None
 
     def write_components(components) -> None:
         writer.write(vectorize.features(components, grid, plan.out_crs, plan.min_area, plan.simplify,
@@ -728,7 +722,8 @@ def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | No
             progress(done / n_chips, f"{done}/{n_chips} chips, {time.perf_counter() - t0:.0f} s")
 
     try:
-        with full_disk_explained(*folders):
+        with full_disk_explained(*options.outputs.folders):
+            writer = vectorize.FeatureWriter(output, plan.out_crs, layer)
             with ChipSource(plan, windows) as chips:
                 sinks = OutputSinks(plan, prob_tmp, write_components)
                 skipped = run_engine(chips, eng, plan.batch, sinks.put, is_cancelled, on_chip)
@@ -742,7 +737,8 @@ def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | No
     except BaseException:
         if sinks is not None:
             sinks.abort()
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     finally:
         if prob_tmp is not None and prob_tmp.exists():

@@ -29,10 +29,11 @@ from shapely.strtree import STRtree
 
 from ..errors import InputError
 from .leftovers import temp_folder
+from .options import DEFAULT_LAYER
 from .raster_io import Grid
 
 DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile"}
-LAYER = "landslides"
+LAYER = DEFAULT_LAYER  # (options.py: the one definition)
 TerrainFn = Callable[[Window], tuple[np.ndarray, np.ndarray]]
 SCHEMA = {
     "geometry": "Polygon",
