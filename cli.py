@@ -20,7 +20,7 @@ from .detection.options import (
     Execution,
     Outputs,
 )
-from .errors import CancelledError, LandslideMapperError, user_message
+from .errors import CancelledError, InputError, LandslideMapperError, user_message
 from .model.card import TRAIN_SCALINGS
 
 
@@ -134,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     lm.add_argument("--region", help="region of all these chips (default: from the file names)")
 
     t = sub.add_parser("train", help="train a model on a chip folder (images/, masks/, optional dems/)")
-    t.add_argument("--data", required=True, help="chip folder (prepare-chips output, or e.g. bijie-rgb)")
+    t.add_argument("--data", required=True,
+                   help="chip folder (prepare-chips output, or e.g. bijie-rgb), or a sources file (.json) listing "
+                        "chip folders and whole scenes (image, mask, optional DEM, region, weight; see README)")
     t.add_argument("--out", required=True, help="output folder: best.safetensors, last.pt, metrics.csv")
     t.add_argument("--arch", default="fca_deeplab", help="registered configuration (see model/registry.py)")
     t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -158,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
                                            "resized to the crop; 0 = off"),
             ("--copy-paste", float, 0.0, "share of training chips that get the landslides of another training chip "
                                          "pasted over them (RGB-only models); 0 = off"),
+            ("--mosaic", int, 1, "a chip folder given as --data: tile this many chips per side into each training "
+                                 "window (2: 2x2), so landslides are not all centred; 1 = chips as they are"),
             ("--ema", float, 0.0, "validate and keep an exponential moving average of the weights with this decay "
                                   "per step (e.g. 0.999; 0 = off)")):
         t.add_argument(flag, type=typ, default=default, help=text)
@@ -173,11 +177,20 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
     t.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (faster; CUDA uses fp16)")
     t.add_argument("--no-resume", action="store_true", help="ignore an existing last.pt")
+    t.add_argument("--no-tta-thresholds", action="store_true",
+                   help="choose only the plain decision threshold at the end, not those of the test-time "
+                        "augmentation modes (which infer the validation data 12 more times)")
     t.add_argument("--quiet", action="store_true")
 
-    v = sub.add_parser("evaluate", help="P, A, R, F1, IoU, mIoU and object recall of a model on a chip folder")
+    v = sub.add_parser("evaluate", help="P, A, R, F1, IoU, mIoU and object recall of a model on a chip folder, "
+                                        "or on a whole scene through detect (--scene, --mask)")
     v.add_argument("--model", required=True)
-    v.add_argument("--data", required=True)
+    what = v.add_mutually_exclusive_group(required=True)
+    what.add_argument("--data", help="chip folder")
+    what.add_argument("--scene", help="a whole scene (any image detect reads), detected as a user runs it and scored "
+                                      "against --mask on its mapped pixels (0/1; 255 = not mapped)")
+    v.add_argument("--mask", help="with --scene: the landslide mask (0 background, 1 landslide, 255 not mapped)")
+    v.add_argument("--dem", help="with --scene: the DEM, for a model that uses one")
     v.add_argument("--split", default="test", choices=("train", "val", "test", "all"))
     v.add_argument("--val-regions", nargs="*")
     v.add_argument("--test-regions", nargs="*")
@@ -263,7 +276,8 @@ def _train(args) -> int:
                          resolution_m=args.resolution, tile_size=args.tile, name=args.name,
                          positive_fraction=args.positive_fraction, colour_jitter=args.colour_jitter,
                          scale_jitter=args.scale_jitter, copy_paste=args.copy_paste, scaling=args.scaling,
-                         ema_decay=args.ema, encoder_weights=args.encoder_weights)
+                         ema_decay=args.ema, encoder_weights=args.encoder_weights, mosaic=args.mosaic,
+                         tta_thresholds=not args.no_tta_thresholds)
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
                    log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)
     print(f"best validation IoU {result.best_val_iou:.4f} at epoch {result.best_epoch} of {result.epochs_run} "
@@ -277,6 +291,10 @@ def _evaluate(args) -> int:
 
     from .training.train import evaluate_model, metrics_markdown
 
+    if args.scene is not None:
+        return _evaluate_scene(args)
+    if args.mask or args.dem:
+        raise InputError("--mask and --dem go with --scene (a chip folder holds its own masks and DEMs)")
     result = evaluate_model(args.model, args.data, args.split, args.seed, args.val_regions, args.test_regions,
                             args.threshold, args.engine, tta=args.tta)
     print(metrics_markdown(result))
@@ -284,6 +302,24 @@ def _evaluate(args) -> int:
         report = Path(args.report)
         report.write_text(json.dumps(result, indent=2))
         report.with_suffix(".md").write_text(metrics_markdown(result))
+    return 0
+
+
+def _evaluate_scene(args) -> int:
+    import json
+    from pathlib import Path
+
+    from .training.scene_eval import evaluate_scene, scene_markdown
+
+    if not args.mask:
+        raise InputError("--scene needs --mask: the landslide mask to score against")
+    result = evaluate_scene(args.model, args.scene, args.mask, args.dem, tta=args.tta, threshold=args.threshold,
+                            engine=args.engine)
+    print(scene_markdown(result))
+    if args.report:
+        report = Path(args.report)
+        report.write_text(json.dumps(result, indent=2))
+        report.with_suffix(".md").write_text(scene_markdown(result))
     return 0
 
 

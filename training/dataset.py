@@ -31,6 +31,7 @@ import rasterio
 from ..errors import InputError
 
 IMAGE_EXTS = (".tif", ".tiff", ".png", ".jpg", ".jpeg")
+IGNORE = 255  # mask value: not mapped (a chip's nodata, a scene outside its mapped area)
 COLOUR_JITTER = 0.2  # default colour augmentation: brightness, contrast, saturation factors drawn in 1 +- this
 _BIJIE_NEGATIVE = re.compile(r"^d(df|hz|js|ny|qxg|qx|wn|zdf)(gf|pl|wv)$")
 
@@ -101,7 +102,7 @@ def split_by_region(samples: list[Sample], fractions=(0.8, 0.1, 0.1), seed: int 
     free = sorted(r for r in by_region if r not in assign)
     random.Random(seed).shuffle(free)
     for split, frac, fixed in (("test", fractions[2], test_regions), ("val", fractions[1], val_regions)):
-        if fixed:
+        if fixed is not None:  # named by the user (an empty list: none), so none is chosen automatically
             continue
         target, got = frac * total, 0
         for r in list(free):
@@ -119,48 +120,89 @@ def split_by_region(samples: list[Sample], fractions=(0.8, 0.1, 0.1), seed: int 
     return out
 
 
+#: the last bytes of a complete file of these formats (GDAL reads a truncated PNG or JPEG without an error, the
+#: missing rows as zeros)
+_TRAILERS = {".png": b"IEND\xaeB`\x82", ".jpg": b"\xff\xd9", ".jpeg": b"\xff\xd9"}
+
+
 def _read(path: Path) -> np.ndarray:
+    trailer = _TRAILERS.get(path.suffix.lower())
+    if trailer is not None:
+        with open(path, "rb") as f:
+            f.seek(max(0, path.stat().st_size - 64))
+            if trailer not in f.read():
+                raise InputError(f"cannot read the chip file {path}: it is damaged or truncated (no end of image)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
-        with rasterio.open(path) as src:
-            return src.read()
+        try:
+            with rasterio.open(path) as src:
+                return src.read()
+        except rasterio.errors.RasterioError as exc:  # a truncated or damaged file: never used half-read
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise InputError(f"cannot read the chip file {path}: it is damaged or truncated ({first})") from None
+
+
+def check_mask_values(mask: np.ndarray, where: str) -> np.ndarray:
+    """A mask as ``uint8`` 0 (background), 1 (landslide), :data:`IGNORE` (not mapped); other values are refused."""
+    values = np.unique(mask)
+    odd = [int(v) for v in values if v not in (0, 1, IGNORE)]
+    if odd:
+        raise InputError(f"{where} holds mask values other than 0 (background), 1 (landslide) and {IGNORE} (not "
+                         f"mapped): {', '.join(map(str, odd[:5]))}. Recode the masks to 0/1")
+    return mask.astype(np.uint8)
 
 
 def load_sample(sample: Sample) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """``(image [3, h, w] raw, dem [1, h, w] metres or None, mask [h, w] uint8 0/1)``."""
+    """``(image [3, h, w] raw, dem [1, h, w] metres or None, mask [h, w] uint8 0/1/IGNORE)``."""
     image = _read(sample.image)[:3]
     if image.shape[0] < 3:
         raise InputError(f"{sample.image.name} has fewer than 3 bands")
-    mask = (_read(sample.mask)[0] > 0).astype(np.uint8)
+    mask = check_mask_values(_read(sample.mask)[0], f"the mask of chip {sample.name}")
     dem = _read(sample.dem)[:1].astype(np.float32) if sample.dem is not None else None
     if mask.shape != image.shape[1:] or (dem is not None and dem.shape[1:] != image.shape[1:]):
         raise InputError(f"chip {sample.name}: image, DEM and mask sizes differ")
     return image, dem, mask
 
 
-def augment(image: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, rng: np.random.Generator,
-            jitter: float = COLOUR_JITTER):
-    """Random 90-degree rotation and flips (all three arrays together); colour jitter on the image (0-1 floats)."""
+def check_masks_mean_landslides(masks: list[np.ndarray], where: str) -> None:
+    """Refuse a dataset whose masks hold 0 and 255 but never 1: that is a 0/255 landslide mask, where 255 would be
+    read as "not mapped" and every landslide silently ignored."""
+    if masks and not any((m == 1).any() for m in masks) and any((m == IGNORE).any() for m in masks):
+        raise InputError(f"the masks of {where} hold 0 and {IGNORE} but no 1: {IGNORE} means 'not mapped' here. If "
+                         f"{IGNORE} means landslide in them, recode them to 0/1")
+
+
+def flip_rotate(arrays: list[np.ndarray | None], rng: np.random.Generator) -> list[np.ndarray | None]:
+    """One random 90-degree rotation and flip applied to every array alike (on their last two axes)."""
     k = int(rng.integers(4))
     flip = bool(rng.integers(2))
 
-    def geo(a, axes):
+    def geo(a):
+        axes = (a.ndim - 2, a.ndim - 1)
         a = np.rot90(a, k, axes=axes)
-        return np.flip(a, axis=axes[1]) if flip else a
+        return np.ascontiguousarray(np.flip(a, axis=axes[1]) if flip else a)
 
-    image = geo(image, (1, 2))
-    mask = geo(mask, (0, 1))
-    dem = geo(dem, (1, 2)) if dem is not None else None
-    if jitter > 0:
-        b = 1.0 + rng.uniform(-jitter, jitter)
-        c = 1.0 + rng.uniform(-jitter, jitter)
-        s = 1.0 + rng.uniform(-jitter, jitter)
-        grey = image.mean(axis=0, keepdims=True)
-        image = grey + (image - grey) * s
-        image = (image - image.mean()) * c + image.mean()
-        image = np.clip(image * b, 0.0, 1.0)
-    return np.ascontiguousarray(image), (np.ascontiguousarray(dem) if dem is not None else None), \
-        np.ascontiguousarray(mask)
+    return [geo(a) if a is not None else None for a in arrays]
+
+
+def colour_jitter(image: np.ndarray, rng: np.random.Generator, jitter: float = COLOUR_JITTER) -> np.ndarray:
+    """Brightness, contrast and saturation factors drawn in ``1 +- jitter`` on a 0-1 image ``[3, h, w]``."""
+    if jitter <= 0:
+        return image
+    b = 1.0 + rng.uniform(-jitter, jitter)
+    c = 1.0 + rng.uniform(-jitter, jitter)
+    s = 1.0 + rng.uniform(-jitter, jitter)
+    grey = image.mean(axis=0, keepdims=True)
+    image = grey + (image - grey) * s
+    image = (image - image.mean()) * c + image.mean()
+    return np.ascontiguousarray(np.clip(image * b, 0.0, 1.0))
+
+
+def augment(image: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, rng: np.random.Generator,
+            jitter: float = COLOUR_JITTER):
+    """Random 90-degree rotation and flips (all three arrays together); colour jitter on the image (0-1 floats)."""
+    image, dem, mask = flip_rotate([image, dem, mask], rng)
+    return colour_jitter(image, rng, jitter), dem, mask
 
 
 def copy_paste(image: np.ndarray, mask: np.ndarray, donor_image: np.ndarray, donor_mask: np.ndarray,
@@ -177,7 +219,7 @@ def copy_paste(image: np.ndarray, mask: np.ndarray, donor_image: np.ndarray, don
     for axis in (0, 1):
         if rng.integers(2):
             d_img, d_mask = np.flip(d_img, axis=axis + 1), np.flip(d_mask, axis=axis)
-    paste = d_mask > 0
+    paste = d_mask == 1
     return np.where(paste[None], d_img, image), np.where(paste, np.uint8(1), mask).astype(mask.dtype)
 
 

@@ -35,8 +35,14 @@ class SegmentationMetrics:
     tn: int = 0
     objects: dict = field(default_factory=lambda: {"small": [0, 0], "large": [0, 0]})  # [found, total]
 
-    def update(self, pred: np.ndarray, truth: np.ndarray, objects: bool = True) -> None:
+    def update(self, pred: np.ndarray, truth: np.ndarray, objects: bool = True,
+               mapped: np.ndarray | None = None) -> None:
+        """Add a prediction and its reference (bool arrays of one shape); ``mapped``: only these pixels count
+        (the rest is not mapped: mask value 255)."""
         pred, truth = pred.astype(bool), truth.astype(bool)
+        if mapped is not None and not mapped.all():
+            pred, truth = pred & mapped, truth & mapped
+            self.tn -= int(np.count_nonzero(~mapped))  # unmapped pixels fall in tn below: take them out
         self.tp += int(np.count_nonzero(pred & truth))
         self.fp += int(np.count_nonzero(pred & ~truth))
         self.fn += int(np.count_nonzero(~pred & truth))

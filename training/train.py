@@ -37,8 +37,10 @@ from ..model.checkpoint import save_checkpoint
 from ..model.registry import build_model, get_config
 from .dataset import (
     COLOUR_JITTER,
+    IGNORE,
     Sample,
     augment,
+    check_masks_mean_landslides,
     copy_paste,
     list_samples,
     load_sample,
@@ -47,6 +49,7 @@ from .dataset import (
     split_by_region,
 )
 from .metrics import SegmentationMetrics
+from .scenes import ChipSource, LoadedScene, Mosaics, SceneSource, SceneTiles, SceneWindows, read_sources
 
 BN_BATCHES = 32  # training batches that recompute the BatchNorm statistics of the averaged (EMA) weights
 
@@ -80,6 +83,8 @@ class TrainConfig:
     scaling: str = TRAIN_SCALINGS[0]                     # optical scaling in the card: auto or percentile (card.py)
     ema_decay: float = 0.0                               # validate/keep an exponential moving average of the weights
     encoder_weights: str | None = None                   # pretrained encoder: a name (pretrained.py) or a local file
+    mosaic: int = 1                                      # a chip folder as data: k x k chips per window (scenes.py)
+    tta_thresholds: bool = True                          # also choose the test-time augmentation modes' thresholds
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -109,6 +114,8 @@ class TrainConfig:
                 get_weights(self.encoder_weights)  # an unknown name fails here, before any data is read
             elif not Path(self.encoder_weights).is_file():
                 raise InputError(f"encoder weights file not found: {self.encoder_weights}")
+        if not 1 <= self.mosaic <= 4:
+            raise InputError("mosaic must be from 1 (chips as they are) to 4 (4 x 4 chips per window)")
         if self.scale_jitter > 0 and self.crop is None:
             raise InputError("scale jitter needs a random crop: set the crop size "
                              "(every zoomed window is resized to it)")
@@ -124,14 +131,16 @@ class ChipSet(torch.utils.data.Dataset):
         self.rng = np.random.default_rng(seed)
         self.items = [load_sample(s) for s in samples]
         if card.uses_dem and any(d is None for _, d, _ in self.items):
-            raise InputError("the model uses DEM channels but the chips have no dems/ folder")
+            raise InputError("the model uses DEM channels but the chips have no dems/ folder: choose an RGB "
+                             "configuration (--rgb-only)")
         # scaling to 0-1 as the card says; percentile scaling uses each chip's own percentiles (a chip = a scene)
         self.scalers = [optical_scaler(card.optical_scaling, image.dtype, _percentiles(image), [0.0] * 3, [1.0] * 3)
                         for image, _, _ in self.items]
         if copy_paste and card.uses_dem:
             raise InputError("copy-paste augmentation is for RGB-only models: pasting landslides between chips would "
                              "cut false cliffs into the DEM")
-        self.donors = [i for i, (_, _, mask) in enumerate(self.items) if mask.any()]
+        check_masks_mean_landslides([mask for _, _, mask in self.items], "these chips")
+        self.donors = [i for i, (_, _, mask) in enumerate(self.items) if (mask == 1).any()]
         self.mean = np.asarray(card.mean, np.float32)[:, None, None]
         self.std = np.asarray(card.std, np.float32)[:, None, None]
 
@@ -163,6 +172,122 @@ class ChipSet(torch.utils.data.Dataset):
         return torch.from_numpy(np.ascontiguousarray(x, np.float32)), torch.from_numpy(mask[None].astype(np.float32))
 
 
+def data_sources(data, mosaic: int = 1) -> list:
+    """The training sources: a sources JSON file (``scenes.read_sources``), a chip folder, or a list of sources."""
+    if isinstance(data, (list, tuple)):
+        return list(data)
+    path = Path(data)
+    if path.suffix.lower() == ".json":
+        return read_sources(path)
+    return [ChipSource(str(path), 1.0, mosaic)]
+
+
+@dataclass
+class TrainingData:
+    train: torch.utils.data.Dataset
+    weights: np.ndarray | None                  # per-item sampling weights (None: uniform, shuffled)
+    val: dict                                   # region -> validation dataset
+    regions: dict                               # split -> regions
+    counts: dict                                # split -> chips / windows
+    description: str
+
+
+def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> TrainingData:
+    """Training and validation datasets from chip folders and scenes (``scenes.py``), split by region: chip
+    folders' regions as ``split_by_region`` assigns them (``--val-regions``/``--test-regions`` may name scenes'
+    regions too), a scene wholly in the split its region is named in, else in training. Validation is per region;
+    each source's share of a training epoch is its weight. One chip folder without mosaics trains as before."""
+    val_named = config.val_regions
+    test_named = config.test_regions
+    chip_sources = [s for s in sources if isinstance(s, ChipSource)]
+    scene_sources = [s for s in sources if isinstance(s, SceneSource)]
+    if scene_sources and config.crop is None:
+        raise InputError("training from scenes draws windows from them: give the window size (--crop, e.g. 256)")
+    samples = {i: list_samples(s.folder) for i, s in enumerate(chip_sources)}
+    chip_regions = {x.region for v in samples.values() for x in v}
+    scene_regions = {s.region for s in scene_sources}
+    clash = chip_regions & scene_regions
+    if clash:
+        raise InputError(f"region {sorted(clash)[0]!r} names both chips and a scene: give the scene another region")
+    for named in (val_named or []) + (test_named or []):
+        if named not in chip_regions | scene_regions:
+            raise InputError(f"region {named!r} is not in the data (regions: "
+                             f"{', '.join(sorted(chip_regions | scene_regions))})")
+
+    both = sorted(set(val_named or []) & set(test_named or []))
+    if both:
+        raise InputError(f"region {both[0]!r} cannot be in both validation and test")
+    if scene_sources and val_named is None:
+        raise InputError("name the validation regions (--val-regions): with scenes nothing is chosen automatically")
+
+    def named_in(named, source_regions):  # None: chosen automatically (chips only); a list: exactly these
+        if named is None:
+            return [] if scene_sources else None
+        return [r for r in named if r in source_regions]
+
+    split_of = {}
+    for i in range(len(chip_sources)):
+        own = {x.region for x in samples[i]}
+        split_of[i] = split_by_region(samples[i], seed=config.seed, val_regions=named_in(val_named, own),
+                                      test_regions=named_in(test_named, own))
+    scene_split = {s.region: ("val" if s.region in (val_named or []) else
+                              "test" if s.region in (test_named or []) else "train") for s in scene_sources}
+    train_parts, val_sets = [], {}
+    regions = {"train": set(), "val": set(), "test": set()}
+    counts = {"train": 0, "val": 0, "test": 0}
+    seed = config.seed
+    for i, s in enumerate(chip_sources):
+        parts = split_of[i]
+        for split, items in parts.items():
+            regions[split] |= {x.region for x in items}
+            counts[split] += len(items)
+        if parts["train"]:
+            chips = ChipSet(parts["train"], card, True, config.crop if s.mosaic == 1 else None, seed + i,
+                            config.colour_jitter, config.scale_jitter, config.copy_paste)
+            train_parts.append((Mosaics(chips, s.mosaic, config.crop or 2 ** 30, seed + i) if s.mosaic > 1
+                                else chips, s.weight))
+        for region in sorted({x.region for x in parts["val"]}):
+            val_sets[region] = ChipSet([x for x in parts["val"] if x.region == region], card, False, None, seed)
+    for j, s in enumerate(scene_sources):
+        split = scene_split[s.region]
+        regions[split].add(s.region)
+        if split == "test":
+            continue
+        side = config.crop if split == "train" else config.tile_size
+        scene = LoadedScene(s, card, min_side=side)
+        if split == "train":
+            windows = SceneWindows(scene, card, config.crop, seed + 1000 + j, config.colour_jitter)
+            train_parts.append((windows, s.weight))
+            counts["train"] += len(windows)
+        else:
+            val_sets[s.region] = SceneTiles(scene, card, config.tile_size)
+            counts["val"] += len(val_sets[s.region])
+    if not train_parts or not val_sets:
+        raise InputError("the split left no training or no validation data: add data or name --val-regions")
+    regions = {k: sorted(v) for k, v in regions.items()}
+    log("Split by region: " + "; ".join(f"{k} {counts[k]} chips/windows ({', '.join(regions[k])})"
+                                        for k in ("train", "val", "test")))
+    if len(train_parts) == 1 and isinstance(train_parts[0][0], ChipSet):
+        train, item_weights = train_parts[0][0], None
+    else:
+        train = torch.utils.data.ConcatDataset([d for d, _ in train_parts])
+        total = sum(w for _, w in train_parts)
+        item_weights = np.concatenate([np.full(len(d), w / total / len(d)) for d, w in train_parts])
+    description = "; ".join([f"chips {s.folder}" + (f" (mosaic {s.mosaic}x{s.mosaic})" if s.mosaic > 1 else "")
+                             + (f" weight {s.weight:g}" if len(sources) > 1 else "") for s in chip_sources]
+                            + [f"scene {s.region}: {Path(s.image).name}" + (" + DEM" if s.dem else "")
+                               + f" weight {s.weight:g}" for s in scene_sources])
+    return TrainingData(train, item_weights, val_sets, regions, counts, description)
+
+
+def evaluate_regions(model, loaders: dict, device: str, threshold: float = 0.5) -> dict:
+    """Validation metrics per region and their mean over regions (``iou`` = the mean landslide IoU: a model
+    cannot win on one region alone); ``regions``: each region's metrics."""
+    per = {r: evaluate_loader(model, loader, device, threshold, objects=False) for r, loader in loaders.items()}
+    keys = ("precision", "recall", "f1", "iou", "accuracy")
+    return {**{k: float(np.mean([m[k] for m in per.values()])) for k in keys}, "regions": per}
+
+
 def _resize(image: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, size: int):
     """Image and DEM bilinear (antialiased when shrinking), mask by thresholding its bilinear resize at 0.5."""
     def bilinear(a: np.ndarray) -> np.ndarray:
@@ -170,8 +295,10 @@ def _resize(image: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, size: i
         return F.interpolate(t, size=(size, size), mode="bilinear", align_corners=False,
                              antialias=t.shape[-1] > size)[0].numpy()
 
+    landslide = bilinear((mask == 1)[None])[0] > 0.5
+    unmapped = bilinear((mask == IGNORE)[None])[0] > 0.5
     return (bilinear(image), bilinear(dem) if dem is not None else None,
-            (bilinear((mask > 0)[None])[0] > 0.5).astype(mask.dtype))
+            np.where(unmapped, IGNORE, landslide).astype(mask.dtype))
 
 
 def _percentiles(image: np.ndarray, low: float = 2.0, high: float = 98.0) -> dict:
@@ -180,11 +307,18 @@ def _percentiles(image: np.ndarray, low: float = 2.0, high: float = 98.0) -> dic
 
 
 def bce_dice_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    bce = F.binary_cross_entropy_with_logits(logits, target)
-    p = torch.sigmoid(logits)
-    inter = (p * target).sum(dim=(1, 2, 3))
-    dice = 1 - (2 * inter + 1) / (p.sum(dim=(1, 2, 3)) + target.sum(dim=(1, 2, 3)) + 1)
-    return bce + dice.mean()
+    """BCE + soft Dice over the mapped pixels only: a target of :data:`IGNORE` (not mapped) counts in neither, so
+    a window wholly unmapped contributes nothing (its Dice term is left out of the batch mean)."""
+    valid = (target <= 1).to(logits.dtype)
+    t = target * valid
+    n_valid = valid.sum()
+    bce = (F.binary_cross_entropy_with_logits(logits, t, reduction="none") * valid).sum() / n_valid.clamp(min=1)
+    p = torch.sigmoid(logits) * valid
+    inter = (p * t).sum(dim=(1, 2, 3))
+    dice = 1 - (2 * inter + 1) / (p.sum(dim=(1, 2, 3)) + t.sum(dim=(1, 2, 3)) + 1)
+    mapped = valid.sum(dim=(1, 2, 3)) > 0
+    dice_mean = (dice * mapped).sum() / mapped.sum().clamp(min=1)
+    return bce + dice_mean
 
 
 def _pad32(x: torch.Tensor) -> tuple[torch.Tensor, int, int]:
@@ -201,7 +335,7 @@ def evaluate_loader(model, loader, device: str, threshold: float = 0.5, objects:
         x, h, w = _pad32(x.to(device))
         prob = torch.sigmoid(model(x))[..., :h, :w].float().cpu().numpy()
         for p, t in zip(prob, y.numpy()):
-            m.update(p[0] >= threshold, t[0] > 0.5, objects=objects)
+            m.update(p[0] >= threshold, t[0] == 1, objects=objects, mapped=t[0] != IGNORE)
     return m.compute()
 
 
@@ -238,18 +372,8 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     np.random.seed(config.seed)
     device = ("cuda" if torch.cuda.is_available() else "cpu") if config.device == "auto" else config.device
 
-    samples = list_samples(data)
-    splits = split_by_region(samples, seed=config.seed, val_regions=config.val_regions,
-                             test_regions=config.test_regions)
-    if not splits["train"] or not splits["val"]:
-        raise InputError("the split left no training or no validation chips: add data or name --val-regions")
-    has_dem = samples[0].dem is not None
+    sources = data_sources(data, config.mosaic)
     arch_cfg = get_config(config.arch, **config.overrides)
-    if arch_cfg.dem_channels and not has_dem:
-        raise InputError(f"{config.arch} uses DEM channels but the chips have no dems/ folder: choose an RGB "
-                         "configuration or override fusion='none', dem_channels=0")
-    regions = {k: sorted({s.region for s in v}) for k, v in splits.items()}
-    log("Split by region: " + "; ".join(f"{k} {len(v)} chips ({', '.join(regions[k])})" for k, v in splits.items()))
     standardisation = {}
     if config.encoder_weights is not None:
         from ..model.pretrained import get_weights, is_named
@@ -259,22 +383,31 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
             standardisation = {"mean": list(weights.mean), "std": list(weights.std)}
     card = default_card(config.name, arch_cfg, resolution_m=config.resolution_m, tile_size=config.tile_size,
                         overlap=config.overlap, optical_scaling={"method": config.scaling}, **standardisation)
-    train_set = ChipSet(splits["train"], card, True, config.crop, config.seed, config.colour_jitter,
-                        config.scale_jitter, config.copy_paste)
-    val_set = ChipSet(splits["val"], card, False, None, config.seed)
+    data_sets = assemble(sources, card, config, log)
+    regions, splits = data_sets.regions, data_sets.counts
+    train_set, val_sets = data_sets.train, data_sets.val
     gen = torch.Generator().manual_seed(config.seed)
     sampler = None
     if config.positive_fraction is not None:
-        positive = np.array([m.any() for _, _, m in train_set.items])
+        if not isinstance(train_set, ChipSet):
+            raise InputError("positive_fraction is for training from one chip folder without mosaics; with scenes "
+                             "or several sources, set each source's weight")
+        positive = np.array([(m == 1).any() for _, _, m in train_set.items])
         if positive.all() or not positive.any():
             raise InputError("positive_fraction needs both landslide and background chips in the training split")
         w = np.where(positive, config.positive_fraction / positive.sum(),
                      (1 - config.positive_fraction) / (~positive).sum())
         sampler = torch.utils.data.WeightedRandomSampler(torch.as_tensor(w, dtype=torch.double), len(train_set),
                                                          replacement=True, generator=gen)
+    elif data_sets.weights is not None:
+        sampler = torch.utils.data.WeightedRandomSampler(torch.as_tensor(data_sets.weights, dtype=torch.double),
+                                                         len(train_set), replacement=True, generator=gen)
     train_loader = torch.utils.data.DataLoader(train_set, batch_size=config.batch_size, shuffle=sampler is None,
                                                sampler=sampler, drop_last=True, generator=gen)
-    val_loader = torch.utils.data.DataLoader(val_set, batch_size=8)
+    if len(train_loader) == 0:
+        raise InputError(f"the training split has {len(train_set)} item(s), fewer than one batch of "
+                         f"{config.batch_size}: add data or lower the batch size")
+    val_loaders = {r: torch.utils.data.DataLoader(v, batch_size=8) for r, v in val_sets.items()}
 
     model = build_model(arch_cfg, backbone_weights=config.encoder_weights)
     pretraining = encoder_pretraining(model, config.encoder_weights)
@@ -360,17 +493,18 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
             if ema is not None:
                 with amp or contextlib.nullcontext():
                     torch.optim.swa_utils.update_bn(itertools.islice(train_loader, BN_BATCHES), kept, device)
-            val = evaluate_loader(kept, val_loader, device, objects=False)
+            val = evaluate_regions(kept, val_loaders, device)
             epoch_times.append(time.perf_counter() - te)
             row = {"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "lr": optim.param_groups[0]["lr"],
                    "seconds": round(epoch_times[-1], 2), **{f"val_{k}": v for k, v in val.items()
-                                                             if k in ("iou", "f1", "precision", "recall")}}
+                                                             if k in ("iou", "f1", "precision", "recall")},
+                   **({f"val_iou_{r}": m["iou"] for r, m in val["regions"].items()} if len(val_loaders) > 1 else {})}
             history.append(row)
             improved = val["iou"] > best_iou + config.min_delta
             if improved:
                 best_iou, best_epoch = val["iou"], epoch + 1
-                card.training = {"recipe": dataclasses.asdict(config), "data": str(data), "regions": regions,
-                                 "chips": {k: len(v) for k, v in splits.items()}, "best_epoch": best_epoch,
+                card.training = {"recipe": dataclasses.asdict(config), "data": data_sets.description,
+                                 "regions": regions, "chips": splits, "best_epoch": best_epoch,
                                  "pretraining": pretraining}
                 card.metrics = {"validation": val}
                 save_checkpoint(best_path, kept, card)
@@ -393,10 +527,9 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     if best_epoch < 0:
         raise CancelledError("training stopped before the first epoch finished; no model was saved")
     if stopped != "cancelled":
-        chosen = calibrate_threshold(best_path, val_set, device)
+        chosen = calibrate_threshold(best_path, val_sets, device, TTA_MODES if config.tta_thresholds else ("none",))
         log(f"Decision threshold chosen on the validation split: {chosen:.2f}")
-    return TrainResult(best_path, best_epoch, best_iou, len(history), time.perf_counter() - t0, stopped,
-                       {k: len(v) for k, v in splits.items()})
+    return TrainResult(best_path, best_epoch, best_iou, len(history), time.perf_counter() - t0, stopped, splits)
 
 
 def encoder_pretraining(model: torch.nn.Module, spec: str | Path | None) -> dict | None:
@@ -429,20 +562,26 @@ def cosine_lr(config: TrainConfig, epoch_fraction: float, elapsed_s: float) -> f
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
-def choose_threshold(prob: np.ndarray, truth: np.ndarray) -> tuple[float, dict]:
-    """The threshold of :data:`THRESHOLDS` with the best landslide IoU of ``prob`` against ``truth`` (ties: the one
-    nearest 0.5), and the sweep ``{"0.50": IoU, ...}``."""
+def choose_threshold(prob, truth) -> tuple[float, dict]:
+    """The threshold of :data:`THRESHOLDS` with the best landslide IoU of ``prob`` against ``truth`` (uint8 0/1/
+    ``IGNORE``; ties: the one nearest 0.5), and the sweep ``{"0.50": IoU, ...}``. Given lists (one array per
+    region), the IoU is the mean over regions, as validation scores."""
+    pairs = list(zip(prob, truth)) if isinstance(prob, list) else [(prob, truth)]
     sweep = {}
     for t in THRESHOLDS:
-        m = SegmentationMetrics()
-        m.update(prob >= t, truth, objects=False)
-        sweep[f"{t:.2f}"] = m.compute()["iou"]
+        ious = []
+        for p, y in pairs:
+            m = SegmentationMetrics()
+            m.update(p >= t, y == 1, objects=False, mapped=y != IGNORE)
+            ious.append(m.compute()["iou"])
+        sweep[f"{t:.2f}"] = float(np.mean(ious))
     return float(max(sweep, key=lambda k: (sweep[k], -abs(float(k) - 0.5)))), sweep
 
 
-def chip_probabilities(engine, chips: ChipSet, modes, batch: int = 8) -> tuple[dict, np.ndarray]:
-    """``({mode: probabilities [N, H, W]}, masks [N, H, W] bool)`` of every chip of ``chips``, inferred by
-    ``engine`` (``detection/engines.py``) with each test-time augmentation mode in ``modes``."""
+def chip_probabilities(engine, chips, modes, batch: int = 8) -> tuple[dict, np.ndarray]:
+    """``({mode: probabilities [N, H, W]}, masks [N, H, W] uint8 0/1/IGNORE)`` of every item of ``chips`` (a
+    dataset of equal-sized chips or windows), inferred by ``engine`` (``detection/engines.py``) with each test-time
+    augmentation mode in ``modes``."""
     from ..detection import tta as tta_mod
 
     probs: dict[str, list] = {m: [] for m in modes}
@@ -452,16 +591,16 @@ def chip_probabilities(engine, chips: ChipSet, modes, batch: int = 8) -> tuple[d
         x, h, w = _pad32(torch.stack(xs))
         for mode in modes:
             probs[mode].append(tta_mod.predict(engine.predict, x.numpy(), mode)[:, :h, :w])
-        truths.append(torch.stack(ys).numpy()[:, 0] > 0.5)
+        truths.append(torch.stack(ys).numpy()[:, 0].astype(np.uint8))
     return {m: np.concatenate(p) for m, p in probs.items()}, np.concatenate(truths)
 
 
-def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu",
-                        tta_modes: tuple = TTA_MODES) -> float:
+def calibrate_threshold(model_path: Path, val_sets, device: str = "cpu", tta_modes: tuple = TTA_MODES) -> float:
     """Choose the decision threshold that maximises landslide IoU on the VALIDATION chips (never the test ones),
     plainly and for each test-time augmentation mode in ``tta_modes`` (``detection/tta.py``: averaged
     probabilities are less extreme, so their best threshold differs), and store them, with the sweeps, in the
-    model file's card (a checkpoint, or an exported ONNX file). Returns the plain threshold."""
+    model file's card (a checkpoint, or an exported ONNX file). ``val_sets``: one dataset, or ``{region: dataset}``
+    (the IoU is then the mean over regions). Returns the plain threshold."""
     from ..detection.engines import open_engine
     from ..model.checkpoint import load_checkpoint
     from ..model.export import replace_onnx_card
@@ -469,10 +608,13 @@ def calibrate_threshold(model_path: Path, val_set: ChipSet, device: str = "cpu",
     modes = ["none", *(m for m in tta_modes if m != "none")]
     eng = open_engine(model_path, "auto", device)
     card = eng.card
-    probs, truth = chip_probabilities(eng, val_set, modes)
+    if not isinstance(val_sets, dict):
+        val_sets = {"val": val_sets}
+    per_region = [chip_probabilities(eng, v, modes) for v in val_sets.values()]
+    truths = [t for _, t in per_region]
     sweeps, best = {}, {}
     for mode in modes:
-        best[mode], sweeps[mode] = choose_threshold(probs[mode], truth)
+        best[mode], sweeps[mode] = choose_threshold([p[mode] for p, _ in per_region], truths)
     card.threshold = best["none"]
     card.tta_thresholds = {m: best[m] for m in modes if m != "none"}
     card.metrics = {**card.metrics, "validation_threshold_sweep_iou": sweeps["none"],
@@ -526,7 +668,8 @@ def evaluate_model(model_path: str | Path, data: str | Path, split: str = "test"
         x, h, w = _pad32(torch.stack(xs))
         prob = eng.predict(x.numpy())[:, :h, :w]
         for p, y in zip(prob, ys):
-            m.update(p >= thr, y[0].numpy() > 0.5)
+            t = y[0].numpy()
+            m.update(p >= thr, t == 1, mapped=t != IGNORE)
     result = m.compute()
     result.update({"model": str(model_path), "split": split, "chips": len(chosen), "threshold": thr, "tta": tta,
                    "regions": sorted({s.region for s in chosen})})

@@ -1,0 +1,304 @@
+"""Scene-level training data: random windows of whole georeferenced scenes, mosaics of chips, and several sources
+in one run.
+
+Why: chip datasets such as Bijie hold one landslide per chip, centred, never touching an edge. A model trained only
+on them learns "one compact object in the middle". A user's scene has many landslides, anywhere, of any shape, cut
+by tile edges. So:
+
+- **Scenes** (an image, a landslide mask on any grid, an optional DEM) are read as detection reads them: onto the
+  model card's processing grid (``detection.raster_io.processing_grid`` at the card's resolution), stretched with
+  the WHOLE scene's statistics (``scene_statistics``, the stretch ``detect`` applies), nodata pixels zeroed after
+  standardisation, and the card's DEM channels computed by the same ``DemReader``. Training windows are drawn at
+  random positions: landslides fall anywhere, several at once, cut by the edge, and windows without any are drawn
+  too. Mask value 255 (:data:`IGNORE`), the mask's nodata, pixels outside the mask's extent and the image's nodata
+  are "not mapped": they count in neither the loss nor the metrics (``train.bce_dice_loss``).
+- **Mosaics** (``mosaic: k``) tile ``k x k`` random chips of a chip folder into one image and cut a random window of
+  the crop size from it, so a training window holds 0 to k*k landslides at positions spread over the window.
+- **Sources file** (JSON) lists chip folders and scenes, each with a ``weight`` (its share of every epoch's
+  windows) and a ``region`` (scenes) for the region-grouped split; see :func:`read_sources`.
+
+Pure: no QGIS.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import rasterio
+import torch
+from rasterio.enums import Resampling
+from rasterio.vrt import WarpedVRT
+from rasterio.windows import Window
+
+from ..detection.dem import DemReader, channel_margin
+from ..detection.raster_io import OpticalReader, optical_scaler, processing_grid, resolve_optical, scene_statistics
+from ..errors import InputError
+from ..model.card import ModelCard
+from .dataset import COLOUR_JITTER, IGNORE, check_mask_values, colour_jitter, flip_rotate
+
+#: a scene is held in memory on the processing grid: larger ones are refused (cut them smaller)
+MAX_SCENE_PIXELS = 64_000_000
+#: windows drawn per epoch from a scene: this many times its mapped pixels over the window's
+WINDOWS_PER_AREA = 2.0
+#: draws of a window position before one without any mapped pixel is accepted (it then contributes nothing)
+WINDOW_TRIES = 20
+
+
+@dataclass(frozen=True)
+class ChipSource:
+    """A chip folder (``dataset.list_samples`` layout); ``mosaic`` k > 1 tiles k x k chips per training window."""
+    folder: str
+    weight: float = 1.0
+    mosaic: int = 1
+
+
+@dataclass(frozen=True)
+class SceneSource:
+    """A georeferenced scene: an image any ``detect`` takes, a mask (0/1/255) and an optional DEM."""
+    image: str
+    mask: str
+    region: str
+    dem: str | None = None
+    weight: float = 1.0
+
+
+def _check_weight(weight, where: str) -> float:
+    try:
+        weight = float(weight)
+    except (TypeError, ValueError):
+        raise InputError(f"{where}: the weight must be a number, got {weight!r}") from None
+    if not (math.isfinite(weight) and weight > 0):
+        raise InputError(f"{where}: the weight must be a number > 0, got {weight}")
+    return weight
+
+
+def read_sources(path: str | Path) -> list[ChipSource | SceneSource]:
+    """Sources from a JSON file::
+
+        {"sources": [
+          {"chips": "bijie-rgb", "mosaic": 2, "weight": 1},
+          {"image": "area_A_rgb.tif", "mask": "area_A_mask.tif", "dem": "area_A_dsm.tif",
+           "region": "jinsha_a", "weight": 1}
+        ]}
+
+    Relative paths are relative to the file's folder. Chip folders' regions come from their chips (``chips.json``
+    or name prefixes); a scene's region is its ``region``."""
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the training sources file {path}: {exc}") from None
+    items = doc.get("sources") if isinstance(doc, dict) else None
+    if not isinstance(items, list) or not items:
+        raise InputError(f"{path}: expected {{\"sources\": [...]}} with at least one chip folder or scene")
+    base = path.parent
+
+    def where(p: str) -> str:
+        p = Path(p).expanduser()
+        return str(p if p.is_absolute() else base / p)
+
+    out: list[ChipSource | SceneSource] = []
+    for i, item in enumerate(items, 1):
+        label = f"{path.name}, source {i}"
+        if not isinstance(item, dict):
+            raise InputError(f"{label}: expected an object with 'chips' or 'image' and 'mask'")
+        known = {"chips", "mosaic", "weight"} if "chips" in item else {"image", "mask", "dem", "region", "weight"}
+        unknown = sorted(set(item) - known)
+        if unknown:
+            raise InputError(f"{label}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        weight = _check_weight(item.get("weight", 1.0), label)
+        if "chips" in item:
+            mosaic = item.get("mosaic", 1)
+            if not isinstance(mosaic, int) or not 1 <= mosaic <= 4:
+                raise InputError(f"{label}: mosaic must be a whole number from 1 (chips as they are) to 4")
+            out.append(ChipSource(where(item["chips"]), weight, mosaic))
+        else:
+            if not item.get("image") or not item.get("mask") or not item.get("region"):
+                raise InputError(f"{label}: a scene needs 'image', 'mask' and 'region'")
+            out.append(SceneSource(where(item["image"]), where(item["mask"]), str(item["region"]),
+                                   where(item["dem"]) if item.get("dem") else None, weight))
+    regions = [s.region for s in out if isinstance(s, SceneSource)]
+    if len(set(regions)) != len(regions):
+        raise InputError(f"{path}: two scenes have the same region; give each scene its own region name")
+    return out
+
+
+class LoadedScene:
+    """A scene on the card's processing grid, in memory: ``image`` 0-1 ``[3, H, W]`` (stretched as the card says,
+    with the scene's statistics), ``valid`` (image has data), ``mask`` uint8 0/1/IGNORE, ``dem`` the card's DEM
+    channels ``[K, H, W]`` or None. Arrays are padded to at least ``min_side`` (unmapped padding)."""
+
+    def __init__(self, source: SceneSource, card: ModelCard, min_side: int = 0) -> None:
+        self.source, self.region = source, source.region
+        spec = resolve_optical([source.image], None)
+        grid = processing_grid(source.image, card.resolution_m)
+        if grid.width * grid.height > MAX_SCENE_PIXELS:
+            raise InputError(f"the scene {Path(source.image).name} is {grid.width} x {grid.height} pixels at "
+                             f"{card.resolution_m:g} m; training reads a scene whole, so at most "
+                             f"{MAX_SCENE_PIXELS // 1_000_000} million pixels: cut it into smaller scenes")
+        full = Window(0, 0, grid.width, grid.height)
+        reader = OpticalReader(spec, grid)
+        try:
+            raw, valid = reader.read(full)
+            dtype = reader.dtype
+        finally:
+            reader.close()
+        stats = scene_statistics(spec)
+        self.image = optical_scaler(card.optical_scaling, dtype, stats, [0.0] * 3, [1.0] * 3)(raw)
+        self.valid = valid
+        self.mask = self._mask_on_grid(source.mask, grid)
+        self.mask[~valid] = IGNORE
+        self.dem = None
+        if card.uses_dem:
+            if source.dem is None:
+                raise InputError(f"the model uses DEM channels but the scene {Path(source.image).name} has no DEM")
+            margin = channel_margin(card.dem_channels, grid.resolution)
+            dem = DemReader(source.dem, grid, margin)
+            try:
+                self.dem = dem.channels(full, card.dem_channels)
+            finally:
+                dem.close()
+        self.grid = grid
+        self._pad(min_side)
+        self.mapped_pixels = int(np.count_nonzero(self.mask != IGNORE))
+        if self.mapped_pixels == 0:
+            raise InputError(f"the mask {Path(source.mask).name} maps no pixel of the scene "
+                             f"{Path(source.image).name} (all 255, nodata, or outside the image)")
+
+    @staticmethod
+    def _mask_on_grid(mask_path: str, grid) -> np.ndarray:
+        """The mask warped onto the grid (nearest); outside the mask and its nodata -> IGNORE."""
+        try:
+            with rasterio.open(mask_path) as src:
+                if src.crs is None:
+                    raise InputError(f"the mask {Path(mask_path).name} has no coordinate reference system")
+                with WarpedVRT(src, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
+                               resampling=Resampling.nearest, src_nodata=src.nodata, nodata=IGNORE) as vrt:
+                    mask = vrt.read(1)
+        except rasterio.errors.RasterioError as exc:
+            raise InputError(f"cannot read the mask {mask_path}: {exc}") from None
+        return check_mask_values(mask, f"the mask {Path(mask_path).name}")
+
+    def _pad(self, side: int) -> None:
+        h, w = self.mask.shape
+        ph, pw = max(0, side - h), max(0, side - w)
+        if not (ph or pw):
+            return
+        pad2 = ((0, ph), (0, pw))
+        self.image = np.pad(self.image, ((0, 0), *pad2))
+        self.valid = np.pad(self.valid, pad2)
+        self.mask = np.pad(self.mask, pad2, constant_values=IGNORE)
+        if self.dem is not None:
+            self.dem = np.pad(self.dem, ((0, 0), *pad2), mode="edge")
+
+    def window(self, row: int, col: int, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+        sl = (slice(row, row + size), slice(col, col + size))
+        return (self.image[(slice(None), *sl)], self.valid[sl],
+                self.dem[(slice(None), *sl)] if self.dem is not None else None, self.mask[sl])
+
+
+def _tensors(image: np.ndarray, valid: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, card: ModelCard
+             ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Standardise as the card says, zero the image's nodata (as detection does), append the DEM channels."""
+    mean = np.asarray(card.mean, np.float32)[:, None, None]
+    std = np.asarray(card.std, np.float32)[:, None, None]
+    x = (image - mean) / std
+    x[:, ~valid] = 0.0
+    if dem is not None:
+        x = np.concatenate([x, dem])
+    return (torch.from_numpy(np.ascontiguousarray(x, np.float32)),
+            torch.from_numpy(mask[None].astype(np.float32)))
+
+
+class SceneWindows(torch.utils.data.Dataset):
+    """Training windows of ``size`` drawn at random positions of a scene (the index is ignored: every item is a new
+    draw), rotated/flipped and colour-jittered. Length: :data:`WINDOWS_PER_AREA` times the mapped area over the
+    window's. A position is redrawn (up to :data:`WINDOW_TRIES` times) while its window has no mapped pixel."""
+
+    def __init__(self, scene: LoadedScene, card: ModelCard, size: int, seed: int,
+                 jitter: float = COLOUR_JITTER) -> None:
+        self.scene, self.card, self.size, self.jitter = scene, card, size, jitter
+        self.rng = np.random.default_rng(seed)
+        self.region = scene.region
+        self.length = max(1, round(WINDOWS_PER_AREA * scene.mapped_pixels / size ** 2))
+
+    def __len__(self) -> int:
+        return self.length
+
+    def position(self) -> tuple[int, int]:
+        h, w = self.scene.mask.shape
+        for _ in range(WINDOW_TRIES):
+            r, c = int(self.rng.integers(0, h - self.size + 1)), int(self.rng.integers(0, w - self.size + 1))
+            if (self.scene.mask[r:r + self.size, c:c + self.size] != IGNORE).any():
+                break
+        return r, c
+
+    def __getitem__(self, i: int):
+        image, valid, dem, mask = self.scene.window(*self.position(), self.size)
+        image, valid, dem, mask = flip_rotate([image, valid, dem, mask], self.rng)
+        return _tensors(colour_jitter(image, self.rng, self.jitter), valid, dem, mask, self.card)
+
+
+class SceneTiles(torch.utils.data.Dataset):
+    """Validation: the scene cut into fixed windows of ``size`` (the last row and column shifted back inside, so
+    they overlap their neighbours; the overlap is masked out so no pixel counts twice); windows with no mapped
+    pixel are left out. No augmentation."""
+
+    def __init__(self, scene: LoadedScene, card: ModelCard, size: int) -> None:
+        self.scene, self.card, self.size, self.region = scene, card, size, scene.region
+        h, w = scene.mask.shape
+        rows = sorted({min(r, h - size) for r in range(0, h, size)})
+        cols = sorted({min(c, w - size) for c in range(0, w, size)})
+        seen = np.zeros((h, w), bool)
+        self.items = []
+        for r in rows:
+            for c in cols:
+                fresh = ~seen[r:r + size, c:c + size]
+                seen[r:r + size, c:c + size] = True
+                if (fresh & (scene.mask[r:r + size, c:c + size] != IGNORE)).any():
+                    self.items.append((r, c, fresh.copy()))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int):
+        r, c, fresh = self.items[i]
+        image, valid, dem, mask = self.scene.window(r, c, self.size)
+        return _tensors(image, valid, dem, np.where(fresh, mask, IGNORE), self.card)
+
+
+class Mosaics(torch.utils.data.Dataset):
+    """Training windows made of ``k x k`` chips: each chip is drawn at random (with its own augmentation from
+    ``chips``, a training ``ChipSet`` without crop), the chips are tiled, and a random window of ``size`` is cut
+    from the tiling (the whole tiling when it is smaller). Chips of different sizes are cropped to the smallest.
+    Length: as many windows as cover the chips' pixels once."""
+
+    def __init__(self, chips, k: int, size: int, seed: int) -> None:
+        self.chips, self.k, self.size = chips, k, size
+        self.rng = np.random.default_rng(seed)
+        sides = [min(m.shape) for _, _, m in chips.items]
+        self.side = min(sides)
+        total = sum(s * s for s in sides)
+        self.length = max(1, round(total / size ** 2))
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i: int):
+        k, s = self.k, self.side
+        xs, ys = [], []
+        for _ in range(k * k):
+            x, y = self.chips[int(self.rng.integers(len(self.chips)))]
+            xs.append(x[:, :s, :s])
+            ys.append(y[:, :s, :s])
+        x = torch.cat([torch.cat(xs[r * k:(r + 1) * k], dim=2) for r in range(k)], dim=1)
+        y = torch.cat([torch.cat(ys[r * k:(r + 1) * k], dim=2) for r in range(k)], dim=1)
+        side = k * s
+        if self.size < side:
+            r0, c0 = int(self.rng.integers(0, side - self.size + 1)), int(self.rng.integers(0, side - self.size + 1))
+            x, y = x[:, r0:r0 + self.size, c0:c0 + self.size], y[:, r0:r0 + self.size, c0:c0 + self.size]
+        return x.contiguous(), y.contiguous()
