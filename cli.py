@@ -19,6 +19,7 @@ from .detection.options import (
     DetectOptions,
     Execution,
     Outputs,
+    check_outputs_are_not_inputs,
 )
 from .errors import CancelledError, InputError, LandslideMapperError, user_message
 from .model.card import TRAIN_SCALINGS
@@ -291,6 +292,14 @@ def _evaluate(args) -> int:
 
     from .training.train import evaluate_model, metrics_markdown
 
+    if args.report:
+        from pathlib import Path
+
+        report = Path(args.report)
+        check_outputs_are_not_inputs(
+            {k: v for k, v in (("model", args.model), ("chip folder", args.data), ("scene", args.scene),
+                               ("mask", args.mask), ("DEM", args.dem)) if v},
+            {"report": (str(report), None), "Markdown report": (str(report.with_suffix(".md")), None)})
     if args.scene is not None:
         return _evaluate_scene(args)
     if args.mask or args.dem:
@@ -327,6 +336,7 @@ def _export(args) -> int:
     from .model.checkpoint import load_checkpoint
     from .model.export import export_onnx
 
+    check_outputs_are_not_inputs({"checkpoint": args.checkpoint}, {"ONNX output": (args.output, None)})
     model, card = load_checkpoint(args.checkpoint)
     path = export_onnx(model, card, args.output, half_weights=args.half_weights)
     print(f"exported {card.name} -> {path}")

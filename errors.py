@@ -42,5 +42,8 @@ def user_message(exc: BaseException) -> str | None:
         return f"permission denied{f' on {where}' if where else ''}: nothing was written ({first})"
     module = type(exc).__module__ or ""
     if module.startswith(("rasterio", "fiona", "pyogrio")) or isinstance(exc, OSError):
+        cause = exc.__cause__ or exc.__context__
+        if "see previous exception" in first.lower() and cause is not None and str(cause).strip():
+            first = str(cause).strip().splitlines()[0]  # rasterio's "Read failed": GDAL's message names the file
         return f"a file could not be read or written (damaged, truncated, or not a supported format): {first}"
     return None

@@ -65,7 +65,7 @@ def table(rows: list[dict]) -> str:
                 continue
             ious = [r["iou"] for r in got]
 
-            def mean(key):
+            def mean(key, got=got):
                 return statistics.mean(r[key] for r in got)
 
             lines.append(f"| {direction[0]} -> {direction[1]} | {variant} | {statistics.mean(ious):.3f} | "

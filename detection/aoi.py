@@ -63,23 +63,31 @@ def _to_grid(geom, crs, grid: Grid) -> shapely.Geometry:
     return _polygonal(geom)
 
 
-def _read_file(source: str | Path, grid: Grid) -> tuple[shapely.Geometry, str]:
-    path, layer = parse_source(source)
+def read_layer(source: str | Path, role: str, layer: str | None = None) -> tuple[list[dict], object, str]:
+    """``(features, crs, file name)`` of one layer of a vector source: ``FILE``, ``FILE|layername=L`` or ``FILE:L``
+    (or ``layer`` given apart). A missing file, a missing layer, or a file with several layers and none chosen is
+    one sentence naming the ``role`` ("the area of interest", "the inventory") and the layers it has."""
+    path, named = parse_source(source)
+    layer = layer or named
     name = Path(path).name
     if not Path(path).exists():
-        raise InputError(f"area of interest not found: {path}")
+        raise InputError(f"{role} not found: {path}")
     try:
         layers = fiona.listlayers(path)
         if layer is None and len(layers) > 1:
-            raise InputError(f"the area of interest {name} has several layers ({', '.join(layers)}): choose one "
+            raise InputError(f"{role} {name} has several layers ({', '.join(layers)}): choose one "
                              f"as {name}:LAYER (or {name}|layername=LAYER)")
         if layer is not None and layer not in layers:
-            raise InputError(f"the area of interest {name} has no layer '{layer}' (it has {', '.join(layers)})")
+            raise InputError(f"{role} {name} has no layer '{layer}' (it has {', '.join(layers)})")
         with fiona.open(path, layer=layer) as src:
-            crs = src.crs
-            geoms = [shape(f["geometry"]) for f in src if f["geometry"] is not None]
+            return [f for f in src if f["geometry"] is not None], src.crs, name
     except fiona.errors.FionaError as exc:
-        raise InputError(f"cannot read the area of interest {name}: {exc}") from exc
+        raise InputError(f"cannot read {role} {name}: {exc}") from exc
+
+
+def _read_file(source: str | Path, grid: Grid) -> tuple[shapely.Geometry, str]:
+    feats, crs, name = read_layer(source, "the area of interest")
+    geoms = [shape(f["geometry"]) for f in feats]
     if not crs:
         raise InputError(f"the area of interest {name} has no coordinate reference system (CRS); assign one")
     polys = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon")]

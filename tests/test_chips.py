@@ -56,6 +56,27 @@ def test_prepare_chips_masks_and_dems_on_the_detection_grid(tmp_path):
         prepare_chips(opt, tmp_path / "none.gpkg", tmp_path / "bad", dem=dem, chip_size=64)
 
 
+def test_prepare_chips_bad_layers_and_a_truncated_image_are_one_sentence_and_no_folder(tmp_path):
+    from landslide_mapper.errors import user_message
+
+    opt, dem, mask = synthetic.scene(tmp_path)
+    inv = _inventory(tmp_path / "inv.gpkg", mask, opt)
+    with pytest.raises(InputError, match="the inventory inv.gpkg has no layer 'slides' \\(it has inv\\)"):
+        prepare_chips(opt, f"{inv}|layername=slides", tmp_path / "out", chip_size=64)
+    with pytest.raises(InputError, match="has no layer 'slides'"):
+        prepare_chips(opt, inv, tmp_path / "out", chip_size=64, layer="slides")
+    meta = prepare_chips(opt, f"{inv}:inv", tmp_path / "named", chip_size=64)  # FILE:LAYER as for the AOI
+    assert meta["chips"]
+    data = opt.read_bytes()
+    truncated = tmp_path / "truncated.tif"
+    truncated.write_bytes(data[: len(data) // 3])
+    with pytest.raises(Exception) as info:
+        prepare_chips(truncated, inv, tmp_path / "out", chip_size=64)
+    message = user_message(info.value)
+    assert message and "truncated.tif" in message and "see previous exception" not in message.lower()
+    assert not (tmp_path / "out").exists()
+
+
 def test_labelme_import(tmp_path):
     img = np.zeros((3, 40, 60), np.uint8)
     img[0] = 200

@@ -449,6 +449,23 @@ def test_train_with_an_unknown_architecture_is_one_sentence_and_leaves_no_folder
     assert list(tmp_path.iterdir()) == []
 
 
+def test_training_and_model_outputs_never_overwrite_their_inputs(tmp_path, oracle):
+    ckpt = Path(oracle[0])
+    before = digest(ckpt)
+    run = _cli("export-onnx", ckpt, ckpt.parent / "." / ckpt.name)
+    assert "is also the checkpoint" in one_sentence(run)
+    run = _cli("evaluate", "--model", ckpt, "--data", tmp_path, "--report", ckpt)
+    assert "is also the model" in one_sentence(run)
+    run = _cli("evaluate", "--model", ckpt, "--data", tmp_path, "--report", tmp_path / "eval.md")
+    assert "are the same file" in one_sentence(run)  # the JSON report and its Markdown twin
+    weights = tmp_path / "run" / "best.safetensors"
+    weights.parent.mkdir()
+    weights.write_bytes(ckpt.read_bytes())
+    run = _cli("train", "--data", tmp_path, "--out", tmp_path / "run", "--encoder-weights", weights, "--quiet")
+    assert "is also the encoder weights file" in one_sentence(run)
+    assert digest(ckpt) == before and digest(weights) == before
+
+
 def test_prepare_chips_output_that_is_a_file_and_zero_stride(tmp_path, blob_scene):
     opt, dem, _ = blob_scene
     inventory = tmp_path / "inv.geojson"

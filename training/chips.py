@@ -21,7 +21,6 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import fiona
 import numpy as np
 import rasterio
 import rasterio.windows
@@ -34,6 +33,7 @@ from rasterio.windows import Window
 from shapely.geometry import mapping, shape
 from shapely.strtree import STRtree
 
+from ..detection.aoi import read_layer
 from ..detection.dem import DemReader, check_dem, dem_mean_elevation
 from ..detection.leftovers import output_folder
 from ..detection.raster_io import OpticalReader, processing_grid, resolve_optical
@@ -91,14 +91,8 @@ def _prepare_chips(optical, inventory, output, dem, bands, chip_size, stride, ne
     grid = processing_grid(spec.paths[0], res)
     if dem is not None:
         check_dem(str(dem), grid)
-    if not Path(inventory).exists():
-        raise InputError(f"inventory not found: {inventory}")
-    try:
-        with fiona.open(inventory, layer=layer) as src:
-            inv_crs = src.crs
-            feats = [(f["geometry"], dict(f["properties"] or {})) for f in src if f["geometry"] is not None]
-    except fiona.errors.FionaError as exc:
-        raise InputError(f"cannot read the inventory {Path(inventory).name}: {exc}") from exc
+    found, inv_crs, _ = read_layer(inventory, "the inventory", layer)
+    feats = [(f["geometry"], dict(f["properties"] or {})) for f in found]
     if not inv_crs:
         raise InputError(f"the inventory {Path(inventory).name} has no CRS")
     geoms = [shape(transform_geom(inv_crs, grid.crs, g)) for g, _ in feats]

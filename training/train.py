@@ -359,6 +359,13 @@ def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
         get_config(config.arch, **config.overrides)
     except (ValueError, TypeError) as exc:
         raise InputError(str(exc)) from None
+    from ..detection.options import check_outputs_are_not_inputs
+
+    inputs = {"encoder weights file": str(config.encoder_weights)} if config.encoder_weights else {}
+    if not isinstance(data, (list, tuple)):
+        inputs["training data"] = str(data)
+    check_outputs_are_not_inputs(inputs, {name: (str(Path(out_dir) / name), None)
+                                          for name in ("best.safetensors", "last.pt", "metrics.csv")})
     with output_folder(out_dir, "training output folder") as out:
         return _train(data, out, config, progress, log, is_cancelled, resume)
 
