@@ -174,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "imagenet:efficientnet_lite1, imagenet:efficientnet_lite2, imagenet:mobilenetv2; the file "
                         "inside an installed package, see requirements/train.txt) or a local weights file; named "
                         "weights also set the card's standardisation to the pretraining's")
+    t.add_argument("--init", metavar="MODEL",
+                   help="start from a trained model (.safetensors; the bundled model's weights are "
+                        "resources/models/landslide_mapper_default.safetensors): its architecture, scaling, "
+                        "resolution and DEM channels are kept, and the new card records it as the base")
     t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")
     t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
     t.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (faster; CUDA uses fp16)")
@@ -278,7 +282,7 @@ def _train(args) -> int:
                          positive_fraction=args.positive_fraction, colour_jitter=args.colour_jitter,
                          scale_jitter=args.scale_jitter, copy_paste=args.copy_paste, scaling=args.scaling,
                          ema_decay=args.ema, encoder_weights=args.encoder_weights, mosaic=args.mosaic,
-                         tta_thresholds=not args.no_tta_thresholds)
+                         tta_thresholds=not args.no_tta_thresholds, init=args.init)
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
                    log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)
     print(f"best validation IoU {result.best_val_iou:.4f} at epoch {result.best_epoch} of {result.epochs_run} "

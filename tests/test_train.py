@@ -311,3 +311,32 @@ def test_cosine_schedule_ends_low_when_the_time_budget_stops_the_run():
     # a third of the epochs but 90 % of the budget: the budget's progress wins
     assert cosine_lr(budget, 0.33, 90.0) == pytest.approx(1e-3 * 0.5 * (1 + math.cos(math.pi * 0.9)))
     assert cosine_lr(budget, 0.1, 500.0) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_init_starts_from_a_trained_model_and_reproduces_its_outputs(tmp_path):
+    from landslide_mapper.detection.engines import open_engine
+    from landslide_mapper.training.train import initial_model
+
+    data = _chips(tmp_path / "chips", with_dem=False)
+    rgb = {"overrides": {"fusion": "none", "dem_channels": 0}}
+    base = train(data, tmp_path / "base", _config(epochs=1, arch="unet_mobilenetv2", scaling="percentile",
+                                                   resolution_m=1.5, tta_thresholds=False, **rgb))
+    onnx_path = export_onnx(*load_checkpoint(base.best_path), tmp_path / "base.onnx")
+    model, card = initial_model(base.best_path, "adapted")
+    assert card.resolution_m == 1.5 and card.optical_scaling == {"method": "percentile"}
+    assert card.training["base_model"]["name"] == "tiny" and card.training["base_model"]["file"] == "best.safetensors"
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        ours = torch.sigmoid(model.eval()(x)).numpy()[:, 0]
+    for path in (base.best_path, onnx_path):  # before any step: the base model's outputs, PyTorch and ONNX alike
+        assert np.allclose(ours, open_engine(path, "auto", "cpu").predict(x.numpy()), atol=1e-4)
+    with pytest.raises(InputError, match="ONNX graph, which cannot be trained further"):
+        initial_model(onnx_path, "adapted")
+    # a run from it keeps the base's card values whatever the flags say, and records the base
+    r = train(data, tmp_path / "adapted", _config(epochs=1, init=str(base.best_path), resolution_m=9.0,
+                                                  tta_thresholds=False))
+    adapted = read_card(r.best_path)
+    assert adapted.resolution_m == 1.5 and adapted.config == card.config and adapted.name == "tiny"
+    assert adapted.training["base_model"]["sha256"] and adapted.training["recipe"]["init"] == str(base.best_path)
+    with pytest.raises(InputError, match="leave out --encoder-weights"):
+        TrainConfig(init=str(base.best_path), encoder_weights="imagenet:efficientnet_lite0")

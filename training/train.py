@@ -85,6 +85,7 @@ class TrainConfig:
     encoder_weights: str | None = None                   # pretrained encoder: a name (pretrained.py) or a local file
     mosaic: int = 1                                      # a chip folder as data: k x k chips per window (scenes.py)
     tta_thresholds: bool = True                          # also choose the test-time augmentation modes' thresholds
+    init: str | None = None                              # start from this trained model's weights and card (base)
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -116,6 +117,11 @@ class TrainConfig:
                 raise InputError(f"encoder weights file not found: {self.encoder_weights}")
         if not 1 <= self.mosaic <= 4:
             raise InputError("mosaic must be from 1 (chips as they are) to 4 (4 x 4 chips per window)")
+        if self.init is not None:
+            if self.encoder_weights is not None:
+                raise InputError("--init starts from a whole trained model: leave out --encoder-weights")
+            if not Path(self.init).is_file():
+                raise InputError(f"the model to start from is not found: {self.init}")
         if self.scale_jitter > 0 and self.crop is None:
             raise InputError("scale jitter needs a random crop: set the crop size "
                              "(every zoomed window is resized to it)")
@@ -380,16 +386,22 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     device = ("cuda" if torch.cuda.is_available() else "cpu") if config.device == "auto" else config.device
 
     sources = data_sources(data, config.mosaic)
-    arch_cfg = get_config(config.arch, **config.overrides)
-    standardisation = {}
-    if config.encoder_weights is not None:
-        from ..model.pretrained import get_weights, is_named
+    base_model = None
+    if config.init is not None:  # the base model's architecture, scaling, resolution, DEM channels and tile
+        base_model, card = initial_model(config.init, config.name)
+        arch_cfg = card.config
+        log(f"Starting from {Path(config.init).name} ({card.training.get('base_model', {}).get('name')})")
+    else:
+        arch_cfg = get_config(config.arch, **config.overrides)
+        standardisation = {}
+        if config.encoder_weights is not None:
+            from ..model.pretrained import get_weights, is_named
 
-        if is_named(config.encoder_weights):  # inputs standardised as in the pretraining
-            weights = get_weights(config.encoder_weights)
-            standardisation = {"mean": list(weights.mean), "std": list(weights.std)}
-    card = default_card(config.name, arch_cfg, resolution_m=config.resolution_m, tile_size=config.tile_size,
-                        overlap=config.overlap, optical_scaling={"method": config.scaling}, **standardisation)
+            if is_named(config.encoder_weights):  # inputs standardised as in the pretraining
+                weights = get_weights(config.encoder_weights)
+                standardisation = {"mean": list(weights.mean), "std": list(weights.std)}
+        card = default_card(config.name, arch_cfg, resolution_m=config.resolution_m, tile_size=config.tile_size,
+                            overlap=config.overlap, optical_scaling={"method": config.scaling}, **standardisation)
     data_sets = assemble(sources, card, config, log)
     regions, splits = data_sets.regions, data_sets.counts
     train_set, val_sets = data_sets.train, data_sets.val
@@ -416,7 +428,7 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
                          f"{config.batch_size}: add data or lower the batch size")
     val_loaders = {r: torch.utils.data.DataLoader(v, batch_size=8) for r, v in val_sets.items()}
 
-    model = build_model(arch_cfg, backbone_weights=config.encoder_weights)
+    model = base_model if base_model is not None else build_model(arch_cfg, backbone_weights=config.encoder_weights)
     pretraining = encoder_pretraining(model, config.encoder_weights)
     if pretraining:
         log(f"Encoder initialised from {pretraining['weights']} ({pretraining.get('source', 'local file')})")
@@ -510,9 +522,9 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
             improved = val["iou"] > best_iou + config.min_delta
             if improved:
                 best_iou, best_epoch = val["iou"], epoch + 1
-                card.training = {"recipe": dataclasses.asdict(config), "data": data_sets.description,
-                                 "regions": regions, "chips": splits, "best_epoch": best_epoch,
-                                 "pretraining": pretraining}
+                card.training = {**card.training, "recipe": dataclasses.asdict(config),
+                                 "data": data_sets.description, "regions": regions, "chips": splits,
+                                 "best_epoch": best_epoch, "pretraining": pretraining}
                 card.metrics = {"validation": val}
                 save_checkpoint(best_path, kept, card)
             log(f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val IoU {val['iou']:.4f} "
@@ -537,6 +549,29 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
         chosen = calibrate_threshold(best_path, val_sets, device, TTA_MODES if config.tta_thresholds else ("none",))
         log(f"Decision threshold chosen on the validation split: {chosen:.2f}")
     return TrainResult(best_path, best_epoch, best_iou, len(history), time.perf_counter() - t0, stopped, splits)
+
+
+def initial_model(path: str | Path, name: str) -> tuple[torch.nn.Module, ModelCard]:
+    """``(network with the base model's weights, train mode; the new model's card)`` for ``train --init``: the
+    card keeps the base's architecture, scaling, standardisation, resolution, DEM channels and tile, and records
+    the base (name, file, checksum, its own training data) under ``training.base_model``. A PyTorch model file
+    (.safetensors or .pt); an ONNX graph holds no trainable weights (batch normalisation is folded into the
+    convolutions), so it is refused with the way out."""
+    from ..model.checkpoint import load_checkpoint, read_card
+    from ..model.pretrained import sha256_of
+
+    path = Path(path)
+    if path.suffix.lower() == ".onnx":
+        sibling = path.with_suffix(".safetensors")
+        hint = f"; its weights are in {sibling.name} beside it: use that" if sibling.is_file() else \
+            ": start from the .safetensors file it was exported from"
+        raise InputError(f"{path.name} is an ONNX graph, which cannot be trained further{hint}")
+    base_card = read_card(path)
+    model, _ = load_checkpoint(path)
+    card = dataclasses.replace(base_card, name=name, metrics={}, training={"base_model": {
+        "name": base_card.name, "file": path.name, "sha256": sha256_of(path),
+        "data": base_card.training.get("data"), "regions": base_card.training.get("regions")}})
+    return model.train(), card
 
 
 def encoder_pretraining(model: torch.nn.Module, spec: str | Path | None) -> dict | None:
