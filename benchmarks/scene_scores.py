@@ -29,7 +29,8 @@ from landslide_mapper.model.checkpoint import read_card  # noqa: E402
 from landslide_mapper.training.dataset import IGNORE, list_samples, split_by_region  # noqa: E402
 from landslide_mapper.training.metrics import SegmentationMetrics  # noqa: E402
 from landslide_mapper.training.scene_eval import covered_shares, evaluate_scene  # noqa: E402
-from landslide_mapper.training.train import ChipSet, _pad32  # noqa: E402
+from landslide_mapper.training.scenes import LoadedScene, SceneSource, SceneTiles  # noqa: E402
+from landslide_mapper.training.train import ChipSet, _pad32, chip_probabilities, choose_threshold  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "datasets"
 BUNDLED = ROOT / "resources" / "models" / "landslide_mapper_default.onnx"
@@ -58,6 +59,25 @@ def bijie_ny(model: Path) -> dict:
             "covered_share_quartiles": [float(q) for q in np.quantile(shares, (0.25, 0.75))], "landslides": len(shares)}
 
 
+def validation(model: Path) -> dict:
+    """The validation score as ``train`` computes it for the bundled recipe, for any model file: the mean landslide
+    IoU over the Bijie county qx (chips) and the Jinsha area B (512 px tiles), at the threshold that maximises it."""
+    eng = open_engine(model, "auto", "auto")
+    card = eng.card
+    folder = SHARED / "jinsha-rgbdem"
+    qx = split_by_region(list_samples(SHARED / "bijie-rgb"), val_regions=["qx"], test_regions=["ny"])["val"]
+    b = SceneSource(str(folder / "area_B_rgb.tif"), str(folder / "area_B_mask.tif"), "jinsha_b",
+                    str(folder / "area_B_dsm.tif"))
+    sets = {"qx": ChipSet(qx, card, False, None, 0),
+            "jinsha_b": SceneTiles(LoadedScene(b, card, card.tile_size), card, card.tile_size)}
+    per = [chip_probabilities(eng, v, ("none",)) for v in sets.values()]
+    threshold, sweep = choose_threshold([p["none"] for p, _ in per], [t for _, t in per])
+    regions = {}
+    for name, (p, t) in zip(sets, per):
+        regions[name] = choose_threshold([p["none"]], [t])[1][f"{threshold:.2f}"]
+    return {"mean_iou": sweep[f"{threshold:.2f}"], "threshold": threshold, "regions": regions}
+
+
 def scores(model: Path) -> dict:
     card = read_card(model)
     out = {"model": str(model), "uses_dem": card.uses_dem}
@@ -69,6 +89,7 @@ def scores(model: Path) -> dict:
                                                            "covered_share_quartiles", "landslides", "polygons",
                                                            "threshold", "seconds")}
     out["bijie_ny"] = bijie_ny(model)
+    out["validation"] = validation(model)
     return out
 
 

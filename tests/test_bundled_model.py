@@ -99,3 +99,21 @@ def test_bundled_model_is_the_default_and_runs_on_the_real_sample(tmp_path):
         assert CRS.from_user_input(src.crs) == CRS.from_epsg(4326)
         props = [f["properties"] for f in src]
     assert all(p["area_m2"] >= 500 and p["mean_elev_m"] is not None for p in props)
+
+
+JINSHA = ROOT.parent / "shared" / "datasets" / "jinsha-rgbdem"
+
+
+@pytest.mark.skipif(not JINSHA.exists(), reason="needs ../shared/datasets/jinsha-rgbdem")
+def test_bundled_models_whole_scene_figure_on_jinsha_b_reproduces():
+    """The figure the README and docs/results.md give for a real scene of another region (the Jinsha River valley,
+    area B), re-measured from the file as a user meets it: the whole scene through detect, scored on the mapped
+    pixels, with the per-landslide covered share (training/scene_eval.py)."""
+    from landslide_mapper.training.scene_eval import evaluate_scene
+
+    recorded = json.loads((ROOT / "docs" / "bundled_model.json").read_text())["scene_jinsha_b"]
+    got = evaluate_scene(None, JINSHA / "area_B_rgb.tif", JINSHA / "area_B_mask.tif")
+    assert got["iou"] == pytest.approx(recorded["iou"], abs=2e-3)
+    assert got["precision"] == pytest.approx(recorded["precision"], abs=2e-3)
+    assert got["covered_share_median"] == pytest.approx(recorded["covered_share_median"], abs=0.02)
+    assert got["landslides"] == recorded["landslides"] == 15
