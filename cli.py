@@ -297,42 +297,30 @@ def _evaluate(args) -> int:
     from .training.train import evaluate_model, metrics_markdown
 
     if args.report:
-        from pathlib import Path
-
         report = Path(args.report)
         check_outputs_are_not_inputs(
             {k: v for k, v in (("model", args.model), ("chip folder", args.data), ("scene", args.scene),
                                ("mask", args.mask), ("DEM", args.dem)) if v},
             {"report": (str(report), None), "Markdown report": (str(report.with_suffix(".md")), None)})
     if args.scene is not None:
-        return _evaluate_scene(args)
-    if args.mask or args.dem:
-        raise InputError("--mask and --dem go with --scene (a chip folder holds its own masks and DEMs)")
-    result = evaluate_model(args.model, args.data, args.split, args.seed, args.val_regions, args.test_regions,
-                            args.threshold, args.engine, tta=args.tta)
-    print(metrics_markdown(result))
+        from .training.scene_eval import evaluate_scene, scene_markdown
+
+        if not args.mask:
+            raise InputError("--scene needs --mask: the landslide mask to score against")
+        result = evaluate_scene(args.model, args.scene, args.mask, args.dem, tta=args.tta,
+                                threshold=args.threshold, engine=args.engine)
+        markdown = scene_markdown(result)
+    else:
+        if args.mask or args.dem:
+            raise InputError("--mask and --dem go with --scene (a chip folder holds its own masks and DEMs)")
+        result = evaluate_model(args.model, args.data, args.split, args.seed, args.val_regions, args.test_regions,
+                                args.threshold, args.engine, tta=args.tta)
+        markdown = metrics_markdown(result)
+    print(markdown)
     if args.report:
         report = Path(args.report)
         report.write_text(json.dumps(result, indent=2))
-        report.with_suffix(".md").write_text(metrics_markdown(result))
-    return 0
-
-
-def _evaluate_scene(args) -> int:
-    import json
-    from pathlib import Path
-
-    from .training.scene_eval import evaluate_scene, scene_markdown
-
-    if not args.mask:
-        raise InputError("--scene needs --mask: the landslide mask to score against")
-    result = evaluate_scene(args.model, args.scene, args.mask, args.dem, tta=args.tta, threshold=args.threshold,
-                            engine=args.engine)
-    print(scene_markdown(result))
-    if args.report:
-        report = Path(args.report)
-        report.write_text(json.dumps(result, indent=2))
-        report.with_suffix(".md").write_text(scene_markdown(result))
+        report.with_suffix(".md").write_text(markdown)
     return 0
 
 

@@ -328,3 +328,22 @@ def test_a_real_scene_is_read_as_detection_reads_it():
     tile.items = [(400, 300, np.ones((64, 64), bool))]
     x, _ = tile[0]
     assert np.allclose(x.numpy(), expected, atol=1e-5)
+
+
+@pytest.mark.skipif(not JINSHA.exists(), reason="needs ../shared/datasets/jinsha-rgbdem")
+def test_evaluate_a_scene_on_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-m", "landslide_mapper", "evaluate", "--model",
+           str(Path(__file__).resolve().parents[1] / "resources" / "models" / "landslide_mapper_default.onnx")]
+    scene = ["--scene", str(JINSHA / "area_A_rgb.tif")]
+    mask = ["--mask", str(JINSHA / "area_A_mask.tif")]
+    run = subprocess.run([*cli, *scene, *mask, "--report", str(tmp_path / "r.json")], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert 0.3 < report["iou"] < 0.45 and report["landslides"] == 13  # the bundled model on Jinsha A: about 0.36
+    assert "Covered share per landslide" in (tmp_path / "r.md").read_text()
+    run = subprocess.run([*cli, *scene], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and "--scene needs --mask" in run.stderr and "Traceback" not in run.stderr
