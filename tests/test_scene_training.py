@@ -200,7 +200,10 @@ def test_scene_tiles_cover_each_mapped_pixel_once(tmp_path):
     ({"sources": [{"chips": "x", "mosaic": 9}]}, "mosaic must be"),
     ({"sources": [{"chips": "x", "weight": "heavy"}]}, "weight must be a number"),
     ({"sources": [{"chips": "x", "weight": float("nan")}]}, "weight must be a number > 0"),
-    ({"sources": [{"image": "a.tif", "mask": "m.tif"}]}, "needs 'image', 'mask' and 'region'"),
+    ({"sources": [{"image": "a.tif", "mask": "m.tif"}]}, "needs 'image', 'region' and either 'mask'"),
+    ({"sources": [{"image": "a.tif", "mask": "m.tif", "landslides": "p.gpkg", "region": "r"}]}, "either 'mask'"),
+    ({"sources": [{"image": "a.tif", "mask": "m.tif", "mapped_area": "p.gpkg", "region": "r"}]},
+     "'mapped_area' goes with 'landslides'"),
     ({"sources": [{"image": "a.tif", "mask": "m.tif", "region": "r", "colour": 1}]}, "unknown key"),
     ({"sources": [{"image": "a.tif", "mask": "m.tif", "region": "r"},
                   {"image": "b.tif", "mask": "n.tif", "region": "r"}]}, "same region"),
@@ -347,3 +350,44 @@ def test_evaluate_a_scene_on_the_command_line(tmp_path):
     assert "Covered share per landslide" in (tmp_path / "r.md").read_text()
     run = subprocess.run([*cli, *scene], capture_output=True, text=True, timeout=300)
     assert run.returncode == 2 and "--scene needs --mask" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_landslide_polygons_and_a_mapped_area_make_the_mask(tmp_path):
+    """Issue 25's partial inventory: inside the mapped area, everything outside a polygon is background; outside
+    it, nothing counts. Polygons in another CRS are reprojected; those outside the area are left out, with a line."""
+    import fiona
+    from pyproj import Transformer
+    from shapely.geometry import box, mapping
+    from shapely.ops import transform as shp_transform
+
+    src = _scene(tmp_path / "scene")  # 1 m grid at (500000, 5000000), 160 x 160; landslides at known squares
+    x0, y0 = 500000.0, 5000000.0
+
+    def write(path, boxes, crs="EPSG:32633"):
+        to = Transformer.from_crs("EPSG:32633", crs, always_xy=True).transform
+        with fiona.open(path, "w", driver="GPKG", crs=crs, schema={"geometry": "Polygon", "properties": {}}) as dst:
+            for b in boxes:
+                dst.write({"geometry": mapping(shp_transform(to, b)), "properties": {}})
+        return str(path)
+
+    def cell(r, c, h=24, w=24):  # pixel rows/cols -> a box in metres
+        return box(x0 + c, y0 - r - h, x0 + c + w, y0 - r)
+
+    slides = write(tmp_path / "slides.gpkg", [cell(10, 10), cell(60, 90), cell(120, 30)], crs="EPSG:4326")
+    area = write(tmp_path / "area.gpkg", [cell(0, 0, 100, 130)])  # the top-left: holds the first two only
+    lines = []
+    scene = LoadedScene(SceneSource(src.image, None, "poly", landslides=slides, mapped_area=area), _card(),
+                        log=lines.append)
+    m = scene.mask
+    assert (m[:100, :130] != IGNORE).all() and (m[100:, :] == IGNORE).all() and (m[:, 130:] == IGNORE).all()
+    expected = np.zeros((100, 130), np.uint8)
+    expected[10:34, 10:34] = 1
+    expected[60:84, 90:114] = 1
+    assert np.count_nonzero(m[:100, :130] != expected) <= 4 * 24  # boundaries moved by the EPSG:4326 round trip
+    assert lines == ["1 of 3 landslide polygons lie outside the mapped area or the image: left out"]
+    # without a mapped area, the whole image is mapped
+    whole = LoadedScene(SceneSource(src.image, None, "poly", landslides=slides), _card())
+    assert (whole.mask != IGNORE).all() and (whole.mask == 1).sum() > 3 * 24 * 24 - 200
+    far = write(tmp_path / "far.gpkg", [box(0, 0, 10, 10)])
+    with pytest.raises(InputError, match="no landslide polygon lies inside"):
+        LoadedScene(SceneSource(src.image, None, "poly", landslides=far), _card())

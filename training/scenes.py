@@ -58,12 +58,17 @@ class ChipSource:
 
 @dataclass(frozen=True)
 class SceneSource:
-    """A georeferenced scene: an image any ``detect`` takes, a mask (0/1/255) and an optional DEM."""
+    """A georeferenced scene: an image any ``detect`` takes, an optional DEM, and its labels: a ``mask`` raster
+    (0/1/255), or ``landslides`` polygons (any vector layer and CRS, ``FILE|layername=L`` or ``FILE:L``) with the
+    ``mapped_area`` in which every landslide was digitised (polygons; None: the whole image). Inside the mapped
+    area everything outside a landslide polygon is background; outside it, nothing counts."""
     image: str
-    mask: str
+    mask: str | None
     region: str
     dem: str | None = None
     weight: float = 1.0
+    landslides: str | None = None
+    mapped_area: str | None = None
 
 
 def _check_weight(weight, where: str) -> float:
@@ -106,7 +111,8 @@ def read_sources(path: str | Path) -> list[ChipSource | SceneSource]:
         label = f"{path.name}, source {i}"
         if not isinstance(item, dict):
             raise InputError(f"{label}: expected an object with 'chips' or 'image' and 'mask'")
-        known = {"chips", "mosaic", "weight"} if "chips" in item else {"image", "mask", "dem", "region", "weight"}
+        known = {"chips", "mosaic", "weight"} if "chips" in item else {"image", "mask", "dem", "region", "weight",
+                                                                        "landslides", "mapped_area"}
         unknown = sorted(set(item) - known)
         if unknown:
             raise InputError(f"{label}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -117,10 +123,16 @@ def read_sources(path: str | Path) -> list[ChipSource | SceneSource]:
                 raise InputError(f"{label}: mosaic must be a whole number from 1 (chips as they are) to 4")
             out.append(ChipSource(where(item["chips"]), weight, mosaic))
         else:
-            if not item.get("image") or not item.get("mask") or not item.get("region"):
-                raise InputError(f"{label}: a scene needs 'image', 'mask' and 'region'")
-            out.append(SceneSource(where(item["image"]), where(item["mask"]), str(item["region"]),
-                                   where(item["dem"]) if item.get("dem") else None, weight))
+            if not item.get("image") or not item.get("region") or bool(item.get("mask")) == bool(
+                    item.get("landslides")):
+                raise InputError(f"{label}: a scene needs 'image', 'region' and either 'mask' or 'landslides' "
+                                 "(polygons, with an optional 'mapped_area')")
+            if item.get("mapped_area") and not item.get("landslides"):
+                raise InputError(f"{label}: 'mapped_area' goes with 'landslides' polygons (a mask says 255 instead)")
+
+            paths = {k: where(item[k]) if item.get(k) else None for k in ("mask", "dem", "landslides", "mapped_area")}
+            out.append(SceneSource(where(item["image"]), paths["mask"], str(item["region"]), paths["dem"], weight,
+                                   paths["landslides"], paths["mapped_area"]))
     regions = [s.region for s in out if isinstance(s, SceneSource)]
     if len(set(regions)) != len(regions):
         raise InputError(f"{path}: two scenes have the same region; give each scene its own region name")
@@ -132,7 +144,7 @@ class LoadedScene:
     with the scene's statistics), ``valid`` (image has data), ``mask`` uint8 0/1/IGNORE, ``dem`` the card's DEM
     channels ``[K, H, W]`` or None. Arrays are padded to at least ``min_side`` (unmapped padding)."""
 
-    def __init__(self, source: SceneSource, card: ModelCard, min_side: int = 0) -> None:
+    def __init__(self, source: SceneSource, card: ModelCard, min_side: int = 0, log=None) -> None:
         self.source, self.region = source, source.region
         spec = resolve_optical([source.image], None)
         grid = processing_grid(source.image, card.resolution_m)
@@ -150,7 +162,8 @@ class LoadedScene:
         stats = scene_statistics(spec)
         self.image = optical_scaler(card.optical_scaling, dtype, stats, [0.0] * 3, [1.0] * 3)(raw)
         self.valid = valid
-        self.mask = self._mask_on_grid(source.mask, grid)
+        self.mask = (self._mask_on_grid(source.mask, grid) if source.mask is not None else
+                     polygons_mask(source.landslides, source.mapped_area, grid, log or (lambda m: None)))
         self.mask[~valid] = IGNORE
         self.dem = None
         if card.uses_dem:
@@ -166,8 +179,9 @@ class LoadedScene:
         self._pad(min_side)
         self.mapped_pixels = int(np.count_nonzero(self.mask != IGNORE))
         if self.mapped_pixels == 0:
-            raise InputError(f"the mask {Path(source.mask).name} maps no pixel of the scene "
-                             f"{Path(source.image).name} (all 255, nodata, or outside the image)")
+            labels = Path(source.mask or source.mapped_area or source.landslides).name
+            raise InputError(f"{labels} maps no pixel of the scene {Path(source.image).name} (all 255, nodata, "
+                             "or outside the image)")
 
     @staticmethod
     def _mask_on_grid(mask_path: str, grid) -> np.ndarray:
@@ -199,6 +213,44 @@ class LoadedScene:
         sl = (slice(row, row + size), slice(col, col + size))
         return (self.image[(slice(None), *sl)], self.valid[sl],
                 self.dem[(slice(None), *sl)] if self.dem is not None else None, self.mask[sl])
+
+
+def polygons_mask(landslides: str, mapped_area: str | None, grid, log) -> np.ndarray:
+    """A mask on ``grid`` from landslide polygons and the area in which all of them were mapped: 1 inside a
+    landslide, 0 elsewhere inside the area, :data:`IGNORE` outside it. Polygons outside the area or the image are
+    left out with a log line. Layers in another CRS are reprojected."""
+    import shapely
+    from rasterio.features import rasterize
+    from rasterio.warp import transform_geom
+    from shapely.geometry import box, mapping, shape
+
+    from ..detection.aoi import read_layer
+
+    def polygons(source: str, role: str) -> list:
+        feats, crs, name = read_layer(source, role)
+        if not crs:
+            raise InputError(f"{role} {name} has no coordinate reference system (CRS); assign one")
+        geoms = [shape(transform_geom(crs, grid.crs, f["geometry"])) for f in feats]
+        geoms = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
+        if not geoms:
+            raise InputError(f"{role} {name} has no polygons")
+        return geoms
+
+    slides = polygons(landslides, "the landslide layer")
+    left, top = grid.transform.c, grid.transform.f
+    image = box(left, top - grid.height * grid.resolution, left + grid.width * grid.resolution, top)
+    area = shapely.union_all(polygons(mapped_area, "the mapped area")) if mapped_area else image
+    kept = [g for g in slides if g.intersects(area) and g.intersects(image)]
+    if len(kept) < len(slides):
+        log(f"{len(slides) - len(kept)} of {len(slides)} landslide polygons lie outside the mapped area or the "
+            "image: left out")
+    if not kept:
+        raise InputError("no landslide polygon lies inside the mapped area and the image")
+    shape_ = (grid.height, grid.width)
+    inside = rasterize([(mapping(area), 1)], out_shape=shape_, transform=grid.transform, fill=0, dtype="uint8")
+    slide = rasterize(((mapping(g), 1) for g in kept), out_shape=shape_, transform=grid.transform, fill=0,
+                      dtype="uint8")
+    return np.where(inside == 1, slide, IGNORE).astype(np.uint8)
 
 
 def _tensors(image: np.ndarray, valid: np.ndarray, dem: np.ndarray | None, mask: np.ndarray, card: ModelCard

@@ -260,7 +260,7 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
         if split == "test":
             continue
         side = config.crop if split == "train" else config.tile_size
-        scene = LoadedScene(s, card, min_side=side)
+        scene = LoadedScene(s, card, min_side=side, log=log)
         if split == "train":
             windows = SceneWindows(scene, card, config.crop, seed + 1000 + j, config.colour_jitter)
             train_parts.append((windows, s.weight))
