@@ -7,7 +7,8 @@ DEM model), polygons rasterised onto its mask, mapped pixels only.
 
 Both variants are ``fca_deeplab_efficientnet_lite0`` (ImageNet-pretrained EfficientNet-Lite0 encoder; the DEM
 branch joins after the pretrained stem through CBAM, ``model/fusion.py``) and its ``_no_fusion`` ablation, with the
-same recipe, windows, seeds and CPU time budget. The DEM channels are the card's defaults: relative elevation
+same recipe, windows, seeds and CPU time budget (fp32: bf16 autocast is ten times slower on CPUs without bf16
+instructions). The DEM channels are the card's defaults: relative elevation
 (100 m radius) and slope, from the DSM. Caveat: the validation area chooses the best epoch and the threshold AND
 scores the model (there are only two areas); the comparison between variants is fair, the absolute figures are
 optimistic. Writes ``<out>.json`` and ``<out>.md`` (a table: mean and spread over seeds).
@@ -43,7 +44,7 @@ def run(variant: str, train_area: str, val_area: str, seed: int, budget: float, 
     config = TrainConfig(arch=VARIANTS[variant], encoder_weights="imagenet:efficientnet_lite0", crop=256,
                          batch_size=8, lr=5e-4, epochs=1000, warmup_epochs=1000, seed=seed, time_budget_s=budget,
                          val_regions=[f"jinsha_{val_area.lower()}"], test_regions=[], resolution_m=1.0,
-                         scaling="percentile", bf16=True, tta_thresholds=False, name=f"dem_study_{variant}")
+                         scaling="percentile", tta_thresholds=False, name=f"dem_study_{variant}")
     t0 = time.perf_counter()
     result = train([scene(train_area), scene(val_area)], work / f"{variant}_{train_area}{val_area}_{seed}", config)
     trained = time.perf_counter() - t0
