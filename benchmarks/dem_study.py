@@ -3,7 +3,7 @@ River valley scenes (../shared/datasets/jinsha-rgbdem), trained on one area and 
 over several seeds. Each model is judged on the other area's whole scene through ``detect`` (the DEM given to the
 DEM model), polygons rasterised onto its mask, mapped pixels only.
 
-    .venv/bin/python benchmarks/dem_study.py --seeds 0 1 2 --budget 150 --out experiments/dem_study
+    .venv/bin/python benchmarks/dem_study.py --seeds 0 1 2 --budget 100 --out experiments/scene_training/dem_study
 
 Both variants are ``fca_deeplab_efficientnet_lite0`` (ImageNet-pretrained EfficientNet-Lite0 encoder; the DEM
 branch joins after the pretrained stem through CBAM, ``model/fusion.py``) and its ``_no_fusion`` ablation, with the
@@ -79,7 +79,7 @@ def table(rows: list[dict]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--budget", type=float, default=150.0, help="CPU seconds of training per run")
+    ap.add_argument("--budget", type=float, default=100.0, help="CPU seconds of training per run")
     ap.add_argument("--directions", nargs="+", default=["AB", "BA"])
     ap.add_argument("--out", default=str(ROOT / "experiments" / "dem_study"))
     args = ap.parse_args()
