@@ -27,8 +27,8 @@ from landslide_mapper.detection.engines import open_engine  # noqa: E402
 from landslide_mapper.detection.options import Overrides, resolve_overrides  # noqa: E402
 from landslide_mapper.model.checkpoint import read_card  # noqa: E402
 from landslide_mapper.training.dataset import IGNORE, list_samples, split_by_region  # noqa: E402
-from landslide_mapper.training.metrics import SegmentationMetrics  # noqa: E402
-from landslide_mapper.training.scene_eval import covered_shares, evaluate_scene  # noqa: E402
+from landslide_mapper.training.metrics import SegmentationMetrics, covered_shares  # noqa: E402
+from landslide_mapper.training.scene_eval import evaluate_scene  # noqa: E402
 from landslide_mapper.training.scenes import LoadedScene, SceneSource, SceneTiles  # noqa: E402
 from landslide_mapper.training.train import ChipSet, _pad32, chip_probabilities, choose_threshold  # noqa: E402
 

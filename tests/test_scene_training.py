@@ -20,7 +20,8 @@ from landslide_mapper.model.checkpoint import read_card
 from landslide_mapper.model.config import ModelConfig
 from landslide_mapper.model.registry import build_model
 from landslide_mapper.training.dataset import IGNORE, list_samples, load_sample
-from landslide_mapper.training.scene_eval import covered_shares, score, score_layer
+from landslide_mapper.training.metrics import covered_shares
+from landslide_mapper.training.scene_eval import score, score_layer
 from landslide_mapper.training.scenes import (
     LoadedScene,
     Mosaics,

@@ -27,6 +27,24 @@ def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
     return labels, len(polys)
 
 
+def component_cover(pred: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(sizes, covered)``: for each reference landslide (4-connected component of ``truth``, in label order), its
+    pixel count and how many of its pixels ``pred`` marks."""
+    labels, n = label_components(truth)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0)
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)[1:]
+    hits = np.bincount(labels.ravel(), weights=pred.ravel().astype(np.float64), minlength=n + 1)[1:]
+    return sizes, hits
+
+
+def covered_shares(pred: np.ndarray, truth: np.ndarray, mapped: np.ndarray | None = None) -> np.ndarray:
+    """For each reference landslide, the share of its mapped pixels that ``pred`` covers (float64, label order):
+    the shape check of whole-scene evaluation (``scene_eval.py``)."""
+    sizes, hits = component_cover(pred, truth & mapped if mapped is not None else truth)
+    return hits / np.maximum(sizes, 1)
+
+
 @dataclass
 class SegmentationMetrics:
     tp: int = 0
@@ -48,13 +66,10 @@ class SegmentationMetrics:
         self.fn += int(np.count_nonzero(~pred & truth))
         self.tn += int(np.count_nonzero(~pred & ~truth))
         if objects and truth.any():
-            labels, n = label_components(truth)
-            sizes = np.bincount(labels.ravel(), minlength=n + 1)
-            hits = np.bincount(labels.ravel(), weights=pred.ravel().astype(np.float64), minlength=n + 1)
-            for i in range(1, n + 1):
-                kind = "small" if sizes[i] < SMALL_OBJECT_PIXELS else "large"
+            for size, hits in zip(*component_cover(pred, truth)):
+                kind = "small" if size < SMALL_OBJECT_PIXELS else "large"
                 self.objects[kind][1] += 1
-                self.objects[kind][0] += int(hits[i] >= 0.5 * sizes[i])
+                self.objects[kind][0] += int(hits >= 0.5 * size)
 
     @staticmethod
     def _ratio(a: float, b: float) -> float:

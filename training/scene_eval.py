@@ -1,7 +1,7 @@
 """Whole-scene evaluation: a model judged as a user runs it, through ``detect``, against a landslide mask.
 
 The polygons that detection writes are rasterised onto the reference mask's grid (pixel centres inside a polygon),
-and only the mapped pixels count: a mask value of 255 (``scenes.IGNORE``), or the mask's nodata, is "not mapped"
+and only the mapped pixels count: a mask value of 255 (``dataset.IGNORE``), or the mask's nodata, is "not mapped"
 and counts in no figure. Besides the paper's pixel metrics, the **shape check**: for every reference landslide (a
 4-connected component of the mask), the share of its pixels that the detection covers. A model that marks a blob
 at the head of each long scar "detects" every scar yet covers a small share of each; the median share tells it.
@@ -20,10 +20,8 @@ import rasterio
 from rasterio.features import rasterize
 from rasterio.warp import transform_geom
 
-from ..errors import InputError
-from .metrics import SegmentationMetrics, label_components
-
-IGNORE = 255  # mask value: not mapped (counts in neither the loss nor the metrics)
+from .dataset import IGNORE, check_mask_values
+from .metrics import SegmentationMetrics, covered_shares
 
 
 def read_reference(mask_path: str | Path) -> tuple[np.ndarray, np.ndarray, rasterio.Affine, object]:
@@ -33,14 +31,10 @@ def read_reference(mask_path: str | Path) -> tuple[np.ndarray, np.ndarray, raste
         mask = src.read(1)
         nodata = src.nodata
         transform, crs = src.transform, src.crs
-    mapped = mask != IGNORE
     if nodata is not None:
-        mapped &= mask != nodata
-    odd = np.unique(mask[mapped & (mask != 0) & (mask != 1)])
-    if odd.size:
-        raise InputError(f"the mask {mask_path} holds values other than 0 (background), 1 (landslide) and 255 (not "
-                         f"mapped): {', '.join(str(int(v)) for v in odd[:5])}")
-    return mask == 1, mapped, transform, crs
+        mask = np.where(mask == nodata, IGNORE, mask)
+    mask = check_mask_values(mask, f"the mask {mask_path}")
+    return mask == 1, mask != IGNORE, transform, crs
 
 
 def rasterise_layer(vector_path: str | Path, shape: tuple[int, int], transform, crs,
@@ -54,18 +48,6 @@ def rasterise_layer(vector_path: str | Path, shape: tuple[int, int], transform, 
     if crs is not None and src_crs and rasterio.crs.CRS.from_wkt(src_crs) != crs:
         geoms = [transform_geom(src_crs, crs, g) for g in geoms]
     return rasterize(((g, 1) for g in geoms), out_shape=shape, transform=transform, fill=0, dtype="uint8") > 0
-
-
-def covered_shares(pred: np.ndarray, truth: np.ndarray, mapped: np.ndarray | None = None) -> np.ndarray:
-    """For each reference landslide (4-connected component of ``truth``), the share of its mapped pixels that
-    ``pred`` covers (float64 array, one value per landslide, in label order)."""
-    truth = truth & mapped if mapped is not None else truth
-    labels, n = label_components(truth)
-    if n == 0:
-        return np.zeros(0)
-    sizes = np.bincount(labels.ravel(), minlength=n + 1)[1:]
-    hits = np.bincount(labels.ravel(), weights=pred.ravel().astype(np.float64), minlength=n + 1)[1:]
-    return hits / np.maximum(sizes, 1)
 
 
 def score(pred: np.ndarray, truth: np.ndarray, mapped: np.ndarray) -> dict:

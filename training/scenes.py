@@ -237,8 +237,7 @@ def polygons_mask(landslides: str, mapped_area: str | None, grid, log) -> np.nda
         return geoms
 
     slides = polygons(landslides, "the landslide layer")
-    left, top = grid.transform.c, grid.transform.f
-    image = box(left, top - grid.height * grid.resolution, left + grid.width * grid.resolution, top)
+    image = box(*grid.bounds)
     area = shapely.union_all(polygons(mapped_area, "the mapped area")) if mapped_area else image
     kept = [g for g in slides if g.intersects(area) and g.intersects(image)]
     if len(kept) < len(slides):

@@ -557,7 +557,7 @@ def initial_model(path: str | Path, name: str) -> tuple[torch.nn.Module, ModelCa
     the base (name, file, checksum, its own training data) under ``training.base_model``. A PyTorch model file
     (.safetensors or .pt); an ONNX graph holds no trainable weights (batch normalisation is folded into the
     convolutions), so it is refused with the way out."""
-    from ..model.checkpoint import load_checkpoint, read_card
+    from ..model.checkpoint import load_checkpoint
     from ..model.pretrained import sha256_of
 
     path = Path(path)
@@ -566,8 +566,7 @@ def initial_model(path: str | Path, name: str) -> tuple[torch.nn.Module, ModelCa
         hint = f"; its weights are in {sibling.name} beside it: use that" if sibling.is_file() else \
             ": start from the .safetensors file it was exported from"
         raise InputError(f"{path.name} is an ONNX graph, which cannot be trained further{hint}")
-    base_card = read_card(path)
-    model, _ = load_checkpoint(path)
+    model, base_card = load_checkpoint(path)
     card = dataclasses.replace(base_card, name=name, metrics={}, training={"base_model": {
         "name": base_card.name, "file": path.name, "sha256": sha256_of(path),
         "data": base_card.training.get("data"), "regions": base_card.training.get("regions")}})
