@@ -330,8 +330,10 @@ def test_init_starts_from_a_trained_model_and_reproduces_its_outputs(tmp_path):
         ours = torch.sigmoid(model.eval()(x)).numpy()[:, 0]
     for path in (base.best_path, onnx_path):  # before any step: the base model's outputs, PyTorch and ONNX alike
         assert np.allclose(ours, open_engine(path, "auto", "cpu").predict(x.numpy()), atol=1e-4)
-    with pytest.raises(InputError, match="ONNX graph, which cannot be trained further"):
-        initial_model(onnx_path, "adapted")
+    rebuilt, rebuilt_card = initial_model(onnx_path, "adapted")  # the network rebuilt from the graph
+    assert rebuilt_card.config == card.config and rebuilt_card.training["base_model"]["file"] == "base.onnx"
+    with torch.no_grad():
+        assert np.allclose(torch.sigmoid(rebuilt.eval()(x)).numpy()[:, 0], ours, atol=1e-4)
     # a run from it keeps the base's card values whatever the flags say, and records the base
     r = train(data, tmp_path / "adapted", _config(epochs=1, init=str(base.best_path), resolution_m=9.0,
                                                   tta_thresholds=False))

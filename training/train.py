@@ -86,6 +86,7 @@ class TrainConfig:
     mosaic: int = 1                                      # a chip folder as data: k x k chips per window (scenes.py)
     tta_thresholds: bool = True                          # also choose the test-time augmentation modes' thresholds
     init: str | None = None                              # start from this trained model's weights and card (base)
+    freeze_encoder: bool = False                         # the encoder (backbone) keeps its weights; the rest trains
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -354,6 +355,7 @@ class TrainResult:
     seconds: float
     stopped: str
     splits: dict
+    base_val_iou: float | None = None   # with ``init``: the base model's validation IoU (epoch 0, the score to beat)
 
 
 def train(data: str | Path, out_dir: str | Path, config: TrainConfig,
@@ -433,7 +435,16 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     if pretraining:
         log(f"Encoder initialised from {pretraining['weights']} ({pretraining.get('source', 'local file')})")
     model = model.to(device).to(memory_format=torch.channels_last)
-    optim = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    if config.freeze_encoder:
+        from ..model.backbone import Backbone
+
+        encoders = [m for m in model.modules() if isinstance(m, Backbone)]
+        if not encoders:
+            raise InputError("this architecture has no encoder (timm backbone) to keep fixed: train all layers")
+        for m in encoders:
+            m.requires_grad_(False)
+    optim = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr,
+                             weight_decay=config.weight_decay)
     # With ema_decay, an exponential moving average of the weights is what is validated and saved; the optimiser
     # still steps the raw weights. BatchNorm statistics are not averaged (averaged statistics do not match averaged
     # weights): before each validation they are recomputed for the averaged weights on BN_BATCHES training batches.
@@ -461,6 +472,15 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
         gen.manual_seed(config.seed + start_epoch)
         log(f"Resumed from {last_path} at epoch {start_epoch} (best val IoU {best_iou:.4f})")
 
+    base_val = None
+    if config.init is not None and start_epoch == 0:  # epoch 0: the base model, the score to beat
+        base_val = evaluate_regions(model, val_loaders, device)
+        best_iou, best_epoch = base_val["iou"], 0
+        card.training = {**card.training, "recipe": dataclasses.asdict(config), "data": data_sets.description,
+                         "regions": regions, "chips": splits, "best_epoch": 0, "base_validation": base_val}
+        card.metrics = {"validation": base_val}
+        save_checkpoint(best_path, kept, card)
+        log(f"epoch 0 (the base model): val IoU {best_iou:.4f}")
     amp = (torch.autocast("cuda", dtype=torch.float16) if device == "cuda" else
            torch.autocast("cpu", dtype=torch.bfloat16) if config.bf16 else None)
     scaler = torch.amp.GradScaler("cuda") if device == "cuda" else None
@@ -481,6 +501,8 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
                 break
             te = time.perf_counter()
             model.train()
+            if config.init is not None:
+                freeze_batchnorm(model)
             losses = []
             for step, (x, y) in enumerate(train_loader):
                 if is_cancelled():
@@ -509,7 +531,7 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
                 elapsed = time.perf_counter() - t0
                 progress(done / total_steps, f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{steps_per_epoch}"
                          f" loss {np.mean(losses[-20:]):.4f}, {elapsed:.0f} s")
-            if ema is not None:
+            if ema is not None and config.init is None:
                 with amp or contextlib.nullcontext():
                     torch.optim.swa_utils.update_bn(itertools.islice(train_loader, BN_BATCHES), kept, device)
             val = evaluate_regions(kept, val_loaders, device)
@@ -524,7 +546,8 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
                 best_iou, best_epoch = val["iou"], epoch + 1
                 card.training = {**card.training, "recipe": dataclasses.asdict(config),
                                  "data": data_sets.description, "regions": regions, "chips": splits,
-                                 "best_epoch": best_epoch, "pretraining": pretraining}
+                                 "best_epoch": best_epoch, "pretraining": pretraining,
+                                 **({"base_validation": base_val} if base_val is not None else {})}
                 card.metrics = {"validation": val}
                 save_checkpoint(best_path, kept, card)
             log(f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val IoU {val['iou']:.4f} "
@@ -548,29 +571,38 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     if stopped != "cancelled":
         chosen = calibrate_threshold(best_path, val_sets, device, TTA_MODES if config.tta_thresholds else ("none",))
         log(f"Decision threshold chosen on the validation split: {chosen:.2f}")
-    return TrainResult(best_path, best_epoch, best_iou, len(history), time.perf_counter() - t0, stopped, splits)
+    return TrainResult(best_path, best_epoch, best_iou, len(history), time.perf_counter() - t0, stopped, splits,
+                       base_val["iou"] if base_val is not None else None)
 
 
 def initial_model(path: str | Path, name: str) -> tuple[torch.nn.Module, ModelCard]:
     """``(network with the base model's weights, train mode; the new model's card)`` for ``train --init``: the
     card keeps the base's architecture, scaling, standardisation, resolution, DEM channels and tile, and records
     the base (name, file, checksum, its own training data) under ``training.base_model``. A PyTorch model file
-    (.safetensors or .pt); an ONNX graph holds no trainable weights (batch normalisation is folded into the
-    convolutions), so it is refused with the way out."""
-    from ..model.checkpoint import load_checkpoint
+    (.safetensors or .pt) or an ONNX graph (the network rebuilt from it: ``model/from_onnx.py``)."""
+    from ..model.checkpoint import _sniff, load_checkpoint
     from ..model.pretrained import sha256_of
 
     path = Path(path)
-    if path.suffix.lower() == ".onnx":
-        sibling = path.with_suffix(".safetensors")
-        hint = f"; its weights are in {sibling.name} beside it: use that" if sibling.is_file() else \
-            ": start from the .safetensors file it was exported from"
-        raise InputError(f"{path.name} is an ONNX graph, which cannot be trained further{hint}")
-    model, base_card = load_checkpoint(path)
+    if _sniff(path) == "onnx":
+        from ..model.from_onnx import network_from_onnx
+
+        model, base_card = network_from_onnx(path)
+    else:
+        model, base_card = load_checkpoint(path)
     card = dataclasses.replace(base_card, name=name, metrics={}, training={"base_model": {
         "name": base_card.name, "file": path.name, "sha256": sha256_of(path),
         "data": base_card.training.get("data"), "regions": base_card.training.get("regions")}})
     return model.train(), card
+
+
+def freeze_batchnorm(model: torch.nn.Module) -> None:
+    """Batch normalisations in eval mode: they keep the statistics of the model fine-tuning starts from (a small
+    batch of one area would replace them with its own; a model rebuilt from ONNX holds its statistics folded into
+    the convolutions, ``model/from_onnx.py``). Their weight and bias still train."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            m.eval()
 
 
 def encoder_pretraining(model: torch.nn.Module, spec: str | Path | None) -> dict | None:
