@@ -23,6 +23,7 @@ from .detection.options import (
 )
 from .errors import CancelledError, InputError, LandslideMapperError, user_message
 from .model.card import TRAIN_SCALINGS
+from .training.adapt import LAYERS, AdaptOptions
 
 
 def _bands(text: str) -> tuple[int, ...]:
@@ -175,9 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "inside an installed package, see requirements/train.txt) or a local weights file; named "
                         "weights also set the card's standardisation to the pretraining's")
     t.add_argument("--init", metavar="MODEL",
-                   help="start from a trained model (.safetensors; the bundled model's weights are "
-                        "resources/models/landslide_mapper_default.safetensors): its architecture, scaling, "
-                        "resolution and DEM channels are kept, and the new card records it as the base")
+                   help="start from a trained model (.safetensors, .pt, or an ONNX graph such as the bundled "
+                        "resources/models/landslide_mapper_default.onnx, whose network is rebuilt from it): its "
+                        "architecture, scaling, resolution and DEM channels are kept, batch-norm statistics stay "
+                        "frozen, and the new card records it as the base")
     t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")
     t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
     t.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (faster; CUDA uses fp16)")
@@ -186,6 +188,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="choose only the plain decision threshold at the end, not those of the test-time "
                         "augmentation modes (which infer the validation data 12 more times)")
     t.add_argument("--quiet", action="store_true")
+
+    a = sub.add_parser("adapt", help="fine-tune a model (default: the bundled one) on the landslides digitised in "
+                                     "an area of an image; writes the adapted model (.safetensors)")
+    a.add_argument("--image", required=True, help="the optical image (any input detect --optical takes)")
+    a.add_argument("--landslides", required=True, help="landslide polygons (FILE, FILE:LAYER or FILE|layername=L)")
+    a.add_argument("--mapped-area", help="polygons in which every landslide was digitised (default: the whole "
+                                         "image); outside them nothing counts")
+    a.add_argument("--dem", help="DEM (needed when the base model uses one)")
+    a.add_argument("--base-model", help="the model to start from (default: the bundled one)")
+    a.add_argument("--output", required=True, help="the adapted model (.safetensors)")
+    defaults = AdaptOptions.__dataclass_fields__
+    for flag, key, typ, text in (
+            ("--minutes", "minutes", float, "time budget of the training"),
+            ("--holdout", "holdout", float, "share of the mapped area held out at one end to check the adaptation"),
+            ("--lr", "lr", float, "learning rate (cosine over the budget)"),
+            ("--window", "window", int, "training window in pixels (default: the model's tile, at most 256)"),
+            ("--batch", "batch_size", int, "windows per step"), ("--seed", "seed", int, "random seed")):
+        a.add_argument(flag, type=typ, default=defaults[key].default, help=f"{text} (default {defaults[key].default})")
+    a.add_argument("--layers", choices=LAYERS, default="all",
+                   help="which layers train: all, or the decoder only (the encoder keeps its weights)")
+    a.add_argument("--quiet", action="store_true")
 
     v = sub.add_parser("evaluate", help="P, A, R, F1, IoU, mIoU and object recall of a model on a chip folder, "
                                         "or on a whole scene through detect (--scene, --mask)")
@@ -324,6 +347,19 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _adapt(args) -> int:
+    from .training.adapt import adapt
+
+    options = AdaptOptions(image=args.image, landslides=args.landslides, output=args.output,
+                           mapped_area=args.mapped_area, dem=args.dem, base_model=args.base_model,
+                           minutes=args.minutes, holdout=args.holdout, lr=args.lr, layers=args.layers,
+                           window=args.window, batch_size=args.batch, seed=args.seed)
+    r = adapt(options, progress=None if args.quiet else ProgressBar(), log=lambda m: print(m, file=sys.stderr))
+    print(f"held-out IoU {r.base_iou:.4f} (base) -> {r.adapted_iou:.4f} (adapted), {r.epochs} epochs, "
+          f"{r.seconds:.0f} s -> {r.output}")
+    return 0
+
+
 def _export(args) -> int:
     from .model.checkpoint import load_checkpoint
     from .model.export import export_onnx
@@ -362,6 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _train(args)
         if args.command == "evaluate":
             return _evaluate(args)
+        if args.command == "adapt":
+            return _adapt(args)
     except CancelledError as exc:
         print(f"\nlandslide_mapper: {exc}", file=sys.stderr)
         return 130

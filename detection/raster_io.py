@@ -44,6 +44,18 @@ class Grid:
         left, top = self.transform.c, self.transform.f
         return (left, top + self.height * self.transform.e, left + self.width * self.transform.a, top)
 
+    def cropped(self, bounds: tuple[float, float, float, float]) -> Grid:
+        """The part of this grid that covers ``bounds`` (left, bottom, right, top in its CRS), in whole pixels of
+        it and within it."""
+        left, bottom, right, top = bounds
+        col0 = max(0, math.floor((left - self.transform.c) / self.transform.a))
+        row0 = max(0, math.floor((self.transform.f - top) / -self.transform.e))
+        col1 = min(self.width, math.ceil((right - self.transform.c) / self.transform.a))
+        row1 = min(self.height, math.ceil((self.transform.f - bottom) / -self.transform.e))
+        if col1 <= col0 or row1 <= row0:
+            raise InputError("the area lies outside the image")
+        return Grid(self.crs, self.transform @ Affine.translation(col0, row0), col1 - col0, row1 - row0)
+
     def expanded(self, margin: int) -> Grid:
         """The same grid grown by ``margin`` pixels on every side."""
         return Grid(self.crs, self.transform @ Affine.translation(-margin, -margin),

@@ -69,6 +69,7 @@ class SceneSource:
     weight: float = 1.0
     landslides: str | None = None
     mapped_area: str | None = None
+    bounds: tuple | None = None     # read only this part (left, bottom, right, top on the processing grid's CRS)
 
 
 def _check_weight(weight, where: str) -> float:
@@ -148,6 +149,8 @@ class LoadedScene:
         self.source, self.region = source, source.region
         spec = resolve_optical([source.image], None)
         grid = processing_grid(source.image, card.resolution_m)
+        if source.bounds is not None:  # the stretch stays the whole scene's, as in detection
+            grid = grid.cropped(source.bounds)
         if grid.width * grid.height > MAX_SCENE_PIXELS:
             raise InputError(f"the scene {Path(source.image).name} is {grid.width} x {grid.height} pixels at "
                              f"{card.resolution_m:g} m; training reads a scene whole, so at most "
