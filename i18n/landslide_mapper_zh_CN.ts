@@ -93,6 +93,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="74" />
+      <location filename="../processing/algorithms/adapt_model.py" line="129" />
       <location filename="../processing/algorithms/train_model.py" line="184" />
       <source>Learning rate</source>
       <translation>学习率</translation>
@@ -121,6 +122,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="77" />
+      <location filename="../processing/algorithms/adapt_model.py" line="136" />
       <location filename="../processing/algorithms/train_model.py" line="196" />
       <source>Seed</source>
       <translation>随机种子</translation>
@@ -265,8 +267,9 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="171" />
+      <location filename="../processing/algorithms/adapt_model.py" line="48" />
       <location filename="../processing/algorithms/evaluate_model.py" line="54" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="40" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="39" />
       <location filename="../processing/algorithms/train_model.py" line="57" />
       <source>Training</source>
       <translation>训练</translation>
@@ -565,6 +568,159 @@
       <translation>检测缺少</translation>
     </message>
     <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="47" />
+      <source>Adapt a model to an area</source>
+      <translation>使模型适应研究区</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="70" />
+      <source>Fine-tunes a model (by default the bundled one) on landslides you digitised in your area.</source>
+      <translation>用您在研究区内数字化的滑坡微调模型（默认为内置模型）。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="73" />
+      <source>&lt;p&gt;No model is right everywhere. Digitise landslides in part of your image, draw the area in which you digitised &lt;b&gt;every&lt;/b&gt; landslide, and this algorithm fine-tunes the model to your area in minutes on an ordinary CPU. Then run 'Detect landslides' with the adapted model (or give the optional output 'Then detect landslides over the whole image').&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt; and &lt;b&gt;DEM&lt;/b&gt; (needed only if the base model uses one): as for 'Detect landslides'. &lt;b&gt;Landslides&lt;/b&gt;: your polygons, in any CRS (reprojected); 'Selected features only' is honoured. &lt;b&gt;Mapped area&lt;/b&gt;: polygons in which every landslide has been digitised, or an &lt;b&gt;extent&lt;/b&gt;; inside it, everything outside a landslide polygon is taken as ground without landslides; outside it, nothing counts. Empty: the whole image (then every landslide of the image must be digitised). Landslides outside the mapped area or the image are left out with a warning. &lt;b&gt;Base model&lt;/b&gt;: empty = the bundled model; or a .safetensors or .onnx model file. &lt;b&gt;Time budget&lt;/b&gt; (minutes, default 10): training stops when the next epoch would not fit, or earlier when 25 epochs bring no gain.&lt;/p&gt;&lt;h3&gt;How many landslides are enough&lt;/h3&gt;&lt;p&gt;Measured on the Jinsha River valley (0.5 m imagery; the model adapted on area A, scored on the whole of area B, which it never saw): the bundled model scores landslide IoU 0.32 on B; adapted from 10 landslides of A it reached 0.50-0.52, from all of A's landslides 0.6 (see docs/results.md for the table). Ten well-spread landslides with a mapped area around them are a good start; more help, and a mapped area with varied ground (slopes, rivers, fields, roads) teaches the model what is not a landslide.&lt;/p&gt;&lt;h3&gt;The evidence&lt;/h3&gt;&lt;p&gt;A quarter of the mapped area (&lt;b&gt;held-out share&lt;/b&gt;), at one end, is held out: the model never trains on its labels. The log reports the landslide IoU on it before (the base model) and after adaptation (outputs BASE_IOU, ADAPTED_IOU). If adaptation did not beat the base model there, the model written has the base model's weights, and a warning says so.&lt;/p&gt;&lt;h3&gt;Advanced&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Learning rate&lt;/b&gt; (default 1e-4, cosine-annealed over the budget), &lt;b&gt;layers&lt;/b&gt; (all, or the decoder only: the encoder keeps its weights, safer with very few landslides), &lt;b&gt;training window&lt;/b&gt; (pixels; empty = the model's tile, at most 256), &lt;b&gt;seed&lt;/b&gt;. Batch-norm statistics stay those of the base model. Augmentation: rotations, flips and colour jitter.&lt;/p&gt;&lt;p&gt;Cancel stops after the current step: the best model so far is written if it beats the base model, else nothing is written. No network is needed, and no GPU (one is used when PyTorch can).&lt;/p&gt;</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="110" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="327" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="90" />
+      <source>Optical image</source>
+      <translation>光学影像</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="112" />
+      <source>DEM (elevation in metres; if the base model uses one)</source>
+      <translation>数字高程模型（高程，单位米；基础模型使用时需要）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="114" />
+      <source>Landslides you digitised (polygons)</source>
+      <translation>您数字化的滑坡（多边形）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="116" />
+      <source>Mapped area: polygons in which every landslide was digitised (empty = the extent below, or the whole image)</source>
+      <translation>已调查区域：其中每个滑坡都已数字化的多边形（留空 = 使用下方范围，或整幅影像）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="119" />
+      <source>Mapped area: extent (instead of polygons)</source>
+      <translation>已调查区域：范围（代替多边形）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="121" />
+      <source>Base model (empty = the bundled model)</source>
+      <translation>基础模型（留空 = 内置模型）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="124" />
+      <source>Time budget in minutes</source>
+      <translation>时间预算（分钟）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="127" />
+      <source>Held-out share of the mapped area</source>
+      <translation>已调查区域中留作验证的比例</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="131" />
+      <source>Layers that train</source>
+      <translation>参与训练的层</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="133" />
+      <source>Training window in pixels (empty = the model's tile, at most 256)</source>
+      <translation>训练窗口大小（像素；留空 = 模型的切片大小，最大 256）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="145" />
+      <source>Adapted model</source>
+      <translation>适应后的模型</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="145" />
+      <source>Model files (*.safetensors)</source>
+      <translation>模型文件 (*.safetensors)</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="147" />
+      <source>Then detect landslides over the whole image with the adapted model (optional)</source>
+      <translation>随后用适应后的模型检测整幅影像中的滑坡（可选）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="149" />
+      <source>Held-out IoU of the base model</source>
+      <translation>基础模型在留出区的 IoU</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="150" />
+      <source>Held-out IoU of the adapted model</source>
+      <translation>适应后模型在留出区的 IoU</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="175" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="503" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="141" />
+      <source>The optical image layer could not be loaded.</source>
+      <translation>无法加载光学影像图层。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="181" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="604" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="475" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="147" />
+      <source>DEM</source>
+      <translation>DEM</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="184" />
+      <source>No output model file was given.</source>
+      <translation>未指定输出模型文件。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="220" />
+      <source>Detecting landslides over the whole image with the adapted model</source>
+      <translation>正在用适应后的模型检测整幅影像中的滑坡</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="122" />
+      <source>Model files (*.onnx *.safetensors *.pt *.pth)</source>
+      <translation>模型文件 (*.onnx *.safetensors *.pt *.pth)</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="180" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="512" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="146" />
+      <source>The DEM layer could not be loaded.</source>
+      <translation>无法加载 DEM 图层。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="188" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="474" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="604" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="154" />
+      <source>optical</source>
+      <translation>光学</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="202" />
+      <location filename="../processing/algorithms/train_model.py" line="301" />
+      <source>at most</source>
+      <translation>最多</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="207" />
+      <source>Held-out landslide IoU: {base:.3f} with the base model, {adapted:.3f} adapted ({epochs} epochs, {seconds:.0f} s); landslides: {train} for training, {held} held out</source>
+      <translation>留出区滑坡 IoU：基础模型 {base:.3f}，适应后 {adapted:.3f}（{epochs} 轮，{seconds:.0f} 秒）；滑坡：{train} 个用于训练，{held} 个留出</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="213" />
+      <source>Adapted model: {path}</source>
+      <translation>适应后的模型：{path}</translation>
+    </message>
+    <message>
       <location filename="../processing/algorithms/area_sources.py" line="90" />
       <source>The extent of the area of interest is empty.</source>
       <translation>感兴趣区的范围为空。</translation>
@@ -806,20 +962,6 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>简化容差（米）（留空 = 模型分辨率下的一个像元；0 = 不简化）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="474" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="604" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="177" />
-      <source>optical</source>
-      <translation>光学</translation>
-    </message>
-    <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="604" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="475" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="170" />
-      <source>DEM</source>
-      <translation>DEM</translation>
-    </message>
-    <message>
       <location filename="../processing/algorithms/detect_landslides.py" line="186" />
       <source> On held-out test data ({region}) it finds {recall:.0%} of the landslide area (recall), {precision:.0%} of what it marks is landslide (precision): landslide IoU {iou:.2f}. Treat its polygons as candidates for a geologist to check.</source>
       <translation> 在独立测试数据（{region}）上，它找到了 {recall:.0%} 的滑坡面积（召回率），其标记区域中 {precision:.0%} 为滑坡（精确率）：滑坡 IoU 为 {iou:.2f}。请将其多边形视为待地质人员核查的候选结果。</translation>
@@ -835,20 +977,14 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>{iou:.3f} 不增强（阈值 {t:g}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="327" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="91" />
-      <source>Optical image</source>
-      <translation>光学影像</translation>
-    </message>
-    <message>
       <location filename="../processing/algorithms/detect_landslides.py" line="331" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="95" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="94" />
       <source>Bands used as red, green, blue (empty = 3,2,1 for 4+ bands, 1,2,3 for 3 bands)</source>
       <translation>用作红、绿、蓝的波段（留空 = 4 个及以上波段为 3,2,1，3 个波段为 1,2,3）</translation>
     </message>
     <message>
       <location filename="../processing/algorithms/detect_landslides.py" line="339" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="103" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="102" />
       <source>DEM (elevation in metres)</source>
       <translation>数字高程模型 DEM（高程，单位米）</translation>
     </message>
@@ -933,18 +1069,6 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>实际使用的瓦片大小（像素）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="503" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="164" />
-      <source>The optical image layer could not be loaded.</source>
-      <translation>无法加载光学影像图层。</translation>
-    </message>
-    <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="512" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="169" />
-      <source>The DEM layer could not be loaded.</source>
-      <translation>无法加载 DEM 图层。</translation>
-    </message>
-    <message>
       <location filename="../processing/algorithms/detect_landslides.py" line="267" />
       <source>&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt;: a raster layer, 8-bit or 10/12/16-bit: a file (GeoTIFF, VRT, ...) is read directly; any other layer QGIS shows (an XYZ, WMS/WMTS or WCS web map, a virtual or in-memory raster) is read through QGIS over the area of interest (required for web layers) into a temporary GeoTIFF, at most 100 million pixels (10 000 x 10 000, about 1 500 web tiles). The image is resampled on the fly to the model's pixel size (the processing resolution); a geographic CRS (degrees) is processed in the UTM zone of the scene. An image much coarser than that resolution (e.g. 10 m Sentinel-2 for a 1 m model) works, with a warning: small landslides are missed.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Bands (R, G, B)&lt;/b&gt;: the band numbers to use as red, green and blue, in that order. Empty = 3, 2, 1 for a raster with 4 or more bands (blue, green, red, NIR order) and 1, 2, 3 for a 3-band raster. GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR, so choose 3, 2, 1 (the default). Sentinel-2 stacked as B2, B3, B4, B8: 3, 2, 1; three separate Sentinel-2 files: build a virtual raster with 'Place each input file into a separate band' in the order B4, B3, B2 and use 1, 2, 3.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;: elevation in metres, any CRS and resolution (e.g. 30 m SRTM in EPSG:4326); it is reprojected and resampled onto the image grid. Required when the model uses DEM channels (an FCA-DeepLab model with DEM fusion); for a model without, it only adds slope and elevation to each landslide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area of interest&lt;/b&gt; (optional): polygons (honours 'Selected features only') and/or an extent (e.g. the map canvas), in any CRS; with both, the polygons inside the extent. Only the tiles touching the area are read and analysed, so time scales with the area; the probability raster is nodata outside it and landslides are cut to it. Empty = the whole image.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Model file&lt;/b&gt;: .onnx, .safetensors or .pt (a model card inside says how to prepare the inputs). Empty = the model bundled with the plugin.&lt;/p&gt;&lt;h3&gt;Options&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Engine&lt;/b&gt;: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. &lt;b&gt;Device&lt;/b&gt;: Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, slower). &lt;b&gt;Processing resolution&lt;/b&gt; (m per pixel), &lt;b&gt;tile size&lt;/b&gt;, &lt;b&gt;tile overlap&lt;/b&gt; (pixels) and &lt;b&gt;probability threshold&lt;/b&gt; (0-1; higher = fewer, more certain landslides): empty = the model's own values, from its card (the bundled model's are in its section above); the threshold left empty is the one the model chose for the test-time augmentation. The run's summary states the threshold and tile size used. &lt;b&gt;Test-time augmentation&lt;/b&gt; (default None): each tile is also analysed as its mirror images (Flips, 4 passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of landslide IoU more</source>
       <translation>&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;：栅格图层，8 位或 10/12/16 位：文件（GeoTIFF、VRT 等）直接读取；QGIS 显示的其他图层（XYZ、WMS/WMTS 或 WCS 网络地图、虚拟栅格或内存栅格）通过 QGIS 在感兴趣区内读取（网络图层必须指定感兴趣区）并写入临时 GeoTIFF，最多 1 亿像素（10 000 x 10 000，约 1 500 个网络瓦片）。影像会实时重采样到模型的像元大小（处理分辨率）；地理坐标系（度）在影像所在的 UTM 带中处理。比该分辨率粗得多的影像（例如 1 米模型使用 10 米 Sentinel-2）也可运行，但会给出警告：小滑坡会被遗漏。&lt;/p&gt;&lt;p&gt;&lt;b&gt;波段（R、G、B）&lt;/b&gt;：依次用作红、绿、蓝的波段编号。留空 = 4 个及以上波段（蓝、绿、红、近红外顺序）的栅格为 3、2、1，3 波段栅格为 1、2、3。高分六号（GF-6）PMS：B1 蓝、B2 绿、B3 红、B4 近红外，因此选择 3、2、1（默认）。按 B2、B3、B4、B8 堆叠的 Sentinel-2：3、2、1；三个单独的 Sentinel-2 文件：用“将每个输入文件放入单独波段”按 B4、B3、B2 顺序构建虚拟栅格，并使用 1、2、3。&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;：高程（米），任意坐标参考系和分辨率（例如 EPSG:4326 的 30 米 SRTM）；它会被重投影并重采样到影像格网上。当模型使用 DEM 通道（带 DEM 融合的 FCA-DeepLab 模型）时必须提供；对于不使用 DEM 的模型，它只为每个滑坡添加坡度和高程。&lt;/p&gt;&lt;p&gt;&lt;b&gt;感兴趣区&lt;/b&gt;（可选）：多边形（遵循“仅所选要素”）和/或范围（例如地图画布），任意坐标参考系；两者都给出时，取范围内的多边形。只读取和分析与该区域相交的瓦片，因此耗时随面积变化；概率栅格在区域外为无数据，滑坡被裁剪到区域内。留空 = 整幅影像。&lt;/p&gt;&lt;p&gt;&lt;b&gt;模型文件&lt;/b&gt;：.onnx、.safetensors 或 .pt（其中的模型卡说明如何准备输入）。留空 = 插件附带的模型。&lt;/p&gt;&lt;h3&gt;选项&lt;/h3&gt;&lt;p&gt;&lt;b&gt;引擎&lt;/b&gt;：自动时，.onnx 文件用 ONNX Runtime 运行，检查点用 PyTorch 运行。&lt;b&gt;设备&lt;/b&gt;：自动时，若有可用的 NVIDIA GPU（CUDA）则使用，否则使用 CPU（结果相同，更慢）。&lt;b&gt;处理分辨率&lt;/b&gt;（米/像素）、&lt;b&gt;瓦片大小&lt;/b&gt;、&lt;b&gt;瓦片重叠&lt;/b&gt;（像素）和&lt;b&gt;概率阈值&lt;/b&gt;（0-1；越高 = 滑坡越少、越确定）：留空 = 使用模型卡中模型自己的值（附带模型的值见上文相应部分）；阈值留空时使用模型为所选测试时增强确定的阈值。运行摘要会给出实际使用的阈值和瓦片大小。&lt;b&gt;测试时增强&lt;/b&gt;（默认：无）：每个瓦片还以其镜像（翻转，4 次推理）或全部 8 种旋转与镜像（8 次推理）进行分析，并对概率取平均：滑坡 IoU 提高几个百分点</translation>
@@ -997,7 +1121,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../processing/algorithms/detect_landslides.py" line="554" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="191" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="169" />
       <source>Optical image: {path}</source>
       <translation>光学影像：{path}</translation>
     </message>
@@ -1023,7 +1147,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../processing/algorithms/detect_landslides.py" line="556" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="193" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="171" />
       <source>DEM: {path}</source>
       <translation>DEM：{path}</translation>
     </message>
@@ -1218,38 +1342,43 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>模型卡未能正确保存到 {name} 中</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/layer_sources.py" line="72" />
+      <location filename="../processing/algorithms/layer_sources.py" line="73" />
       <source>is held in memory (/vsimem/), not in a file</source>
       <translation>保存在内存中（/vsimem/），而不是文件中</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/layer_sources.py" line="35" />
+      <location filename="../processing/algorithms/layer_sources.py" line="36" />
       <source>The {what} layer '{name}' {why}. Landslide Mapper reads rasters from files: save the layer to a GeoTIFF first (right-click the layer &gt; Export &gt; Save As…, or Raster &gt; Conversion &gt; Translate) and choose the saved file as the {what} layer.</source>
       <translation>{what}图层“{name}”{why}。Landslide Mapper 从文件读取栅格：请先将图层保存为 GeoTIFF（右键单击图层 &gt; 导出 &gt; 另存为…，或 栅格 &gt; 转换 &gt; 转换格式），然后选择保存的文件作为{what}图层。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/layer_sources.py" line="59" />
+      <location filename="../processing/algorithms/layer_sources.py" line="152" />
+      <source>Copied {count} feature(s) of '{name}' to a temporary GeoPackage</source>
+      <translation>已将“{name}”的 {count} 个要素复制到临时 GeoPackage</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/layer_sources.py" line="60" />
       <source>No {what} raster layer was given.</source>
       <translation>未给出{what}栅格图层。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/layer_sources.py" line="65" />
+      <location filename="../processing/algorithms/layer_sources.py" line="66" />
       <source>is not a raster file: it comes from the '{provider}' data provider (a web service, a database or a virtual raster)</source>
       <translation>不是栅格文件：它来自“{provider}”数据提供程序（网络服务、数据库或虚拟栅格）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/layer_sources.py" line="74" />
+      <location filename="../processing/algorithms/layer_sources.py" line="75" />
       <source>is read over the network ({source})</source>
       <translation>通过网络读取（{source}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/layer_sources.py" line="76" />
+      <location filename="../processing/algorithms/layer_sources.py" line="77" />
       <source>is not backed by a file on disk ({source})</source>
       <translation>没有磁盘上的文件支持（{source}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/layer_sources.py" line="118" />
-      <location filename="../processing/algorithms/layer_sources.py" line="126" />
+      <location filename="../processing/algorithms/layer_sources.py" line="119" />
+      <location filename="../processing/algorithms/layer_sources.py" line="127" />
       <source>Could not write a temporary GeoPackage {path}: {error}</source>
       <translation>无法写出临时 GeoPackage {path}：{error}</translation>
     </message>
@@ -1269,77 +1398,72 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>“{label}”必须是数字，得到的是“{value}”。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="39" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="38" />
       <source>Prepare training chips</source>
       <translation>准备训练样本块</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="56" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="55" />
       <source>Cuts an image, a DEM and a landslide inventory into training chips for 'Train a landslide model'.</source>
       <translation>将影像、DEM 和滑坡编目切分为训练样本块，供“训练滑坡模型”使用。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="60" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="59" />
       <source>&lt;p&gt;Makes a training data set from a scene you have mapped: the optical image (and a DEM) are cut into square chips on the same metric grid detection uses, and the landslide polygons of the inventory are burnt into a mask for each chip. The result is the input of 'Train a landslide model' and 'Evaluate a landslide model'.&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt;: a raster layer stored in a file (GeoTIFF, VRT, ...). &lt;b&gt;Bands (R, G, B)&lt;/b&gt;: the band numbers used as red, green, blue, in that order; empty = 3, 2, 1 for 4+ bands (GF-6, Sentinel-2 stacked B2, B3, B4, B8), 1, 2, 3 for 3 bands.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt; (optional): elevation in metres, any CRS and resolution; it is reprojected onto the chip grid exactly as in detection. Without a DEM only RGB models can be trained from the chips.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Landslide inventory&lt;/b&gt;: a polygon layer of mapped landslides, in any CRS. A memory layer, a filtered layer or 'selected features only' is copied to a temporary GeoPackage first. A text field named 'region' (e.g. the county) names each chip's region, so that training can keep whole regions out for validation and testing; without it the region is the image's file name.&lt;/p&gt;&lt;h3&gt;Options&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Chip size&lt;/b&gt; (pixels, default 512; a multiple of 32). &lt;b&gt;Stride&lt;/b&gt; (pixels between chip origins; empty = the chip size, i.e. no overlap). &lt;b&gt;Background chips per landslide chip&lt;/b&gt; (default 1.0): every chip that touches a landslide is kept, plus this many chips without landslides per landslide chip, chosen at random (seeded, so repeatable). &lt;b&gt;Resolution&lt;/b&gt; (m per pixel; empty = the image's own). Chips are written only where the image has valid pixels.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Chip folder&lt;/b&gt;: images/ (R, G, B as stored in the image, e.g. 8 or 16 bit), dems/ (elevation in metres, only with a DEM), masks/ (0 background, 1 landslide), one GeoTIFF per chip and layer, and chips.json (source files, bands, grid, resolution in m, chip size, and each chip's name, region and whether it holds a landslide). Existing images/, dems/, masks/ and chips.json in the folder are replaced; nothing is written if the run fails or is cancelled. &lt;b&gt;CHIPS&lt;/b&gt;: the number of chips written.&lt;/p&gt;</source>
       <translation>&lt;p&gt;由已制图的场景生成训练数据集：光学影像（和 DEM）在检测所用的同一米制格网上被切分为正方形样本块，编目中的滑坡多边形被烧录为每个样本块的掩膜。结果是“训练滑坡模型”和“评估滑坡模型”的输入。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;：存储在文件中的栅格图层（GeoTIFF、VRT 等）。&lt;b&gt;波段（R、G、B）&lt;/b&gt;：依次用作红、绿、蓝的波段编号；留空 = 4 个及以上波段（高分六号、按 B2、B3、B4、B8 堆叠的 Sentinel-2）为 3、2、1，3 个波段为 1、2、3。&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;（可选）：高程（米），任意坐标参考系和分辨率；它会按与检测完全相同的方式重投影到样本块格网上。没有 DEM 时，这些样本块只能训练 RGB 模型。&lt;/p&gt;&lt;p&gt;&lt;b&gt;滑坡编目&lt;/b&gt;：已制图滑坡的多边形图层，任意坐标参考系。内存图层、经过滤的图层或“仅所选要素”会先复制到临时 GeoPackage。名为“region”的文本字段（例如县名）给出每个样本块所属区域，以便训练时将整个区域留作验证和测试；没有该字段时，区域为影像文件名。&lt;/p&gt;&lt;h3&gt;选项&lt;/h3&gt;&lt;p&gt;&lt;b&gt;样本块大小&lt;/b&gt;（像素，默认 512；32 的倍数）。&lt;b&gt;步长&lt;/b&gt;（样本块起点之间的像素数；留空 = 样本块大小，即不重叠）。&lt;b&gt;每个滑坡样本块对应的背景样本块数&lt;/b&gt;（默认 1.0）：保留所有与滑坡相交的样本块，另外按每个滑坡样本块随机选取这么多个不含滑坡的样本块（有随机种子，可重复）。&lt;b&gt;分辨率&lt;/b&gt;（米/像素；留空 = 影像自身的分辨率）。只在影像有有效像素的地方写出样本块。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;样本块文件夹&lt;/b&gt;：images/（按影像中存储的 R、G、B，例如 8 位或 16 位）、dems/（高程，米，仅在有 DEM 时）、masks/（0 背景，1 滑坡），每个样本块每层一个 GeoTIFF，以及 chips.json（源文件、波段、格网、分辨率（米）、样本块大小，以及每个样本块的名称、区域和是否含滑坡）。文件夹中已有的 images/、dems/、masks/ 和 chips.json 会被替换；运行失败或被取消时不写出任何内容。&lt;b&gt;CHIPS&lt;/b&gt;：写出的样本块数量。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="123" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="122" />
       <source>Background chips per landslide chip</source>
       <translation>每个滑坡样本块对应的背景样本块数</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="129" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="128" />
       <source>Resolution in m (empty = the image's)</source>
       <translation>分辨率（米）（留空 = 影像自身的分辨率）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="107" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="106" />
       <source>Landslide inventory (polygons)</source>
       <translation>滑坡编目（多边形）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="112" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="111" />
       <source>Chip size in pixels (a multiple of 32)</source>
       <translation>样本块大小（像素，32 的倍数）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="118" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="117" />
       <source>Stride in pixels (empty = the chip size)</source>
       <translation>步长（像素）（留空 = 样本块大小）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="135" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="134" />
       <source>Chip folder</source>
       <translation>样本块文件夹</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="136" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="135" />
       <source>Number of chips</source>
       <translation>样本块数量</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="175" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="152" />
       <source>No chip folder was given.</source>
       <translation>未给出样本块文件夹。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="156" />
-      <source>Copied {count} inventory feature(s) to a temporary GeoPackage</source>
-      <translation>已将 {count} 个编目要素复制到临时 GeoPackage</translation>
-    </message>
-    <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="189" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="167" />
       <source>Cancelled by the user: no chips were written.</source>
       <translation>已被用户取消：未写出任何样本块。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="204" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="182" />
       <source>{n} chips ({k} with landslides) of {size} px at {res:g} m; regions: {regions}</source>
       <translation>{n} 个样本块（其中 {k} 个含滑坡），{size} 像素，{res:g} 米；区域：{regions}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="194" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="172" />
       <source>Inventory: {path}</source>
       <translation>编目：{path}</translation>
     </message>
@@ -1477,11 +1601,6 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <location filename="../processing/algorithms/train_model.py" line="298" />
       <source>Training {arch}{rgb} on {data} -&gt; {out}</source>
       <translation>正在训练 {arch}{rgb}，数据 {data} -&gt; {out}</translation>
-    </message>
-    <message>
-      <location filename="../processing/algorithms/train_model.py" line="301" />
-      <source>at most</source>
-      <translation>最多</translation>
     </message>
     <message>
       <location filename="../processing/algorithms/train_model.py" line="323" />

@@ -5,6 +5,8 @@ It clicks through what a geologist meets first, through the plugin's own menu en
 Mapper: the "Environment and GPU…" dialog, the About page, and the Detect dialog (one detection on the bundled
 Hokkaido sample over the selected polygon of an area-of-interest layer, run from the dialog's Run button, then a
 second one on the whole image cancelled with the dialog's Cancel button).
+Then it adapts the bundled model from the Processing dialog "Adapt a model to an area" (landslides digitised in part
+of a real Jinsha valley image, with the area in which they were digitised).
 It records what happened (steps, dialog logs, every QGIS message-log entry, the project's layers) into the JSON
 file named by ``$LM_DESKTOP_CONFIG``'s ``result``, takes screenshots into ``work``, and quits QGIS. It asserts
 nothing: the pytest side reads the record (and sees a crash as a missing record and a dead process).
@@ -218,6 +220,39 @@ def scenario():
     note("cancelled detection ended", ok=finished[0][0], layers_added=len(QgsProject.instance().mapLayers())
          - count_before)
     screenshot(dialog, "detect_dialog_cancelled.png")
+    dialog.close()
+    yield from sleep(0.5)
+    if CONFIG.get("adapt_image"):
+        yield from adapt_scenario()
+
+
+def adapt_scenario():
+    """4. Processing toolbox > Landslide Mapper > Training > Adapt a model to an area: landslides digitised in
+    part of a real image, with the area in which they were digitised; a short run from the dialog's Run button."""
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+
+    image = QgsRasterLayer(CONFIG["adapt_image"], "Jinsha valley")
+    slides = QgsVectorLayer(CONFIG["adapt_landslides"], "My landslides", "ogr")
+    mapped = QgsVectorLayer(CONFIG["adapt_mapped_area"], "Where I digitised", "ogr")
+    QgsProject.instance().addMapLayers([image, slides, mapped])
+    note("adapt layers added", valid=[image.isValid(), slides.isValid(), mapped.isValid()],
+         landslides=slides.featureCount())
+    dialog = AlgorithmDialog(QgsApplication.processingRegistry().createAlgorithmById("landslide_mapper:adapt_model"))
+    dialog.show()
+    finished: list = []
+    dialog.algorithmFinished.connect(lambda ok, results: finished.append((bool(ok), dict(results))))
+    dialog.setParameters({"OPTICAL": image.id(), "LANDSLIDES": slides.id(), "MAPPED_AREA": mapped.id(),
+                          "MINUTES": float(CONFIG.get("adapt_minutes", 0.2)), "OUTPUT": CONFIG["adapt_output"]})
+    dialog.resize(1000, 900)
+    yield from sleep(1)
+    screenshot(dialog, "adapt_dialog.png")
+    dialog.runButton().click()
+    note("adaptation started")
+    yield from until(lambda: finished, STEP_TIMEOUT_S, "the adaptation to finish")
+    record["dialog_logs"]["adapt"] = dialog_log(dialog)
+    note("adaptation finished", ok=finished[0][0], results={k: str(v) for k, v in finished[0][1].items()})
+    yield from sleep(1)
+    screenshot(dialog, "adapt_dialog_log.png")
     dialog.close()
     yield from sleep(0.5)
 

@@ -26,7 +26,32 @@ from qgis_process_helper import QgisProcessProfile, build_plugin_zip, venv_site_
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "hokkaido-iburi-sample"
 SESSION_SCRIPT = Path(__file__).resolve().parent / "desktop_session.py"
+JINSHA = REPO.parent / "shared" / "datasets" / "jinsha-rgbdem"
 DESKTOP_TIMEOUT_S = 600
+
+
+def jinsha_inventory(tmp: Path) -> tuple[str, str]:
+    """Landslides "digitised" in the top-left 500 x 500 m of Jinsha A (its mask's landslides there, as polygons) and
+    that square as the mapped area: (landslides layer, mapped-area layer) of one GeoPackage."""
+    import fiona
+    import numpy as np
+    import rasterio
+    from rasterio.features import shapes
+    from shapely.geometry import box, mapping, shape
+
+    with rasterio.open(JINSHA / "area_A_mask.tif") as src:
+        mask, transform, crs = src.read(1), src.transform, src.crs
+    zone = np.zeros(mask.shape, bool)
+    zone[:1000, :1000] = True
+    path = tmp / "digitised.gpkg"
+    slides = [shape(g) for g, v in shapes((mask == 1).astype(np.uint8), mask=(mask == 1) & zone, transform=transform)]
+    left, top = transform.c, transform.f
+    square = box(left, top - 1000 * abs(transform.e), left + 1000 * transform.a, top)
+    for layer, geoms in (("landslides", [g for g in slides if g.area >= 20]), ("mapped_area", [square])):
+        with fiona.open(path, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(),
+                        schema={"geometry": "Polygon", "properties": {}}) as dst:
+            dst.writerecords({"geometry": mapping(g), "properties": {}} for g in geoms if g.geom_type == "Polygon")
+    return f"{path}|layername=landslides", f"{path}|layername=mapped_area"
 
 
 def start_xvfb(tmp: Path) -> tuple[subprocess.Popen, str]:
@@ -89,6 +114,10 @@ def run_desktop(tmp: Path, extra: dict | None = None, qgis_args: list[str] | Non
         "output": str(tmp / "inventory.gpkg"), "output_cancelled": str(tmp / "cancelled.gpkg"),
         "cancel_after_s": 4, **(extra or {}),
     }
+    if JINSHA.exists() and not extra:  # the adaptation from the dialog (issue 25)
+        slides, mapped = jinsha_inventory(tmp)
+        config.update({"adapt_image": str(JINSHA / "area_A_rgb.tif"), "adapt_landslides": slides,
+                       "adapt_mapped_area": mapped, "adapt_output": str(tmp / "adapted.safetensors")})
     (tmp / "config.json").write_text(json.dumps(config), encoding="utf-8")
     xvfb, display = start_xvfb(tmp)
     env = dict(os.environ)
@@ -184,6 +213,16 @@ def test_cancel_is_reported_as_cancelled_and_leaves_nothing(desktop_run):
     assert not Path(config["output_cancelled"]).exists()
     critical = [m for m in record["messages"] if m["tag"] == "Processing" and m["level"] == 2]  # Qgis.Critical
     assert not critical, critical  # Processing logs a QgsProcessingException as CRITICAL; a cancel raises none
+
+
+@pytest.mark.skipif(not JINSHA.exists(), reason="needs ../shared/datasets/jinsha-rgbdem")
+def test_the_adaptation_from_the_dialog_writes_the_adapted_model(desktop_run):
+    record, _, _, _, _, config = desktop_run
+    done = [s for s in record.get("steps", []) if s["step"] == "adaptation finished"]
+    log = record.get("dialog_logs", {}).get("adapt", "(no log)")
+    assert done and done[0]["ok"], "the adaptation from the dialog failed:\n" + log[-4000:]
+    assert "Held-out landslide IoU" in log and Path(config["adapt_output"]).is_file()
+    assert "Adapted model" in log
 
 
 def test_screenshots_were_taken(desktop_run):

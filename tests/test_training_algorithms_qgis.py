@@ -237,7 +237,7 @@ def test_prepare_chips_from_a_memory_layer_in_a_worker_process(plugin, scene, tm
     result = processing.run(PREPARE, {**base, "INVENTORY": memory, "OUTPUT_FOLDER": str(tmp_path / "memory")},
                             feedback=feedback)
     text = "\n".join(feedback.infos)
-    assert "separate Python process" in text and "Copied 4 inventory feature(s)" in text
+    assert "separate Python process" in text and "Copied 4 feature(s) of 'inventory'" in text
     meta = json.loads((tmp_path / "memory" / "chips.json").read_text())
     assert result["CHIPS"] == len(meta["chips"]) == len(_chip_names(tmp_path / "memory", "images"))
     reference = processing.run(PREPARE, {**base, "INVENTORY": str(inventory), "OUTPUT_FOLDER": str(tmp_path / "file")})

@@ -17,6 +17,7 @@ ALGORITHMS: list[str] = [
     "prepare_chips.PrepareChipsAlgorithm",
     "train_model.TrainModelAlgorithm",
     "evaluate_model.EvaluateModelAlgorithm",
+    "adapt_model.AdaptModelAlgorithm",
 ]
 
 

@@ -49,7 +49,7 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
         raise QgsProcessingException(missing_message(exc)) from exc
 
     options = kwargs.get("options")  # a detection's DetectOptions
-    distributed = options is not None and options.execution.distributed
+    distributed = task == "detect" and options is not None and options.execution.distributed
     if separate_process_needed() or distributed:  # Dask starts its workers from a real Python
         runner = run_in_subprocess
         feedback.pushInfo(tr("Running in a separate Python process."))

@@ -18,6 +18,7 @@ import os
 
 from qgis.core import (
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
     QgsProviderRegistry,
     QgsRasterLayer,
     QgsVectorFileWriter,
@@ -129,3 +130,25 @@ def write_temporary_gpkg(source, path: str, context, layer_name: str = "inventor
     finally:
         del writer  # closes the file
     return count
+
+
+def polygon_source(alg, parameters: dict, name: str, context, feedback, workdir, layer_name: str) -> str:
+    """A feature-source parameter as a source the core's fiona reads (``FILE`` or ``FILE|layername=L``): the
+    layer's own file when that holds exactly the features asked for, else a copy in a temporary GeoPackage in
+    ``workdir`` ("selected features only", a feature limit or filter, a memory or database layer)."""
+    value = parameters.get(name)
+    whole_layer = not isinstance(value, QgsProcessingFeatureSourceDefinition) or (
+        not value.selectedFeaturesOnly and value.featureLimit == -1 and not getattr(value, "filterExpression", ""))
+    if whole_layer:
+        found = vector_file_source(alg.parameterAsVectorLayer(parameters, name, context))
+        if found is not None:
+            path, layer = found
+            return f"{path}|layername={layer}" if layer else path
+    source = alg.parameterAsSource(parameters, name, context)
+    if source is None:
+        raise QgsProcessingException(alg.invalidSourceError(parameters, name))
+    path = os.path.join(str(workdir), f"{layer_name}.gpkg")
+    count = write_temporary_gpkg(source, path, context, layer_name, feedback)
+    feedback.pushInfo(tr("Copied {count} feature(s) of '{name}' to a temporary GeoPackage").format(
+        count=count, name=layer_name))
+    return f"{path}|layername={layer_name}"

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessingException,
-    QgsProcessingFeatureSourceDefinition,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBand,
     QgsProcessingParameterFeatureSource,
@@ -27,7 +26,7 @@ from qgis.core import (
 
 from .base import LandslideMapperAlgorithm
 from .core_tasks import run_core_task
-from .layer_sources import raster_file_source, vector_file_source, write_temporary_gpkg
+from .layer_sources import polygon_source, raster_file_source
 from .parameters import is_unset, optional_double, optional_int
 from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON
 
@@ -135,28 +134,6 @@ class PrepareChipsAlgorithm(LandslideMapperAlgorithm):
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Chip folder")))
         self.addOutput(QgsProcessingOutputNumber(self.CHIPS, self.tr("Number of chips")))
 
-    # --- the inventory --------------------------------------------------------------------------------------------
-    def _inventory(self, parameters, context, feedback, workdir: Path) -> tuple[str, str | None]:
-        """(path, layer name) of the inventory for fiona: the layer's own file when that holds exactly the
-        features asked for, else a temporary GeoPackage with a copy."""
-        value = parameters.get(self.INVENTORY)
-        whole_layer = not isinstance(value, QgsProcessingFeatureSourceDefinition) or (
-            not value.selectedFeaturesOnly and value.featureLimit == -1 and not getattr(value, "filterExpression", "")
-        )
-        if whole_layer:
-            layer = self.parameterAsVectorLayer(parameters, self.INVENTORY, context)
-            found = vector_file_source(layer)
-            if found is not None:
-                return found
-        source = self.parameterAsSource(parameters, self.INVENTORY, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INVENTORY))
-        path = str(workdir / "inventory.gpkg")
-        count = write_temporary_gpkg(source, path, context, "inventory", feedback)
-        feedback.pushInfo(self.tr("Copied {count} inventory feature(s) to a temporary GeoPackage").format(
-            count=count))
-        return path, "inventory"
-
     # --- run ------------------------------------------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         optical = self.parameterAsRasterLayer(parameters, self.OPTICAL, context)
@@ -184,7 +161,8 @@ class PrepareChipsAlgorithm(LandslideMapperAlgorithm):
         }
         workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-chips-", dir=QgsProcessingUtils.tempFolder()))
         try:
-            inventory, layer = self._inventory(parameters, context, feedback, workdir)
+            inventory, _, layer = polygon_source(self, parameters, self.INVENTORY, context, feedback, workdir,
+                                                 "inventory").partition("|layername=")
             if feedback.isCanceled():
                 feedback.pushWarning(self.tr("Cancelled by the user: no chips were written."))
                 return {}
@@ -192,7 +170,7 @@ class PrepareChipsAlgorithm(LandslideMapperAlgorithm):
             if dem:
                 feedback.pushInfo(self.tr("DEM: {path}").format(path=dem))
             feedback.pushInfo(self.tr("Inventory: {path}").format(path=inventory))
-            meta = run_core_task("prepare_chips", feedback, inventory=inventory, layer=layer, output=output,
+            meta = run_core_task("prepare_chips", feedback, inventory=inventory, layer=layer or None, output=output,
                                  region_field="region", seed=0, **args)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
