@@ -78,6 +78,32 @@ def publish(row: dict, other: str, everything: bool) -> None:
     CURVE.write_text(json.dumps(doc, indent=1) + "\n")
 
 
+def plot(path: str) -> None:
+    """The published curve: IoU on the other area against the landslides given, one line per budget."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    doc = json.loads(CURVE.read_text())
+    trains = sorted({r["train"] for r in doc["runs"]})
+    fig, axes = plt.subplots(1, len(trains), figsize=(5.5 * len(trains), 4), squeeze=False)
+    for ax, train in zip(axes[0], trains):
+        runs = [r for r in doc["runs"] if r["train"] == train]
+        other = runs[0]["scored_on"]
+        for minutes in sorted({r["minutes"] for r in runs}):
+            pts = sorted((r["polygons"], r["iou"]) for r in runs if r["minutes"] == minutes)
+            ax.plot(*zip(*pts), marker="o", label=f"budget {minutes:g} min")
+        ax.axhline(doc["base"][other], color="grey", linestyle="--", label="bundled model, not adapted")
+        ax.set_xlabel(f"landslides of area {train} given (with a mapped area around them)")
+        ax.set_ylabel(f"landslide IoU on the whole of area {other} (detect)")
+        ax.set_ylim(0, 1)
+        ax.set_title(f"Adapted on Jinsha {train}, scored on Jinsha {other}")
+        ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", choices=("A", "B"), default="A")
@@ -87,9 +113,13 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--layers", default="all")
     ap.add_argument("--json", help="append the results to this JSON-lines file")
+    ap.add_argument("--plot", metavar="PNG", help=f"only draw the published curve ({CURVE.name}) into this file")
     ap.add_argument("--publish", action="store_true",
                     help=f"also merge the results into {CURVE.relative_to(ROOT)} (the algorithm's help reads it)")
     args = ap.parse_args()
+    if args.plot:
+        plot(args.plot)
+        return
     other = "B" if args.train == "A" else "A"
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -529,7 +529,9 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
                 losses.append(float(loss.detach()))
                 done = (epoch - start_epoch) * steps_per_epoch + step + 1
                 elapsed = time.perf_counter() - t0
-                progress(done / total_steps, f"epoch {epoch + 1}/{config.epochs} step {step + 1}/{steps_per_epoch}"
+                spent = min(1.0, elapsed / config.time_budget_s) if config.time_budget_s else 0.0
+                of = "" if config.time_budget_s else f"/{config.epochs}"  # with a budget, time bounds the run
+                progress(max(done / total_steps, spent), f"epoch {epoch + 1}{of} step {step + 1}/{steps_per_epoch}"
                          f" loss {np.mean(losses[-20:]):.4f}, {elapsed:.0f} s")
             if ema is not None and config.init is None:
                 with amp or contextlib.nullcontext():

@@ -46,7 +46,7 @@ CURVE = Path(__file__).resolve().parents[2] / "resources" / "adapt_curve.json"
 
 def curve_help() -> str:
     """The measured learning curve (``resources/adapt_curve.json``, written by ``benchmarks/adapt_curve.py
-    --publish``) as the help's paragraph: per number of landslides, the largest budget measured."""
+    --publish``) as the help's paragraph: per number of landslides, the range over the budgets measured."""
     try:
         doc = json.loads(CURVE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -55,20 +55,22 @@ def curve_help() -> str:
     for train in sorted({r["train"] for r in doc["runs"]}):
         runs = [r for r in doc["runs"] if r["train"] == train]
         other = runs[0]["scored_on"]
-        best = {}
-        for r in runs:
-            if r["landslides"] not in best or r["minutes"] > best[r["landslides"]]["minutes"]:
-                best[r["landslides"]] = r
-        items = [tr("{n} landslides: {iou:.2f} ({minutes:g} min)").format(
-            n=tr("all {k}").format(k=r["polygons"]) if r["landslides"] == "all" else r["landslides"], iou=r["iou"],
-            minutes=r["minutes"]) for r in sorted(best.values(), key=lambda r: r["polygons"])]
+        items = []
+        for given in sorted({r["polygons"] for r in runs}):
+            same = [r for r in runs if r["polygons"] == given]
+            scores = sorted(r["iou"] for r in same)
+            items.append(tr("{n} landslides: {iou} ({minutes} min)").format(
+                n=tr("all {k}").format(k=given) if same[0]["landslides"] == "all" else given,
+                iou=f"{scores[0]:.2f}" if len(scores) == 1 else f"{scores[0]:.2f}-{scores[-1]:.2f}",
+                minutes="/".join(f"{m:g}" for m in sorted({r["minutes"] for r in same}))))
         parts.append(tr("adapted on area {a} and scored on the whole of area {b}, which it never saw (the bundled "
                         "model: {base:.2f}): {items}").format(a=train, b=other, base=doc["base"].get(other, 0.0),
                                                              items="; ".join(items)))
     return tr("<p>Measured on the Jinsha River valley (0.5 m imagery, landslide IoU through 'Detect landslides', "
               "on a 2-core CPU): {parts}. Ten well-spread landslides with a mapped area around them are a good "
               "start; a mapped area with varied ground (slopes, rivers, fields, roads) teaches the model what is "
-              "not a landslide.</p>").format(parts="; ".join(parts))
+              "not a landslide. The held-out IoU in the log is measured in your own area, next to where the model "
+              "trained: expect less farther away.</p>").format(parts="; ".join(parts))
 
 
 class AdaptModelAlgorithm(LandslideMapperAlgorithm):
@@ -125,7 +127,7 @@ class AdaptModelAlgorithm(LandslideMapperAlgorithm):
             "model written has the base model's weights, and a warning says so.</p>"
             "<h3>Advanced</h3>"
             "<p><b>Learning rate</b> (default 1e-4, cosine-annealed over the budget), <b>layers</b> (all, or the "
-            "decoder only: the encoder keeps its weights, safer with very few landslides), <b>training window</b> "
+            "decoder only: the encoder keeps its weights), <b>training window</b> "
             "(pixels; empty = the model's tile, at most 256), <b>seed</b>. Batch-norm statistics stay those of "
             "the base model. Augmentation: rotations, flips and colour jitter.</p>"
             "<p>Cancel stops after the current step: the best model so far is written if it beats the base "
