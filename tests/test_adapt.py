@@ -283,3 +283,14 @@ def test_adapt_on_the_command_line(small_scene, tmp_path):
                          "--window", "128", "--quiet"], capture_output=True, text=True, cwd=REPO.parent)
     assert ok.returncode == 0, ok.stderr
     assert "held-out IoU" in ok.stdout and out.is_file()
+
+
+def test_a_mapped_area_smaller_than_a_batch_of_windows_still_trains(small_scene, tmp_path):
+    """A small mapped area gives fewer windows per epoch than a batch; it still trains (one batch an epoch) instead
+    of failing (found by the desktop test: 0.25 km2 at 1 m, 3 windows of 256 px for a batch of 4)."""
+    area = small_scene["layer"]("area300", [box(500000, 4999700, 500300, 5000000)])
+    slides = small_scene["layer"]("two", [box(500040, 4999920, 500070, 4999950),
+                                          box(500240, 4999740, 500270, 4999770)])
+    r = adapt(AdaptOptions(small_scene["image"], slides, str(tmp_path / "small.safetensors"), mapped_area=area,
+                           minutes=0.05, batch_size=8))
+    assert r.output.is_file() and r.epochs >= 1

@@ -271,14 +271,15 @@ def _tensors(image: np.ndarray, valid: np.ndarray, dem: np.ndarray | None, mask:
 class SceneWindows(torch.utils.data.Dataset):
     """Training windows of ``size`` drawn at random positions of a scene (the index is ignored: every item is a new
     draw), rotated/flipped and colour-jittered. Length: :data:`WINDOWS_PER_AREA` times the mapped area over the
-    window's. A position is redrawn (up to :data:`WINDOW_TRIES` times) while its window has no mapped pixel."""
+    window's, at least ``min_length`` (the trainer asks for one batch). A position is redrawn (up to
+    :data:`WINDOW_TRIES` times) while its window has no mapped pixel."""
 
     def __init__(self, scene: LoadedScene, card: ModelCard, size: int, seed: int,
-                 jitter: float = COLOUR_JITTER) -> None:
+                 jitter: float = COLOUR_JITTER, min_length: int = 1) -> None:
         self.scene, self.card, self.size, self.jitter = scene, card, size, jitter
         self.rng = np.random.default_rng(seed)
         self.region = scene.region
-        self.length = max(1, round(WINDOWS_PER_AREA * scene.mapped_pixels / size ** 2))
+        self.length = max(min_length, round(WINDOWS_PER_AREA * scene.mapped_pixels / size ** 2))
 
     def __len__(self) -> int:
         return self.length

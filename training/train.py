@@ -263,7 +263,8 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
         side = config.crop if split == "train" else config.tile_size
         scene = LoadedScene(s, card, min_side=side, log=log)
         if split == "train":
-            windows = SceneWindows(scene, card, config.crop, seed + 1000 + j, config.colour_jitter)
+            windows = SceneWindows(scene, card, config.crop, seed + 1000 + j, config.colour_jitter,
+                                   min_length=config.batch_size)  # a small mapped area still gives a batch
             train_parts.append((windows, s.weight))
             counts["train"] += len(windows)
         else:
