@@ -378,8 +378,13 @@ def slow_scene(tmp_path_factory):
 def _signal_group_when(args, started: str, sig) -> tuple[subprocess.Popen, str, float]:
     import threading
 
+    def as_a_terminal_starts_it() -> None:  # Ctrl-C neither ignored nor blocked, whatever this process inherited
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
     proc = subprocess.Popen([*CLI, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd="/", start_new_session=True)  # its own process group, as in a terminal
+                            cwd="/", start_new_session=True,  # its own process group, as in a terminal
+                            preexec_fn=as_a_terminal_starts_it)
     lines: list[str] = []
     seen = threading.Event()
 
