@@ -18,18 +18,6 @@ QUICK = {"MINUTES": 0.05, "WINDOW": 128}  # a few steps: these tests check the g
 
 
 @pytest.fixture(scope="module")
-def plugin(qgis_app):
-    from qgis.testing.mocked import get_iface
-
-    import landslide_mapper
-
-    loaded = landslide_mapper.classFactory(get_iface())
-    loaded.initProcessing()
-    yield loaded
-    loaded.unload()
-
-
-@pytest.fixture(scope="module")
 def area(tmp_path_factory):
     """A 1 m UTM image (bright squares on noise) and a GeoPackage of its four squares as landslide polygons."""
     import fiona

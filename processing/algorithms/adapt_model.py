@@ -31,7 +31,7 @@ from qgis.core import (
 
 from .base import LandslideMapperAlgorithm
 from .core_tasks import run_core_task
-from .layer_sources import polygon_source, raster_file_source
+from .layer_sources import optical_and_dem_files, polygon_source
 from .parameters import is_unset, optional_int
 from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON, tr
 
@@ -198,22 +198,14 @@ class AdaptModelAlgorithm(LandslideMapperAlgorithm):
         return f"{path}|layername=mapped_area"
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        optical = self.parameterAsRasterLayer(parameters, self.OPTICAL, context)
-        if optical is None:
-            raise QgsProcessingException(self.tr("The optical image layer could not be loaded."))
-        dem = None
-        if not is_unset(parameters.get(self.DEM)):
-            dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
-            if dem_layer is None:
-                raise QgsProcessingException(self.tr("The DEM layer could not be loaded."))
-            dem = raster_file_source(dem_layer, self.tr("DEM"))
+        optical, image, dem = optical_and_dem_files(self, parameters, self.OPTICAL, self.DEM, context)
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         if not output:
             raise QgsProcessingException(self.tr("No output model file was given."))
         workdir = Path(tempfile.mkdtemp(prefix="landslide-mapper-adapt-", dir=QgsProcessingUtils.tempFolder()))
         try:
             options = {
-                "image": raster_file_source(optical, self.tr("optical")),
+                "image": image,
                 "landslides": polygon_source(self, parameters, self.LANDSLIDES, context, feedback, workdir,
                                              "landslides"),
                 "mapped_area": self._mapped_area(parameters, context, feedback, workdir, optical.crs()),

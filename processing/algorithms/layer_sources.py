@@ -152,3 +152,21 @@ def polygon_source(alg, parameters: dict, name: str, context, feedback, workdir,
     feedback.pushInfo(tr("Copied {count} feature(s) of '{name}' to a temporary GeoPackage").format(
         count=count, name=layer_name))
     return f"{path}|layername={layer_name}"
+
+
+def optical_and_dem_files(alg, parameters: dict, optical: str, dem: str, context) -> tuple:
+    """``(optical layer, its file, the DEM's file or None)`` of an algorithm's file-backed optical and optional DEM
+    parameters (named ``optical`` and ``dem``); a layer that cannot be loaded or is not a file is one
+    QgsProcessingException."""
+    from .parameters import is_unset
+
+    layer = alg.parameterAsRasterLayer(parameters, optical, context)
+    if layer is None:
+        raise QgsProcessingException(tr("The optical image layer could not be loaded."))
+    dem_file = None
+    if not is_unset(parameters.get(dem)):
+        dem_layer = alg.parameterAsRasterLayer(parameters, dem, context)
+        if dem_layer is None:
+            raise QgsProcessingException(tr("The DEM layer could not be loaded."))
+        dem_file = raster_file_source(dem_layer, tr("DEM"))
+    return layer, raster_file_source(layer, tr("optical")), dem_file

@@ -26,7 +26,7 @@ from qgis.core import (
 
 from .base import LandslideMapperAlgorithm
 from .core_tasks import run_core_task
-from .layer_sources import polygon_source, raster_file_source
+from .layer_sources import optical_and_dem_files, polygon_source
 from .parameters import is_unset, optional_double, optional_int
 from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON
 
@@ -136,22 +136,14 @@ class PrepareChipsAlgorithm(LandslideMapperAlgorithm):
 
     # --- run ------------------------------------------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        optical = self.parameterAsRasterLayer(parameters, self.OPTICAL, context)
-        if optical is None:
-            raise QgsProcessingException(self.tr("The optical image layer could not be loaded."))
-        dem = None
-        if not is_unset(parameters.get(self.DEM)):
-            dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
-            if dem_layer is None:
-                raise QgsProcessingException(self.tr("The DEM layer could not be loaded."))
-            dem = raster_file_source(dem_layer, self.tr("DEM"))
+        _, optical_file, dem = optical_and_dem_files(self, parameters, self.OPTICAL, self.DEM, context)
         bands = self.parameterAsInts(parameters, self.BANDS, context) if not is_unset(
             parameters.get(self.BANDS)) else []
         output = self.parameterAsFileOutput(parameters, self.OUTPUT_FOLDER, context)
         if not output:
             raise QgsProcessingException(self.tr("No chip folder was given."))
         args = {
-            "optical": raster_file_source(optical, self.tr("optical")),
+            "optical": optical_file,
             "dem": dem,
             "bands": list(bands) or None,
             "chip_size": self.parameterAsInt(parameters, self.CHIP_SIZE, context),
