@@ -206,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("--window", "window", int, "training window in pixels (default: the model's tile, at most 256)"),
             ("--batch", "batch_size", int, "windows per step"), ("--seed", "seed", int, "random seed")):
         a.add_argument(flag, type=typ, default=defaults[key].default, help=f"{text} (default {defaults[key].default})")
-    a.add_argument("--layers", choices=LAYERS, default="all",
+    a.add_argument("--layers", choices=LAYERS, default=defaults["layers"].default,
                    help="which layers train: all, or the decoder only (the encoder keeps its weights)")
     a.add_argument("--quiet", action="store_true")
 

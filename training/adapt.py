@@ -81,23 +81,6 @@ class AdaptResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _polygons(source: str, role: str, crs) -> list:
-    import shapely
-    from rasterio.warp import transform_geom
-    from shapely.geometry import shape
-
-    from ..detection.aoi import read_layer
-
-    feats, src_crs, name = read_layer(source, role)
-    if not src_crs:
-        raise InputError(f"{role} {name} has no coordinate reference system (CRS); assign one")
-    geoms = [shapely.make_valid(shape(transform_geom(src_crs, crs, f["geometry"]))) for f in feats]
-    geoms = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection") and g.area > 0]
-    if not geoms:
-        raise InputError(f"{role} {name} has no polygons")
-    return geoms
-
-
 def split_area(area, slides: list, holdout: float):
     """``(training part, held-out part)`` of ``area``: a cut across its longer side, leaving ``holdout`` of its area
     at one end; the end whose landslide share is closer to the whole area's, and which holds some landslide."""
@@ -167,6 +150,7 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
     from ..detection.pipeline import default_model_path
     from ..detection.raster_io import processing_grid
     from ..model.checkpoint import publish, read_card
+    from .scenes import SceneSource, read_polygons
     from .train import TrainConfig, train
 
     log = log or (lambda m: None)
@@ -184,8 +168,8 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
 
     grid = processing_grid(options.image, card.resolution_m)
     image_box = box(*grid.bounds)
-    slides = _polygons(options.landslides, "the landslide layer", grid.crs)
-    area = (shapely.union_all(_polygons(options.mapped_area, "the mapped area", grid.crs))
+    slides = read_polygons(options.landslides, "the landslide layer", grid.crs, valid=True)
+    area = (shapely.union_all(read_polygons(options.mapped_area, "the mapped area", grid.crs, valid=True))
             if options.mapped_area else image_box).intersection(image_box)
     warnings: list[str] = []
     if area.is_empty:
@@ -217,8 +201,6 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
         _write_layers(layers, grid.crs.to_wkt(), {
             **{f"{region}_area": [part] for region, part in parts.items()},
             **{f"{region}_landslides": [g for g in inside if g.intersects(part)] for region, part in parts.items()}})
-        from .scenes import SceneSource
-
         x0, y0, x1, y1 = area.bounds  # only the mapped area (and a window's margin) is read
         margin = window * pixel / 2
         bounds = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)

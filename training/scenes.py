@@ -218,30 +218,39 @@ class LoadedScene:
                 self.dem[(slice(None), *sl)] if self.dem is not None else None, self.mask[sl])
 
 
+def read_polygons(source: str, role: str, crs, valid: bool = False) -> list:
+    """The polygons of a vector layer (``FILE``, ``FILE|layername=L`` or ``FILE:L``) in ``crs``; other geometries
+    are left out. ``valid``: each made valid (``shapely.make_valid``), those without area left out. A layer without
+    a CRS or without polygons is one :class:`InputError` naming the ``role``."""
+    import shapely
+    from rasterio.warp import transform_geom
+    from shapely.geometry import shape
+
+    from ..detection.aoi import read_layer
+
+    feats, src_crs, name = read_layer(source, role)
+    if not src_crs:
+        raise InputError(f"{role} {name} has no coordinate reference system (CRS); assign one")
+    geoms = [shape(transform_geom(src_crs, crs, f["geometry"])) for f in feats]
+    geoms = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
+    if valid:
+        geoms = [v for v in (shapely.make_valid(g) for g in geoms) if v.area > 0]
+    if not geoms:
+        raise InputError(f"{role} {name} has no polygons")
+    return geoms
+
+
 def polygons_mask(landslides: str, mapped_area: str | None, grid, log) -> np.ndarray:
     """A mask on ``grid`` from landslide polygons and the area in which all of them were mapped: 1 inside a
     landslide, 0 elsewhere inside the area, :data:`IGNORE` outside it. Polygons outside the area or the image are
     left out with a log line. Layers in another CRS are reprojected."""
     import shapely
     from rasterio.features import rasterize
-    from rasterio.warp import transform_geom
-    from shapely.geometry import box, mapping, shape
+    from shapely.geometry import box, mapping
 
-    from ..detection.aoi import read_layer
-
-    def polygons(source: str, role: str) -> list:
-        feats, crs, name = read_layer(source, role)
-        if not crs:
-            raise InputError(f"{role} {name} has no coordinate reference system (CRS); assign one")
-        geoms = [shape(transform_geom(crs, grid.crs, f["geometry"])) for f in feats]
-        geoms = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
-        if not geoms:
-            raise InputError(f"{role} {name} has no polygons")
-        return geoms
-
-    slides = polygons(landslides, "the landslide layer")
+    slides = read_polygons(landslides, "the landslide layer", grid.crs)
     image = box(*grid.bounds)
-    area = shapely.union_all(polygons(mapped_area, "the mapped area")) if mapped_area else image
+    area = shapely.union_all(read_polygons(mapped_area, "the mapped area", grid.crs)) if mapped_area else image
     kept = [g for g in slides if g.intersects(area) and g.intersects(image)]
     if len(kept) < len(slides):
         log(f"{len(slides) - len(kept)} of {len(slides)} landslide polygons lie outside the mapped area or the "

@@ -474,13 +474,19 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
         log(f"Resumed from {last_path} at epoch {start_epoch} (best val IoU {best_iou:.4f})")
 
     base_val = None
+
+    def keep(val: dict, epoch_number: int) -> None:
+        """The best so far: its card (recipe, data, validation) and weights into ``best.safetensors``."""
+        card.training = {**card.training, "recipe": dataclasses.asdict(config), "data": data_sets.description,
+                         "regions": regions, "chips": splits, "best_epoch": epoch_number, "pretraining": pretraining,
+                         **({"base_validation": base_val} if base_val is not None else {})}
+        card.metrics = {"validation": val}
+        save_checkpoint(best_path, kept, card)
+
     if config.init is not None and start_epoch == 0:  # epoch 0: the base model, the score to beat
         base_val = evaluate_regions(model, val_loaders, device)
         best_iou, best_epoch = base_val["iou"], 0
-        card.training = {**card.training, "recipe": dataclasses.asdict(config), "data": data_sets.description,
-                         "regions": regions, "chips": splits, "best_epoch": 0, "base_validation": base_val}
-        card.metrics = {"validation": base_val}
-        save_checkpoint(best_path, kept, card)
+        keep(base_val, 0)
         log(f"epoch 0 (the base model): val IoU {best_iou:.4f}")
     amp = (torch.autocast("cuda", dtype=torch.float16) if device == "cuda" else
            torch.autocast("cpu", dtype=torch.bfloat16) if config.bf16 else None)
@@ -547,12 +553,7 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
             improved = val["iou"] > best_iou + config.min_delta
             if improved:
                 best_iou, best_epoch = val["iou"], epoch + 1
-                card.training = {**card.training, "recipe": dataclasses.asdict(config),
-                                 "data": data_sets.description, "regions": regions, "chips": splits,
-                                 "best_epoch": best_epoch, "pretraining": pretraining,
-                                 **({"base_validation": base_val} if base_val is not None else {})}
-                card.metrics = {"validation": val}
-                save_checkpoint(best_path, kept, card)
+                keep(val, best_epoch)
             log(f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val IoU {val['iou']:.4f} "
                 f"(best {best_iou:.4f} @ {best_epoch}), {epoch_times[-1]:.0f} s")
             _write_csv(out / "metrics.csv", history)

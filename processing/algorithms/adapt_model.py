@@ -29,16 +29,18 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
+from ...training.adapt import LAYERS as CORE_LAYERS
+from ...training.adapt import AdaptOptions
 from .base import LandslideMapperAlgorithm
 from .core_tasks import run_core_task
 from .layer_sources import optical_and_dem_files, polygon_source
 from .parameters import is_unset, optional_int
 from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON, tr
 
-#: ``training.adapt`` values, written out so that the provider loads without the core's packages (a test checks
-#: they match): the layers that train, and the defaults of ``AdaptOptions``
-LAYERS = ["all", "decoder"]
-DEFAULTS = {"minutes": 10.0, "holdout": 0.25, "lr": 1e-4, "batch_size": 4, "seed": 0}
+#: the core's choices and defaults (``training/adapt.py`` imports no third-party package at module level, so the
+#: provider still loads without them): the layers that train, and the defaults of ``AdaptOptions`` the dialog shows
+LAYERS = list(CORE_LAYERS)
+DEFAULTS = {k: AdaptOptions.__dataclass_fields__[k].default for k in ("minutes", "holdout", "lr", "batch_size", "seed")}
 
 
 CURVE = Path(__file__).resolve().parents[2] / "resources" / "adapt_curve.json"
