@@ -153,6 +153,19 @@ def _one_pass_copy(path: Path, out: Path) -> int:
     return out.stat().st_size
 
 
+def test_gdal_cache_is_given_in_megabytes():
+    # rasterio hands GDAL_CACHEMAX to GDALSetCacheMax64, in bytes: the run's cache must be its size in MiB, not bytes
+    import ctypes
+    import ctypes.util
+    from pathlib import Path as _Path
+
+    libs = sorted((_Path(rasterio.__file__).parent.parent / "rasterio.libs").glob("libgdal*"))
+    gdal = ctypes.CDLL(str(libs[0]) if libs else ctypes.util.find_library("gdal"))
+    gdal.GDALGetCacheMax64.restype = ctypes.c_int64
+    with pipeline.gdal_cache(24):
+        assert gdal.GDALGetCacheMax64() == 24 << 20
+
+
 def test_probability_geotiff_blocks_are_written_once(tmp_path, oracle, varied_scene, monkeypatch):
     # GDAL's block cache far smaller than a row of probability blocks: a block written in parts would be compressed
     # and stored again at each eviction, and the file would grow
