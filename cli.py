@@ -15,6 +15,7 @@ from .detection.options import (
     DEVICES,
     ENGINES,
     MAX_PROCESSES_PER_CORE,
+    PRODUCT_IMAGES,
     TTA_MODES,
     DetectOptions,
     Execution,
@@ -65,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex = Execution()
     source = d.add_mutually_exclusive_group(required=True)
     source.add_argument("--optical", nargs="+", metavar="IMG",
-                        help="one multi-band raster, or three single-band rasters on one grid (R G B order)")
+                        help="one multi-band raster, or three single-band rasters on one grid (R G B order), or a "
+                             "satellite product as delivered: a GF-1/2/6/7 Level-1A archive (.tar.gz), its folder or "
+                             "its -PAN/-MUX .tiff, or any image with RPCs; it is orthorectified on the fly with --dem")
     source.add_argument("--scenes", nargs="+", metavar="SCENE",
                         help="several scenes (multi-band files, folders of them, or glob patterns): one layer per "
                              "scene and a merged layer with a 'scene' attribute, in one GeoPackage")
@@ -96,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--probability", help="also write the landslide probability raster (GeoTIFF, 0-1)")
     d.add_argument("--bands", type=_bands, help="1-based R,G,B band numbers (default 3,2,1 for 4+ bands, "
                    "else 1,2,3; GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR -> 3,2,1)")
+    d.add_argument("--product-image", choices=PRODUCT_IMAGES,
+                   help="which image of a satellite product is read (default pansharpened: the MUX bands sharpened "
+                        "with the PAN band; mux: the multispectral image alone; pan: the panchromatic alone, grey)")
     d.add_argument("--tile", type=int, help="chip size in pixels (default: the model's)")
     d.add_argument("--overlap", type=int, help="chip overlap in pixels (default: the model's)")
     d.add_argument("--batch", type=int, help=f"chips per inference batch (default {ex.batch})")
@@ -114,6 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="simplification tolerance (m); 0 = none; default one pixel at the model's resolution")
     d.add_argument("--resolution", type=float, help="processing pixel size (m); default: the model's")
     d.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    g = sub.add_parser("prepare-scene", help="orthorectify (and pansharpen) a satellite product as delivered "
+                                             "(GF-1/2/6/7 Level-1A) with a DEM into a Cloud-Optimized GeoTIFF")
+    g.add_argument("--product", required=True,
+                   help="the product: its .tar.gz (read in place), its folder, its -PAN/-MUX .tiff, or an image "
+                        "with RPCs")
+    g.add_argument("--dem", help="DEM (heights above the WGS 84 ellipsoid, or a CRS that states its vertical "
+                                 "datum); without one the scene is placed at the RPCs' mean height, with a warning")
+    g.add_argument("--output", required=True, help="the scene: a .tif (Cloud-Optimized GeoTIFF)")
+    g.add_argument("--image", choices=PRODUCT_IMAGES, default=PRODUCT_IMAGES[0],
+                   help="pansharpened (default), mux or pan")
+    g.add_argument("--resolution", type=float, help="pixel size (m); default: the image's own")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
 
     c = sub.add_parser("prepare-chips", help="training chips from an image, a DEM and a landslide inventory")
     c.add_argument("--optical", nargs="+", required=True, metavar="IMG")
@@ -264,6 +283,20 @@ def _detect(args) -> int:
     return 1 if result.failures else 0
 
 
+def _prepare_scene(args) -> int:
+    from .detection.products import write_scene
+
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    if args.resolution is not None and not args.resolution > 0:
+        raise InputError(f"the resolution must be > 0 m, got {args.resolution}")
+    scene = write_scene(args.product, args.dem, args.output, args.image, args.resolution,
+                        progress=None if args.quiet else ProgressBar(), log=log)
+    for warning in scene.warnings:
+        log(f"Warning: {warning}")
+    print(f"{scene.path}: {scene.bands} band(s) at {scene.resolution:g} m")
+    return 0
+
+
 def _prepare(args) -> int:
     from .training.chips import prepare_chips
 
@@ -390,6 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _detect(args)
         if args.command == "export-onnx":
             return _export(args)
+        if args.command == "prepare-scene":
+            return _prepare_scene(args)
         if args.command == "prepare-chips":
             return _prepare(args)
         if args.command == "import-labelme":

@@ -6,6 +6,9 @@ algorithm): one :class:`~.options.DetectOptions` in, the run's result out.
                                                  -> ``partitions.detect_partitions``
     one scene in this process                    -> ``pipeline.detect``
 
+A satellite product as delivered (``products``) is first turned into the VRTs that orthorectify it with the run's
+DEM, and the run reads those.
+
 Pure: never imports QGIS.
 """
 
@@ -22,6 +25,21 @@ def run_detection(options: DetectOptions, progress: Callable[[float, str], None]
     """Run the detection ``options`` describe (validated first); a ``pipeline.DetectResult``, or a
     ``scenes.ScenesResult`` for several scenes. Raises ``LandslideMapperError`` subclasses with user messages."""
     options.validate()
+    inputs = options.inputs
+    if not inputs.scenes and len(inputs.optical) == 1:
+        from .products import looks_like_product, opened
+
+        if looks_like_product(inputs.optical[0]):  # a product as delivered: read through its orthorectifying VRTs
+            with opened(inputs.optical[0], inputs.dem_path, inputs.product_image, log) as scene:
+                for warning in scene.warnings:
+                    if log:
+                        log(f"Warning: {warning}")
+                given = {"optical": (scene.path,)}
+                if scene.bands == 1 and inputs.bands is None:  # PAN alone: its one band as red, green and blue
+                    given["bands"] = (1, 1, 1)
+                result = run_detection(options.replace(inputs=given), progress, log, is_cancelled)
+                result.warnings[:0] = scene.warnings
+                return result
     callbacks = {"progress": progress, "log": log, "is_cancelled": is_cancelled}
     with full_disk_explained(*options.outputs.folders):  # a full disk: one sentence
         if options.inputs.scenes:

@@ -36,8 +36,12 @@ ENGINES = ("auto", "torch", "onnx")
 #: devices: ``auto`` uses an NVIDIA GPU (CUDA) when one is usable
 DEVICES = ("auto", "cpu", "cuda")
 __all__ = ["ENGINES", "DEVICES", "TTA_MODES", "Inputs", "Outputs", "ModelChoice", "Overrides", "Cleanup",
-           "Execution", "DetectOptions", "MAX_PROCESSES_PER_CORE", "MAX_CHIP_THREADS", "PROBABILITY_SUFFIXES"]
+           "Execution", "DetectOptions", "PRODUCT_IMAGES", "MAX_PROCESSES_PER_CORE", "MAX_CHIP_THREADS",
+           "PROBABILITY_SUFFIXES"]
 
+#: which image of a satellite product is read (``products.PRODUCT_IMAGES``): PAN and MUX pansharpened, MUX alone,
+#: PAN alone
+PRODUCT_IMAGES = ("pansharpened", "mux", "pan")
 #: local worker processes: at most this many per CPU core (a cluster given by its scheduler sets its own)
 MAX_PROCESSES_PER_CORE = 2
 #: chip-preparation threads of one process
@@ -53,13 +57,16 @@ class Inputs:
     ``scenes``, several scenes (multi-band files, folders of them, or glob patterns). ``dem``: none, one, or (with
     ``scenes``) one per scene. ``bands``: 1-based R, G, B band numbers (None: 3,2,1 for 4+ bands, else 1,2,3).
     ``aoi``: areas of interest (polygon files, ``FILE:LAYER``, ``FILE|layername=L``, or extent dicts; their
-    intersection), or empty for the whole image."""
+    intersection), or empty for the whole image. ``optical`` may also be a satellite product as delivered (a GF
+    Level-1A archive, its folder or image file, or an image with RPCs): it is orthorectified with the DEM on the fly
+    (``products``), and ``product_image`` (one of ``PRODUCT_IMAGES``) says which of its images is read."""
 
     optical: tuple[str, ...]
     dem: tuple[str, ...] = ()
     bands: tuple[int, ...] | None = None
     aoi: tuple = ()
     scenes: bool = False
+    product_image: str = "pansharpened"
 
     @property
     def dem_path(self) -> str | None:
@@ -296,6 +303,7 @@ class DetectOptions:
         if i.bands is not None:
             if not i.bands or not all(isinstance(b, int) and not isinstance(b, bool) and b >= 1 for b in i.bands):
                 raise InputError(f"band numbers must be whole numbers from 1, got {list(i.bands)}")
+        check_choice("product image", i.product_image, PRODUCT_IMAGES)
         if i.scenes and i.aoi:
             raise InputError("an area of interest applies to one scene, not to several scenes")
         if i.scenes and o.probability:

@@ -1,0 +1,257 @@
+"""Satellite products as delivered (issue 26): a synthetic GF-6 PMS Level-1A product made from the real Jinsha
+orthophoto and DSM through a known RPC camera (``tests/data/gf_product.py``), orthorectified back through
+``detection.products`` with the DEM and compared with the truth; pansharpening; the archive read in place; bad
+products refused with one sentence and no output; ``detect`` and ``prepare-scene`` end to end on the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import fiona
+import numpy as np
+import pytest
+import rasterio
+from conftest import SHARED
+from rasterio.enums import Resampling
+from rasterio.vrt import WarpedVRT
+
+from landslide_mapper.detection import products
+from landslide_mapper.errors import CancelledError, InputError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
+import gf_product  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "jinsha-rgbdem").is_dir(),
+                                reason="needs ../shared/datasets/jinsha-rgbdem")
+NAME = gf_product.NAME
+
+
+@pytest.fixture(scope="module")
+def product(tmp_path_factory):
+    """The synthetic product as an archive (.tar.gz), with its truth."""
+    folder = tmp_path_factory.mktemp("gf6")
+    return gf_product.make_product(folder, crop=1200)
+
+
+@pytest.fixture(scope="module")
+def coordinates(tmp_path_factory):
+    """The product's folder whose PAN image holds, per pixel, the easting and northing that pixel sees."""
+    folder = tmp_path_factory.mktemp("gf6xy")
+    return gf_product.make_product(folder, pack=False, coordinates=True, crop=1200)
+
+
+def unpacked(archive: Path, folder: Path) -> Path:
+    target = folder / NAME
+    target.mkdir(parents=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(target)  # noqa: S202 (our own archive)
+    return target
+
+
+def geolocation_error(scene: products.Scene) -> np.ndarray:
+    """Per pixel of the orthorectified coordinate image: the distance (m) between where the pixel is on the map
+    and the ground point that the camera saw there."""
+    with rasterio.open(scene.path) as src:
+        e, n = src.read().astype(np.float64)
+        rows, cols = np.mgrid[0: src.height, 0: src.width] + 0.5
+        x, y = src.transform * (cols, rows)
+    ok = (e != 0) & np.isfinite(e) & np.isfinite(n)
+    # leave out the footprint's edge, where the cubic kernel reaches outside the image
+    ok[:8], ok[-8:], ok[:, :8], ok[:, -8:] = False, False, False, False
+    return np.hypot(e - x, n - y)[ok]
+
+
+def test_geolocation_with_the_dem_within_one_pan_pixel(coordinates, tmp_path):
+    path, truth = coordinates
+    assert truth.relief >= 1000, truth.relief  # the test's terrain: at least 1000 m of relief
+    found = products.find_product(path)
+    with_dem = products.build(found, tmp_path / "dem", str(truth.dem), image="pan")
+    without = products.build(found, tmp_path / "none", None, image="pan")
+    err, err0 = geolocation_error(with_dem), geolocation_error(without)
+    rms, rms0 = float(np.sqrt(np.mean(err ** 2))), float(np.sqrt(np.mean(err0 ** 2)))
+    print(f"geolocation RMS with the DEM {rms:.2f} m (p99 {np.percentile(err, 99):.2f} m, {err.size} px); "
+          f"without {rms0:.1f} m")
+    assert err.size > 100_000
+    assert rms < gf_product.PAN_GSD, rms
+    # without the DEM the relief displaces the ground by up to half the relief x tan(off-nadir): what the DEM removes
+    assert rms0 > 10 * rms and rms0 > 0.1 * truth.relief * truth.tan_off_nadir, (rms0, rms)
+    assert any("no DEM" in w and "misplaced by up to" in w for w in without.warnings), without.warnings
+
+
+def _on_truth_grid(path: str, truth, resampling=Resampling.bilinear) -> np.ndarray:
+    h, w = truth.ortho.shape[1:]
+    with rasterio.open(path) as src, WarpedVRT(src, crs=truth.crs, transform=truth.grid_transform, width=w,
+                                               height=h, resampling=resampling, nodata=0) as vrt:
+        return vrt.read().astype(np.float64)
+
+
+def test_pansharpened_bands_beat_the_upsampled_mux(product, tmp_path):
+    path, truth = product
+    found = products.find_product(path)
+    sharp = products.build(found, tmp_path / "p", str(truth.dem), image="pansharpened")
+    mux = products.build(found, tmp_path / "m", str(truth.dem), image="mux")
+    assert (sharp.bands, sharp.resolution, mux.bands, mux.resolution) == (4, 2.0, 4, 8.0)
+    a, b = _on_truth_grid(sharp.path, truth), _on_truth_grid(mux.path, truth)
+    ok = np.all(a != 0, axis=0) & np.all(b != 0, axis=0) & np.all(truth.ortho != 0, axis=0)
+    ok[:16], ok[-16:], ok[:, :16], ok[:, -16:] = False, False, False, False
+    assert ok.sum() > 100_000
+    for k, band in enumerate(("blue", "green", "red", "NIR")):
+        r_sharp = np.corrcoef(a[k][ok], truth.ortho[k][ok])[0, 1]
+        r_mux = np.corrcoef(b[k][ok], truth.ortho[k][ok])[0, 1]
+        print(f"{band}: pansharpened r={r_sharp:.3f}, MUX upsampled r={r_mux:.3f}")
+        assert r_sharp > r_mux + 0.02, (band, r_sharp, r_mux)
+
+
+def test_archive_folder_and_loose_files_give_identical_scenes(product, tmp_path):
+    path, truth = product
+    before = sorted(p.name for p in path.parent.iterdir())
+    folder = unpacked(path, tmp_path / "unpacked")
+    scenes = {}
+    for label, given in (("archive", path), ("folder", folder), ("PAN file", folder / f"{NAME}-PAN.tiff"),
+                         ("MUX file", folder / f"{NAME}-MUX.tiff")):
+        with products.opened(str(given), str(truth.dem)) as scene:
+            vrts = Path(scene.path).parent
+            assert {p.suffix for p in vrts.iterdir()} == {".vrt"}  # nothing but small VRTs is written
+            if label == "archive":  # read in place through /vsitar/, never unpacked
+                assert f"/vsitar/{path.resolve()}/" in (vrts / "pansharpened_ortho.vrt").read_text()
+            with rasterio.open(scene.path) as src:
+                scenes[label] = (src.read(), src.transform, src.crs)
+        assert not vrts.exists()  # the run's VRTs go with it
+    assert sorted(p.name for p in path.parent.iterdir()) == before  # nothing unpacked beside the archive
+    ref = scenes["archive"]
+    assert ref[0].any()
+    for label, (data, transform, crs) in scenes.items():
+        assert transform == ref[1] and crs == ref[2], label
+        np.testing.assert_array_equal(data, ref[0], err_msg=label)
+
+
+@pytest.mark.parametrize("naming, kind", [
+    ("GF6_PMS_E114.4_N27.6_20190123_L1A1119841901-PAN.tiff", "PAN"),
+    ("GF6_PMS_E114.4_N27.6_20190123_L1A1119841901-MUX.tiff", "MUX"),
+    ("GF1_PMS1_E113.5_N34.7_20150410_L1A0000752521-MSS1.tiff", "MUX"),
+    ("GF1_PMS2_E113.5_N34.7_20150410_L1A0000752522-PAN2.tiff", "PAN"),
+    ("GF1D_PMS_E116.9_N36.6_20210915_L1A1256948137-MUX.tiff", "MUX"),
+    ("GF2_PMS1_E116.4_N39.9_20160327_L1A0001491417-PAN1.tiff", "PAN"),
+    ("GF7_DLC_E116.3_N39.9_20200618_L1A0000130015-BWDMUX.tiff", "MUX"),
+    ("GF7_DLC_E116.3_N39.9_20200618_L1A0000130015-BWDPAN.tiff", "PAN"),
+    ("GF6_WFV_E114.4_N27.6_20190123_L1A1119841901.tiff", None),
+    ("S2A_MSIL1C_20180907T014651.tif", None),
+])
+def test_gf_naming(naming, kind):
+    assert products._kind(naming) == kind
+
+
+def _break(folder: Path, case: str, tmp_path: Path, truth) -> tuple[Path, str | None]:
+    """A bad product made from a good folder: (the path to give, the DEM to give)."""
+    dem = str(truth.dem)
+    if case == "missing .rpb":
+        (folder / f"{NAME}-MUX.rpb").unlink()
+    elif case == "PAN without MUX":
+        for f in folder.glob(f"{NAME}-MUX.*"):
+            f.unlink()
+    elif case == "corrupt .xml":
+        xml = folder / f"{NAME}-PAN.xml"
+        xml.write_text(xml.read_text()[:200])
+    elif case == "DEM short of the scene":
+        with rasterio.open(dem) as src:
+            profile, z = src.profile, src.read(1)
+        z[:, : z.shape[1] // 2] = profile["nodata"]  # the western half of the DEM has no height
+        dem = str(tmp_path / "short_dem.tif")
+        with rasterio.open(dem, "w", **profile) as dst:
+            dst.write(z, 1)
+    elif case == "archive that is not a GF product":
+        other = tmp_path / "S2A_MSIL1C_20180907T014651.tar.gz"
+        with tarfile.open(other, "w:gz") as tar:
+            (tmp_path / "MTD_MSIL1C.xml").write_text("<n1:Level-1C_User_Product/>")
+            tar.add(tmp_path / "MTD_MSIL1C.xml", arcname="MTD_MSIL1C.xml")
+            tar.add(truth.dem, arcname="T54TWN_B04.tif")
+        return other, dem
+    return folder, dem
+
+
+BAD = {"missing .rpb": "has no .rpb file",
+       "PAN without MUX": "no MUX image, so it cannot be pansharpened",
+       "corrupt .xml": "is damaged (not valid XML",
+       "DEM short of the scene": "does not cover the scene",
+       "archive that is not a GF product": "is not a GF-1/GF-2/GF-6/GF-7 product"}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_products_get_one_sentence_and_no_output(product, tmp_path, case):
+    path, truth = product
+    given, dem = _break(unpacked(path, tmp_path / "p"), case, tmp_path, truth)
+    out = tmp_path / "out" / "scene.tif"
+    out.parent.mkdir()
+    run = subprocess.run([sys.executable, "-m", "landslide_mapper", "prepare-scene", "--quiet", "--product",
+                          str(given), "--dem", dem, "--output", str(out)], capture_output=True, text=True,
+                         cwd="/", timeout=300)
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
+    lines = [line for line in run.stderr.splitlines() if "landslide_mapper: error:" in line]
+    assert len(lines) == 1 and BAD[case] in lines[0], run.stderr
+    if case == "DEM short of the scene":  # how much is missing, as a share and an area
+        assert " % of it (" in lines[0] and "km²) has no height" in lines[0], lines[0]
+    assert list(out.parent.iterdir()) == []
+
+
+def test_prepare_scene_writes_a_cog_and_cancel_leaves_nothing(product, tmp_path):
+    path, truth = product
+    out = tmp_path / "scene.tif"
+    run = subprocess.run([sys.executable, "-m", "landslide_mapper", "prepare-scene", "--quiet", "--product",
+                          str(path), "--dem", str(truth.dem), "--output", str(out)], capture_output=True, text=True,
+                         cwd="/", timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "4 band(s) at 2 m" in run.stdout and "vertical datum" in run.stderr
+    with rasterio.open(out) as src:
+        assert src.count == 4 and src.res == (2.0, 2.0) and src.crs == rasterio.crs.CRS.from_string(truth.crs)
+        assert src.profile["tiled"] and src.overviews(1) and src.compression is not None
+        assert src.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") == "COG"
+        data = src.read()
+    with products.opened(str(path), str(truth.dem)) as scene, rasterio.open(scene.path) as src:
+        np.testing.assert_array_equal(src.read(), data)  # the file is the scene that detection reads
+
+    calls = []
+    cancelled = tmp_path / "cancelled.tif"
+    with pytest.raises(CancelledError):
+        products.write_scene(str(path), str(truth.dem), str(cancelled), block=256,
+                             progress=lambda f, m: calls.append(f), is_cancelled=lambda: len(calls) >= 2)
+    assert calls and not cancelled.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scene.tif"]  # no partial or temporary file
+
+    with pytest.raises(InputError, match="give a .tif"):
+        products.write_scene(str(path), str(truth.dem), str(tmp_path / "scene.gpkg"))
+
+
+def test_detect_reads_the_archive_end_to_end(product, tmp_path):
+    path, truth = product
+    out = tmp_path / "landslides.gpkg"
+    run = subprocess.run([sys.executable, "-m", "landslide_mapper", "detect", "--quiet", "--optical", str(path),
+                          "--dem", str(truth.dem), "--output", str(out)], capture_output=True, text=True, cwd="/",
+                         timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert "orthorectified with the DEM" in run.stderr and "Pansharpening weights" in run.stderr, run.stderr
+    with fiona.open(out) as layer:
+        assert layer.crs.to_epsg() == 32647
+        feats = list(layer)
+    assert feats, run.stderr
+    # the polygons lie on the scene, within the orthophoto's area
+    h, w = truth.ortho.shape[1:]
+    left, top = truth.grid_transform.c, truth.grid_transform.f
+    for f in feats:
+        x, y = f.geometry["coordinates"][0][0]
+        assert left - 50 <= x <= left + 2 * w + 50 and top - 2 * h - 50 <= y <= top + 50, (x, y)
+    assert not any(p.name.startswith("landslide-mapper-product-") for p in Path(tmp_path).iterdir())
+
+
+def test_a_missing_dem_is_one_sentence_and_leaves_no_vrts(product, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    path, truth = product
+    with pytest.raises(InputError, match="the DEM missing_dem.tif does not exist"):
+        with products.opened(str(path), str(tmp_path / "missing_dem.tif")):
+            pass
+    assert not list(tmp_path.glob("landslide-mapper-product-*"))  # the run's VRT folder goes with the refusal
