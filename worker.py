@@ -15,6 +15,7 @@ Tasks (:data:`TASKS`; each one a core function, its result as a JSON-ready dict)
     adapt          ``training.adapt.adapt`` (``options``: the ``AdaptOptions`` fields) -> the ``AdaptResult`` fields
     evaluate       ``training.train.evaluate_model`` -> ``{"metrics": {...}, "markdown": "..."}``
     export_onnx    ``model.export.export_onnx`` of a checkpoint -> ``{"output", "card", "written_card"}``
+    prepare_scene  ``detection.products.write_scene`` -> ``{"path", "resolution", "bands", "warnings"}``
 
 Protocol (JSON lines, UTF-8)::
 
@@ -48,11 +49,11 @@ RESULT_FIELDS = ("output", "probability", "count", "total_area_m2", "seconds", "
                  "device", "threshold", "tile", "warnings", "scene_chips")
 #: what each task does, in words (for messages)
 TASKS = {"detect": "detection", "prepare_chips": "chip preparation", "train": "training", "evaluate": "evaluation",
-         "export_onnx": "ONNX export", "adapt": "adaptation"}
+         "export_onnx": "ONNX export", "adapt": "adaptation", "prepare_scene": "scene preparation"}
 #: seconds a child may take to stop after a cancel before it is killed: one detection batch or chip; one training
 #: step plus a validation pass (it then returns its best checkpoint); evaluation has nothing to keep (killed at once)
 CANCEL_GRACE_S = {"detect": 60.0, "prepare_chips": 60.0, "train": 900.0, "evaluate": 0.0, "export_onnx": 0.0,
-                  "adapt": 900.0}
+                  "adapt": 900.0, "prepare_scene": 60.0}
 _PYTHON: str | None = None  # the interpreter found once per process
 
 
@@ -122,6 +123,12 @@ def run_task(task: str, progress: Callable[[float, str], None] | None = None,
         return _plain(dataclasses.asdict(adapt(options, **callbacks, **kwargs)))
     if task == "export_onnx":
         return _export_onnx(log=log, is_cancelled=is_cancelled, **kwargs)
+    if task == "prepare_scene":
+        import dataclasses
+
+        from .detection.products import write_scene
+
+        return _plain(dataclasses.asdict(write_scene(**callbacks, **kwargs)))
     from .training.train import evaluate_model, metrics_markdown  # "evaluate": nothing to report while it runs
 
     metrics = evaluate_model(**kwargs)

@@ -93,7 +93,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="74" />
-      <location filename="../processing/algorithms/adapt_model.py" line="157" />
+      <location filename="../processing/algorithms/adapt_model.py" line="159" />
       <location filename="../processing/algorithms/train_model.py" line="184" />
       <source>Learning rate</source>
       <translation>学习率</translation>
@@ -122,7 +122,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="77" />
-      <location filename="../processing/algorithms/adapt_model.py" line="164" />
+      <location filename="../processing/algorithms/adapt_model.py" line="166" />
       <location filename="../processing/algorithms/train_model.py" line="196" />
       <source>Seed</source>
       <translation>随机种子</translation>
@@ -267,7 +267,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="171" />
-      <location filename="../processing/algorithms/adapt_model.py" line="81" />
+      <location filename="../processing/algorithms/adapt_model.py" line="83" />
       <location filename="../processing/algorithms/evaluate_model.py" line="54" />
       <location filename="../processing/algorithms/prepare_chips.py" line="39" />
       <location filename="../processing/algorithms/train_model.py" line="57" />
@@ -568,180 +568,149 @@
       <translation>检测缺少</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="80" />
+      <location filename="../processing/algorithms/adapt_model.py" line="82" />
       <source>Adapt a model to an area</source>
       <translation>使模型适应研究区</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="103" />
+      <location filename="../processing/algorithms/adapt_model.py" line="105" />
       <source>Fine-tunes a model (by default the bundled one) on landslides you digitised in your area.</source>
       <translation>用您在研究区内数字化的滑坡微调模型（默认为内置模型）。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="53" />
+      <location filename="../processing/algorithms/adapt_model.py" line="55" />
       <source>&lt;p&gt;(The measured learning curve is missing from this installation.)&lt;/p&gt;</source>
       <translation>&lt;p&gt;（本安装中缺少实测的学习曲线。）&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="69" />
+      <location filename="../processing/algorithms/adapt_model.py" line="71" />
       <source>&lt;p&gt;Measured on the Jinsha River valley (0.5 m imagery, landslide IoU through 'Detect landslides', on a 2-core CPU): {parts}. Ten well-spread landslides with a mapped area around them are a good start; a mapped area with varied ground (slopes, rivers, fields, roads) teaches the model what is not a landslide. The held-out IoU in the log is measured in your own area, next to where the model trained: expect less farther away.&lt;/p&gt;</source>
       <translation>&lt;p&gt;在金沙江河谷实测（0.5 米影像，滑坡 IoU 由“检测滑坡”算法得到，2 核 CPU）：{parts}。十个分布较分散的滑坡，加上它们周围的已调查区域，是一个好的开始；已调查区域中包含多样的地物（斜坡、河流、农田、道路），可以让模型学会什么不是滑坡。日志中的留出区 IoU 是在您自己的研究区内、紧邻训练区域处测得的：离得越远，预期精度越低。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="106" />
+      <location filename="../processing/algorithms/adapt_model.py" line="108" />
       <source>&lt;p&gt;No model is right everywhere. Digitise landslides in part of your image, draw the area in which you digitised &lt;b&gt;every&lt;/b&gt; landslide, and this algorithm fine-tunes the model to your area in minutes on an ordinary CPU. Then run 'Detect landslides' with the adapted model (or give the optional output 'Then detect landslides over the whole image').&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt; and &lt;b&gt;DEM&lt;/b&gt; (needed only if the base model uses one): as for 'Detect landslides'. &lt;b&gt;Landslides&lt;/b&gt;: your polygons, in any CRS (reprojected); 'Selected features only' is honoured. &lt;b&gt;Mapped area&lt;/b&gt;: polygons in which every landslide has been digitised, or an &lt;b&gt;extent&lt;/b&gt;; inside it, everything outside a landslide polygon is taken as ground without landslides; outside it, nothing counts. Empty: the whole image (then every landslide of the image must be digitised). Landslides outside the mapped area or the image are left out with a warning. &lt;b&gt;Base model&lt;/b&gt;: empty = the bundled model; or a .safetensors or .onnx model file. &lt;b&gt;Time budget&lt;/b&gt; (minutes, default 10): training stops when the next epoch would not fit, or earlier when 25 epochs bring no gain.&lt;/p&gt;&lt;h3&gt;How many landslides are enough&lt;/h3&gt;{curve}&lt;h3&gt;The evidence&lt;/h3&gt;&lt;p&gt;A quarter of the mapped area (&lt;b&gt;held-out share&lt;/b&gt;), at one end, is held out: the model never trains on its labels. The log reports the landslide IoU on it before (the base model) and after adaptation (outputs BASE_IOU, ADAPTED_IOU). If adaptation did not beat the base model there, the model written has the base model's weights, and a warning says so.&lt;/p&gt;&lt;h3&gt;Advanced&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Learning rate&lt;/b&gt; (default 1e-4, cosine-annealed over the budget), &lt;b&gt;layers&lt;/b&gt; (all, or the decoder only: the encoder keeps its weights), &lt;b&gt;training window&lt;/b&gt; (pixels; empty = the model's tile, at most 256), &lt;b&gt;seed&lt;/b&gt;. Batch-norm statistics stay those of the base model. Augmentation: rotations, flips and colour jitter.&lt;/p&gt;&lt;p&gt;Cancel stops after the current step: the best model so far is written if it beats the base model, else nothing is written. No network is needed, and no GPU (one is used when PyTorch can).&lt;/p&gt;</source>
       <translation>&lt;p&gt;没有一个模型能适用于所有地区。请在影像的一部分中数字化滑坡，并画出您已数字化了&lt;b&gt;全部&lt;/b&gt;滑坡的区域，本算法即可在普通 CPU 上用几分钟把模型微调到您的研究区。随后用适应后的模型运行“检测滑坡”（或填写可选输出“随后用适应后的模型检测整幅影像中的滑坡”）。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;和&lt;b&gt;数字高程模型&lt;/b&gt;（仅当基础模型使用时需要）：与“检测滑坡”相同。&lt;b&gt;滑坡&lt;/b&gt;：您的多边形，任意坐标参考系（会重投影）；支持“仅选中要素”。&lt;b&gt;已调查区域&lt;/b&gt;：其中每个滑坡都已数字化的多边形，或一个&lt;b&gt;范围&lt;/b&gt;；在其内部，滑坡多边形以外的一切都视为无滑坡的地面；在其外部，不参与计算。留空：整幅影像（此时必须数字化影像中的每一个滑坡）。位于已调查区域或影像之外的滑坡会被忽略并给出警告。&lt;b&gt;基础模型&lt;/b&gt;：留空 = 内置模型；或一个 .safetensors 或 .onnx 模型文件。&lt;b&gt;时间预算&lt;/b&gt;（分钟，默认 10）：当下一轮放不进预算时停止训练，或在连续 25 轮没有提升时提前停止。&lt;/p&gt;&lt;h3&gt;需要多少个滑坡&lt;/h3&gt;{curve}&lt;h3&gt;证据&lt;/h3&gt;&lt;p&gt;已调查区域的四分之一（&lt;b&gt;留出比例&lt;/b&gt;）位于其一端，被留出：模型从不使用其中的标注训练。日志报告适应前（基础模型）和适应后该区域上的滑坡 IoU（输出 BASE_IOU、ADAPTED_IOU）。如果适应后没有超过基础模型，写出的模型就是基础模型的权重，并给出警告。&lt;/p&gt;&lt;h3&gt;高级&lt;/h3&gt;&lt;p&gt;&lt;b&gt;学习率&lt;/b&gt;（默认 1e-4，在预算内按余弦退火），&lt;b&gt;参与训练的层&lt;/b&gt;（全部，或仅解码器：编码器保持其权重），&lt;b&gt;训练窗口&lt;/b&gt;（像素；留空 = 模型的切片大小，最大 256），&lt;b&gt;随机种子&lt;/b&gt;。批归一化统计量保持基础模型的值。数据增强：旋转、翻转和颜色抖动。&lt;/p&gt;&lt;p&gt;取消会在当前步骤后停止：如果目前最好的模型超过了基础模型，就写出它，否则不写出任何文件。不需要网络，也不需要 GPU（PyTorch 可用时会使用 GPU）。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="138" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="327" />
+      <location filename="../processing/algorithms/adapt_model.py" line="140" />
       <location filename="../processing/algorithms/prepare_chips.py" line="90" />
       <source>Optical image</source>
       <translation>光学影像</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="140" />
+      <location filename="../processing/algorithms/adapt_model.py" line="142" />
       <source>DEM (elevation in metres; if the base model uses one)</source>
       <translation>数字高程模型（高程，单位米；基础模型使用时需要）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="142" />
+      <location filename="../processing/algorithms/adapt_model.py" line="144" />
       <source>Landslides you digitised (polygons)</source>
       <translation>您数字化的滑坡（多边形）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="144" />
+      <location filename="../processing/algorithms/adapt_model.py" line="146" />
       <source>Mapped area: polygons in which every landslide was digitised (empty = the extent below, or the whole image)</source>
       <translation>已调查区域：其中每个滑坡都已数字化的多边形（留空 = 使用下方范围，或整幅影像）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="147" />
+      <location filename="../processing/algorithms/adapt_model.py" line="149" />
       <source>Mapped area: extent (instead of polygons)</source>
       <translation>已调查区域：范围（代替多边形）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="149" />
+      <location filename="../processing/algorithms/adapt_model.py" line="151" />
       <source>Base model (empty = the bundled model)</source>
       <translation>基础模型（留空 = 内置模型）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="152" />
+      <location filename="../processing/algorithms/adapt_model.py" line="154" />
       <source>Time budget in minutes</source>
       <translation>时间预算（分钟）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="155" />
+      <location filename="../processing/algorithms/adapt_model.py" line="157" />
       <source>Held-out share of the mapped area</source>
       <translation>已调查区域中留作验证的比例</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="159" />
+      <location filename="../processing/algorithms/adapt_model.py" line="161" />
       <source>Layers that train</source>
       <translation>参与训练的层</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="161" />
+      <location filename="../processing/algorithms/adapt_model.py" line="163" />
       <source>Training window in pixels (empty = the model's tile, at most 256)</source>
       <translation>训练窗口大小（像素；留空 = 模型的切片大小，最大 256）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="173" />
+      <location filename="../processing/algorithms/adapt_model.py" line="175" />
       <source>Adapted model</source>
       <translation>适应后的模型</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="173" />
+      <location filename="../processing/algorithms/adapt_model.py" line="175" />
       <source>Model files (*.safetensors)</source>
       <translation>模型文件 (*.safetensors)</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="175" />
+      <location filename="../processing/algorithms/adapt_model.py" line="177" />
       <source>Then detect landslides over the whole image with the adapted model (optional)</source>
       <translation>随后用适应后的模型检测整幅影像中的滑坡（可选）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="177" />
+      <location filename="../processing/algorithms/adapt_model.py" line="179" />
       <source>Held-out IoU of the base model</source>
       <translation>基础模型在留出区的 IoU</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="178" />
+      <location filename="../processing/algorithms/adapt_model.py" line="180" />
       <source>Held-out IoU of the adapted model</source>
       <translation>适应后模型在留出区的 IoU</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="203" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="503" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="141" />
-      <source>The optical image layer could not be loaded.</source>
-      <translation>无法加载光学影像图层。</translation>
-    </message>
-    <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="209" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="604" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="475" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="147" />
-      <source>DEM</source>
-      <translation>DEM</translation>
-    </message>
-    <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="212" />
+      <location filename="../processing/algorithms/adapt_model.py" line="206" />
       <source>No output model file was given.</source>
       <translation>未指定输出模型文件。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="248" />
+      <location filename="../processing/algorithms/adapt_model.py" line="242" />
       <source>Detecting landslides over the whole image with the adapted model</source>
       <translation>正在用适应后的模型检测整幅影像中的滑坡</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="66" />
+      <location filename="../processing/algorithms/adapt_model.py" line="68" />
       <source>adapted on area {a} and scored on the whole of area {b}, which it never saw (the bundled model: {base:.2f}): {items}</source>
       <translation>在 {a} 区适应、在它从未见过的整个 {b} 区上评分（内置模型：{base:.2f}）：{items}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="150" />
+      <location filename="../processing/algorithms/adapt_model.py" line="152" />
       <source>Model files (*.onnx *.safetensors *.pt *.pth)</source>
       <translation>模型文件 (*.onnx *.safetensors *.pt *.pth)</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="208" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="512" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="146" />
-      <source>The DEM layer could not be loaded.</source>
-      <translation>无法加载 DEM 图层。</translation>
-    </message>
-    <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="216" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="474" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="604" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="154" />
-      <source>optical</source>
-      <translation>光学</translation>
-    </message>
-    <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="230" />
+      <location filename="../processing/algorithms/adapt_model.py" line="224" />
       <location filename="../processing/algorithms/train_model.py" line="301" />
       <source>at most</source>
       <translation>最多</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="235" />
+      <location filename="../processing/algorithms/adapt_model.py" line="229" />
       <source>Held-out landslide IoU: {base:.3f} with the base model, {adapted:.3f} adapted ({epochs} epochs, {seconds:.0f} s); landslides: {train} for training, {held} held out</source>
       <translation>留出区滑坡 IoU：基础模型 {base:.3f}，适应后 {adapted:.3f}（{epochs} 轮，{seconds:.0f} 秒）；滑坡：{train} 个用于训练，{held} 个留出</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="241" />
+      <location filename="../processing/algorithms/adapt_model.py" line="235" />
       <source>Adapted model: {path}</source>
       <translation>适应后的模型：{path}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="62" />
+      <location filename="../processing/algorithms/adapt_model.py" line="64" />
       <source>{n} landslides: {iou} ({minutes} min)</source>
       <translation>{n} 个滑坡：{iou}（{minutes} 分钟）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="63" />
+      <location filename="../processing/algorithms/adapt_model.py" line="65" />
       <source>all {k}</source>
       <translation>全部 {k}</translation>
     </message>
@@ -925,276 +894,331 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>（未指定）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="227" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="229" />
       <source>Detect landslides</source>
       <translation>检测滑坡</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="228" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="230" />
+      <location filename="../processing/algorithms/prepare_scene.py" line="31" />
       <location filename="../environment/dependencies.py" line="77" />
       <source>Detection</source>
       <translation>检测</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="180" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="182" />
       <source>&lt;p&gt;No model is bundled with this installation: choose a model file.&lt;/p&gt;</source>
       <translation>&lt;p&gt;此安装未附带模型：请选择一个模型文件。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="193" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="195" />
       <source>It uses the image only: the DEM is optional and adds slope and elevation to each landslide.</source>
       <translation>它只使用影像：DEM 为可选项，用于为每个滑坡添加坡度和高程。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="211" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="185" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="213" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="187" />
       <source>held-out area</source>
       <translation>独立测试区</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="212" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="214" />
       <source>with flips</source>
       <translation>翻转增强</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="212" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="214" />
       <source>with all 8</source>
       <translation>全部 8 种变换</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="260" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="264" />
       <source>Maps landslides as polygons from an optical image (and a DEM) with a deep-learning model.</source>
       <translation>使用深度学习模型，从光学影像（和 DEM）中将滑坡提取为多边形。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="194" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="196" />
       <source>&lt;h3&gt;The bundled model&lt;/h3&gt;&lt;p&gt;{description} {dem} Pixel size {res:g} m, tiles of {tile} px overlapping by {overlap} px, threshold {threshold:g}.{figures}&lt;/p&gt;</source>
       <translation>&lt;h3&gt;附带的模型&lt;/h3&gt;&lt;p&gt;{description} {dem} 像元大小 {res:g} 米，瓦片 {tile} 像素，重叠 {overlap} 像素，阈值 {threshold:g}。{figures}&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="219" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="221" />
       <source> (bundled model, landslide IoU on held-out test data, {region}: {figures})</source>
       <translation>（附带模型在独立测试数据 {region} 上的滑坡 IoU：{figures}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="428" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="447" />
       <source>Minimum landslide area in m² (empty = automatic, from the model's and the image's pixel sizes)</source>
       <translation>最小滑坡面积（平方米）（留空 = 自动，由模型和影像的像元大小确定）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="434" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="453" />
       <source>Simplify tolerance in m (empty = one pixel at the model's resolution; 0 = none)</source>
       <translation>简化容差（米）（留空 = 模型分辨率下的一个像元；0 = 不简化）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="186" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="638" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="493" />
+      <location filename="../processing/algorithms/layer_sources.py" line="172" />
+      <source>optical</source>
+      <translation>光学</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="638" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="495" />
+      <location filename="../processing/algorithms/layer_sources.py" line="171" />
+      <location filename="../processing/algorithms/prepare_scene.py" line="84" />
+      <source>DEM</source>
+      <translation>DEM</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="188" />
       <source> On held-out test data ({region}) it finds {recall:.0%} of the landslide area (recall), {precision:.0%} of what it marks is landslide (precision): landslide IoU {iou:.2f}. Treat its polygons as candidates for a geologist to check.</source>
       <translation> 在独立测试数据（{region}）上，它找到了 {recall:.0%} 的滑坡面积（召回率），其标记区域中 {precision:.0%} 为滑坡（精确率）：滑坡 IoU 为 {iou:.2f}。请将其多边形视为待地质人员核查的候选结果。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="191" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="193" />
       <source>It uses the DEM as input ({channels}).</source>
       <translation>它使用 DEM 作为输入（{channels}）。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="213" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="215" />
       <source>{iou:.3f} plain (threshold {t:g})</source>
       <translation>{iou:.3f} 不增强（阈值 {t:g}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="331" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="339" />
+      <source>Optical image (or give a satellite product below)</source>
+      <translation>光学影像（或在下方给出卫星产品）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="341" />
+      <source>Satellite product as delivered: GF-1/2/6/7 Level-1A archive (.tar.gz) or its -PAN/-MUX .tiff, orthorectified with the DEM</source>
+      <translation>按交付形式的卫星产品：高分一/二/六/七号 1A 级压缩包（.tar.gz）或其 -PAN/-MUX .tiff，使用 DEM 正射校正</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="347" />
       <location filename="../processing/algorithms/prepare_chips.py" line="94" />
       <source>Bands used as red, green, blue (empty = 3,2,1 for 4+ bands, 1,2,3 for 3 bands)</source>
       <translation>用作红、绿、蓝的波段（留空 = 4 个及以上波段为 3,2,1，3 个波段为 1,2,3）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="339" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="355" />
       <location filename="../processing/algorithms/prepare_chips.py" line="102" />
+      <location filename="../processing/algorithms/prepare_scene.py" line="68" />
       <source>DEM (elevation in metres)</source>
       <translation>数字高程模型 DEM（高程，单位米）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="342" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="358" />
       <source>Area of interest: polygons (empty = the whole image)</source>
       <translation>感兴趣区：多边形（留空 = 整幅影像）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="345" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="361" />
       <source>Area of interest: extent (empty = the whole image)</source>
       <translation>感兴趣区：范围（留空 = 整幅影像）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="349" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="365" />
       <source>Model file (empty = the bundled model)</source>
       <translation>模型文件（留空 = 附带的模型）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="357" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="373" />
       <source>Inference engine</source>
       <translation>推理引擎</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="363" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="379" />
       <source>Device</source>
       <translation>设备</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="377" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="384" />
+      <source>Image of the satellite product</source>
+      <translation>卫星产品的影像</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="396" />
       <source>Resolution for reading web and virtual layers in m (empty = the processing resolution)</source>
       <translation>读取网络图层和虚拟图层的分辨率（米）（留空 = 处理分辨率）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="399" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="418" />
       <source>Batch size (tiles per step)</source>
       <translation>批大小（每步瓦片数）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="403" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="422" />
       <source>Worker processes (1 = one process; more: the image is cut into row partitions, one per process)</source>
       <translation>工作进程数（1 = 单进程；更多：影像按行切分为分区，每个进程一个）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="417" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="436" />
       <source>Test-time augmentation (more accurate, slower)</source>
       <translation>测试时增强（更精确，更慢）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="440" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="459" />
       <source>Landslides</source>
       <translation>滑坡</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="445" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="464" />
       <source>Landslide probability</source>
       <translation>滑坡概率</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="450" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="469" />
       <source>Number of landslides</source>
       <translation>滑坡数量</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="451" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="470" />
       <source>Total landslide area (m²)</source>
       <translation>滑坡总面积（平方米）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="452" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="471" />
       <source>Run summary</source>
       <translation>运行摘要</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="453" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="472" />
       <source>Probability threshold used</source>
       <translation>实际使用的概率阈值</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="454" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="473" />
       <source>Tile size used (pixels)</source>
       <translation>实际使用的瓦片大小（像素）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="267" />
-      <source>&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt;: a raster layer, 8-bit or 10/12/16-bit: a file (GeoTIFF, VRT, ...) is read directly; any other layer QGIS shows (an XYZ, WMS/WMTS or WCS web map, a virtual or in-memory raster) is read through QGIS over the area of interest (required for web layers) into a temporary GeoTIFF, at most 100 million pixels (10 000 x 10 000, about 1 500 web tiles). The image is resampled on the fly to the model's pixel size (the processing resolution); a geographic CRS (degrees) is processed in the UTM zone of the scene. An image much coarser than that resolution (e.g. 10 m Sentinel-2 for a 1 m model) works, with a warning: small landslides are missed.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Bands (R, G, B)&lt;/b&gt;: the band numbers to use as red, green and blue, in that order. Empty = 3, 2, 1 for a raster with 4 or more bands (blue, green, red, NIR order) and 1, 2, 3 for a 3-band raster. GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR, so choose 3, 2, 1 (the default). Sentinel-2 stacked as B2, B3, B4, B8: 3, 2, 1; three separate Sentinel-2 files: build a virtual raster with 'Place each input file into a separate band' in the order B4, B3, B2 and use 1, 2, 3.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;: elevation in metres, any CRS and resolution (e.g. 30 m SRTM in EPSG:4326); it is reprojected and resampled onto the image grid. Required when the model uses DEM channels (an FCA-DeepLab model with DEM fusion); for a model without, it only adds slope and elevation to each landslide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area of interest&lt;/b&gt; (optional): polygons (honours 'Selected features only') and/or an extent (e.g. the map canvas), in any CRS; with both, the polygons inside the extent. Only the tiles touching the area are read and analysed, so time scales with the area; the probability raster is nodata outside it and landslides are cut to it. Empty = the whole image.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Model file&lt;/b&gt;: .onnx, .safetensors or .pt (a model card inside says how to prepare the inputs). Empty = the model bundled with the plugin.&lt;/p&gt;&lt;h3&gt;Options&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Engine&lt;/b&gt;: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. &lt;b&gt;Device&lt;/b&gt;: Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, slower). &lt;b&gt;Processing resolution&lt;/b&gt; (m per pixel), &lt;b&gt;tile size&lt;/b&gt;, &lt;b&gt;tile overlap&lt;/b&gt; (pixels) and &lt;b&gt;probability threshold&lt;/b&gt; (0-1; higher = fewer, more certain landslides): empty = the model's own values, from its card (the bundled model's are in its section above); the threshold left empty is the one the model chose for the test-time augmentation. The run's summary states the threshold and tile size used. &lt;b&gt;Test-time augmentation&lt;/b&gt; (default None): each tile is also analysed as its mirror images (Flips, 4 passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of landslide IoU more</source>
-      <translation>&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;：栅格图层，8 位或 10/12/16 位：文件（GeoTIFF、VRT 等）直接读取；QGIS 显示的其他图层（XYZ、WMS/WMTS 或 WCS 网络地图、虚拟栅格或内存栅格）通过 QGIS 在感兴趣区内读取（网络图层必须指定感兴趣区）并写入临时 GeoTIFF，最多 1 亿像素（10 000 x 10 000，约 1 500 个网络瓦片）。影像会实时重采样到模型的像元大小（处理分辨率）；地理坐标系（度）在影像所在的 UTM 带中处理。比该分辨率粗得多的影像（例如 1 米模型使用 10 米 Sentinel-2）也可运行，但会给出警告：小滑坡会被遗漏。&lt;/p&gt;&lt;p&gt;&lt;b&gt;波段（R、G、B）&lt;/b&gt;：依次用作红、绿、蓝的波段编号。留空 = 4 个及以上波段（蓝、绿、红、近红外顺序）的栅格为 3、2、1，3 波段栅格为 1、2、3。高分六号（GF-6）PMS：B1 蓝、B2 绿、B3 红、B4 近红外，因此选择 3、2、1（默认）。按 B2、B3、B4、B8 堆叠的 Sentinel-2：3、2、1；三个单独的 Sentinel-2 文件：用“将每个输入文件放入单独波段”按 B4、B3、B2 顺序构建虚拟栅格，并使用 1、2、3。&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;：高程（米），任意坐标参考系和分辨率（例如 EPSG:4326 的 30 米 SRTM）；它会被重投影并重采样到影像格网上。当模型使用 DEM 通道（带 DEM 融合的 FCA-DeepLab 模型）时必须提供；对于不使用 DEM 的模型，它只为每个滑坡添加坡度和高程。&lt;/p&gt;&lt;p&gt;&lt;b&gt;感兴趣区&lt;/b&gt;（可选）：多边形（遵循“仅所选要素”）和/或范围（例如地图画布），任意坐标参考系；两者都给出时，取范围内的多边形。只读取和分析与该区域相交的瓦片，因此耗时随面积变化；概率栅格在区域外为无数据，滑坡被裁剪到区域内。留空 = 整幅影像。&lt;/p&gt;&lt;p&gt;&lt;b&gt;模型文件&lt;/b&gt;：.onnx、.safetensors 或 .pt（其中的模型卡说明如何准备输入）。留空 = 插件附带的模型。&lt;/p&gt;&lt;h3&gt;选项&lt;/h3&gt;&lt;p&gt;&lt;b&gt;引擎&lt;/b&gt;：自动时，.onnx 文件用 ONNX Runtime 运行，检查点用 PyTorch 运行。&lt;b&gt;设备&lt;/b&gt;：自动时，若有可用的 NVIDIA GPU（CUDA）则使用，否则使用 CPU（结果相同，更慢）。&lt;b&gt;处理分辨率&lt;/b&gt;（米/像素）、&lt;b&gt;瓦片大小&lt;/b&gt;、&lt;b&gt;瓦片重叠&lt;/b&gt;（像素）和&lt;b&gt;概率阈值&lt;/b&gt;（0-1；越高 = 滑坡越少、越确定）：留空 = 使用模型卡中模型自己的值（附带模型的值见上文相应部分）；阈值留空时使用模型为所选测试时增强确定的阈值。运行摘要会给出实际使用的阈值和瓦片大小。&lt;b&gt;测试时增强&lt;/b&gt;（默认：无）：每个瓦片还以其镜像（翻转，4 次推理）或全部 8 种旋转与镜像（8 次推理）进行分析，并对概率取平均：滑坡 IoU 提高几个百分点</translation>
+      <location filename="../processing/algorithms/detect_landslides.py" line="525" />
+      <source>Give either an optical image or a satellite product, not both.</source>
+      <translation>请给出光学影像或卫星产品之一，不能同时给出。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="301" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="530" />
+      <source>Give an optical image (a raster layer) or a satellite product as delivered (a GF Level-1A .tar.gz).</source>
+      <translation>请给出光学影像（栅格图层）或按交付形式的卫星产品（高分 1A 级 .tar.gz）。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="535" />
+      <location filename="../processing/algorithms/layer_sources.py" line="165" />
+      <source>The optical image layer could not be loaded.</source>
+      <translation>无法加载光学影像图层。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="544" />
+      <location filename="../processing/algorithms/layer_sources.py" line="170" />
+      <location filename="../processing/algorithms/prepare_scene.py" line="83" />
+      <source>The DEM layer could not be loaded.</source>
+      <translation>无法加载 DEM 图层。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="271" />
+      <source>&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt;: a raster layer, 8-bit or 10/12/16-bit: a file (GeoTIFF, VRT, ...) is read directly; any other layer QGIS shows (an XYZ, WMS/WMTS or WCS web map, a virtual or in-memory raster) is read through QGIS over the area of interest (required for web layers) into a temporary GeoTIFF, at most 100 million pixels (10 000 x 10 000, about 1 500 web tiles). The image is resampled on the fly to the model's pixel size (the processing resolution); a geographic CRS (degrees) is processed in the UTM zone of the scene. An image much coarser than that resolution (e.g. 10 m Sentinel-2 for a 1 m model) works, with a warning: small landslides are missed.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Satellite product&lt;/b&gt; (instead of the optical image): a GF-6 PMS, GF-1/1B/1C/1D PMS, GF-2 PMS or GF-7 Level-1A product as delivered (the .tar.gz, read in place without unpacking, or its -PAN/-MUX .tiff), or any image with an RPC camera model. It is orthorectified on the fly with its RPCs and the DEM below (the same DEM then feeds the model), and its MUX bands are pansharpened with the PAN band (advanced: 'Image of the satellite product': pansharpened, MUX alone or PAN alone). No scene-sized file is written; 'Prepare a GF-6 scene' writes the scene as a GeoTIFF to look at. The landslides come in the UTM zone of the scene.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Bands (R, G, B)&lt;/b&gt;: the band numbers to use as red, green and blue, in that order. Empty = 3, 2, 1 for a raster with 4 or more bands (blue, green, red, NIR order) and 1, 2, 3 for a 3-band raster. GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR, so choose 3, 2, 1 (the default). Sentinel-2 stacked as B2, B3, B4, B8: 3, 2, 1; three separate Sentinel-2 files: build a virtual raster with 'Place each input file into a separate band' in the order B4, B3, B2 and use 1, 2, 3.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;: elevation in metres, any CRS and resolution (e.g. 30 m SRTM in EPSG:4326); it is reprojected and resampled onto the image grid. Required when the model uses DEM channels (an FCA-DeepLab model with DEM fusion); for a model without, it only adds slope and elevation to each landslide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area of interest&lt;/b&gt; (optional): polygons (honours 'Selected features only') and/or an extent (e.g. the map canvas), in any CRS; with both, the polygons inside the extent. Only the tiles touching the area are read and analysed, so time scales with the area; the probability raster is nodata outside it and landslides are cut to it. Empty = the whole image.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Model file&lt;/b&gt;: .onnx, .safetensors or .pt (a model card inside says how to prepare the inputs). Empty = the model bundled with the plugin.&lt;/p&gt;&lt;h3&gt;Options&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Engine&lt;/b&gt;: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. &lt;b&gt;Device&lt;/b&gt;: Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, slower). &lt;b&gt;Processing resolution&lt;/b&gt; (m per pixel), &lt;b&gt;tile size&lt;/b&gt;, &lt;b&gt;tile overlap&lt;/b&gt; (pixels) and &lt;b&gt;probability threshold&lt;/b&gt; (0-1; higher = fewer, more certain landslides): empty = the model's own values, from its card (the bundled model's are in its section above); the threshold left empty is the one the model chose for the test-time augmentation. The run's summary states the threshold and tile size used. &lt;b&gt;Test-time augmentation&lt;/b&gt; (default None): each tile is also analysed as its mirror images (Flips, 4 passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of landslide IoU more</source>
+      <translation>&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;：栅格图层，8 位或 10/12/16 位：文件（GeoTIFF、VRT 等）直接读取；QGIS 显示的其他图层（XYZ、WMS/WMTS 或 WCS 网络地图、虚拟栅格或内存栅格）通过 QGIS 在感兴趣区内读取（网络图层必须指定感兴趣区）并写入临时 GeoTIFF，最多 1 亿像素（10 000 x 10 000，约 1 500 个网络瓦片）。影像会实时重采样到模型的像元大小（处理分辨率）；地理坐标系（度）在影像所在的 UTM 带中处理。比该分辨率粗得多的影像（例如 1 米模型使用 10 米 Sentinel-2）也可运行，但会给出警告：小滑坡会被遗漏。&lt;/p&gt;&lt;p&gt;&lt;b&gt;卫星产品&lt;/b&gt;（代替光学影像）：按交付形式提供的高分六号 PMS、高分一号/1B/1C/1D PMS、高分二号 PMS 或高分七号 1A 级产品（.tar.gz 压缩包，原地读取、无需解压；或其 -PAN/-MUX .tiff），或任何带 RPC 相机模型的影像。它使用其 RPC 和下方的 DEM 即时正射校正（同一个 DEM 随后也输入模型），其 MUX 波段与 PAN 波段进行全色锐化（高级参数“卫星产品的影像”：全色锐化、仅 MUX 或仅 PAN）。不会写出整景大小的文件；“准备高分六号影像”可将该景写成 GeoTIFF 以便查看。滑坡结果位于该景所在的 UTM 带。&lt;/p&gt;&lt;p&gt;&lt;b&gt;波段（R、G、B）&lt;/b&gt;：依次用作红、绿、蓝的波段编号。留空 = 4 个及以上波段（蓝、绿、红、近红外顺序）的栅格为 3、2、1，3 波段栅格为 1、2、3。高分六号（GF-6）PMS：B1 蓝、B2 绿、B3 红、B4 近红外，因此选择 3、2、1（默认）。按 B2、B3、B4、B8 堆叠的 Sentinel-2：3、2、1；三个单独的 Sentinel-2 文件：用“将每个输入文件放入单独波段”按 B4、B3、B2 顺序构建虚拟栅格，并使用 1、2、3。&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;：高程（米），任意坐标参考系和分辨率（例如 EPSG:4326 的 30 米 SRTM）；它会被重投影并重采样到影像格网上。当模型使用 DEM 通道（带 DEM 融合的 FCA-DeepLab 模型）时必须提供；对于不使用 DEM 的模型，它只为每个滑坡添加坡度和高程。&lt;/p&gt;&lt;p&gt;&lt;b&gt;感兴趣区&lt;/b&gt;（可选）：多边形（遵循“仅所选要素”）和/或范围（例如地图画布），任意坐标参考系；两者都给出时，取范围内的多边形。只读取和分析与该区域相交的瓦片，因此耗时随面积变化；概率栅格在区域外为无数据，滑坡被裁剪到区域内。留空 = 整幅影像。&lt;/p&gt;&lt;p&gt;&lt;b&gt;模型文件&lt;/b&gt;：.onnx、.safetensors 或 .pt（其中的模型卡说明如何准备输入）。留空 = 插件附带的模型。&lt;/p&gt;&lt;h3&gt;选项&lt;/h3&gt;&lt;p&gt;&lt;b&gt;引擎&lt;/b&gt;：自动时，.onnx 文件用 ONNX Runtime 运行，检查点用 PyTorch 运行。&lt;b&gt;设备&lt;/b&gt;：自动时，若有可用的 NVIDIA GPU（CUDA）则使用，否则使用 CPU（结果相同，更慢）。&lt;b&gt;处理分辨率&lt;/b&gt;（米/像素）、&lt;b&gt;瓦片大小&lt;/b&gt;、&lt;b&gt;瓦片重叠&lt;/b&gt;（像素）和&lt;b&gt;概率阈值&lt;/b&gt;（0-1；越高 = 滑坡越少、越确定）：留空 = 使用模型卡中模型自己的值（附带模型的值见上文相应部分）；阈值留空时使用模型为所选测试时增强确定的阈值。运行摘要会给出实际使用的阈值和瓦片大小。&lt;b&gt;测试时增强&lt;/b&gt;（默认：无）：每个瓦片还以其镜像（翻转，4 次推理）或全部 8 种旋转与镜像（8 次推理）进行分析，并对概率取平均：滑坡 IoU 提高几个百分点</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/detect_landslides.py" line="312" />
       <source>, for 4 or 8 times the inference time. &lt;b&gt;Batch size&lt;/b&gt; (default 4): tiles per inference step; lower it if the GPU runs out of memory. &lt;b&gt;Worker processes&lt;/b&gt; (default 1): more than 1 cuts the image into row partitions (horizontal strips), each detected by its own process (Dask) with its own copy of the model, and merges them into the same result; worth it on a machine with many cores or a GPU that one process leaves idle, not on a 2-core laptop. &lt;b&gt;Minimum area&lt;/b&gt; (m²): smaller landslides are dropped; empty = automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so nothing smaller than the image can resolve is reported). &lt;b&gt;Simplify tolerance&lt;/b&gt; (m): empty = one pixel at the processing resolution (removes the pixel staircase); 0 = none. &lt;b&gt;Resolution for reading web and virtual layers&lt;/b&gt; (m): the pixel size such a layer is read at (tile layers: the zoom level follows); empty = the processing resolution. A warning says when the service's own pixels are coarser.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Landslides&lt;/b&gt;: polygons in the CRS of the optical layer, one per landslide, with id, area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model probability 0-1), mean_slope_deg and max_slope_deg, mean_elev_m and relief_m (max - min elevation) from the DEM (empty without a DEM). When loaded it is named 'Landslides' and styled. An image without any landslide gives a valid, empty layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Landslide probability&lt;/b&gt; (optional, not created by default): a GeoTIFF of the landslide probability (0-1, nodata -1) on the processing grid.&lt;/p&gt;&lt;p&gt;Cancel stops the run within one batch and leaves no output. If a Python package is missing, open {doctor} and click 'Install missing packages'.&lt;/p&gt;</source>
       <translation>，代价是 4 倍或 8 倍的推理时间。&lt;b&gt;批大小&lt;/b&gt;（默认 4）：每个推理步的瓦片数；GPU 显存不足时请调低。&lt;b&gt;工作进程数&lt;/b&gt;（默认 1）：大于 1 时，影像按行切分为分区（水平条带），每个分区由各自的进程（Dask）使用各自的模型副本检测，再合并为相同的结果；在多核机器或单进程无法占满 GPU 时值得使用，在双核笔记本上不值得。&lt;b&gt;最小面积&lt;/b&gt;（平方米）：更小的滑坡会被舍弃；留空 = 自动：处理分辨率下 25 个像元，且至少为输入影像的 4 个像元（因此不会报告影像无法分辨的小目标）。&lt;b&gt;简化容差&lt;/b&gt;（米）：留空 = 处理分辨率下的一个像元（去除像元锯齿）；0 = 不简化。&lt;b&gt;读取网络图层和虚拟图层的分辨率&lt;/b&gt;（米）：读取此类图层时的像元大小（瓦片图层：缩放级别随之确定）；留空 = 处理分辨率。当服务本身的像元更粗时会给出警告。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;滑坡&lt;/b&gt;：光学图层坐标参考系下的多边形，每个滑坡一个，包含 id、area_m2 和 perimeter_m（真实的米制值）、mean_prob 和 max_prob（模型概率 0-1），以及由 DEM 得到的 mean_slope_deg 和 max_slope_deg、mean_elev_m 和 relief_m（最大 - 最小高程）（无 DEM 时为空）。加载后图层名为“Landslides”并应用样式。没有滑坡的影像会得到一个有效的空图层。&lt;/p&gt;&lt;p&gt;&lt;b&gt;滑坡概率&lt;/b&gt;（可选，默认不创建）：处理格网上的滑坡概率 GeoTIFF（0-1，无数据值 -1）。&lt;/p&gt;&lt;p&gt;取消会在一个批次内停止运行，且不留下任何输出。如果缺少 Python 软件包，请打开 {doctor} 并点击“安装缺少的软件包”。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="352" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="368" />
       <location filename="../processing/algorithms/evaluate_model.py" line="107" />
       <source>Landslide Mapper models (*.onnx *.safetensors *.pt *.pth);;All files (*.*)</source>
       <translation>Landslide Mapper 模型 (*.onnx *.safetensors *.pt *.pth);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="217" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="219" />
       <source>{iou:.3f} {how} (threshold {t:g})</source>
       <translation>{iou:.3f} {how}（阈值 {t:g}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="263" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="267" />
       <source>&lt;p&gt;Finds landslides in an optical image (red, green, blue) with a deep-learning segmentation model and writes one polygon per landslide, with its area, the model's probability and, given a digital elevation model (DEM), its slope and elevation.&lt;/p&gt;</source>
       <translation>&lt;p&gt;使用深度学习分割模型在光学影像（红、绿、蓝）中查找滑坡，并为每个滑坡写出一个多边形，包含其面积、模型概率，以及在给出数字高程模型（DEM）时的坡度和高程。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="369" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="388" />
       <source>Processing resolution in m (empty = the model's{bundled})</source>
       <translation>处理分辨率（米）（留空 = 模型的值{bundled}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="384" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="403" />
       <source>Tile size in pixels (empty = the model's{bundled})</source>
       <translation>瓦片大小（像素）（留空 = 模型的值{bundled}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="392" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="411" />
       <source>Tile overlap in pixels (empty = the model's{bundled})</source>
       <translation>瓦片重叠（像素）（留空 = 模型的值{bundled}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="409" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="428" />
       <source>Probability threshold 0-1 (empty = the model's, for the test-time augmentation{bundled})</source>
       <translation>概率阈值 0-1（留空 = 模型针对所选测试时增强的值{bundled}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="546" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="580" />
       <source>Cancelled by the user: no output was written.</source>
       <translation>已被用户取消：未写出任何结果。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="554" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="169" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="588" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="161" />
       <source>Optical image: {path}</source>
       <translation>光学影像：{path}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="606" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="640" />
       <source>The {what} layer '{name}' comes from a web service ({provider}): choose an area of interest (a polygon layer or an extent, e.g. the map canvas) to read it over; the whole service cannot be read.</source>
       <translation>{what}图层“{name}”来自网络服务（{provider}）：请选择要读取的感兴趣区（多边形图层或范围，例如地图画布）；无法读取整个服务。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="614" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="648" />
       <source>The area of interest does not overlap the {what} layer '{name}'.</source>
       <translation>感兴趣区与{what}图层“{name}”不重叠。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="623" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="657" />
       <source>The model file's resolution could not be read here: reading the layer at {res:g} m (set the resolution for reading web and virtual layers to change it)</source>
       <translation>此处无法读取模型文件的分辨率：按 {res:g} 米读取图层（可设置读取网络图层和虚拟图层的分辨率进行更改）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="120" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="122" />
       <source>Could not apply the style {style}: {message}</source>
       <translation>无法应用样式 {style}：{message}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="556" />
-      <location filename="../processing/algorithms/prepare_chips.py" line="171" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="590" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="163" />
       <source>DEM: {path}</source>
       <translation>DEM：{path}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="564" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="598" />
       <source>Could not read the pipeline's result {path}</source>
       <translation>无法读取处理流程的结果 {path}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="635" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="669" />
       <source>Warning: '{name}' is a colour map (R, G, B): the bands chosen are not used.</source>
       <translation>警告：“{name}”是彩色地图（R、G、B）：所选波段不会被使用。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="370" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="410" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="389" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="429" />
       <source>; bundled model: {v:g}</source>
       <translation>；附带模型：{v:g}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="385" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="393" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="404" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="412" />
       <source>; bundled model: {v}</source>
       <translation>；附带模型：{v}</translation>
     </message>
@@ -1413,12 +1437,17 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>栅格 &gt; Landslide Mapper &gt; 环境与 GPU…</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/parameters.py" line="82" />
+      <location filename="../processing/algorithms/parameters.py" line="26" />
+      <source>GF Level-1A products (*.tar.gz *.tgz *.tar *.tiff *.tif);;All files (*.*)</source>
+      <translation>高分 1A 级产品 (*.tar.gz *.tgz *.tar *.tiff *.tif);;所有文件 (*.*)</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="86" />
       <source>A Python package Landslide Mapper needs is missing or broken ({missing}). Open {doctor}, choose the set '{set}' and click 'Install missing packages' (or 'Repair'), then run the algorithm again.</source>
       <translation>缺少或损坏了 Landslide Mapper 所需的 Python 软件包（{missing}）。请打开 {doctor}，选择“{set}”组并点击“安装缺少的软件包”（或“修复”），然后重新运行算法。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/parameters.py" line="57" />
+      <location filename="../processing/algorithms/parameters.py" line="61" />
       <source>'{label}' must be a number, got '{value}'.</source>
       <translation>“{label}”必须是数字，得到的是“{value}”。</translation>
     </message>
@@ -1473,24 +1502,79 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>样本块数量</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="152" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="144" />
       <source>No chip folder was given.</source>
       <translation>未给出样本块文件夹。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="167" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="159" />
       <source>Cancelled by the user: no chips were written.</source>
       <translation>已被用户取消：未写出任何样本块。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="182" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="174" />
       <source>{n} chips ({k} with landslides) of {size} px at {res:g} m; regions: {regions}</source>
       <translation>{n} 个样本块（其中 {k} 个含滑坡），{size} 像素，{res:g} 米；区域：{regions}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/prepare_chips.py" line="172" />
+      <location filename="../processing/algorithms/prepare_chips.py" line="164" />
       <source>Inventory: {path}</source>
       <translation>编目：{path}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="30" />
+      <source>Prepare a GF-6 scene</source>
+      <translation>准备高分六号影像</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="42" />
+      <source>Orthorectifies a GF-6 (GF-1/2/7) Level-1A product with a DEM and pansharpens it into a Cloud-Optimized GeoTIFF.</source>
+      <translation>使用 DEM 对高分六号（高分一/二/七号）1A 级产品进行正射校正和全色锐化，输出为云优化 GeoTIFF。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="46" />
+      <source>&lt;p&gt;Turns a satellite product as delivered into a map-ready image: a GF-6 PMS, GF-1/1B/1C/1D PMS, GF-2 PMS or GF-7 Level-1A product (the .tar.gz as downloaded, read in place without unpacking, or its -PAN/-MUX .tiff), or any image with an RPC camera model. 'Detect landslides' reads such a product directly; use this algorithm to look at the scene in QGIS or to reuse it.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;: heights in metres over the whole scene. The image is orthorectified with its RPCs and this DEM, so each pixel is placed where the ground it shows really is (steep terrain seen off nadir moves by tens of metres otherwise). RPCs need heights above the WGS 84 ellipsoid: a DEM whose CRS names its vertical datum (e.g. EPSG:4326+3855) is shifted by GDAL; otherwise a warning gives the error it may cause. Without a DEM the scene is placed at the RPCs' mean height, with a warning that gives the expected error. A DEM that misses part of the scene is refused.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Image&lt;/b&gt;: pansharpened (the MUX colours at the PAN's resolution, GDAL's weighted Brovey with weights fitted on the scene; bands blue, green, red, NIR), the MUX alone, or the PAN alone.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Pixel size&lt;/b&gt;: empty = the image's own ground sample distance (2 m for GF-6 PAN).&lt;/p&gt;&lt;p&gt;The file is written block by block and appears only when complete; Cancel leaves no file.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;将按交付形式提供的卫星产品转换为可直接上图的影像：高分六号 PMS、高分一号/1B/1C/1D PMS、高分二号 PMS 或高分七号 1A 级产品（下载得到的 .tar.gz，原地读取、无需解压；或其 -PAN/-MUX .tiff），或任何带 RPC 相机模型的影像。“检测滑坡”可直接读取此类产品；本算法用于在 QGIS 中查看该景或重复使用。&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;：覆盖整景的高程（米）。影像使用其 RPC 和此 DEM 进行正射校正，使每个像元位于其所示地面的真实位置（否则偏离天底观测的陡峭地形会移动数十米）。RPC 需要相对 WGS 84 椭球的高程：CRS 中注明高程基准的 DEM（例如 EPSG:4326+3855）由 GDAL 进行转换；否则会给出警告，说明可能造成的误差。没有 DEM 时，该景按 RPC 的平均高程放置，并给出预期误差的警告。未覆盖整景的 DEM 会被拒绝。&lt;/p&gt;&lt;p&gt;&lt;b&gt;影像&lt;/b&gt;：全色锐化（PAN 分辨率下的 MUX 色彩，GDAL 加权 Brovey 方法，权重由该景拟合；波段为蓝、绿、红、近红外）、仅 MUX 或仅 PAN。&lt;/p&gt;&lt;p&gt;&lt;b&gt;像元大小&lt;/b&gt;：留空 = 影像自身的地面采样距离（高分六号 PAN 为 2 米）。&lt;/p&gt;&lt;p&gt;文件逐块写出，仅在完成后出现；取消不会留下文件。&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="65" />
+      <source>Satellite product (GF Level-1A .tar.gz, or its -PAN/-MUX .tiff)</source>
+      <translation>卫星产品（高分 1A 级 .tar.gz，或其 -PAN/-MUX .tiff）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="70" />
+      <source>Image</source>
+      <translation>影像</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="72" />
+      <source>Pixel size in m (empty = the image's own)</source>
+      <translation>像元大小（米；留空 = 影像自身的分辨率）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="75" />
+      <source>Prepared scene (Cloud-Optimized GeoTIFF)</source>
+      <translation>准备好的影像（云优化 GeoTIFF）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="91" />
+      <source>The pixel size must be more than 0 m.</source>
+      <translation>像元大小必须大于 0 米。</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="100" />
+      <source>Wrote {path}: {bands} band(s) at {res:g} m</source>
+      <translation>已写出 {path}：{bands} 个波段，分辨率 {res:g} 米</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="99" />
+      <source>Warning: {text}</source>
+      <translation>警告：{text}</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/prepare_scene.py" line="86" />
+      <source>The DEM layer '{name}' is not a file GDAL can read (a web or virtual layer): save it as a GeoTIFF first.</source>
+      <translation>DEM 图层“{name}”不是 GDAL 可读取的文件（网络或虚拟图层）：请先将其保存为 GeoTIFF。</translation>
     </message>
     <message>
       <location filename="../processing/algorithms/train_model.py" line="56" />
@@ -1711,6 +1795,21 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <location filename="../processing/algorithms/parameters.py" line="22" />
       <source>All 8 rotations and mirrors (8x the inference)</source>
       <translation>全部 8 种旋转与镜像（8 倍推理）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="23" />
+      <source>Pansharpened: MUX colours at the PAN's resolution (2 m for GF-6)</source>
+      <translation>全色锐化：PAN 分辨率下的 MUX 色彩（高分六号为 2 米）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="24" />
+      <source>MUX alone (multispectral, 8 m for GF-6)</source>
+      <translation>仅 MUX（多光谱，高分六号为 8 米）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/parameters.py" line="24" />
+      <source>PAN alone (panchromatic, grey)</source>
+      <translation>仅 PAN（全色，灰度）</translation>
     </message>
     <message>
       <location filename="../processing/algorithms/train_model.py" line="45" />

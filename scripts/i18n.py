@@ -36,6 +36,7 @@ GLUE = ("plugin.py", "ui", "processing")
 LABEL_TABLES = (("processing/algorithms/parameters.py", "ENGINE_LABELS"),
                 ("processing/algorithms/parameters.py", "DEVICE_LABELS"),
                 ("processing/algorithms/parameters.py", "TTA_LABELS"),
+                ("processing/algorithms/parameters.py", "PRODUCT_IMAGE_LABELS"),
                 ("processing/algorithms/train_model.py", "STOPPED"),
                 ("environment/dependencies.py", "SET_LABELS"),
                 ("environment/report.py", "PACKAGES"))  # (name, module, purpose): the purpose

@@ -21,9 +21,9 @@ DETECT = "landslide_mapper:detect_landslides"
 EXPORT = "landslide_mapper:export_onnx"
 FIELDS = ["id", "area_m2", "perimeter_m", "mean_prob", "max_prob", "mean_slope_deg", "max_slope_deg",
           "mean_elev_m", "relief_m"]
-PARAMETERS = ["OPTICAL", "BANDS", "DEM", "AREA", "EXTENT", "MODEL", "ENGINE", "DEVICE", "RESOLUTION",
-              "LAYER_RESOLUTION", "TILE_SIZE", "OVERLAP", "BATCH_SIZE", "WORKERS", "THRESHOLD", "TTA", "MIN_AREA",
-              "SIMPLIFY", "OUTPUT", "OUTPUT_PROBABILITY"]
+PARAMETERS = ["OPTICAL", "PRODUCT", "BANDS", "DEM", "AREA", "EXTENT", "MODEL", "ENGINE", "DEVICE", "PRODUCT_IMAGE",
+              "RESOLUTION", "LAYER_RESOLUTION", "TILE_SIZE", "OVERLAP", "BATCH_SIZE", "WORKERS", "THRESHOLD", "TTA",
+              "MIN_AREA", "SIMPLIFY", "OUTPUT", "OUTPUT_PROBABILITY"]
 
 
 def expected_geometry(mask, raster):
@@ -368,7 +368,8 @@ def test_parameters_are_the_public_interface(plugin):
     assert [p.name() for p in alg.parameterDefinitions()] == PARAMETERS
     optional = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional}
-    assert optional == {"BANDS", "DEM", "AREA", "EXTENT", "MODEL", "RESOLUTION", "LAYER_RESOLUTION", "TILE_SIZE",
+    assert optional == {"OPTICAL", "PRODUCT",
+                        "BANDS", "DEM", "AREA", "EXTENT", "MODEL", "RESOLUTION", "LAYER_RESOLUTION", "TILE_SIZE",
                         "OVERLAP", "THRESHOLD", "MIN_AREA", "SIMPLIFY", "OUTPUT_PROBABILITY"}
     p = {d.name(): d for d in alg.parameterDefinitions()}
     assert p["BANDS"].parentLayerParameterName() == "OPTICAL" and p["BANDS"].allowMultiple()

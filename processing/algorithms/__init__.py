@@ -18,6 +18,7 @@ ALGORITHMS: list[str] = [
     "train_model.TrainModelAlgorithm",
     "evaluate_model.EvaluateModelAlgorithm",
     "adapt_model.AdaptModelAlgorithm",
+    "prepare_scene.PrepareSceneAlgorithm",
 ]
 
 

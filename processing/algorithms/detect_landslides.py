@@ -72,11 +72,13 @@ from .core_tasks import run_core_task
 from .layer_sources import file_source_or_none
 from .parameters import (
     DOCTOR,
+    PRODUCT_FILTER,
     device_choices,
     engine_choices,
     is_unset,
     optional_double,
     optional_int,
+    product_image_choices,
     tta_choices,
 )
 from .qgis_compat import (
@@ -230,6 +232,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     TAGS = "landslide,deep learning,segmentation,fca-deeplab,dem,gf-6,sentinel-2,onnx,pytorch"
 
     OPTICAL = "OPTICAL"
+    PRODUCT = "PRODUCT"
+    PRODUCT_IMAGE = "PRODUCT_IMAGE"
     BANDS = "BANDS"
     DEM = "DEM"
     AREA = "AREA"
@@ -273,6 +277,13 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "on the fly to the model's pixel size (the processing resolution); a geographic CRS (degrees) is "
             "processed in the UTM zone of the scene. An image much coarser than that resolution (e.g. 10 m "
             "Sentinel-2 for a 1 m model) works, with a warning: small landslides are missed.</p>"
+            "<p><b>Satellite product</b> (instead of the optical image): a GF-6 PMS, GF-1/1B/1C/1D PMS, GF-2 PMS "
+            "or GF-7 Level-1A product as delivered (the .tar.gz, read in place without unpacking, or its -PAN/-MUX "
+            ".tiff), or any image with an RPC camera model. It is orthorectified on the fly with its RPCs and the "
+            "DEM below (the same DEM then feeds the model), and its MUX bands are pansharpened with the PAN band "
+            "(advanced: 'Image of the satellite product': pansharpened, MUX alone or PAN alone). No scene-sized "
+            "file is written; 'Prepare a GF-6 scene' writes the scene as a GeoTIFF to look at. The landslides come "
+            "in the UTM zone of the scene.</p>"
             "<p><b>Bands (R, G, B)</b>: the band numbers to use as red, green and blue, in that order. Empty = "
             "3, 2, 1 for a raster with 4 or more bands (blue, green, red, NIR order) and 1, 2, 3 for a 3-band "
             "raster. GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR, so choose 3, 2, 1 (the default). Sentinel-2 "
@@ -324,7 +335,12 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         card = bundled_card()
         execution = Execution()  # the core's defaults
-        self.addParameter(QgsProcessingParameterRasterLayer(self.OPTICAL, self.tr("Optical image")))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.OPTICAL, self.tr("Optical image (or give a satellite product below)"), optional=True))
+        self.addParameter(QgsProcessingParameterFile(
+            self.PRODUCT, self.tr("Satellite product as delivered: GF-1/2/6/7 Level-1A archive (.tar.gz) or its "
+                                  "-PAN/-MUX .tiff, orthorectified with the DEM"),
+            behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=self.tr(PRODUCT_FILTER)))
         self.addParameter(
             QgsProcessingParameterBand(
                 self.BANDS,
@@ -364,6 +380,9 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             )
         )
         advanced = [
+            QgsProcessingParameterEnum(
+                self.PRODUCT_IMAGE, self.tr("Image of the satellite product"),
+                [self.tr(label) for label, _ in product_image_choices()], defaultValue=0),
             QgsProcessingParameterNumber(
                 self.RESOLUTION,
                 self.tr("Processing resolution in m (empty = the model's{bundled})").format(
@@ -471,7 +490,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         there too."""
         optical = self.optical_layer(parameters, context)
         dem_layer = self.dem_layer(parameters, context)
-        optical_file = file_source_or_none(optical, self.tr("optical"))
+        optical_file = (file_source_or_none(optical, self.tr("optical")) if optical is not None
+                        else self.parameterAsFile(parameters, self.PRODUCT, context))
         dem_file = file_source_or_none(dem_layer, self.tr("DEM")) if dem_layer is not None else None
         bands = self.parameterAsInts(parameters, self.BANDS, context) if not is_unset(
             parameters.get(self.BANDS)) else []
@@ -481,7 +501,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
 
         return DetectOptions(
             inputs=Inputs(optical=(optical_file,) if optical_file else (), dem=(dem_file,) if dem_file else (),
-                          bands=tuple(bands) or None),
+                          bands=tuple(bands) or None,
+                          product_image=product_image_choices()[enum(self.PRODUCT_IMAGE)][1]),
             outputs=Outputs(output=""),
             model=ModelChoice(model=self.parameterAsFile(parameters, self.MODEL, context) or None,
                               engine=engine_choices()[enum(self.ENGINE)][1],
@@ -498,6 +519,17 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         )
 
     def optical_layer(self, parameters, context):
+        """The optical layer; None when a satellite product is given instead (read by the core, not by QGIS)."""
+        product, layer = not is_unset(parameters.get(self.PRODUCT)), not is_unset(parameters.get(self.OPTICAL))
+        if product and layer:
+            raise QgsProcessingException(self.tr(
+                "Give either an optical image or a satellite product, not both."))
+        if product:
+            return None
+        if not layer:
+            raise QgsProcessingException(self.tr(
+                "Give an optical image (a raster layer) or a satellite product as delivered (a GF Level-1A "
+                ".tar.gz)."))
         optical = self.parameterAsRasterLayer(parameters, self.OPTICAL, context)
         if optical is None:
             raise QgsProcessingException(self.tr("The optical image layer could not be loaded."))
@@ -526,7 +558,9 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         options = self.detect_options(parameters, context)
         optical, dem_layer = self.optical_layer(parameters, context), self.dem_layer(parameters, context)
-        crs = optical.crs()
+        # a product's map grid is made by the core (the UTM zone of its centre): an extent without a CRS is then in
+        # the project's, and the polygons come in the CRS the core wrote them in
+        crs = optical.crs() if optical is not None else context.project().crs() if context.project() else None
         probability = self.parameterAsOutputLayer(parameters, self.OUTPUT_PROBABILITY, context) or None
         # the settings, checked before any layer is read (the inputs and outputs are filled in below)
         self.checked(options.replace(inputs={"optical": options.inputs.optical or ("(layer)",)},
@@ -567,7 +601,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
                 if field.name() != "fid":
                     fields.append(field)
             sink, dest_id = self.parameterAsSink(keep_other_layers(parameters, self.OUTPUT), self.OUTPUT, context,
-                                                 fields, WKB_POLYGON, crs)
+                                                 fields, WKB_POLYGON, crs if optical is not None else source.crs())
             if sink is None:
                 raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
             self._copy_features(source, fields, sink)

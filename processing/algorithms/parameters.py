@@ -8,7 +8,7 @@ import math
 
 from qgis.core import QgsProcessingException
 
-from ...detection.options import DEVICES, ENGINES, TTA_MODES
+from ...detection.options import DEVICES, ENGINES, PRODUCT_IMAGES, TTA_MODES
 from ...environment.dependencies import MODULES, SET_LABELS, set_needing
 from .qgis_compat import tr, tr_noop
 
@@ -20,6 +20,10 @@ ENGINE_LABELS = {"auto": "Auto (ONNX Runtime for .onnx, PyTorch for checkpoints)
 DEVICE_LABELS = {"auto": "Auto (CUDA GPU when present)", "cpu": "CPU", "cuda": "CUDA GPU"}
 TTA_LABELS = {"none": "None (each tile once)", "flips": "Flips: average of 4 mirror images (4x the inference)",
               "d4": "All 8 rotations and mirrors (8x the inference)"}
+PRODUCT_IMAGE_LABELS = {"pansharpened": "Pansharpened: MUX colours at the PAN's resolution (2 m for GF-6)",
+                        "mux": "MUX alone (multispectral, 8 m for GF-6)", "pan": "PAN alone (panchromatic, grey)"}
+#: the file picker of a satellite product as delivered
+PRODUCT_FILTER = tr_noop("GF Level-1A products (*.tar.gz *.tgz *.tar *.tiff *.tif);;All files (*.*)")
 
 
 def choices(values: tuple[str, ...], labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
@@ -91,6 +95,10 @@ def engine_choices() -> tuple[tuple[str, str], ...]:
 
 def device_choices() -> tuple[tuple[str, str], ...]:
     return choices(DEVICES, DEVICE_LABELS)
+
+
+def product_image_choices() -> tuple[tuple[str, str], ...]:
+    return choices(PRODUCT_IMAGES, PRODUCT_IMAGE_LABELS)
 
 
 def tta_choices() -> tuple[tuple[str, str], ...]:
