@@ -20,6 +20,16 @@ from .leftovers import full_disk_explained
 from .options import DetectOptions
 
 
+def processing_resolution(options: DetectOptions) -> float:
+    """The run's pixel size (m): the user's, or the model card's."""
+    from ..model.checkpoint import read_card
+    from .options import resolve_overrides
+    from .pipeline import default_model_path
+
+    card = read_card(options.model.model or default_model_path())
+    return resolve_overrides(options.overrides, card, options.tta).resolution
+
+
 def run_detection(options: DetectOptions, progress: Callable[[float, str], None] | None = None,
                   log: Callable[[str], None] | None = None, is_cancelled: Callable[[], bool] | None = None):
     """Run the detection ``options`` describe (validated first); a ``pipeline.DetectResult``, or a
@@ -30,7 +40,8 @@ def run_detection(options: DetectOptions, progress: Callable[[float, str], None]
         from .products import looks_like_product, opened
 
         if looks_like_product(inputs.optical[0]):  # a product as delivered: read through its orthorectifying VRTs
-            with opened(inputs.optical[0], inputs.dem_path, inputs.product_image, log) as scene:
+            with opened(inputs.optical[0], inputs.dem_path, inputs.product_image, log,
+                        processing_resolution(options)) as scene:
                 for warning in scene.warnings:
                     if log:
                         log(f"Warning: {warning}")

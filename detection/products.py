@@ -57,6 +57,8 @@ GEOID_MAX_M = 107.0
 DEM_MISSING_LIMIT = 0.01
 #: a pixel of the orthorectified scene: the product's ground sample distance rounded to this (m)
 GSD_STEP = 0.1
+#: the RPC transformer over a DEM is approximated to this many pixels (gdalwarp: exact, 0)
+MAX_ERROR_DEM = "0"
 #: the MUX bands (1-based) that make red, green, blue, NIR, in every GF multispectral image
 MUX_BANDS = {"blue": 1, "green": 2, "red": 3, "nir": 4}
 
@@ -298,7 +300,7 @@ def ortho_vrt(image: str, out: Path, crs: CRS, transform: Affine, width: int, he
         # between samples misses (1 % of the pixels 10-30 m off over 1000 m of relief): exact, as gdalwarp does
         # with RPC_DEM
         approx = root.find("GDALWarpOptions/Transformer/ApproxTransformer")
-        _set(approx, "MaxError", "0")
+        _set(approx, "MaxError", MAX_ERROR_DEM)
         _set(rpc, "HeightOffset", "0")
         _set(rpc, "DEMPath", dem)
         _set(rpc, "DEMInterpolation", "bilinear")
@@ -436,7 +438,7 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
     path = main_vrt
     if image == "pansharpened":
         mux_geometry = image_geometry(product.mux)
-        factor = max(1, round(mux_geometry.gsd / geometry.gsd))
+        factor = max(1, round(mux_geometry.gsd / res))  # the MUX at its own pixel size, on the scene's grid
         mux_vrt = folder / "mux_ortho.vrt"
         ortho_vrt(product.mux, mux_vrt, crs, transform @ Affine.scale(factor), -(-width // factor),
                   -(-height // factor), dem, mux_geometry.height_off)
@@ -452,12 +454,14 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
 
 
 @contextmanager
-def opened(path: str, dem: str | None, image: str = "pansharpened", log: Callable[[str], None] | None = None
-           ) -> Iterator[Scene]:
-    """The scene of the product at ``path`` for the time of a run: its VRTs in a temporary folder, removed after."""
+def opened(path: str, dem: str | None, image: str = "pansharpened", log: Callable[[str], None] | None = None,
+           resolution: float | None = None) -> Iterator[Scene]:
+    """The scene of the product at ``path`` for the time of a run: its VRTs in a temporary folder, removed after.
+    ``resolution``: the run's processing pixel size, so the product is orthorectified straight onto the run's grid
+    (one resampling, and no warp of a warp, which would recompute the orthorectification for every chip)."""
     folder = Path(tempfile.mkdtemp(prefix="landslide-mapper-product-"))
     try:
-        yield build(find_product(path), folder, dem, image, log=log)
+        yield build(find_product(path), folder, dem, image, resolution, log=log)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
