@@ -322,21 +322,19 @@ def pansharpen_vrt(pan_vrt: Path, mux_vrt: Path, out: Path, weights: tuple[float
         f"<SourceBand>1</SourceBand></PanchroBand>{bands}</PansharpeningOptions></VRTDataset>")
 
 
-def brovey_weights(pan_vrt: Path, mux_vrt: Path, samples: int = 16, side: int = 64) -> tuple[float, ...]:
+def brovey_weights(pan_on_mux: Path, mux_vrt: Path, samples: int = 16, side: int = 64) -> tuple[float, ...]:
     """Weights of the MUX bands that best make the PAN band (least squares on ``samples`` windows of the MUX grid
-    spread over the scene, the PAN averaged onto it), so the sharpened bands keep the MUX's radiometry; negative
-    weights are dropped and the rest refitted. Equal weights when the scene gives too few valid pixels."""
-    with rasterio.open(mux_vrt) as mux, rasterio.open(pan_vrt) as pan:
-        f = mux.res[0] / pan.res[0]
+    spread over the scene; ``pan_on_mux``: the PAN orthorectified onto the MUX's grid, averaged over each MUX
+    pixel), so the sharpened bands keep the MUX's radiometry; negative weights are dropped and the rest refitted.
+    Equal weights when the scene gives too few valid pixels."""
+    with rasterio.open(mux_vrt) as mux, rasterio.open(pan_on_mux) as pan:
         rows, cols = [], []
         for i in range(samples):
             r = int((i + 0.5) / samples * max(1, mux.height - side))
             c = int(((i + 0.5) * 0.6180339887) % 1.0 * max(1, mux.width - side))
             win = Window(c, r, min(side, mux.width), min(side, mux.height))
             m = mux.read(window=win).astype(np.float64)
-            pw = Window(win.col_off * f, win.row_off * f, win.width * f, win.height * f)
-            p = pan.read(1, window=pw, out_shape=(int(win.height), int(win.width)),
-                         resampling=Resampling.average).astype(np.float64)
+            p = pan.read(1, window=win).astype(np.float64)
             ok = np.all(m != 0, axis=0) & (p != 0)
             rows.append(m[:, ok].T)
             cols.append(p[ok])
@@ -442,7 +440,10 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
         mux_vrt = folder / "mux_ortho.vrt"
         ortho_vrt(product.mux, mux_vrt, crs, transform @ Affine.scale(factor), -(-width // factor),
                   -(-height // factor), dem, mux_geometry.height_off)
-        weights = brovey_weights(main_vrt, mux_vrt)
+        pan_on_mux = folder / "pan_on_mux_grid.vrt"  # for the weights: the PAN averaged over each MUX pixel
+        ortho_vrt(main, pan_on_mux, crs, transform @ Affine.scale(factor), -(-width // factor), -(-height // factor),
+                  dem, geometry.height_off, Resampling.average)
+        weights = brovey_weights(pan_on_mux, mux_vrt)
         log(f"Pansharpening weights (blue, green, red, NIR), fitted on the scene: "
             f"{', '.join(f'{w:.3f}' for w in weights)}")
         path = folder / "pansharpened.vrt"
