@@ -373,20 +373,46 @@ def _dem_missing(dem: str, geometry: Geometry) -> tuple[float, float]:
     return share, float(missing.sum() * abs(t.a * t.e) / 1e6)
 
 
-def _datum_warning(dem: str, geometry: Geometry) -> str | None:
-    """A DEM without a vertical datum is taken as ellipsoidal heights (what RPCs need); say how far off the image
-    may then be. A DEM whose CRS has a vertical part is shifted to the ellipsoid by GDAL itself."""
+def _vertical_datum(wkt: str) -> str | None:
+    """The name of the vertical CRS in a CRS's WKT (1 or 2), or None when it has none."""
+    m = re.search(r'(?:VERT_CS|VERTCRS|VERTICALCRS)\["([^"]+)"', wkt)
+    return m.group(1) if m else None
+
+
+def _datum_warning(dem: str, geometry: Geometry, log: Callable[[str], None] | None = None) -> str | None:
+    """RPCs need heights above the WGS 84 ellipsoid. A DEM whose CRS names its vertical datum is converted to them
+    by GDAL's RPC transformer (``RPC_DEM_APPLY_VDATUM_SHIFT``, on by default) through PROJ, provided PROJ has the
+    geoid's grid: this checks that it has (the geoid's height at the scene's centre is not exactly 0). A DEM without
+    a vertical datum is taken as ellipsoidal. Otherwise: a warning with how far off the image may be."""
     with rasterio.open(dem) as src:
-        wkt = src.crs.to_wkt() if src.crs else ""
-    if "VERT_CS" in wkt or "VERTCRS" in wkt or "COMPD_CS" in wkt or "COMPOUNDCRS" in wkt:
-        return None
+        crs = src.crs
     shift = GEOID_MAX_M * geometry.tan_off_nadir
+    angle = math.degrees(math.atan(geometry.tan_off_nadir))
+    vertical = _vertical_datum(crs.to_wkt()) if crs else None
+    if vertical:
+        lon = sum(p[0] for p in geometry.footprint) / 4
+        lat = sum(p[1] for p in geometry.footprint) / 4
+        try:
+            _, _, z = warp_transform(CRS.from_epsg(4979), crs, [lon], [lat], zs=[0.0])
+            undulation = -float(z[0])
+        except Exception:  # noqa: BLE001 - PROJ could not make the transformation at all
+            undulation = 0.0
+        if undulation != 0.0:
+            if log:
+                log(f"DEM heights above {vertical} converted to ellipsoidal heights for the RPCs (the geoid lies "
+                    f"{undulation:+.1f} m from the ellipsoid at the scene's centre)")
+            return None
+        return (f"the DEM {Path(dem).name} gives heights above {vertical}, but the grid of that geoid is not "
+                f"installed for PROJ here, so they cannot be converted to the ellipsoidal heights that the RPC camera "
+                f"model needs: the image may be shifted by up to {shift:.0f} m at this scene's viewing angle "
+                f"({angle:.1f} degrees off nadir; the geoid lies up to {GEOID_MAX_M:.0f} m from the ellipsoid). "
+                "Install PROJ's geoid grids (e.g. proj-data), or give the DEM in ellipsoidal heights")
     return (f"the DEM {Path(dem).name} does not say which vertical datum its heights use: they are taken as heights "
             f"above the WGS 84 ellipsoid, as the RPC camera model needs. If they are above sea level (the geoid: "
             f"SRTM, Copernicus, ASTER), the image may be shifted by up to {shift:.0f} m at this scene's viewing angle "
-            f"({math.degrees(math.atan(geometry.tan_off_nadir)):.1f} degrees off nadir; the geoid lies up to "
-            f"{GEOID_MAX_M:.0f} m from the ellipsoid). Give the DEM a compound CRS with its vertical datum (e.g. "
-            "EPSG:4326+3855 for EGM2008 heights) to remove that shift")
+            f"({angle:.1f} degrees off nadir; the geoid lies up to {GEOID_MAX_M:.0f} m from the ellipsoid). Give "
+            "the DEM a compound CRS with its vertical datum (e.g. EPSG:4326+3855 for EGM2008 heights) to remove "
+            "that shift")
 
 
 def build(product: Product, folder: Path, dem: str | None, image: str = "pansharpened",
@@ -417,7 +443,7 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
         if share > DEM_MISSING_LIMIT:
             raise InputError(f"the DEM {Path(dem).name} does not cover the scene: {100 * share:.0f} % of it "
                              f"({km2:.2f} km²) has no height. Give a DEM that covers the whole {product.label}")
-        datum = _datum_warning(dem, geometry)
+        datum = _datum_warning(dem, geometry, log)
         if datum:
             warnings.append(datum)
     else:

@@ -255,3 +255,80 @@ def test_a_missing_dem_is_one_sentence_and_leaves_no_vrts(product, tmp_path, mon
         with products.opened(str(path), str(tmp_path / "missing_dem.tif")):
             pass
     assert not list(tmp_path.glob("landslide-mapper-product-*"))  # the run's VRT folder goes with the refusal
+
+
+_DATUM_RUN = """
+import json, sys
+import numpy as np, rasterio
+from pathlib import Path
+from landslide_mapper.detection import products
+product, dem, folder = sys.argv[1:4]
+scene = products.build(products.find_product(product), Path(folder), dem, image="pan")
+with rasterio.open(scene.path) as src:
+    e, n = src.read().astype(np.float64)
+    rows, cols = np.mgrid[0: src.height, 0: src.width] + 0.5
+    x, y = src.transform * (cols, rows)
+ok = (e != 0) & np.isfinite(e)
+print(json.dumps({"rms": float(np.sqrt(np.mean(np.hypot(e - x, n - y)[ok] ** 2))), "warnings": scene.warnings}))
+"""
+
+
+def test_a_dem_above_the_geoid_is_converted_or_warned_about(coordinates, tmp_path):
+    # the DEM in EGM96 heights (ellipsoidal minus the geoid's undulation, about -35 m here), its CRS saying so
+    # (EPSG:32647+5773): with PROJ's EGM96 grid GDAL converts the heights and the scene stays in place; without
+    # the grid (rasterio's own PROJ data holds none) a warning says the heights could not be converted; a DEM
+    # with the same heights that names no datum is misplaced by the undulation x tan(off-nadir), with a warning
+    import json
+    import os
+
+    from rasterio.crs import CRS
+    from rasterio.warp import transform as warp_transform
+
+    path, truth = coordinates
+    grid = Path("/usr/share/proj/egm96_15.gtx")  # PROJ's EGM96 grid, from Debian's proj-data (QGIS's dependency)
+    assert grid.is_file(), "proj-data's egm96_15.gtx is missing: scripts/setup.sh installs QGIS, which brings it"
+    proj = tmp_path / "proj"  # rasterio's PROJ data plus the grid
+    proj.mkdir()
+    own = Path(rasterio.__file__).parent / "proj_data"
+    for f in own.iterdir():
+        (proj / f.name).symlink_to(f)
+    (proj / grid.name).symlink_to(grid)
+    with rasterio.open(truth.dem) as src:
+        profile, z = src.profile, src.read(1)
+        cx, cy = src.transform * (z.shape[1] / 2, z.shape[0] / 2)
+    lon, lat = warp_transform(truth.crs, "EPSG:4326", [cx], [cy])
+    undulation = -34.83  # EGM96 at the scene's centre (checked below through PROJ with the grid)
+    dems = {}
+    for name, crs in (("compound", "EPSG:32647+5773"), ("plain", "EPSG:32647")):
+        profile.update(crs=CRS.from_string(crs))
+        dems[name] = tmp_path / f"dem_{name}.tif"
+        with rasterio.open(dems[name], "w", **profile) as dst:
+            dst.write(np.where(z == profile["nodata"], z, z - undulation).astype(np.float32), 1)
+
+    def run(dem: Path, proj_data: Path | None) -> dict:
+        env = dict(os.environ)
+        env.pop("PROJ_LIB", None)
+        if proj_data:
+            env["PROJ_DATA"] = str(proj_data)
+        else:
+            env.pop("PROJ_DATA", None)
+        out = subprocess.run([sys.executable, "-c", _DATUM_RUN, str(path), str(dem), str(tmp_path / f"v{len(runs)}")],
+                             capture_output=True, text=True, env=env, cwd="/", timeout=300)
+        assert out.returncode == 0, out.stderr
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        return runs[-1]
+
+    runs: list[dict] = []
+    check = subprocess.run([sys.executable, "-c", "from rasterio.warp import transform; from rasterio.crs import CRS; "
+                            f"print(transform(CRS.from_epsg(4979), CRS.from_string('EPSG:4326+5773'), [{lon[0]}], "
+                            f"[{lat[0]}], zs=[0.0])[2][0])"], capture_output=True, text=True,
+                           env={**os.environ, "PROJ_DATA": str(proj)}, cwd="/", timeout=60)
+    assert abs(-float(check.stdout.strip()) - undulation) < 0.5, check.stdout + check.stderr
+    converted = run(dems["compound"], proj)
+    assert converted["rms"] < gf_product.PAN_GSD and converted["warnings"] == [], converted
+    plain = run(dems["plain"], proj)
+    assert plain["rms"] > 0.5 * abs(undulation) * truth.tan_off_nadir, plain
+    assert any("does not say which vertical datum" in w for w in plain["warnings"])
+    no_grid = run(dems["compound"], None)
+    assert any("EGM96 height" in w and "grid of that geoid is not installed" in w for w in no_grid["warnings"]), no_grid
+    print(f"EGM96 DEM: RMS {converted['rms']:.2f} m converted, {plain['rms']:.2f} m with no datum named")
