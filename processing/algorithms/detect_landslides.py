@@ -100,8 +100,9 @@ LAYER_NAME = "Landslides"
 PIPELINE_LAYER = "landslides"  # the GeoPackage layer the pipeline writes (detection/vectorize.py: LAYER)
 PROBABILITY_LAYER_NAME = "Landslide probability"
 
-#: Post-processors must outlive processAlgorithm (QGIS holds only a C++ pointer): keep them here, by style.
-_POST_PROCESSORS: dict[str, QgsProcessingLayerPostProcessorInterface] = {}
+#: Post-processors must outlive processAlgorithm (QGIS holds only a C++ pointer): kept here until QGIS has used and
+#: deleted them (the layer's details own theirs: one per run, never reused)
+_POST_PROCESSORS: list[QgsProcessingLayerPostProcessorInterface] = []
 
 
 class StyleLayer(QgsProcessingLayerPostProcessorInterface):
@@ -124,11 +125,15 @@ class StyleLayer(QgsProcessingLayerPostProcessorInterface):
         layer.triggerRepaint()
 
     @classmethod
-    def shared(cls, style: Path, name: str) -> StyleLayer:
-        key = f"{style}|{name}"
-        if key not in _POST_PROCESSORS:
-            _POST_PROCESSORS[key] = cls(style, name)
-        return _POST_PROCESSORS[key]
+    def kept(cls, style: Path, name: str) -> StyleLayer:
+        """A new post-processor for one output of one run, referenced until QGIS has deleted it (a shared one
+        would be deleted with the first run's layer details: the second run in a QGIS session then failed)."""
+        from qgis.PyQt import sip
+
+        _POST_PROCESSORS[:] = [p for p in _POST_PROCESSORS if not sip.isdeleted(p)]
+        processor = cls(style, name)
+        _POST_PROCESSORS.append(processor)
+        return processor
 
 
 @functools.lru_cache(maxsize=1)
@@ -685,7 +690,7 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         if context.willLoadLayerOnCompletion(layer_id):
             details = context.layerToLoadOnCompletionDetails(layer_id)
             details.name = name
-            details.setPostProcessor(StyleLayer.shared(style, name))
+            details.setPostProcessor(StyleLayer.kept(style, name))
 
 
 def keep_other_layers(parameters: dict, name: str) -> dict:
