@@ -224,6 +224,35 @@ def scenario():
     yield from sleep(0.5)
     if CONFIG.get("adapt_image"):
         yield from adapt_scenario()
+    if CONFIG.get("product"):
+        yield from product_scenario()
+
+
+def product_scenario():
+    """5. Detect landslides… with a GF-6 product as delivered (the .tar.gz in the 'Satellite product' field) and a
+    DEM: the landslide layer comes back."""
+    dem = QgsRasterLayer(CONFIG["product_dem"], "GF-6 DEM")
+    QgsProject.instance().addMapLayer(dem)
+    QTimer.singleShot(0, menu_action("Detect landslides").trigger)
+    yield from until(lambda: modal_of(("DetectDialog", "AlgorithmDialog")) is not None, 60, "the Detect dialog")
+    dialog = modal_of(("DetectDialog", "AlgorithmDialog"))
+    finished: list = []
+    dialog.algorithmFinished.connect(lambda ok, results: finished.append((bool(ok), dict(results))))
+    count_before = len(QgsProject.instance().mapLayers())
+    dialog.setParameters({"OPTICAL": None, "PRODUCT": CONFIG["product"], "DEM": dem.id(),
+                          "OUTPUT": CONFIG["product_output"]})
+    dialog.resize(1000, 900)
+    yield from sleep(0.5)
+    screenshot(dialog, "detect_dialog_product.png")
+    dialog.runButton().click()
+    note("product detection started")
+    yield from until(lambda: finished, STEP_TIMEOUT_S, "the product detection to finish")
+    yield from sleep(2)  # layers are loaded after the task's results are handled
+    record["dialog_logs"]["product"] = dialog_log(dialog)
+    note("product detection finished", ok=finished[0][0], results={k: str(v) for k, v in finished[0][1].items()},
+         layers_added=len(QgsProject.instance().mapLayers()) - count_before)
+    dialog.close()
+    yield from sleep(0.5)
 
 
 def adapt_scenario():
