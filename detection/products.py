@@ -47,8 +47,9 @@ from ..errors import CancelledError, InputError
 from .options import PRODUCT_IMAGES
 from .raster_io import utm_crs_for
 
-#: a GF Level-1A image file: satellite, camera, then the image's kind after the last '-'
-GF_NAME = re.compile(r"^(?P<satellite>GF1[BCD]?|GF2|GF6|GF7)_(?P<camera>[A-Z]+\d?)_.*L1A\w*-"
+#: a GF Level-1 image file: satellite, camera, then the image's kind after the last '-' (the level is L1A, or L1L
+#: for some GF-7 deliveries; GF-2 names may leave the place out: ``GF2_PMS1__L1A0000647768-MSS1.tif``)
+GF_NAME = re.compile(r"^(?P<satellite>GF1[BCD]?|GF2|GF6|GF7)_(?P<camera>[A-Z]+\d?)_.*L1[A-Z]\w*-"
                      r"(?P<kind>BWDPAN|BWDMUX|FWDPAN|PAN\d?|MSS\d?|MUX)\.tiff?$", re.IGNORECASE)
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
 #: the geoid lies at most this far from the WGS 84 ellipsoid (EGM2008: -106 m to +86 m)

@@ -106,7 +106,8 @@ def test_cli_names_choices_and_defaults_are_the_cores():
     fields = {f.name for group in groups for f in dataclasses.fields(group)} | {"tta"}
     assert dests - set(NOT_OPTIONS) <= fields, dests - set(NOT_OPTIONS) - fields
     choices = {a.dest: tuple(a.choices) for a in detect._actions if a.choices}
-    assert choices == {"engine": opts.ENGINES, "device": opts.DEVICES, "tta": opts.TTA_MODES}
+    assert choices == {"engine": opts.ENGINES, "device": opts.DEVICES, "tta": opts.TTA_MODES,
+                       "product_image": opts.PRODUCT_IMAGES}
     assert all(a.default is None for a in detect._actions if a.dest in fields)  # the defaults are the options'
     args = parser.parse_args(["detect", "--optical", "a.tif", "--output", "o.gpkg", "--workers", "2",
                               "--chip-threads", "3"])

@@ -137,6 +137,8 @@ def test_archive_folder_and_loose_files_give_identical_scenes(product, tmp_path)
     ("GF2_PMS1_E116.4_N39.9_20160327_L1A0001491417-PAN1.tiff", "PAN"),
     ("GF7_DLC_E116.3_N39.9_20200618_L1A0000130015-BWDMUX.tiff", "MUX"),
     ("GF7_DLC_E116.3_N39.9_20200618_L1A0000130015-BWDPAN.tiff", "PAN"),
+    ("GF7_DLC_E129.3_N45.9_20200429_L1L0000091709-BWDMUX.tif", "MUX"),
+    ("GF2_PMS1__L1A0000647768-MSS1.tif", "MUX"),
     ("GF6_WFV_E114.4_N27.6_20190123_L1A1119841901.tiff", None),
     ("S2A_MSIL1C_20180907T014651.tif", None),
 ])
