@@ -287,8 +287,6 @@ def _prepare_scene(args) -> int:
     from .detection.products import write_scene
 
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
-    if args.resolution is not None and not args.resolution > 0:
-        raise InputError(f"the resolution must be > 0 m, got {args.resolution}")
     scene = write_scene(args.product, args.dem, args.output, args.image, args.resolution,
                         progress=None if args.quiet else ProgressBar(), log=log)
     for warning in scene.warnings:

@@ -29,7 +29,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +44,8 @@ from rasterio.warp import transform as warp_transform
 from rasterio.windows import Window
 
 from ..errors import CancelledError, InputError
-from .options import PRODUCT_IMAGES
+from .leftovers import temp_file
+from .options import PRODUCT_IMAGES, _number, check_choice
 from .raster_io import utm_crs_for
 
 #: a GF Level-1 image file: satellite, camera, then the image's kind after the last '-' (the level is L1A, or L1L
@@ -60,20 +61,17 @@ DEM_MISSING_LIMIT = 0.01
 GSD_STEP = 0.1
 #: the RPC transformer over a DEM is approximated to this many pixels (gdalwarp: exact, 0)
 MAX_ERROR_DEM = "0"
-#: the MUX bands (1-based) that make red, green, blue, NIR, in every GF multispectral image
-MUX_BANDS = {"blue": 1, "green": 2, "red": 3, "nir": 4}
 
 
 @dataclass(frozen=True)
 class Product:
-    """A Level-1A product found on disk: GDAL paths of its images (``/vsitar/`` inside an archive), their metadata
-    files' text, and its name. ``satellite`` is empty for an image that is only known to carry RPCs."""
+    """A Level-1A product found on disk: GDAL paths of its images (``/vsitar/`` inside an archive), and its name.
+    ``satellite`` is empty for an image that is only known to carry RPCs."""
 
     name: str
     satellite: str
     pan: str | None
     mux: str | None
-    metadata: dict[str, str] = field(default_factory=dict)  # "PAN" / "MUX" -> the .xml's text
 
     @property
     def label(self) -> str:
@@ -177,7 +175,6 @@ def find_product(path: str | Path) -> Product:
         if len(found) > 1:
             raise InputError(f"{p.name} holds {len(found)} {kind} images ({', '.join(Path(f).name for f in found)}): "
                              "give the one to use (its .tiff file)")
-    metadata = {}
     for kind, found in images.items():
         if not found:
             continue
@@ -190,13 +187,13 @@ def find_product(path: str | Path) -> Product:
             text = texts.get(xml_name)
             if text is None:
                 text = Path(prefix + xml_name).read_text(encoding="utf-8", errors="replace")
-            metadata[kind] = _check_metadata(text, Path(xml_name).name, satellite)
+            _check_metadata(text, Path(xml_name).name, satellite)
     return Product(name, satellite, prefix + images["PAN"][0] if images["PAN"] else None,
-                   prefix + images["MUX"][0] if images["MUX"] else None, metadata)
+                   prefix + images["MUX"][0] if images["MUX"] else None)
 
 
-def _check_metadata(text: str, name: str, satellite: str) -> str:
-    """The metadata file's text, once it is known to be well-formed XML naming the product's satellite."""
+def _check_metadata(text: str, name: str, satellite: str) -> None:
+    """Refuses a metadata file that is not well-formed XML, or that names another satellite than the file names."""
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
@@ -205,7 +202,6 @@ def _check_metadata(text: str, name: str, satellite: str) -> str:
     said = (root.findtext("SatelliteID") or "").strip().upper()
     if said and satellite and said != satellite:
         raise InputError(f"the metadata file {name} is for satellite {said}, but the file names say {satellite}")
-    return text
 
 
 # --- geometry ---------------------------------------------------------------------------------------------------
@@ -422,8 +418,9 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
     of :data:`PRODUCT_IMAGES`. ``resolution``: the scene's pixel size (None: the PAN's ground sample distance, or
     the MUX's for ``mux``). Raises ``InputError`` for a product or DEM that cannot make the scene."""
     log = log or (lambda msg: None)
-    if image not in PRODUCT_IMAGES:
-        raise InputError(f"unknown product image {image!r}: choose one of {', '.join(PRODUCT_IMAGES)}")
+    check_choice("product image", image, PRODUCT_IMAGES)
+    if resolution is not None:
+        _number("the pixel size (m)", resolution, above=0.0)
     if image == "pansharpened" and (product.pan is None or product.mux is None):
         have, lacks = ("PAN", "MUX") if product.mux is None else ("MUX", "PAN")
         if product.satellite:
@@ -506,12 +503,9 @@ def write_scene(path: str, dem: str | None, output: str, image: str = "pansharpe
     out = Path(output)
     if out.suffix.lower() not in (".tif", ".tiff"):
         raise InputError(f"the prepared scene is a GeoTIFF: give a .tif file name, not {out.name}")
-    folder = Path(tempfile.mkdtemp(prefix="landslide-mapper-product-"))
-    tmp = out.with_name(f".{out.stem}.partial.tif")
-    cog = out.with_name(f".{out.stem}.cog.tif")
+    tmp, cog = temp_file(out), temp_file(out)  # run-tagged: a killed run's are removed by the next run there
     try:
-        scene = build(find_product(path), folder, dem, image, resolution, log)
-        with rasterio.open(scene.path) as src:
+        with opened(path, dem, image, log, resolution) as scene, rasterio.open(scene.path) as src:
             profile = {"driver": "GTiff", "width": src.width, "height": src.height, "count": src.count,
                        "dtype": src.dtypes[0], "crs": src.crs, "transform": src.transform, "nodata": src.nodata,
                        "tiled": True, "blockxsize": 512, "blockysize": 512, "compress": "deflate",
@@ -535,4 +529,3 @@ def write_scene(path: str, dem: str | None, output: str, image: str = "pansharpe
     finally:
         for f in (tmp, cog):
             f.unlink(missing_ok=True)
-        shutil.rmtree(folder, ignore_errors=True)

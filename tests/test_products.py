@@ -225,6 +225,9 @@ def test_prepare_scene_writes_a_cog_and_cancel_leaves_nothing(product, tmp_path)
 
     with pytest.raises(InputError, match="give a .tif"):
         products.write_scene(str(path), str(truth.dem), str(tmp_path / "scene.gpkg"))
+    with pytest.raises(InputError, match=r"the pixel size \(m\) must be > 0"):
+        products.write_scene(str(path), str(truth.dem), str(tmp_path / "zero.tif"), resolution=0.0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scene.tif"]
 
 
 def test_detect_reads_the_archive_end_to_end(product, tmp_path):

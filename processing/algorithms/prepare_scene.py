@@ -8,7 +8,6 @@ heavy algorithms through ``run_core_task``, so the progress bar and Cancel follo
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
@@ -18,7 +17,7 @@ from qgis.core import (
 
 from .base import LandslideMapperAlgorithm
 from .core_tasks import run_core_task
-from .layer_sources import file_source_or_none
+from .layer_sources import raster_file_source
 from .parameters import PRODUCT_FILTER, is_unset, optional_double, product_image_choices
 from .qgis_compat import FILE_BEHAVIOR_FILE, NUMBER_DOUBLE
 
@@ -77,18 +76,9 @@ class PrepareSceneAlgorithm(LandslideMapperAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         product = self.parameterAsFile(parameters, self.PRODUCT, context)
         dem = None
-        if not is_unset(parameters.get(self.DEM)):
-            layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
-            if layer is None:
-                raise QgsProcessingException(self.tr("The DEM layer could not be loaded."))
-            dem = file_source_or_none(layer, self.tr("DEM"))
-            if dem is None:
-                raise QgsProcessingException(self.tr(
-                    "The DEM layer '{name}' is not a file GDAL can read (a web or virtual layer): save it as a "
-                    "GeoTIFF first.").format(name=layer.name()))
+        if not is_unset(parameters.get(self.DEM)):  # a file the core reads (the core checks the product and size)
+            dem = raster_file_source(self.parameterAsRasterLayer(parameters, self.DEM, context), self.tr("DEM"))
         resolution = optional_double(self, parameters, self.RESOLUTION, context)
-        if resolution is not None and not resolution > 0:
-            raise QgsProcessingException(self.tr("The pixel size must be more than 0 m."))
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         image = product_image_choices()[self.parameterAsEnum(parameters, self.IMAGE, context)][1]
         result = run_core_task("prepare_scene", feedback, path=product, dem=dem, output=output, image=image,
