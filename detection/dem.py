@@ -21,7 +21,7 @@ from rasterio.enums import Resampling
 from rasterio.fill import fillnodata
 from rasterio.io import MemoryFile
 from rasterio.vrt import WarpedVRT
-from rasterio.warp import calculate_default_transform, transform_bounds
+from rasterio.warp import calculate_default_transform, reproject, transform_bounds
 from rasterio.windows import Window
 
 from ..errors import InputError
@@ -41,6 +41,16 @@ def check_dem(dem_path: str, grid: Grid) -> None:
                              "cover the same area (and that their CRSs are set correctly)")
 
 
+def coarse_overview(src, side: int) -> int | None:
+    """The overview level of ``src`` to read for a picture of about ``side`` pixels on its long side: the coarsest
+    whose long side is still at least twice ``side``; None (the full resolution) when it has none that small."""
+    level = None
+    for k, factor in enumerate(src.overviews(1)):
+        if max(src.width, src.height) / factor >= 2 * side:
+            level = k
+    return level
+
+
 def dem_coverage(dem_path: str, grid: Grid, image_path: str | None = None, max_side: int = 256) -> float:
     """The share (0-1) of the image where the DEM has valid elevation: the DEM (and the image's valid-pixel mask)
     warped onto the processing grid at about ``max_side`` pixels on its long side (nearest neighbour: no value is
@@ -56,8 +66,22 @@ def dem_coverage(dem_path: str, grid: Grid, image_path: str | None = None, max_s
         valid = _valid(vrt.read(1))
     image = np.ones_like(valid)
     if image_path is not None:
-        with rasterio.open(image_path) as src, WarpedVRT(src, **warp) as vrt:
-            image = vrt.read_masks(1) > 0
+        with rasterio.open(image_path) as src:
+            level = coarse_overview(src, max(width, height))
+            if level is None:
+                with WarpedVRT(src, **warp) as vrt:
+                    image = vrt.read_masks(1) > 0
+            else:
+                # from the overview nearest the coarse grid (GDAL's warper would read the image at its own
+                # resolution: for an orthorectifying VRT, the whole scene computed); the dataset's decimated read
+                # keeps its nodata, which an overview opened alone may not carry
+                factor = src.overviews(1)[level]
+                mask = src.read_masks(1, out_shape=(-(-src.height // factor), -(-src.width // factor)))
+                scaled = src.transform @ Affine.scale(src.width / mask.shape[1], src.height / mask.shape[0])
+                image = np.zeros((height, width), np.uint8)
+                reproject(mask, image, src_transform=scaled, src_crs=src.crs, dst_transform=transform,
+                          dst_crs=grid.crs, resampling=Resampling.nearest)
+                image = image > 0
     return float((valid & image).sum() / image.sum()) if image.any() else 1.0
 
 

@@ -61,6 +61,8 @@ DEM_MISSING_LIMIT = 0.01
 GSD_STEP = 0.1
 #: the RPC transformer over a DEM is approximated to this many pixels (gdalwarp: exact, 0)
 MAX_ERROR_DEM = "0"
+#: the orthorectifying VRTs get overviews (factors 2, 4, ...) down to about this many pixels on their long side
+OVERVIEW_MIN_SIDE = 32
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,15 @@ def ortho_vrt(image: str, out: Path, crs: CRS, transform: Affine, width: int, he
         _set(rpc, "HeightOffset", "0")
         _set(rpc, "DEMPath", dem)
         _set(rpc, "DEMInterpolation", "bilinear")
+    # implicit overviews (warped at a coarser grid on demand): a picture of the whole scene (the DEM coverage check,
+    # a thumbnail) costs a fraction of the scene, not a whole orthorectification; GDAL's pansharpening VRT makes
+    # its own overviews from them
+    factors, f = [], 2
+    while max(width, height) / f >= OVERVIEW_MIN_SIDE:
+        factors.append(str(f))
+        f *= 2
+    if factors:
+        ET.SubElement(root, "OverviewList", resampling="nearest").text = " ".join(factors)
     tree.write(out, encoding="unicode")
 
 

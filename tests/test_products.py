@@ -337,3 +337,36 @@ def test_a_dem_above_the_geoid_is_converted_or_warned_about(coordinates, tmp_pat
     no_grid = run(dems["compound"], None)
     assert any("EGM96 height" in w and "grid of that geoid is not installed" in w for w in no_grid["warnings"]), no_grid
     print(f"EGM96 DEM: RMS {converted['rms']:.2f} m converted, {plain['rms']:.2f} m with no datum named")
+
+
+def test_a_picture_of_the_whole_scene_comes_from_overviews(product, tmp_path, monkeypatch):
+    """The orthorectifying VRTs have overviews, so the DEM coverage check reads the scene's valid area from a coarse
+    one (an orthorectification of the whole scene at full resolution cost as much as the run's own reads); the share
+    it finds agrees with the full-resolution one."""
+    from landslide_mapper.detection import dem as dem_module
+    from landslide_mapper.detection.dem import coarse_overview, dem_coverage
+    from landslide_mapper.detection.raster_io import Grid
+
+    path, truth = product
+    scene = products.build(products.find_product(path), tmp_path, str(truth.dem), resolution=1.0)
+    with rasterio.open(scene.path) as src:
+        assert src.overviews(1), "the pansharpened VRT has no overviews"
+        grid = Grid(src.crs, src.transform, src.width, src.height)
+        level = coarse_overview(src, 64)
+        assert level is not None and src.overviews(1)[level] >= 4, (level, src.overviews(1))
+        full = src.read_masks(1) > 0
+        factor = src.overviews(1)[level]
+        coarse = src.read_masks(1, out_shape=(src.height // factor, src.width // factor)) > 0
+    assert abs(coarse.mean() - full.mean()) < 0.02, (coarse.mean(), full.mean())
+    # a DEM with its western half missing: the share found through the overview is the one found at full resolution
+    with rasterio.open(truth.dem) as src:
+        profile, z = src.profile, src.read(1)
+    z[:, : z.shape[1] // 2] = profile["nodata"] if profile["nodata"] is not None else np.nan
+    half = tmp_path / "half_dem.tif"
+    with rasterio.open(half, "w", **profile) as dst:
+        dst.write(z, 1)
+    through_overview = dem_coverage(str(half), grid, scene.path, max_side=64)
+    monkeypatch.setattr(dem_module, "coarse_overview", lambda src, side: None)
+    at_full_resolution = dem_coverage(str(half), grid, scene.path, max_side=64)
+    assert 0.2 < at_full_resolution < 0.8, at_full_resolution
+    assert abs(through_overview - at_full_resolution) < 0.03, (through_overview, at_full_resolution)
