@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 
 from .detection.options import (
+    AUTO_BATCH,
     DEVICES,
     ENGINES,
     MAX_PROCESSES_PER_CORE,
@@ -104,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "with the PAN band; mux: the multispectral image alone; pan: the panchromatic alone, grey)")
     d.add_argument("--tile", type=int, help="chip size in pixels (default: the model's)")
     d.add_argument("--overlap", type=int, help="chip overlap in pixels (default: the model's)")
-    d.add_argument("--batch", type=int, help=f"chips per inference batch (default {ex.batch})")
+    d.add_argument("--batch", type=int, help=f"chips per inference batch (default {ex.batch}: automatic, "
+                   f"{AUTO_BATCH['cpu']} on the CPU, {AUTO_BATCH['cuda']} on a GPU)")
     d.add_argument("--engine", choices=ENGINES, help="default auto: ONNX Runtime for .onnx, PyTorch for checkpoints")
     d.add_argument("--device", choices=DEVICES, help="default auto: a CUDA GPU when one is usable")
     d.add_argument("--threshold", type=float, help="probability threshold 0-1 (default: the model's, for the "

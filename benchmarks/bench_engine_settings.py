@@ -31,9 +31,9 @@ from pathlib import Path
 TILE, OVERLAP, THRESHOLD = 512, 51, 0.7
 #: name -> (environment, batch)
 SETTINGS = {
-    "spin off, batch 4 (default)": ({"LANDSLIDE_MAPPER_ORT_SPINNING": "0"}, 4),
+    "spin off, batch 4": ({"LANDSLIDE_MAPPER_ORT_SPINNING": "0"}, 4),
     "spin on, batch 4": ({"LANDSLIDE_MAPPER_ORT_SPINNING": "1"}, 4),
-    "spin off, batch 1": ({"LANDSLIDE_MAPPER_ORT_SPINNING": "0"}, 1),
+    "spin off, batch 1 (default on the CPU)": ({"LANDSLIDE_MAPPER_ORT_SPINNING": "0"}, 1),
     "spin on, batch 1": ({"LANDSLIDE_MAPPER_ORT_SPINNING": "1"}, 1),
     "spin off, batch 8": ({"LANDSLIDE_MAPPER_ORT_SPINNING": "0"}, 8),
     "spin off, batch 4, extended optimisation": ({"LANDSLIDE_MAPPER_ORT_SPINNING": "0",

@@ -122,13 +122,13 @@ class Cleanup:
 
 @dataclass(frozen=True)
 class Execution:
-    """How the work is spread. ``batch``: chips per inference step; ``chip_threads``: threads reading and preparing
-    chips in one process; ``processes``: local worker processes (Dask; 1: this process only), one scene cut into
-    row partitions or, with several scenes, one scene per task; ``scheduler``: an existing Dask cluster's address
-    to run on instead; ``partitions``: row partitions of one scene (None: one per worker); ``retries``: how often a
-    failed Dask task is run again."""
+    """How the work is spread. ``batch``: chips per inference step (0: automatic, :func:`batch_size`);
+    ``chip_threads``: threads reading and preparing chips in one process; ``processes``: local worker processes
+    (Dask; 1: this process only), one scene cut into row partitions or, with several scenes, one scene per task;
+    ``scheduler``: an existing Dask cluster's address to run on instead; ``partitions``: row partitions of one scene
+    (None: one per worker); ``retries``: how often a failed Dask task is run again."""
 
-    batch: int = 4
+    batch: int = 0
     chip_threads: int = 2
     processes: int = 1
     scheduler: str | None = None
@@ -139,6 +139,18 @@ class Execution:
     def distributed(self) -> bool:
         """Whether the run goes to Dask (several local processes, or a cluster)."""
         return self.processes > 1 or self.scheduler is not None
+
+
+#: chips per inference step when the batch is left automatic (0), by the device the engine runs on; measured end to
+#: end with the bundled model on the real-format tiled DEFLATE scene (``benchmarks/bench_engine_settings.py``, 4
+#: interleaved rounds on 2 CPU cores): one chip per step 10.6 s, four 11.8 s (the reading threads and the model
+#: overlap better in small steps). On a GPU a step has a fixed cost that batches share: 4, unmeasured here.
+AUTO_BATCH = {"cpu": 1, "cuda": 4}
+
+
+def batch_size(requested: int, device: str) -> int:
+    """Chips per inference step: the user's, or for 0 the automatic one for the engine's ``device``."""
+    return requested or AUTO_BATCH.get(device, 1)
 
 
 _GROUPS = {"inputs": Inputs, "outputs": Outputs, "model": ModelChoice, "overrides": Overrides, "cleanup": Cleanup,
@@ -329,7 +341,7 @@ class DetectOptions:
             _number("minimum area", c.min_area, minimum=0.0)
         if c.simplify is not None:
             _number("simplification tolerance", c.simplify, minimum=0.0)
-        _number("batch size", x.batch, int, minimum=1, maximum=1024)
+        _number("batch size", x.batch, int, minimum=0, maximum=1024)
         _number("chip threads", x.chip_threads, int, minimum=1, maximum=MAX_CHIP_THREADS)
         _number("worker processes", x.processes, int, minimum=1,
                 maximum=None if x.scheduler else max_processes())

@@ -51,7 +51,7 @@ from .dem import (
 )
 from .engines import open_engine
 from .leftovers import clean_leftovers, full_disk_explained, temp_file
-from .options import DetectOptions, Outputs, resolve_overrides
+from .options import DetectOptions, Outputs, batch_size, resolve_overrides
 from .raster_io import (
     Grid,
     OpticalReader,
@@ -344,6 +344,7 @@ class DetectPlan:
     scene_chips: int            # the number of the scene's chips
     warnings: list[str] = field(default_factory=list)
     dem_path: str | None = None  # the DEM used (the options' one, unless it has no valid elevation over the image)
+    device: str = "cpu"         # where the run's engine infers ("cpu" or "cuda")
 
     @property
     def has_terrain(self) -> bool:
@@ -351,7 +352,8 @@ class DetectPlan:
 
     @property
     def batch(self) -> int:
-        return self.options.execution.batch
+        """Chips per inference step: the user's, or the automatic one for the device the run's engine uses."""
+        return batch_size(self.options.execution.batch, self.device)
 
     @property
     def chip_threads(self) -> int:
@@ -478,7 +480,8 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
     if area is not None:  # only the chips touching the area of interest are read and inferred
         log(f"Area of interest: {area.area / 1e6:.3g} km², {len(windows)} of the scene's {len(scene)} chips")
     return DetectPlan(options, spec, grid, out_crs, str(model_file), card, tile, overlap, threshold, min_area,
-                      simplify, stats, fallback, area, windows, len(scene), warnings, dem_path)
+                      simplify, stats, fallback, area, windows, len(scene), warnings, dem_path,
+                      engine.device if engine is not None else "cpu")
 
 
 class ChipSource:

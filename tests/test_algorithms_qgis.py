@@ -374,7 +374,7 @@ def test_parameters_are_the_public_interface(plugin):
                         "OVERLAP", "THRESHOLD", "MIN_AREA", "SIMPLIFY", "OUTPUT_PROBABILITY"}
     p = {d.name(): d for d in alg.parameterDefinitions()}
     assert p["BANDS"].parentLayerParameterName() == "OPTICAL" and p["BANDS"].allowMultiple()
-    assert p["BATCH_SIZE"].defaultValue() == 4
+    assert p["BATCH_SIZE"].defaultValue() == 0  # automatic: 1 on the CPU, 4 on a GPU
     assert p["MIN_AREA"].defaultValue() is None and p["SIMPLIFY"].defaultValue() is None  # automatic
     assert p["ENGINE"].options()[1:] == ["PyTorch", "ONNX Runtime"] and p["DEVICE"].options()[1:] == ["CPU",
                                                                                                       "CUDA GPU"]
@@ -385,7 +385,7 @@ def test_parameters_are_the_public_interface(plugin):
                                                            "USED_TILE_SIZE"]
     help_text = alg.shortHelpString()
     for needle in ("GF-6", "B1 blue", "B4 NIR", "3, 2, 1", "Sentinel-2", "B4, B3, B2", "m²", "(m per pixel)",
-                   "default 4", "Environment and GPU"):
+                   "default 0, automatic: 1 tile per step on the CPU", "Environment and GPU"):
         assert needle in help_text, needle
     export = registry.algorithmById(EXPORT)
     assert [d.name() for d in export.parameterDefinitions()] == ["INPUT", "HALF_WEIGHTS", "OUTPUT"]

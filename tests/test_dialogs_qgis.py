@@ -105,7 +105,7 @@ def test_algorithm_dialogs_render_and_build_runnable_parameters(plugin, qgis_app
                 assert (params["RESOLUTION"], params["TILE_SIZE"], params["OVERLAP"], params["THRESHOLD"]) == (
                     None, None, None, None)
                 assert params["MIN_AREA"] is None and params["SIMPLIFY"] is None  # automatic
-                assert params["BATCH_SIZE"] == 4 and params["ENGINE"] == 0
+                assert params["BATCH_SIZE"] == 0 and params["ENGINE"] == 0  # automatic
                 params["OUTPUT"] = "memory:"
                 # another model file with the fields left empty: that model's own values are used (the oracle's
                 # 2 m and 128 px tiles; the bundled 1 m would double the grid and still find 4, so check the log)

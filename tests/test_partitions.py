@@ -60,7 +60,8 @@ def check_same(root, out, prob) -> None:
 
 def test_partition_rows_are_whole_blocks_and_cover_the_chips(scene, oracle):
     opt, dem, _ = scene
-    plan, _ = plan_detection(opt, dem, oracle[1], tile=128)
+    plan, eng = plan_detection(opt, dem, oracle[1], tile=128)
+    assert (plan.device, plan.batch) == (eng.device, 1 if eng.device == "cpu" else 4)  # the automatic batch
     assert partition_rows(plan, 1) == [(0, 700)]
     assert partition_rows(plan, 2) == [(0, 256), (256, 700)]
     assert partition_rows(plan, 3) == [(0, 256), (256, 512), (512, 700)]

@@ -48,6 +48,7 @@ from qgis.core import (
 )
 
 from ...detection.options import (
+    AUTO_BATCH,
     Cleanup,
     DetectOptions,
     Execution,
@@ -315,8 +316,9 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of "
             "landslide IoU more"
         ) + tta_figures_help() + self.tr(
-            ", for 4 or 8 times the inference time. <b>Batch size</b> (default 4): tiles per inference step; lower it "
-            "if the GPU runs out of memory. <b>Worker processes</b> (default 1): more than 1 cuts the image into row "
+            ", for 4 or 8 times the inference time. <b>Batch size</b> (default 0, automatic: 1 tile per step on the "
+            "CPU, the fastest end to end there; 4 on a GPU): tiles per inference step; lower it if the GPU runs out of "
+            "memory. <b>Worker processes</b> (default 1): more than 1 cuts the image into row "
             "partitions (horizontal strips), each detected by its own process (Dask) with its own copy of the model, "
             "and merges them into the same result; worth it on a machine with many cores or a GPU that one process "
             "leaves idle, not on a 2-core laptop. <b>Minimum area</b> (m²): smaller landslides are dropped; empty = "
@@ -420,8 +422,9 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
                 minValue=0,
             ),
             QgsProcessingParameterNumber(
-                self.BATCH_SIZE, self.tr("Batch size (tiles per step)"), NUMBER_INTEGER, defaultValue=execution.batch,
-                minValue=1
+                self.BATCH_SIZE, self.tr("Batch size (tiles per step; 0 = automatic: {cpu} on the CPU, {gpu} on a "
+                                         "GPU)").format(cpu=AUTO_BATCH["cpu"], gpu=AUTO_BATCH["cuda"]),
+                NUMBER_INTEGER, defaultValue=execution.batch, minValue=0
             ),
             QgsProcessingParameterNumber(
                 self.WORKERS, self.tr("Worker processes (1 = one process; more: the image is cut into row partitions, "
