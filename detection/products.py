@@ -48,6 +48,10 @@ from .leftovers import temp_file
 from .options import PRODUCT_IMAGES, _number, check_choice
 from .raster_io import utm_crs_for
 
+# GDAL would write a ``.properties`` file (an index of the gzip stream) beside the user's archive on the first seek
+# into it: nothing is written beside a user's product (the same speed without it, measured on the Jinsha product)
+os.environ.setdefault("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO")
+
 #: a GF Level-1 image file: satellite, camera, then the image's kind after the last '-' (the level is L1A, or L1L
 #: for some GF-7 deliveries; GF-2 names may leave the place out: ``GF2_PMS1__L1A0000647768-MSS1.tif``)
 GF_NAME = re.compile(r"^(?P<satellite>GF1[BCD]?|GF2|GF6|GF7)_(?P<camera>[A-Z]+\d?)_.*L1[A-Z]\w*-"
@@ -315,6 +319,51 @@ def ortho_vrt(image: str, out: Path, crs: CRS, transform: Affine, width: int, he
     tree.write(out, encoding="unicode")
 
 
+def _bracketed(wkt: str, keyword: str) -> str | None:
+    """The ``keyword[...]`` node of a WKT string (brackets matched), or None."""
+    start = wkt.find(f"{keyword}[")
+    if start < 0:
+        return None
+    depth = 0
+    for i in range(start + len(keyword), len(wkt)):
+        depth += {"[": 1, "]": -1}.get(wkt[i], 0)
+        if depth == 0:
+            return wkt[start: i + 1]
+    return None
+
+
+def geographic_dem(dem: str, out: Path, crs: CRS, transform: Affine, width: int, height: int) -> str:
+    """The DEM as GDAL's RPC transformer reads it fastest: in geographic WGS 84 coordinates. The transformer looks a
+    height up for every pixel it orthorectifies, and a DEM in a projected CRS costs a coordinate transformation for
+    each lookup (detection on a product over Jinsha's UTM DEM: 5.5-6.4 s, with the DEM in WGS 84 3.8-4.0 s). ``out``:
+    a GeoTIFF of the DEM warped (bilinear, at its own resolution) over the scene's grid (``crs``, ``transform``,
+    ``width``, ``height``) only, its vertical datum kept (a compound CRS) so that the geoid is still taken into
+    account; a DEM-sized file for the time of the run, never a scene-sized one. The DEM itself when it is geographic
+    already (SRTM, Copernicus and ASTER DEMs are delivered so)."""
+    from rasterio.warp import calculate_default_transform, transform_bounds
+
+    with rasterio.open(dem) as src:
+        if src.crs is None or src.crs.is_geographic:
+            return dem
+        geographic = CRS.from_epsg(4326)
+        vertical = _bracketed(src.crs.to_wkt(), "VERT_CS")
+        if vertical:
+            geographic = CRS.from_wkt(f'COMPD_CS["WGS 84 + {_vertical_datum(vertical) or "height"}",'
+                                      f"{geographic.to_wkt()},{vertical}]")
+        res = calculate_default_transform(src.crs, "EPSG:4326", src.width, src.height, *src.bounds)[0].a
+        left, bottom, right, top = transform_bounds(crs, "EPSG:4326", transform.c, transform.f + height * transform.e,
+                                                    transform.c + width * transform.a, transform.f, densify_pts=21)
+        left, bottom = math.floor(left / res) * res - 4 * res, math.floor(bottom / res) * res - 4 * res
+        right, top = math.ceil(right / res) * res + 4 * res, math.ceil(top / res) * res + 4 * res
+        w, h = int(round((right - left) / res)), int(round((top - bottom) / res))
+        nodata = src.nodata if src.nodata is not None else -32768.0
+        with WarpedVRT(src, crs=geographic, transform=Affine(res, 0.0, left, 0.0, -res, top), width=w, height=h,
+                       resampling=Resampling.bilinear, src_nodata=nodata, nodata=nodata, dtype="float32") as vrt:
+            rasterio.shutil.copy(vrt, str(out), driver="GTiff", tiled=True, blockxsize=256, blockysize=256,
+                                 bigtiff="IF_SAFER")
+    return str(out)
+
+
 def pansharpen_vrt(pan_vrt: Path, mux_vrt: Path, out: Path, weights: tuple[float, ...], nodata: float) -> None:
     """Write ``out``: GDAL's pansharpening VRT (weighted Brovey) of the four MUX bands with the PAN band, on the PAN
     grid, bands in the MUX's order (blue, green, red, NIR)."""
@@ -465,6 +514,8 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
     crs, transform, width, height = scene_grid(geometry, res)
     folder.mkdir(parents=True, exist_ok=True)
     main_vrt = folder / f"{image}_ortho.vrt"
+    if dem is not None:
+        dem = geographic_dem(dem, folder / "dem_wgs84.tif", crs, transform, width, height)
     ortho_vrt(main, main_vrt, crs, transform, width, height, dem, geometry.height_off)
     with rasterio.open(main) as src:
         bands, nodata = src.count, src.nodata if src.nodata is not None else 0

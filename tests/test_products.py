@@ -114,7 +114,10 @@ def test_archive_folder_and_loose_files_give_identical_scenes(product, tmp_path)
                          ("MUX file", folder / f"{NAME}-MUX.tiff")):
         with products.opened(str(given), str(truth.dem)) as scene:
             vrts = Path(scene.path).parent
-            assert {p.suffix for p in vrts.iterdir()} == {".vrt"}  # nothing but small VRTs is written
+            # nothing but small VRTs is written, and the DEM in WGS 84 for the RPC transformer: DEM-sized
+            assert {p.name for p in vrts.iterdir() if p.suffix != ".vrt"} == {"dem_wgs84.tif"}
+            with rasterio.open(truth.dem) as d, rasterio.open(vrts / "dem_wgs84.tif") as g:
+                assert g.crs.is_geographic and g.width * g.height < 1.5 * d.width * d.height
             if label == "archive":  # read in place through /vsitar/, never unpacked
                 assert f"/vsitar/{path.resolve()}/" in (vrts / "pansharpened_ortho.vrt").read_text()
             with rasterio.open(scene.path) as src:
