@@ -56,6 +56,7 @@ from .raster_io import (
     Grid,
     OpticalReader,
     OpticalSpec,
+    computed_blocks,
     optical_scaler,
     processing_grid,
     reader_cache_bytes,
@@ -471,7 +472,10 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
              f"about {2 * input_res:.0f} m are missed and outlines follow the coarse pixels. Use imagery close to "
              f"{grid.resolution:g} m for an inventory")
 
-    stats = scene_statistics(spec)
+    # under the cache that reading chips gets: blocks a computed VRT's blocks are made from (a product's 8 m MUX
+    # under its pansharpened 1 m) must stay cached between the windows read (10.4 s -> 5.4 s on a product)
+    with gdal_cache(gdal_cache_mb(0, reader_cache_bytes(spec, grid, tile))):
+        stats = scene_statistics(spec)
     if stats["valid_fraction"] == 0.0:
         warn("the optical image has no valid pixel (all nodata): the result is an empty layer")
     fallback = dem_mean_elevation(dem_path) if dem_path else 0.0
@@ -501,20 +505,38 @@ class ChipSource:
                                    plan.fallback_elevation) if card.uses_dem else None)
         first = OpticalReader(plan.spec, plan.grid)
         self.scale = optical_scaler(card.optical_scaling, first.dtype, plan.stats, card.mean, card.std)
-        first.close()
+        # GDAL caches blocks per open dataset, so each thread's reader decodes the blocks its chips share with their
+        # neighbours again. Cheap for files; for a VRT that computes its blocks (a product orthorectified and
+        # pansharpened on the fly) it doubled the work on 2 threads (0.07 s of CPU per chip alone, 0.14 s each of
+        # two): there one reader serves every thread, one read at a time, and the rest of a chip's preparation (the
+        # DEM, the scaling) stays parallel
+        self._shared, self._read_lock = None, threading.Lock()
+        if computed_blocks(plan.spec):
+            self._shared = first
+            self._readers.append(first)
+        else:
+            first.close()
         self.pool = ThreadPoolExecutor(max_workers=plan.chip_threads, thread_name_prefix="landslide-chips")
         self.cache = gdal_cache(gdal_cache_mb(plan.grid.width, reader_cache_bytes(plan.spec, plan.grid, plan.tile)))
         self.cache.__enter__()
 
     def _optical(self) -> OpticalReader:
+        if self._shared is not None:
+            return self._shared
         if not hasattr(self._local, "optical"):
             self._local.optical = OpticalReader(self.plan.spec, self.plan.grid)
             with self._lock:
                 self._readers.append(self._local.optical)
         return self._local.optical
 
+    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        if self._shared is None:
+            return self._optical().read(window)
+        with self._read_lock:  # one reader for all the threads: its blocks are computed once
+            return self._shared.read(window)
+
     def prepare(self, window: Window) -> _Prepared:
-        raw, valid = self._optical().read(window)
+        raw, valid = self._read(window)
         if not valid.any():
             if self.dem_tiles is not None:
                 self.dem_tiles.release(window)

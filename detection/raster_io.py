@@ -85,6 +85,23 @@ def _check_georeferenced(src, role: str) -> None:
         raise InputError(f"the {role} raster {Path(src.name).name} is rotated; warp it to a north-up grid first")
 
 
+#: VRTs whose blocks GDAL computes when read (an orthorectifying warp, pansharpening), not merely decodes
+COMPUTED_VRTS = ("VRTWarpedDataset", "VRTPansharpenedDataset")
+
+
+def computed_blocks(spec: OpticalSpec) -> bool:
+    """Whether reading ``spec`` computes its blocks (a warped or pansharpened VRT, as a satellite product is read):
+    such blocks are worth sharing between threads rather than computed again by each, since GDAL caches blocks per
+    open dataset and neighbouring chips share blocks."""
+    for path in set(spec.paths):
+        if not path.lower().endswith(".vrt") or not Path(path).is_file():
+            continue
+        head = Path(path).read_text(errors="replace")[:4096]
+        if any(f'subClass="{name}"' in head for name in COMPUTED_VRTS):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class OpticalSpec:
     """Which files and bands make R, G, B (1-based band numbers)."""

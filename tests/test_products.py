@@ -373,3 +373,23 @@ def test_a_picture_of_the_whole_scene_comes_from_overviews(product, tmp_path, mo
     at_full_resolution = dem_coverage(str(half), grid, scene.path, max_side=64)
     assert 0.2 < at_full_resolution < 0.8, at_full_resolution
     assert abs(through_overview - at_full_resolution) < 0.03, (through_overview, at_full_resolution)
+
+
+def test_one_reader_serves_every_thread_for_a_computed_scene(product, tmp_path):
+    """GDAL caches blocks per open dataset: a reader per thread made each thread compute the orthorectified blocks
+    its chips share with their neighbours again (twice the work on 2 threads). A product's chips are read through
+    one reader, one read at a time; a file keeps a reader per thread."""
+    from detect_options import plan_detection
+
+    from landslide_mapper.detection.pipeline import ChipSource
+    from landslide_mapper.detection.raster_io import OpticalSpec, computed_blocks
+
+    path, truth = product
+    with products.opened(str(path), str(truth.dem), resolution=1.0) as scene:
+        assert computed_blocks(OpticalSpec((scene.path,), (3, 2, 1)))
+        plan, _ = plan_detection(scene.path, str(truth.dem), chip_threads=2)
+        with ChipSource(plan, plan.windows[:8]) as chips:
+            prepared = list(chips)
+            assert len(chips._readers) == 1 and chips._shared is not None
+        assert len(prepared) == 8 and any(p.chip is not None for p in prepared)
+    assert not computed_blocks(OpticalSpec((str(truth.dem),) * 3, (1, 1, 1)))

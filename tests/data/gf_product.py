@@ -201,11 +201,12 @@ def visible(dem: Path | str, x: np.ndarray, y: np.ndarray, step: float = 1.0) ->
 
 
 def make_product(folder: str | Path, *, pack: bool = True, coordinates: bool = False, area: str = "A",
-                 crop: int | None = None) -> tuple[Path, Truth]:
+                 crop: int | None = None, mosaic: int = 1) -> tuple[Path, Truth]:
     """Write the product (``folder/NAME.tar.gz``, or the folder ``folder/NAME`` when ``pack`` is False) and the
     DEM (``folder/dem.tif``); returns (the product's path, the truth). ``coordinates``: the PAN image's two float32
     bands are the easting and northing each pixel sees, instead of radiance. ``crop``: use only the top-left
-    ``crop`` x ``crop`` metres of the area (faster tests)."""
+    ``crop`` x ``crop`` metres of the area (faster tests). ``mosaic``: the area and its DSM mirrored into
+    ``mosaic`` x ``mosaic`` copies (a larger scene, each copy's edges meeting their mirror image, for benchmarks)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     with rasterio.open(SHARED / f"area_{area}_rgb.tif") as src:
@@ -219,6 +220,9 @@ def make_product(folder: str | Path, *, pack: bool = True, coordinates: bool = F
         n = int(crop / t_rgb.a)
         rgb = rgb[:, :n, :n]
         z = z[: int(crop / t_dem.a), : int(crop / t_dem.a)]
+    if mosaic > 1:
+        rgb = np.pad(rgb, ((0, 0), (0, (mosaic - 1) * rgb.shape[1]), (0, (mosaic - 1) * rgb.shape[2])), "symmetric")
+        z = np.pad(z, ((0, (mosaic - 1) * z.shape[0]), (0, (mosaic - 1) * z.shape[1])), "symmetric")
     # the user's DEM: the DSM at 2 m (the mean of its valid cells), its gaps filled from their edges and its edge
     # heights carried out far enough to cover the whole Level-1A footprint
     fz = int(round(PAN_GSD / t_dem.a))
