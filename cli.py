@@ -186,7 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
             ("--mosaic", int, 1, "a chip folder given as --data: tile this many chips per side into each training "
                                  "window (2: 2x2), so landslides are not all centred; 1 = chips as they are"),
             ("--ema", float, 0.0, "validate and keep an exponential moving average of the weights with this decay "
-                                  "per step (e.g. 0.999; 0 = off)")):
+                                  "per step (e.g. 0.999; 0 = off)"),
+            ("--coarsest", float, None, "train across ground resolutions from the model's up to this pixel size in m "
+                                        "(needs --crop; RGB-only models): each window averaged down to a pixel size "
+                                        "drawn in that range; recorded in the card, and detection processes images "
+                                        "within the range at their own resolution")):
         t.add_argument(flag, type=typ, default=default, help=text)
     t.add_argument("--scaling", choices=TRAIN_SCALINGS, default=TRAIN_SCALINGS[0],
                    help="optical scaling written into the model card: auto (8-bit / 255, other types: 2-98 %% "
@@ -336,7 +340,8 @@ def _train(args) -> int:
                          test_regions=args.test_regions, time_budget_s=args.time_budget, bf16=args.bf16,
                          resolution_m=args.resolution, tile_size=args.tile, name=args.name,
                          positive_fraction=args.positive_fraction, colour_jitter=args.colour_jitter,
-                         scale_jitter=args.scale_jitter, copy_paste=args.copy_paste, scaling=args.scaling,
+                         scale_jitter=args.scale_jitter, coarsest_m=args.coarsest, copy_paste=args.copy_paste,
+                         scaling=args.scaling,
                          ema_decay=args.ema, encoder_weights=args.encoder_weights, mosaic=args.mosaic,
                          tta_thresholds=not args.no_tta_thresholds, init=args.init)
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),

@@ -12,6 +12,11 @@ model, plain chip IoU at the model's threshold, three ways:
 The model's card would only widen its resolution range to 2 m if ``2 m, native`` is within 0.02 IoU of
 ``2 m, upsampled``.
 
+Chips alone flatter or hide what a model does on a scene (a 2 m Bijie chip is 112 px: little context), so the same
+three ways are then run on whole scenes through ``detect``, as a user runs it: the Jinsha areas A and B (0.5 m
+orthophotos) averaged to exactly 1 m and 2 m, scored against their landslide masks; ``2 m, upsampled`` gives the
+processing resolution 1 m explicitly, ``2 m, native`` 2 m.
+
     .venv/bin/python benchmarks/native_resolution.py [MODEL]
 """
 
@@ -72,6 +77,37 @@ def main() -> None:
         r = metrics[way].compute()
         print(f"{way}: IoU {r['iou']:.3f}, precision {r['precision']:.3f}, recall {r['recall']:.3f} "
               f"({pixels[way] / pixels['1 m']:.2f} of the pixels)")
+    scenes(model)
+
+
+def scenes(model: Path) -> None:
+    import tempfile
+
+    import rasterio
+    from affine import Affine
+    from rasterio.enums import Resampling
+
+    from landslide_mapper.training.scene_eval import evaluate_scene
+
+    jinsha = SHARED / "jinsha-rgbdem"
+    work = Path(tempfile.mkdtemp(prefix="native-resolution-"))
+    for area in "AB":
+        images = {}
+        for res in (1.0, 2.0):
+            images[res] = work / f"{area}_{res:g}m.tif"
+            with rasterio.open(jinsha / f"area_{area}_rgb.tif") as src:
+                f = int(round(res / src.res[0]))  # whole source pixels per output pixel: exactly res m
+                h, w = src.height // f, src.width // f
+                data = src.read(window=((0, h * f), (0, w * f)), out_shape=(src.count, h, w),
+                                resampling=Resampling.average)
+                profile = src.profile | {"width": w, "height": h, "transform": src.transform * Affine.scale(f)}
+                with rasterio.open(images[res], "w", **profile) as dst:
+                    dst.write(data)
+        for way, image, resolution in (("1 m", images[1.0], 1.0), ("2 m, upsampled", images[2.0], 1.0),
+                                       ("2 m, native", images[2.0], 2.0)):
+            r = evaluate_scene(model, image, jinsha / f"area_{area}_mask.tif", resolution=resolution)
+            print(f"Jinsha {area}, whole scene through detect, {way}: IoU {r['iou']:.3f}, precision "
+                  f"{r['precision']:.3f}, recall {r['recall']:.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,14 +20,15 @@ from .leftovers import full_disk_explained
 from .options import DetectOptions
 
 
-def processing_resolution(options: DetectOptions) -> float:
-    """The run's pixel size (m): the user's, or the model card's."""
+def processing_resolution(options: DetectOptions, image_pixel_m: float | None = None) -> float:
+    """The run's pixel size (m) for an image of ``image_pixel_m`` m pixels: the user's, the image's own when
+    the model was trained across it, or the model card's (``options.resolve_overrides``)."""
     from ..model.checkpoint import read_card
     from .options import resolve_overrides
     from .pipeline import default_model_path
 
     card = read_card(options.model.model or default_model_path())
-    return resolve_overrides(options.overrides, card, options.tta).resolution
+    return resolve_overrides(options.overrides, card, options.tta, image_pixel_m).resolution
 
 
 def run_detection(options: DetectOptions, progress: Callable[[float, str], None] | None = None,
@@ -37,11 +38,12 @@ def run_detection(options: DetectOptions, progress: Callable[[float, str], None]
     options.validate()
     inputs = options.inputs
     if not inputs.scenes and len(inputs.optical) == 1:
-        from .products import looks_like_product, opened
+        from .products import looks_like_product, opened, product_pixel_size
 
         if looks_like_product(inputs.optical[0]):  # a product as delivered: read through its orthorectifying VRTs
+            pixel = product_pixel_size(inputs.optical[0], inputs.product_image)
             with opened(inputs.optical[0], inputs.dem_path, inputs.product_image, log,
-                        processing_resolution(options)) as scene:
+                        processing_resolution(options, pixel)) as scene:
                 for warning in scene.warnings:
                     if log:
                         log(f"Warning: {warning}")

@@ -217,14 +217,21 @@ class Resolved:
     threshold: float
 
 
-def resolve_overrides(overrides: Overrides, card, tta: str = "none") -> Resolved:
+def resolve_overrides(overrides: Overrides, card, tta: str = "none", image_pixel_m: float | None = None) -> Resolved:
     """The one rule where a user's value meets the model card's default: a value left None is the card's (the
     threshold: the card's for the test-time augmentation ``tta``). Checks the results (a tile from the card, an
-    overlap against the resolved tile). ``card``: a ``model.card.ModelCard``."""
+    overlap against the resolved tile). ``card``: a ``model.card.ModelCard``. The processing resolution left None
+    is the card's, except for an image coarser than it whose pixel size (``image_pixel_m``, metres) is within the
+    resolutions the model was trained across (``card.resolution_range_m``): that image is processed at its own
+    pixel size instead of being upsampled."""
     tile = check_tile(card.tile_size if overrides.tile is None else overrides.tile)
+    resolution = overrides.resolution
+    if resolution is None:
+        native = (image_pixel_m is not None and image_pixel_m > card.resolution_m
+                  and card.in_resolution_range(image_pixel_m))
+        resolution = image_pixel_m if native else card.resolution_m
     return Resolved(
-        resolution=_number("processing resolution",
-                           card.resolution_m if overrides.resolution is None else overrides.resolution, above=0.0),
+        resolution=_number("processing resolution", resolution, above=0.0),
         tile=tile,
         overlap=check_overlap(card.overlap if overrides.overlap is None else overrides.overlap, tile),
         threshold=check_threshold(card.threshold_for(tta) if overrides.threshold is None else overrides.threshold))

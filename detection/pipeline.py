@@ -57,6 +57,7 @@ from .raster_io import (
     OpticalReader,
     OpticalSpec,
     computed_blocks,
+    image_pixel_size,
     optical_scaler,
     processing_grid,
     reader_cache_bytes,
@@ -428,13 +429,18 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
         log(f"Warning: {msg}")
 
     inputs, over, tta = options.inputs, options.overrides, options.tta
-    resolved = resolve_overrides(over, card, tta)
+    spec = resolve_optical(list(inputs.optical), inputs.bands)
+    pixel = image_pixel_size(spec.paths[0])
+    resolved = resolve_overrides(over, card, tta, pixel)
     tile, overlap, threshold = resolved.tile, resolved.overlap, resolved.threshold
     if over.threshold is None and tta != "none" and tta not in card.tta_thresholds:
         warn(f"the model's card has no threshold chosen for test-time augmentation {tta} (models trained before it "
              f"existed): its plain threshold {card.threshold} is used, which may not suit averaged probabilities")
 
-    spec = resolve_optical(list(inputs.optical), inputs.bands)
+    if over.resolution is None and resolved.resolution != card.resolution_m:
+        low, high = card.resolution_range_m
+        log(f"The image's {pixel:g} m pixels are within the resolutions the model was trained across ({low:g}-"
+            f"{high:g} m): processed at {pixel:g} m, not resampled to the model's {card.resolution_m:g} m")
     grid = processing_grid(spec.paths[0], resolved.resolution)
     check_grid_size(grid, tile)
     dem_path = inputs.dem_path

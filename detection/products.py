@@ -472,6 +472,16 @@ def _datum_warning(dem: str, geometry: Geometry, log: Callable[[str], None] | No
             "that shift")
 
 
+def product_pixel_size(path: str, image: str = "pansharpened") -> float:
+    """The pixel size (m) the product at ``path`` is orthorectified at by default: the ground sample distance of
+    the image read (the PAN's; the MUX's for ``mux``), rounded to :data:`GSD_STEP`."""
+    product = find_product(path)
+    main = product.mux if image == "mux" or product.pan is None else product.pan
+    if main is None:
+        raise InputError(f"the {product.label} has no image to read")
+    return max(GSD_STEP, round(image_geometry(main).gsd / GSD_STEP) * GSD_STEP)
+
+
 def build(product: Product, folder: Path, dem: str | None, image: str = "pansharpened",
           resolution: float | None = None, log: Callable[[str], None] | None = None) -> Scene:
     """Write the VRTs that orthorectify (and pansharpen) ``product`` into ``folder``; the VRT to read. ``image``: one
@@ -510,7 +520,7 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
                         f"({geometry.height_off:.0f} m), so ground higher or lower by up to the RPCs' height range "
                         f"(±{geometry.height_scale:.0f} m) is misplaced by up to {error:.0f} m "
                         f"({math.degrees(math.atan(geometry.tan_off_nadir)):.1f} degrees off nadir). Give a DEM")
-    res = resolution or max(GSD_STEP, round(geometry.gsd / GSD_STEP) * GSD_STEP)
+    res = resolution or max(GSD_STEP, round(geometry.gsd / GSD_STEP) * GSD_STEP)  # as product_pixel_size
     crs, transform, width, height = scene_grid(geometry, res)
     folder.mkdir(parents=True, exist_ok=True)
     main_vrt = folder / f"{image}_ortho.vrt"

@@ -193,6 +193,14 @@ def processing_grid(optical_path: str, resolution: float) -> Grid:
         return Grid(grid_crs, Affine(resolution, 0.0, left, 0.0, -resolution, top), width, height)
 
 
+def image_pixel_size(optical_path: str) -> float:
+    """The image's pixel size in ground metres (the larger side, on the metric grid :func:`processing_grid`
+    uses), rounded to 1 mm."""
+    grid = processing_grid(optical_path, 1.0)
+    with _open(optical_path) as src:
+        return round(max(grid.width / src.width, grid.height / src.height), 3)
+
+
 def reader_cache_bytes(spec: OpticalSpec, grid: Grid, tile: int) -> int:
     """Room in GDAL's block cache for the optical blocks under one row of chips and the blocks the next row shares
     with it (``tile`` rows plus three rows of blocks, across the file's width), for files where reading a block

@@ -947,25 +947,25 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>（附带模型在独立测试数据 {region} 上的滑坡 IoU：{figures}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="455" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="459" />
       <source>Minimum landslide area in m² (empty = automatic, from the model's and the image's pixel sizes)</source>
       <translation>最小滑坡面积（平方米）（留空 = 自动，由模型和影像的像元大小确定）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="461" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="465" />
       <source>Simplify tolerance in m (empty = one pixel at the model's resolution; 0 = none)</source>
       <translation>简化容差（米）（留空 = 模型分辨率下的一个像元；0 = 不简化）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="646" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="501" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="650" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="505" />
       <location filename="../processing/algorithms/layer_sources.py" line="172" />
       <source>optical</source>
       <translation>光学</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="646" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="503" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="650" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="507" />
       <location filename="../processing/algorithms/layer_sources.py" line="171" />
       <location filename="../processing/algorithms/prepare_scene.py" line="80" />
       <source>DEM</source>
@@ -987,142 +987,142 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>{iou:.3f} 不增强（阈值 {t:g}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="346" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="349" />
       <source>Optical image (or give a satellite product below)</source>
       <translation>光学影像（或在下方给出卫星产品）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="348" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="351" />
       <source>Satellite product as delivered: GF-1/2/6/7 Level-1A archive (.tar.gz) or its -PAN/-MUX .tiff, orthorectified with the DEM</source>
       <translation>按交付形式的卫星产品：高分一/二/六/七号 1A 级压缩包（.tar.gz）或其 -PAN/-MUX .tiff，使用 DEM 正射校正</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="354" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="357" />
       <location filename="../processing/algorithms/prepare_chips.py" line="94" />
       <source>Bands used as red, green, blue (empty = 3,2,1 for 4+ bands, 1,2,3 for 3 bands)</source>
       <translation>用作红、绿、蓝的波段（留空 = 4 个及以上波段为 3,2,1，3 个波段为 1,2,3）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="362" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="365" />
       <location filename="../processing/algorithms/prepare_chips.py" line="102" />
       <location filename="../processing/algorithms/prepare_scene.py" line="67" />
       <source>DEM (elevation in metres)</source>
       <translation>数字高程模型 DEM（高程，单位米）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="365" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="368" />
       <source>Area of interest: polygons (empty = the whole image)</source>
       <translation>感兴趣区：多边形（留空 = 整幅影像）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="368" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="371" />
       <source>Area of interest: extent (empty = the whole image)</source>
       <translation>感兴趣区：范围（留空 = 整幅影像）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="372" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="375" />
       <source>Model file (empty = the bundled model)</source>
       <translation>模型文件（留空 = 附带的模型）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="380" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="383" />
       <source>Inference engine</source>
       <translation>推理引擎</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="386" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="389" />
       <source>Device</source>
       <translation>设备</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="391" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="394" />
       <source>Image of the satellite product</source>
       <translation>卫星产品的影像</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="403" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="407" />
       <source>Resolution for reading web and virtual layers in m (empty = the processing resolution)</source>
       <translation>读取网络图层和虚拟图层的分辨率（米）（留空 = 处理分辨率）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="430" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="434" />
       <source>Worker processes (1 = one process; more: the image is cut into row partitions, one per process)</source>
       <translation>工作进程数（1 = 单进程；更多：影像按行切分为分区，每个进程一个）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="444" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="448" />
       <source>Test-time augmentation (more accurate, slower)</source>
       <translation>测试时增强（更精确，更慢）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="467" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="471" />
       <source>Landslides</source>
       <translation>滑坡</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="472" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="476" />
       <source>Landslide probability</source>
       <translation>滑坡概率</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="477" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="481" />
       <source>Number of landslides</source>
       <translation>滑坡数量</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="478" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="482" />
       <source>Total landslide area (m²)</source>
       <translation>滑坡总面积（平方米）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="479" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="483" />
       <source>Run summary</source>
       <translation>运行摘要</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="480" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="484" />
       <source>Probability threshold used</source>
       <translation>实际使用的概率阈值</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="481" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="485" />
       <source>Tile size used (pixels)</source>
       <translation>实际使用的瓦片大小（像素）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="533" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="537" />
       <source>Give either an optical image or a satellite product, not both.</source>
       <translation>请给出光学影像或卫星产品之一，不能同时给出。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="538" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="542" />
       <source>Give an optical image (a raster layer) or a satellite product as delivered (a GF Level-1A .tar.gz).</source>
       <translation>请给出光学影像（栅格图层）或按交付形式的卫星产品（高分 1A 级 .tar.gz）。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="543" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="547" />
       <location filename="../processing/algorithms/layer_sources.py" line="165" />
       <source>The optical image layer could not be loaded.</source>
       <translation>无法加载光学影像图层。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="552" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="556" />
       <location filename="../processing/algorithms/layer_sources.py" line="170" />
       <source>The DEM layer could not be loaded.</source>
       <translation>无法加载 DEM 图层。</translation>
     </message>
     <message>
       <location filename="../processing/algorithms/detect_landslides.py" line="277" />
-      <source>&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt;: a raster layer, 8-bit or 10/12/16-bit: a file (GeoTIFF, VRT, ...) is read directly; any other layer QGIS shows (an XYZ, WMS/WMTS or WCS web map, a virtual or in-memory raster) is read through QGIS over the area of interest (required for web layers) into a temporary GeoTIFF, at most 100 million pixels (10 000 x 10 000, about 1 500 web tiles). The image is resampled on the fly to the model's pixel size (the processing resolution); a geographic CRS (degrees) is processed in the UTM zone of the scene. An image much coarser than that resolution (e.g. 10 m Sentinel-2 for a 1 m model) works, with a warning: small landslides are missed.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Satellite product&lt;/b&gt; (instead of the optical image): a GF-6 PMS, GF-1/1B/1C/1D PMS, GF-2 PMS or GF-7 Level-1A product as delivered (the .tar.gz, read in place without unpacking, or its -PAN/-MUX .tiff), or any image with an RPC camera model. It is orthorectified on the fly with its RPCs and the DEM below (the same DEM then feeds the model), and its MUX bands are pansharpened with the PAN band (advanced: 'Image of the satellite product': pansharpened, MUX alone or PAN alone). No scene-sized file is written; 'Prepare a GF-6 scene' writes the scene as a GeoTIFF to look at. The landslides come in the UTM zone of the scene.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Bands (R, G, B)&lt;/b&gt;: the band numbers to use as red, green and blue, in that order. Empty = 3, 2, 1 for a raster with 4 or more bands (blue, green, red, NIR order) and 1, 2, 3 for a 3-band raster. GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR, so choose 3, 2, 1 (the default). Sentinel-2 stacked as B2, B3, B4, B8: 3, 2, 1; three separate Sentinel-2 files: build a virtual raster with 'Place each input file into a separate band' in the order B4, B3, B2 and use 1, 2, 3.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;: elevation in metres, any CRS and resolution (e.g. 30 m SRTM in EPSG:4326); it is reprojected and resampled onto the image grid. Required when the model uses DEM channels (an FCA-DeepLab model with DEM fusion); for a model without, it only adds slope and elevation to each landslide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area of interest&lt;/b&gt; (optional): polygons (honours 'Selected features only') and/or an extent (e.g. the map canvas), in any CRS; with both, the polygons inside the extent. Only the tiles touching the area are read and analysed, so time scales with the area; the probability raster is nodata outside it and landslides are cut to it. Empty = the whole image.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Model file&lt;/b&gt;: .onnx, .safetensors or .pt (a model card inside says how to prepare the inputs). Empty = the model bundled with the plugin.&lt;/p&gt;&lt;h3&gt;Options&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Engine&lt;/b&gt;: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. &lt;b&gt;Device&lt;/b&gt;: Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, slower). &lt;b&gt;Processing resolution&lt;/b&gt; (m per pixel), &lt;b&gt;tile size&lt;/b&gt;, &lt;b&gt;tile overlap&lt;/b&gt; (pixels) and &lt;b&gt;probability threshold&lt;/b&gt; (0-1; higher = fewer, more certain landslides): empty = the model's own values, from its card (the bundled model's are in its section above); the threshold left empty is the one the model chose for the test-time augmentation. The run's summary states the threshold and tile size used. &lt;b&gt;Test-time augmentation&lt;/b&gt; (default None): each tile is also analysed as its mirror images (Flips, 4 passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of landslide IoU more</source>
-      <translation>&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;：栅格图层，8 位或 10/12/16 位：文件（GeoTIFF、VRT 等）直接读取；QGIS 显示的其他图层（XYZ、WMS/WMTS 或 WCS 网络地图、虚拟栅格或内存栅格）通过 QGIS 在感兴趣区内读取（网络图层必须指定感兴趣区）并写入临时 GeoTIFF，最多 1 亿像素（10 000 x 10 000，约 1 500 个网络瓦片）。影像会实时重采样到模型的像元大小（处理分辨率）；地理坐标系（度）在影像所在的 UTM 带中处理。比该分辨率粗得多的影像（例如 1 米模型使用 10 米 Sentinel-2）也可运行，但会给出警告：小滑坡会被遗漏。&lt;/p&gt;&lt;p&gt;&lt;b&gt;卫星产品&lt;/b&gt;（代替光学影像）：按交付形式提供的高分六号 PMS、高分一号/1B/1C/1D PMS、高分二号 PMS 或高分七号 1A 级产品（.tar.gz 压缩包，原地读取、无需解压；或其 -PAN/-MUX .tiff），或任何带 RPC 相机模型的影像。它使用其 RPC 和下方的 DEM 即时正射校正（同一个 DEM 随后也输入模型），其 MUX 波段与 PAN 波段进行全色锐化（高级参数“卫星产品的影像”：全色锐化、仅 MUX 或仅 PAN）。不会写出整景大小的文件；“准备高分六号影像”可将该景写成 GeoTIFF 以便查看。滑坡结果位于该景所在的 UTM 带。&lt;/p&gt;&lt;p&gt;&lt;b&gt;波段（R、G、B）&lt;/b&gt;：依次用作红、绿、蓝的波段编号。留空 = 4 个及以上波段（蓝、绿、红、近红外顺序）的栅格为 3、2、1，3 波段栅格为 1、2、3。高分六号（GF-6）PMS：B1 蓝、B2 绿、B3 红、B4 近红外，因此选择 3、2、1（默认）。按 B2、B3、B4、B8 堆叠的 Sentinel-2：3、2、1；三个单独的 Sentinel-2 文件：用“将每个输入文件放入单独波段”按 B4、B3、B2 顺序构建虚拟栅格，并使用 1、2、3。&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;：高程（米），任意坐标参考系和分辨率（例如 EPSG:4326 的 30 米 SRTM）；它会被重投影并重采样到影像格网上。当模型使用 DEM 通道（带 DEM 融合的 FCA-DeepLab 模型）时必须提供；对于不使用 DEM 的模型，它只为每个滑坡添加坡度和高程。&lt;/p&gt;&lt;p&gt;&lt;b&gt;感兴趣区&lt;/b&gt;（可选）：多边形（遵循“仅所选要素”）和/或范围（例如地图画布），任意坐标参考系；两者都给出时，取范围内的多边形。只读取和分析与该区域相交的瓦片，因此耗时随面积变化；概率栅格在区域外为无数据，滑坡被裁剪到区域内。留空 = 整幅影像。&lt;/p&gt;&lt;p&gt;&lt;b&gt;模型文件&lt;/b&gt;：.onnx、.safetensors 或 .pt（其中的模型卡说明如何准备输入）。留空 = 插件附带的模型。&lt;/p&gt;&lt;h3&gt;选项&lt;/h3&gt;&lt;p&gt;&lt;b&gt;引擎&lt;/b&gt;：自动时，.onnx 文件用 ONNX Runtime 运行，检查点用 PyTorch 运行。&lt;b&gt;设备&lt;/b&gt;：自动时，若有可用的 NVIDIA GPU（CUDA）则使用，否则使用 CPU（结果相同，更慢）。&lt;b&gt;处理分辨率&lt;/b&gt;（米/像素）、&lt;b&gt;瓦片大小&lt;/b&gt;、&lt;b&gt;瓦片重叠&lt;/b&gt;（像素）和&lt;b&gt;概率阈值&lt;/b&gt;（0-1；越高 = 滑坡越少、越确定）：留空 = 使用模型卡中模型自己的值（附带模型的值见上文相应部分）；阈值留空时使用模型为所选测试时增强确定的阈值。运行摘要会给出实际使用的阈值和瓦片大小。&lt;b&gt;测试时增强&lt;/b&gt;（默认：无）：每个瓦片还以其镜像（翻转，4 次推理）或全部 8 种旋转与镜像（8 次推理）进行分析，并对概率取平均：滑坡 IoU 提高几个百分点</translation>
+      <source>&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt;: a raster layer, 8-bit or 10/12/16-bit: a file (GeoTIFF, VRT, ...) is read directly; any other layer QGIS shows (an XYZ, WMS/WMTS or WCS web map, a virtual or in-memory raster) is read through QGIS over the area of interest (required for web layers) into a temporary GeoTIFF, at most 100 million pixels (10 000 x 10 000, about 1 500 web tiles). The image is resampled on the fly to the model's pixel size (the processing resolution); a geographic CRS (degrees) is processed in the UTM zone of the scene. An image much coarser than that resolution (e.g. 10 m Sentinel-2 for a 1 m model) works, with a warning: small landslides are missed.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Satellite product&lt;/b&gt; (instead of the optical image): a GF-6 PMS, GF-1/1B/1C/1D PMS, GF-2 PMS or GF-7 Level-1A product as delivered (the .tar.gz, read in place without unpacking, or its -PAN/-MUX .tiff), or any image with an RPC camera model. It is orthorectified on the fly with its RPCs and the DEM below (the same DEM then feeds the model), and its MUX bands are pansharpened with the PAN band (advanced: 'Image of the satellite product': pansharpened, MUX alone or PAN alone). No scene-sized file is written; 'Prepare a GF-6 scene' writes the scene as a GeoTIFF to look at. The landslides come in the UTM zone of the scene.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Bands (R, G, B)&lt;/b&gt;: the band numbers to use as red, green and blue, in that order. Empty = 3, 2, 1 for a raster with 4 or more bands (blue, green, red, NIR order) and 1, 2, 3 for a 3-band raster. GF-6 PMS: B1 blue, B2 green, B3 red, B4 NIR, so choose 3, 2, 1 (the default). Sentinel-2 stacked as B2, B3, B4, B8: 3, 2, 1; three separate Sentinel-2 files: build a virtual raster with 'Place each input file into a separate band' in the order B4, B3, B2 and use 1, 2, 3.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;: elevation in metres, any CRS and resolution (e.g. 30 m SRTM in EPSG:4326); it is reprojected and resampled onto the image grid. Required when the model uses DEM channels (an FCA-DeepLab model with DEM fusion); for a model without, it only adds slope and elevation to each landslide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Area of interest&lt;/b&gt; (optional): polygons (honours 'Selected features only') and/or an extent (e.g. the map canvas), in any CRS; with both, the polygons inside the extent. Only the tiles touching the area are read and analysed, so time scales with the area; the probability raster is nodata outside it and landslides are cut to it. Empty = the whole image.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Model file&lt;/b&gt;: .onnx, .safetensors or .pt (a model card inside says how to prepare the inputs). Empty = the model bundled with the plugin.&lt;/p&gt;&lt;h3&gt;Options&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Engine&lt;/b&gt;: Auto runs .onnx files with ONNX Runtime and checkpoints with PyTorch. &lt;b&gt;Device&lt;/b&gt;: Auto uses an NVIDIA GPU (CUDA) when one is usable, else the CPU (same results, slower). &lt;b&gt;Processing resolution&lt;/b&gt; (m per pixel), &lt;b&gt;tile size&lt;/b&gt;, &lt;b&gt;tile overlap&lt;/b&gt; (pixels) and &lt;b&gt;probability threshold&lt;/b&gt; (0-1; higher = fewer, more certain landslides): empty = the model's own values, from its card (the bundled model's are in its section above); the threshold left empty is the one the model chose for the test-time augmentation. A model trained across a range of ground resolutions (its card says which) processes an image within that range at the image's own pixel size instead of resampling it (a 2 m image: a quarter of the tiles of 1 m). The run's summary states the threshold and tile size used. &lt;b&gt;Test-time augmentation&lt;/b&gt; (default None): each tile is also analysed as its mirror images (Flips, 4 passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of landslide IoU more</source>
+      <translation>&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;：栅格图层，8 位或 10/12/16 位：文件（GeoTIFF、VRT 等）直接读取；QGIS 显示的其他图层（XYZ、WMS/WMTS 或 WCS 网络地图、虚拟栅格或内存栅格）通过 QGIS 在感兴趣区内读取（网络图层必须指定感兴趣区）并写入临时 GeoTIFF，最多 1 亿像素（10 000 x 10 000，约 1 500 个网络瓦片）。影像会实时重采样到模型的像元大小（处理分辨率）；地理坐标系（度）在影像所在的 UTM 带中处理。比该分辨率粗得多的影像（例如 1 米模型使用 10 米 Sentinel-2）也可运行，但会给出警告：小滑坡会被遗漏。&lt;/p&gt;&lt;p&gt;&lt;b&gt;卫星产品&lt;/b&gt;（代替光学影像）：按交付形式提供的高分六号 PMS、高分一号/1B/1C/1D PMS、高分二号 PMS 或高分七号 1A 级产品（.tar.gz 压缩包，原地读取、无需解压；或其 -PAN/-MUX .tiff），或任何带 RPC 相机模型的影像。它使用其 RPC 和下方的 DEM 即时正射校正（同一个 DEM 随后也输入模型），其 MUX 波段与 PAN 波段进行全色锐化（高级参数“卫星产品的影像”：全色锐化、仅 MUX 或仅 PAN）。不会写出整景大小的文件；“准备高分六号影像”可将该景写成 GeoTIFF 以便查看。滑坡结果位于该景所在的 UTM 带。&lt;/p&gt;&lt;p&gt;&lt;b&gt;波段（R、G、B）&lt;/b&gt;：依次用作红、绿、蓝的波段编号。留空 = 4 个及以上波段（蓝、绿、红、近红外顺序）的栅格为 3、2、1，3 波段栅格为 1、2、3。高分六号（GF-6）PMS：B1 蓝、B2 绿、B3 红、B4 近红外，因此选择 3、2、1（默认）。按 B2、B3、B4、B8 堆叠的 Sentinel-2：3、2、1；三个单独的 Sentinel-2 文件：用“将每个输入文件放入单独波段”按 B4、B3、B2 顺序构建虚拟栅格，并使用 1、2、3。&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEM&lt;/b&gt;：高程（米），任意坐标参考系和分辨率（例如 EPSG:4326 的 30 米 SRTM）；它会被重投影并重采样到影像格网上。当模型使用 DEM 通道（带 DEM 融合的 FCA-DeepLab 模型）时必须提供；对于不使用 DEM 的模型，它只为每个滑坡添加坡度和高程。&lt;/p&gt;&lt;p&gt;&lt;b&gt;感兴趣区&lt;/b&gt;（可选）：多边形（遵循“仅所选要素”）和/或范围（例如地图画布），任意坐标参考系；两者都给出时，取范围内的多边形。只读取和分析与该区域相交的瓦片，因此耗时随面积变化；概率栅格在区域外为无数据，滑坡被裁剪到区域内。留空 = 整幅影像。&lt;/p&gt;&lt;p&gt;&lt;b&gt;模型文件&lt;/b&gt;：.onnx、.safetensors 或 .pt（其中的模型卡说明如何准备输入）。留空 = 插件附带的模型。&lt;/p&gt;&lt;h3&gt;选项&lt;/h3&gt;&lt;p&gt;&lt;b&gt;引擎&lt;/b&gt;：自动时，.onnx 文件用 ONNX Runtime 运行，检查点用 PyTorch 运行。&lt;b&gt;设备&lt;/b&gt;：自动时，若有可用的 NVIDIA GPU（CUDA）则使用，否则使用 CPU（结果相同，更慢）。&lt;b&gt;处理分辨率&lt;/b&gt;（米/像素）、&lt;b&gt;瓦片大小&lt;/b&gt;、&lt;b&gt;瓦片重叠&lt;/b&gt;（像素）和&lt;b&gt;概率阈值&lt;/b&gt;（0-1；越高 = 滑坡越少、越确定）：留空 = 使用模型卡中模型自己的值（附带模型的值见上文相应部分）；阈值留空时使用模型为所选测试时增强确定的阈值。在一组地面分辨率上训练的模型（其模型卡会注明范围）对处于该范围内的影像按影像自身的像元大小处理，而不重采样（2 米影像：瓦片数为 1 米时的四分之一）。运行摘要会给出实际使用的阈值和瓦片大小。&lt;b&gt;测试时增强&lt;/b&gt;（默认：无）：每个瓦片还以其镜像（翻转，4 次推理）或全部 8 种旋转与镜像（8 次推理）进行分析，并对概率取平均：滑坡 IoU 提高几个百分点</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="318" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="321" />
       <source>, for 4 or 8 times the inference time. &lt;b&gt;Batch size&lt;/b&gt; (default 0, automatic: 1 tile per step on the CPU, the fastest end to end there; 4 on a GPU): tiles per inference step; lower it if the GPU runs out of memory. &lt;b&gt;Worker processes&lt;/b&gt; (default 1): more than 1 cuts the image into row partitions (horizontal strips), each detected by its own process (Dask) with its own copy of the model, and merges them into the same result; worth it on a machine with many cores or a GPU that one process leaves idle, not on a 2-core laptop. &lt;b&gt;Minimum area&lt;/b&gt; (m²): smaller landslides are dropped; empty = automatic: 25 pixels at the processing resolution, and at least 4 pixels of the input image (so nothing smaller than the image can resolve is reported). &lt;b&gt;Simplify tolerance&lt;/b&gt; (m): empty = one pixel at the processing resolution (removes the pixel staircase); 0 = none. &lt;b&gt;Resolution for reading web and virtual layers&lt;/b&gt; (m): the pixel size such a layer is read at (tile layers: the zoom level follows); empty = the processing resolution. A warning says when the service's own pixels are coarser.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Landslides&lt;/b&gt;: polygons in the CRS of the optical layer, one per landslide, with id, area_m2 and perimeter_m (true metric values), mean_prob and max_prob (model probability 0-1), mean_slope_deg and max_slope_deg, mean_elev_m and relief_m (max - min elevation) from the DEM (empty without a DEM). When loaded it is named 'Landslides' and styled. An image without any landslide gives a valid, empty layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Landslide probability&lt;/b&gt; (optional, not created by default): a GeoTIFF of the landslide probability (0-1, nodata -1) on the processing grid.&lt;/p&gt;&lt;p&gt;Cancel stops the run within one batch and leaves no output. If a Python package is missing, open {doctor} and click 'Install missing packages'.&lt;/p&gt;</source>
       <translation>，代价是 4 倍或 8 倍的推理时间。&lt;b&gt;批大小&lt;/b&gt;（默认 0，自动：CPU 上每步 1 个瓦片，在 CPU 上端到端最快；GPU 上 4 个）：每个推理步的瓦片数；GPU 显存不足时请调低。&lt;b&gt;工作进程数&lt;/b&gt;（默认 1）：大于 1 时，影像按行切分为分区（水平条带），每个分区由各自的进程（Dask）使用各自的模型副本检测，再合并为相同的结果；在多核机器或单进程无法占满 GPU 时值得使用，在双核笔记本上不值得。&lt;b&gt;最小面积&lt;/b&gt;（平方米）：更小的滑坡会被舍弃；留空 = 自动：处理分辨率下 25 个像元，且至少为输入影像的 4 个像元（因此不会报告影像无法分辨的小目标）。&lt;b&gt;简化容差&lt;/b&gt;（米）：留空 = 处理分辨率下的一个像元（去除像元锯齿）；0 = 不简化。&lt;b&gt;读取网络图层和虚拟图层的分辨率&lt;/b&gt;（米）：读取此类图层时的像元大小（瓦片图层：缩放级别随之确定）；留空 = 处理分辨率。当服务本身的像元更粗时会给出警告。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;滑坡&lt;/b&gt;：光学图层坐标参考系下的多边形，每个滑坡一个，包含 id、area_m2 和 perimeter_m（真实的米制值）、mean_prob 和 max_prob（模型概率 0-1），以及由 DEM 得到的 mean_slope_deg 和 max_slope_deg、mean_elev_m 和 relief_m（最大 - 最小高程）（无 DEM 时为空）。加载后图层名为“Landslides”并应用样式。没有滑坡的影像会得到一个有效的空图层。&lt;/p&gt;&lt;p&gt;&lt;b&gt;滑坡概率&lt;/b&gt;（可选，默认不创建）：处理格网上的滑坡概率 GeoTIFF（0-1，无数据值 -1）。&lt;/p&gt;&lt;p&gt;取消会在一个批次内停止运行，且不留下任何输出。如果缺少 Python 软件包，请打开 {doctor} 并点击“安装缺少的软件包”。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="375" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="378" />
       <location filename="../processing/algorithms/evaluate_model.py" line="107" />
       <source>Landslide Mapper models (*.onnx *.safetensors *.pt *.pth);;All files (*.*)</source>
       <translation>Landslide Mapper 模型 (*.onnx *.safetensors *.pt *.pth);;所有文件 (*.*)</translation>
@@ -1138,53 +1138,53 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>&lt;p&gt;使用深度学习分割模型在光学影像（红、绿、蓝）中查找滑坡，并为每个滑坡写出一个多边形，包含其面积、模型概率，以及在给出数字高程模型（DEM）时的坡度和高程。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="395" />
-      <source>Processing resolution in m (empty = the model's{bundled})</source>
-      <translation>处理分辨率（米）（留空 = 模型的值{bundled}）</translation>
+      <location filename="../processing/algorithms/detect_landslides.py" line="398" />
+      <source>Processing resolution in m (empty = the model's, or the image's own within the model's range{bundled})</source>
+      <translation>处理分辨率（米）（留空 = 模型的值，或在模型的分辨率范围内时使用影像自身的分辨率{bundled}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="410" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="414" />
       <source>Tile size in pixels (empty = the model's{bundled})</source>
       <translation>瓦片大小（像素）（留空 = 模型的值{bundled}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="418" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="422" />
       <source>Tile overlap in pixels (empty = the model's{bundled})</source>
       <translation>瓦片重叠（像素）（留空 = 模型的值{bundled}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="425" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="429" />
       <source>Batch size (tiles per step; 0 = automatic: {cpu} on the CPU, {gpu} on a GPU)</source>
       <translation>批大小（每步瓦片数；0 = 自动：CPU 上 {cpu} 个，GPU 上 {gpu} 个）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="436" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="440" />
       <source>Probability threshold 0-1 (empty = the model's, for the test-time augmentation{bundled})</source>
       <translation>概率阈值 0-1（留空 = 模型针对所选测试时增强的值{bundled}）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="588" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="592" />
       <source>Cancelled by the user: no output was written.</source>
       <translation>已被用户取消：未写出任何结果。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="596" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="600" />
       <location filename="../processing/algorithms/prepare_chips.py" line="161" />
       <source>Optical image: {path}</source>
       <translation>光学影像：{path}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="648" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="652" />
       <source>The {what} layer '{name}' comes from a web service ({provider}): choose an area of interest (a polygon layer or an extent, e.g. the map canvas) to read it over; the whole service cannot be read.</source>
       <translation>{what}图层“{name}”来自网络服务（{provider}）：请选择要读取的感兴趣区（多边形图层或范围，例如地图画布）；无法读取整个服务。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="656" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="660" />
       <source>The area of interest does not overlap the {what} layer '{name}'.</source>
       <translation>感兴趣区与{what}图层“{name}”不重叠。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="665" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="669" />
       <source>The model file's resolution could not be read here: reading the layer at {res:g} m (set the resolution for reading web and virtual layers to change it)</source>
       <translation>此处无法读取模型文件的分辨率：按 {res:g} 米读取图层（可设置读取网络图层和虚拟图层的分辨率进行更改）</translation>
     </message>
@@ -1194,30 +1194,30 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>无法应用样式 {style}：{message}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="598" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="602" />
       <location filename="../processing/algorithms/prepare_chips.py" line="163" />
       <source>DEM: {path}</source>
       <translation>DEM：{path}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="606" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="610" />
       <source>Could not read the pipeline's result {path}</source>
       <translation>无法读取处理流程的结果 {path}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="677" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="681" />
       <source>Warning: '{name}' is a colour map (R, G, B): the bands chosen are not used.</source>
       <translation>警告：“{name}”是彩色地图（R、G、B）：所选波段不会被使用。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="396" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="437" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="400" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="441" />
       <source>; bundled model: {v:g}</source>
       <translation>；附带模型：{v:g}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/detect_landslides.py" line="411" />
-      <location filename="../processing/algorithms/detect_landslides.py" line="419" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="415" />
+      <location filename="../processing/algorithms/detect_landslides.py" line="423" />
       <source>; bundled model: {v}</source>
       <translation>；附带模型：{v}</translation>
     </message>

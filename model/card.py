@@ -52,6 +52,9 @@ class ModelCard:
     std: list = field(default_factory=lambda: list(IMAGENET_STD))
     dem_channels: list = field(default_factory=list)
     resolution_m: float = 2.0
+    # the ground resolutions (m per pixel) the model was trained across, [finest, coarsest]: an image within it is
+    # processed at its own pixel size; None: resolution_m alone (any other image is resampled to it)
+    resolution_range_m: list | None = None
     tile_size: int = 512
     overlap: int = 64
     threshold: float = 0.5
@@ -79,6 +82,11 @@ class ModelCard:
                 raise ValueError(f"unknown DEM channel {ch.get('name')!r}; known: {', '.join(DEM_CHANNEL_KINDS)}")
         if not self.resolution_m > 0:
             raise ValueError(f"resolution_m must be > 0, got {self.resolution_m}")
+        if self.resolution_range_m is not None:
+            r = self.resolution_range_m
+            if len(r) != 2 or not 0 < r[0] <= self.resolution_m <= r[1]:
+                raise ValueError(f"resolution_range_m must be [finest, coarsest] around resolution_m "
+                                 f"{self.resolution_m}, got {r}")
         if self.tile_size % 32 or self.tile_size < 64:
             raise ValueError(f"tile_size must be a multiple of 32 and >= 64, got {self.tile_size}")
         if not 0 <= self.overlap < self.tile_size // 2:
@@ -100,6 +108,12 @@ class ModelCard:
         """The decision threshold for predictions averaged with test-time augmentation ``tta``
         (``detection/tta.py``): the one chosen for it on the validation chips, else the plain one."""
         return float(self.tta_thresholds.get(tta, self.threshold))
+
+    def in_resolution_range(self, pixel_m: float) -> bool:
+        """Whether an image of ``pixel_m`` metres per pixel is within the resolutions the model was trained across
+        (to 1 % of the pixel size: products are rounded to 0.1 m)."""
+        low, high = self.resolution_range_m or (self.resolution_m, self.resolution_m)
+        return low * 0.99 <= pixel_m <= high * 1.01
 
     @property
     def uses_dem(self) -> bool:

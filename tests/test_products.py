@@ -393,3 +393,27 @@ def test_one_reader_serves_every_thread_for_a_computed_scene(product, tmp_path):
             assert len(chips._readers) == 1 and chips._shared is not None
         assert len(prepared) == 8 and any(p.chip is not None for p in prepared)
     assert not computed_blocks(OpticalSpec((str(truth.dem),) * 3, (1, 1, 1)))
+
+
+def test_a_model_trained_across_2_m_reads_a_2_m_product_at_2_m(product, tmp_path):
+    """A product's own pixel size (the PAN's 2 m) is the run's when the model was trained across it: orthorectified
+    straight onto the 2 m grid, a quarter of the chips of the model's 1 m."""
+    import dataclasses
+
+    from synthetic import oracle_card
+
+    from landslide_mapper.detection.dispatch import run_detection
+    from landslide_mapper.detection.options import DetectOptions
+    from landslide_mapper.model.checkpoint import save_checkpoint
+    from landslide_mapper.model.registry import build_model
+
+    path, truth = product
+    grids = {}
+    for label, span in (("range", [1.0, 2.0]), ("none", None)):
+        card = dataclasses.replace(oracle_card(rgb_only=True), resolution_m=1.0, resolution_range_m=span)
+        model = save_checkpoint(tmp_path / f"{label}.safetensors", build_model(card.config).eval(), card)
+        result = run_detection(DetectOptions.from_flat(optical=str(path), dem=str(truth.dem), model=str(model),
+                                                       output=str(tmp_path / f"{label}.gpkg")))
+        grids[label] = (result.grid.resolution, result.chips + result.chips_skipped)
+    assert grids["range"][0] == 2.0 and grids["none"][0] == 1.0, grids
+    assert grids["range"][1] * 3 < grids["none"][1], grids  # about 4 times fewer chips

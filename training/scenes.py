@@ -14,6 +14,9 @@ by tile edges. So:
   are "not mapped": they count in neither the loss nor the metrics (``train.bce_dice_loss``).
 - **Mosaics** (``mosaic: k``) tile ``k x k`` random chips of a chip folder into one image and cut a random window of
   the crop size from it, so a training window holds 0 to k*k landslides at positions spread over the window.
+- **A resolution range** (``coarsest_m``): every training window is seen at a ground resolution drawn across the
+  range (:class:`Coarsened`: a larger window averaged down to the crop), so the model learns to work on images as
+  coarse as the range's end at their own pixel size, and detection need not upsample them.
 - **Sources file** (JSON) lists chip folders and scenes, each with a ``weight`` (its share of every epoch's
   windows) and a ``region`` (scenes) for the region-grouped split; see :func:`read_sources`.
 
@@ -366,3 +369,40 @@ class Mosaics(torch.utils.data.Dataset):
             r0, c0 = int(self.rng.integers(0, side - self.size + 1)), int(self.rng.integers(0, side - self.size + 1))
             x, y = x[:, r0:r0 + self.size, c0:c0 + self.size], y[:, r0:r0 + self.size, c0:c0 + self.size]
         return x.contiguous(), y.contiguous()
+
+
+class Coarsened(torch.utils.data.Dataset):
+    """Training windows seen across a range of ground resolutions: each item of ``windows`` (standardised tensors
+    at the card's resolution, at least ``crop`` x ``widest`` pixels on a side) gives a random window of ``crop`` x f
+    pixels, f drawn log-uniformly in [1, ``widest``] (at most the item's side), averaged down to ``crop`` pixels:
+    the same ground with pixels f times coarser, as a coarser sensor delivers it (each pixel the mean of the ground it
+    covers). A pixel is not mapped where most of its area is not, else a landslide where most of its mapped area is."""
+
+    def __init__(self, windows, crop: int, widest: float, seed: int) -> None:
+        self.windows, self.crop, self.widest = windows, crop, widest
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self) -> int:
+        return len(self.windows)
+
+    def __getitem__(self, i: int):
+        import torch.nn.functional as F
+
+        x, y = self.windows[i]
+        side = min(x.shape[-2:])
+        if side < self.crop:
+            return x, y
+        n = int(min(side, round(self.crop * math.exp(self.rng.uniform(0.0, math.log(self.widest))))))
+        r0, c0 = int(self.rng.integers(0, x.shape[-2] - n + 1)), int(self.rng.integers(0, x.shape[-1] - n + 1))
+        x, y = x[:, r0:r0 + n, c0:c0 + n], y[:, r0:r0 + n, c0:c0 + n]
+        if n == self.crop:
+            return x.contiguous(), y.contiguous()
+
+        def area(a: torch.Tensor) -> torch.Tensor:
+            return F.interpolate(a[None].float(), size=(self.crop, self.crop), mode="area")[0]
+
+        unmapped_share = area(y == IGNORE)
+        unmapped, landslide = unmapped_share > 0.5, area(y == 1) > 0.5 * (1.0 - unmapped_share)
+        y = torch.where(unmapped, torch.full_like(landslide, IGNORE, dtype=y.dtype), landslide.to(y.dtype))
+        return area(x).contiguous(), y.contiguous()
+

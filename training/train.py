@@ -49,7 +49,16 @@ from .dataset import (
     split_by_region,
 )
 from .metrics import SegmentationMetrics
-from .scenes import ChipSource, LoadedScene, Mosaics, SceneSource, SceneTiles, SceneWindows, read_sources
+from .scenes import (
+    ChipSource,
+    Coarsened,
+    LoadedScene,
+    Mosaics,
+    SceneSource,
+    SceneTiles,
+    SceneWindows,
+    read_sources,
+)
 
 BN_BATCHES = 32  # training batches that recompute the BatchNorm statistics of the averaged (EMA) weights
 
@@ -87,6 +96,7 @@ class TrainConfig:
     tta_thresholds: bool = True                          # also choose the test-time augmentation modes' thresholds
     init: str | None = None                              # start from this trained model's weights and card (base)
     freeze_encoder: bool = False                         # the encoder (backbone) keeps its weights; the rest trains
+    coarsest_m: float | None = None                      # train across resolutions up to this pixel size (card range)
 
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
@@ -123,6 +133,12 @@ class TrainConfig:
                 raise InputError("--init starts from a whole trained model: leave out --encoder-weights")
             if not Path(self.init).is_file():
                 raise InputError(f"the model to start from is not found: {self.init}")
+        if self.coarsest_m is not None:
+            if self.crop is None:
+                raise InputError("a resolution range needs a random crop: set the crop size (every coarser window "
+                                 "is averaged down to it)")
+            if not (math.isfinite(self.coarsest_m) and self.coarsest_m > 0):
+                raise InputError(f"the coarsest resolution must be a number of metres > 0, got {self.coarsest_m}")
         if self.scale_jitter > 0 and self.crop is None:
             raise InputError("scale jitter needs a random crop: set the crop size "
                              "(every zoomed window is resized to it)")
@@ -210,6 +226,18 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
     scene_sources = [s for s in sources if isinstance(s, SceneSource)]
     if scene_sources and config.crop is None:
         raise InputError("training from scenes draws windows from them: give the window size (--crop, e.g. 256)")
+    # a resolution range: training windows cut larger (up to the coarsest pixel size's worth of ground), then each
+    # averaged down to the crop at a pixel size drawn across the range (scenes.Coarsened)
+    widest = 1.0
+    if config.coarsest_m is not None:
+        if card.uses_dem:
+            raise InputError("a resolution range is for RGB-only models for now: the DEM channels (slope, relief) "
+                             "would have to be recomputed at each coarser pixel size")
+        if config.coarsest_m < card.resolution_m:
+            raise InputError(f"the coarsest resolution ({config.coarsest_m:g} m) must be at least the model's "
+                             f"{card.resolution_m:g} m")
+        widest = config.coarsest_m / card.resolution_m
+    crop = math.ceil(config.crop * widest) if config.crop and widest > 1 else config.crop
     samples = {i: list_samples(s.folder) for i, s in enumerate(chip_sources)}
     chip_regions = {x.region for v in samples.values() for x in v}
     scene_regions = {s.region for s in scene_sources}
@@ -249,9 +277,9 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
             regions[split] |= {x.region for x in items}
             counts[split] += len(items)
         if parts["train"]:
-            chips = ChipSet(parts["train"], card, True, config.crop if s.mosaic == 1 else None, seed + i,
+            chips = ChipSet(parts["train"], card, True, crop if s.mosaic == 1 else None, seed + i,
                             config.colour_jitter, config.scale_jitter, config.copy_paste)
-            train_parts.append((Mosaics(chips, s.mosaic, config.crop or 2 ** 30, seed + i) if s.mosaic > 1
+            train_parts.append((Mosaics(chips, s.mosaic, crop or 2 ** 30, seed + i) if s.mosaic > 1
                                 else chips, s.weight))
         for region in sorted({x.region for x in parts["val"]}):
             val_sets[region] = ChipSet([x for x in parts["val"] if x.region == region], card, False, None, seed)
@@ -260,10 +288,10 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
         regions[split].add(s.region)
         if split == "test":
             continue
-        side = config.crop if split == "train" else config.tile_size
+        side = crop if split == "train" else config.tile_size
         scene = LoadedScene(s, card, min_side=side, log=log)
         if split == "train":
-            windows = SceneWindows(scene, card, config.crop, seed + 1000 + j, config.colour_jitter,
+            windows = SceneWindows(scene, card, crop, seed + 1000 + j, config.colour_jitter,
                                    min_length=config.batch_size)  # a small mapped area still gives a batch
             train_parts.append((windows, s.weight))
             counts["train"] += len(windows)
@@ -272,10 +300,12 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
             counts["val"] += len(val_sets[s.region])
     if not train_parts or not val_sets:
         raise InputError("the split left no training or no validation data: add data or name --val-regions")
+    if widest > 1:
+        train_parts = [(Coarsened(d, config.crop, widest, seed + 2000 + k), w) for k, (d, w) in enumerate(train_parts)]
     regions = {k: sorted(v) for k, v in regions.items()}
     log("Split by region: " + "; ".join(f"{k} {counts[k]} chips/windows ({', '.join(regions[k])})"
                                         for k in ("train", "val", "test")))
-    if len(train_parts) == 1 and isinstance(train_parts[0][0], ChipSet):
+    if len(train_parts) == 1 and isinstance(getattr(train_parts[0][0], "windows", train_parts[0][0]), ChipSet):
         train, item_weights = train_parts[0][0], None
     else:
         train = torch.utils.data.ConcatDataset([d for d, _ in train_parts])
@@ -405,16 +435,20 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
                 standardisation = {"mean": list(weights.mean), "std": list(weights.std)}
         card = default_card(config.name, arch_cfg, resolution_m=config.resolution_m, tile_size=config.tile_size,
                             overlap=config.overlap, optical_scaling={"method": config.scaling}, **standardisation)
+    # the resolutions the model is trained across (a model it starts from was perhaps trained across others)
+    card = dataclasses.replace(card, resolution_range_m=None if config.coarsest_m is None else
+                               [card.resolution_m, max(card.resolution_m, config.coarsest_m)])
     data_sets = assemble(sources, card, config, log)
     regions, splits = data_sets.regions, data_sets.counts
     train_set, val_sets = data_sets.train, data_sets.val
     gen = torch.Generator().manual_seed(config.seed)
     sampler = None
     if config.positive_fraction is not None:
-        if not isinstance(train_set, ChipSet):
+        chip_set = getattr(train_set, "windows", train_set)  # a ChipSet, perhaps seen across resolutions
+        if not isinstance(chip_set, ChipSet):
             raise InputError("positive_fraction is for training from one chip folder without mosaics; with scenes "
                              "or several sources, set each source's weight")
-        positive = np.array([(m == 1).any() for _, _, m in train_set.items])
+        positive = np.array([(m == 1).any() for _, _, m in chip_set.items])
         if positive.all() or not positive.any():
             raise InputError("positive_fraction needs both landslide and background chips in the training split")
         w = np.where(positive, config.positive_fraction / positive.sum(),

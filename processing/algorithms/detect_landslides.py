@@ -311,7 +311,10 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
             "resolution</b> (m per pixel), <b>tile size</b>, <b>tile overlap</b> (pixels) and <b>probability "
             "threshold</b> (0-1; higher = fewer, more certain landslides): empty = the model's own values, from its "
             "card (the bundled model's are in its section above); the threshold left empty is the one the model "
-            "chose for the test-time augmentation. The run's summary states the threshold and tile size used. "
+            "chose for the test-time augmentation. A model trained across a range of ground resolutions (its card "
+            "says which) processes an image within that range at the image's own pixel size instead of resampling "
+            "it (a 2 m image: a quarter of the tiles of 1 m). The run's summary states the threshold and tile size "
+            "used. "
             "<b>Test-time augmentation</b> (default None): each tile is also analysed as its mirror images (Flips, 4 "
             "passes) or in all 8 rotations and mirrors (8 passes) and the probabilities averaged: a few points of "
             "landslide IoU more"
@@ -392,7 +395,8 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
                 [self.tr(label) for label, _ in product_image_choices()], defaultValue=0),
             QgsProcessingParameterNumber(
                 self.RESOLUTION,
-                self.tr("Processing resolution in m (empty = the model's{bundled})").format(
+                self.tr("Processing resolution in m (empty = the model's, or the image's own within the model's "
+                        "range{bundled})").format(
                     bundled=self.tr("; bundled model: {v:g}").format(v=card.resolution_m) if card else ""),
                 NUMBER_DOUBLE,
                 optional=True,
