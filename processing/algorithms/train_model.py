@@ -76,6 +76,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
     RESOLUTION = "RESOLUTION"
     COLOUR_JITTER = "COLOUR_JITTER"
     SCALE_JITTER = "SCALE_JITTER"
+    COARSEST = "COARSEST"
     COPY_PASTE = "COPY_PASTE"
     EMA_DECAY = "EMA_DECAY"
     SCALING = "SCALING"
@@ -125,7 +126,11 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "saturation are multiplied by a factor drawn in 1 +- this; 0 = off). <b>Random crop</b> (pixels, a "
             "multiple of 32; empty = whole chips): train on random crops of this size. <b>Scale jitter</b> "
             "(default 0 = off; needs a random crop): each crop is taken from a window up to (1 + this) times "
-            "larger or smaller and resized, so the model sees landslides at several scales. <b>Copy-paste</b> "
+            "larger or smaller and resized, so the model sees landslides at several scales. <b>Coarsest "
+            "resolution</b> (m; empty = none; RGB-only models, needs a random crop): train across ground resolutions "
+            "from the chips' up to this one, each window averaged down to a pixel size drawn in that range; the "
+            "model card records the range, and detection then processes an image within it at its own resolution "
+            "instead of resampling it. <b>Copy-paste</b> "
             "(default 0 = off; RGB-only models): this share of the training chips get the landslide pixels of "
             "another training chip pasted over them, the mask following. <b>EMA decay</b> (default 0 = off; "
             "e.g. 0.999): validate and keep an exponential moving average of the weights instead of the weights "
@@ -206,6 +211,9 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
                                          defaultValue=0.2, minValue=0.0, maxValue=0.99),
             QgsProcessingParameterNumber(self.SCALE_JITTER, self.tr("Scale jitter (0 = off; needs a random crop)"),
                                          NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=1.0),
+            QgsProcessingParameterNumber(self.COARSEST, self.tr("Coarsest resolution to train across in m (empty "
+                                                                "= the chips' resolution only; needs a random crop)"),
+                                         NUMBER_DOUBLE, optional=True, minValue=0.0),
             QgsProcessingParameterNumber(self.COPY_PASTE, self.tr("Copy-paste share (0 = off; RGB-only models)"),
                                          NUMBER_DOUBLE, defaultValue=0.0, minValue=0.0, maxValue=1.0),
             QgsProcessingParameterNumber(self.EMA_DECAY, self.tr("EMA decay of the weights (0 = off)"),
@@ -255,6 +263,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             "resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
             "colour_jitter": self.parameterAsDouble(parameters, self.COLOUR_JITTER, context),
             "scale_jitter": self.parameterAsDouble(parameters, self.SCALE_JITTER, context),
+            "coarsest_m": optional_double(self, parameters, self.COARSEST, context) or None,  # 0 = none
             "copy_paste": self.parameterAsDouble(parameters, self.COPY_PASTE, context),
             "ema_decay": self.parameterAsDouble(parameters, self.EMA_DECAY, context),
             "scaling": self.parameterAsEnumString(parameters, self.SCALING, context) or TRAIN_SCALINGS[0],
