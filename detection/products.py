@@ -65,6 +65,8 @@ DEM_MISSING_LIMIT = 0.01
 GSD_STEP = 0.1
 #: the RPC transformer over a DEM is approximated to this many pixels (gdalwarp: exact, 0)
 MAX_ERROR_DEM = "0"
+#: the DEM is copied into WGS 84 for the RPC transformer only up to this many pixels (256 MB of float32)
+GEOGRAPHIC_DEM_MAX_PX = 64 << 20
 #: the orthorectifying VRTs get overviews (factors 2, 4, ...) down to about this many pixels on their long side
 OVERVIEW_MIN_SIDE = 32
 
@@ -338,8 +340,9 @@ def geographic_dem(dem: str, out: Path, crs: CRS, transform: Affine, width: int,
     each lookup (detection on a product over Jinsha's UTM DEM: 5.5-6.4 s, with the DEM in WGS 84 3.8-4.0 s). ``out``:
     a GeoTIFF of the DEM warped (bilinear, at its own resolution) over the scene's grid (``crs``, ``transform``,
     ``width``, ``height``) only, its vertical datum kept (a compound CRS) so that the geoid is still taken into
-    account; a DEM-sized file for the time of the run, never a scene-sized one. The DEM itself when it is geographic
-    already (SRTM, Copernicus and ASTER DEMs are delivered so)."""
+    account; a DEM-sized file for the time of the run, at most :data:`GEOGRAPHIC_DEM_MAX_PX` pixels. The DEM itself
+    when it is geographic already (SRTM, Copernicus and ASTER DEMs are delivered so), or when its copy over the scene
+    would be larger than that (a 1 m lidar DEM over a whole GF-6 scene: read in its own CRS, slower)."""
     from rasterio.warp import calculate_default_transform, transform_bounds
 
     with rasterio.open(dem) as src:
@@ -356,6 +359,8 @@ def geographic_dem(dem: str, out: Path, crs: CRS, transform: Affine, width: int,
         left, bottom = math.floor(left / res) * res - 4 * res, math.floor(bottom / res) * res - 4 * res
         right, top = math.ceil(right / res) * res + 4 * res, math.ceil(top / res) * res + 4 * res
         w, h = int(round((right - left) / res)), int(round((top - bottom) / res))
+        if w * h > GEOGRAPHIC_DEM_MAX_PX:  # a DEM much finer than the scene needs: read in its own CRS (slower)
+            return dem
         nodata = src.nodata if src.nodata is not None else -32768.0
         with WarpedVRT(src, crs=geographic, transform=Affine(res, 0.0, left, 0.0, -res, top), width=w, height=h,
                        resampling=Resampling.bilinear, src_nodata=nodata, nodata=nodata, dtype="float32") as vrt:

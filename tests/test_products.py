@@ -417,3 +417,16 @@ def test_a_model_trained_across_2_m_reads_a_2_m_product_at_2_m(product, tmp_path
         grids[label] = (result.grid.resolution, result.chips + result.chips_skipped)
     assert grids["range"][0] == 2.0 and grids["none"][0] == 1.0, grids
     assert grids["range"][1] * 3 < grids["none"][1], grids  # about 4 times fewer chips
+
+
+def test_the_dem_is_copied_into_wgs84_only_while_it_is_small(product, tmp_path, monkeypatch):
+    """The RPC transformer reads a geographic DEM fastest, so a projected DEM is copied into WGS 84 over the scene;
+    a DEM whose copy would be large (a fine lidar DEM over a whole scene) is read as it is."""
+    path, truth = product
+    found = products.find_product(path)
+    scene = products.build(found, tmp_path / "small", str(truth.dem), image="pan")
+    assert f"<DEMPath>{tmp_path / 'small' / 'dem_wgs84.tif'}</DEMPath>" in Path(scene.path).read_text()
+    monkeypatch.setattr(products, "GEOGRAPHIC_DEM_MAX_PX", 1000)
+    scene = products.build(found, tmp_path / "large", str(truth.dem), image="pan")
+    assert f"<DEMPath>{truth.dem}</DEMPath>" in Path(scene.path).read_text()
+    assert not (tmp_path / "large" / "dem_wgs84.tif").exists()
