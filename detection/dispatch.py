@@ -38,11 +38,12 @@ def run_detection(options: DetectOptions, progress: Callable[[float, str], None]
     options.validate()
     inputs = options.inputs
     if not inputs.scenes and len(inputs.optical) == 1:
-        from .products import looks_like_product, opened, product_pixel_size
+        from .products import find_product, looks_like_product, opened, product_pixel_size
 
         if looks_like_product(inputs.optical[0]):  # a product as delivered: read through its orthorectifying VRTs
-            pixel = product_pixel_size(inputs.optical[0], inputs.product_image)
-            with opened(inputs.optical[0], inputs.dem_path, inputs.product_image, log,
+            product = find_product(inputs.optical[0])  # once: an archive is streamed through to list it
+            pixel = product_pixel_size(product, inputs.product_image)
+            with opened(product, inputs.dem_path, inputs.product_image, log,
                         processing_resolution(options, pixel)) as scene:
                 for warning in scene.warnings:
                     if log:

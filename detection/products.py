@@ -477,10 +477,15 @@ def _datum_warning(dem: str, geometry: Geometry, log: Callable[[str], None] | No
             "that shift")
 
 
-def product_pixel_size(path: str, image: str = "pansharpened") -> float:
-    """The pixel size (m) the product at ``path`` is orthorectified at by default: the ground sample distance of
-    the image read (the PAN's; the MUX's for ``mux``), rounded to :data:`GSD_STEP`."""
-    product = find_product(path)
+def _found(product: str | Product) -> Product:
+    """A product found on disk (an archive is streamed through once to list it: find it once per run)."""
+    return product if isinstance(product, Product) else find_product(product)
+
+
+def product_pixel_size(product: str | Product, image: str = "pansharpened") -> float:
+    """The pixel size (m) the product (a path, or one :func:`find_product` found) is orthorectified at by default:
+    the ground sample distance of the image read (the PAN's; the MUX's for ``mux``), rounded to :data:`GSD_STEP`."""
+    product = _found(product)
     main = product.mux if image == "mux" or product.pan is None else product.pan
     if main is None:
         raise InputError(f"the {product.label} has no image to read")
@@ -556,14 +561,15 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
 
 
 @contextmanager
-def opened(path: str, dem: str | None, image: str = "pansharpened", log: Callable[[str], None] | None = None,
-           resolution: float | None = None) -> Iterator[Scene]:
-    """The scene of the product at ``path`` for the time of a run: its VRTs in a temporary folder, removed after.
+def opened(path: str | Product, dem: str | None, image: str = "pansharpened",
+           log: Callable[[str], None] | None = None, resolution: float | None = None) -> Iterator[Scene]:
+    """The scene of the product at ``path`` (or one :func:`find_product` found) for the time of a run: its VRTs in a
+    temporary folder, removed after.
     ``resolution``: the run's processing pixel size, so the product is orthorectified straight onto the run's grid
     (one resampling, and no warp of a warp, which would recompute the orthorectification for every chip)."""
     folder = Path(tempfile.mkdtemp(prefix="landslide-mapper-product-"))
     try:
-        yield build(find_product(path), folder, dem, image, resolution, log=log)
+        yield build(_found(path), folder, dem, image, resolution, log=log)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -395,9 +395,10 @@ def test_one_reader_serves_every_thread_for_a_computed_scene(product, tmp_path):
     assert not computed_blocks(OpticalSpec((str(truth.dem),) * 3, (1, 1, 1)))
 
 
-def test_a_model_trained_across_2_m_reads_a_2_m_product_at_2_m(product, tmp_path):
+def test_a_model_trained_across_2_m_reads_a_2_m_product_at_2_m(product, tmp_path, monkeypatch):
     """A product's own pixel size (the PAN's 2 m) is the run's when the model was trained across it: orthorectified
-    straight onto the 2 m grid, a quarter of the chips of the model's 1 m."""
+    straight onto the 2 m grid, a quarter of the chips of the model's 1 m. The archive is streamed through once per
+    run (a delivered GF-6 archive is gigabytes of gzip)."""
     import dataclasses
 
     from synthetic import oracle_card
@@ -408,6 +409,9 @@ def test_a_model_trained_across_2_m_reads_a_2_m_product_at_2_m(product, tmp_path
     from landslide_mapper.model.registry import build_model
 
     path, truth = product
+    streamed = []
+    read_archive = products._read_archive
+    monkeypatch.setattr(products, "_read_archive", lambda p: streamed.append(p) or read_archive(p))
     grids = {}
     for label, span in (("range", [1.0, 2.0]), ("none", None)):
         card = dataclasses.replace(oracle_card(rgb_only=True), resolution_m=1.0, resolution_range_m=span)
@@ -417,6 +421,7 @@ def test_a_model_trained_across_2_m_reads_a_2_m_product_at_2_m(product, tmp_path
         grids[label] = (result.grid.resolution, result.chips + result.chips_skipped)
     assert grids["range"][0] == 2.0 and grids["none"][0] == 1.0, grids
     assert grids["range"][1] * 3 < grids["none"][1], grids  # about 4 times fewer chips
+    assert len(streamed) == 2, streamed  # once per run
 
 
 def test_the_dem_is_copied_into_wgs84_only_while_it_is_small(product, tmp_path, monkeypatch):
