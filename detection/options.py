@@ -227,8 +227,8 @@ def resolve_overrides(overrides: Overrides, card, tta: str = "none", image_pixel
     tile = check_tile(card.tile_size if overrides.tile is None else overrides.tile)
     resolution = overrides.resolution
     if resolution is None:
-        native = (image_pixel_m is not None and image_pixel_m > card.resolution_m
-                  and card.in_resolution_range(image_pixel_m))
+        native = (image_pixel_m is not None and card.resolution_range_m is not None
+                  and image_pixel_m > card.resolution_m and card.in_resolution_range(image_pixel_m))
         resolution = image_pixel_m if native else card.resolution_m
     return Resolved(
         resolution=_number("processing resolution", resolution, above=0.0),

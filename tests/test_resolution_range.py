@@ -45,6 +45,7 @@ def test_the_card_records_a_range_around_its_resolution():
 @pytest.mark.parametrize("pixel, user, expected", [
     (2.0, None, 2.0),   # within the range, coarser than the model's: its own pixel size
     (1.6, None, 1.6),
+    (1.005, None, 1.005),  # a hair coarser: its own too (a model without a range keeps exactly its own)
     (0.5, None, 1.0),   # finer than the model's: resampled to the model's, as before
     (3.0, None, 1.0),   # coarser than the range: upsampled to the model's
     (2.0, 1.0, 1.0),    # the user's resolution wins
