@@ -15,6 +15,7 @@ Pure: never imports QGIS.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from .leftovers import full_disk_explained
 from .options import DetectOptions
@@ -41,6 +42,9 @@ def run_detection(options: DetectOptions, progress: Callable[[float, str], None]
         from .products import find_product, looks_like_product, opened, product_pixel_size
 
         if looks_like_product(inputs.optical[0]):  # a product as delivered: read through its orthorectifying VRTs
+            if log:
+                log(f"Reading the satellite product {Path(inputs.optical[0]).name}: it is orthorectified on the fly "
+                    "(an archive is first read through once to list its files)")
             product = find_product(inputs.optical[0])  # once: an archive is streamed through to list it
             pixel = product_pixel_size(product, inputs.product_image)
             with opened(product, inputs.dem_path, inputs.product_image, log,

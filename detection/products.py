@@ -535,7 +535,10 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
     folder.mkdir(parents=True, exist_ok=True)
     main_vrt = folder / f"{image}_ortho.vrt"
     if dem is not None:
-        dem = geographic_dem(dem, folder / "dem_wgs84.tif", crs, transform, width, height)
+        rpc_dem = geographic_dem(dem, folder / "dem_wgs84.tif", crs, transform, width, height)
+        log("The DEM is read by the RPC camera model " + ("as it is" if rpc_dem == dem else
+                                                          "from a copy in WGS 84 over the scene (faster)"))
+        dem = rpc_dem
     ortho_vrt(main, main_vrt, crs, transform, width, height, dem, geometry.height_off)
     with rasterio.open(main) as src:
         bands, nodata = src.count, src.nodata if src.nodata is not None else 0
