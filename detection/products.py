@@ -489,7 +489,12 @@ def product_pixel_size(product: str | Product, image: str = "pansharpened") -> f
     main = product.mux if image == "mux" or product.pan is None else product.pan
     if main is None:
         raise InputError(f"the {product.label} has no image to read")
-    return max(GSD_STEP, round(image_geometry(main).gsd / GSD_STEP) * GSD_STEP)
+    return _rounded_gsd(image_geometry(main))
+
+
+def _rounded_gsd(geometry: Geometry) -> float:
+    """An image's ground sample distance rounded to :data:`GSD_STEP`: its scene's default pixel size."""
+    return max(GSD_STEP, round(geometry.gsd / GSD_STEP) * GSD_STEP)
 
 
 def build(product: Product, folder: Path, dem: str | None, image: str = "pansharpened",
@@ -530,7 +535,7 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
                         f"({geometry.height_off:.0f} m), so ground higher or lower by up to the RPCs' height range "
                         f"(±{geometry.height_scale:.0f} m) is misplaced by up to {error:.0f} m "
                         f"({math.degrees(math.atan(geometry.tan_off_nadir)):.1f} degrees off nadir). Give a DEM")
-    res = resolution or max(GSD_STEP, round(geometry.gsd / GSD_STEP) * GSD_STEP)  # as product_pixel_size
+    res = resolution or _rounded_gsd(geometry)
     crs, transform, width, height = scene_grid(geometry, res)
     folder.mkdir(parents=True, exist_ok=True)
     main_vrt = folder / f"{image}_ortho.vrt"

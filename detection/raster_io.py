@@ -96,7 +96,8 @@ def computed_blocks(spec: OpticalSpec) -> bool:
     for path in set(spec.paths):
         if not path.lower().endswith(".vrt") or not Path(path).is_file():
             continue
-        head = Path(path).read_text(errors="replace")[:4096]
+        with open(path, encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
         if any(f'subClass="{name}"' in head for name in COMPUTED_VRTS):
             return True
     return False

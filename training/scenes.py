@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import rasterio
 import torch
+import torch.nn.functional as F
 from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
@@ -386,8 +387,6 @@ class Coarsened(torch.utils.data.Dataset):
         return len(self.windows)
 
     def __getitem__(self, i: int):
-        import torch.nn.functional as F
-
         x, y = self.windows[i]
         side = min(x.shape[-2:])
         if side < self.crop:

@@ -215,6 +215,13 @@ class TrainingData:
     description: str
 
 
+def _chip_set(dataset) -> ChipSet | None:
+    """The one chip folder's ``ChipSet`` a training set is (perhaps seen across resolutions: ``Coarsened`` keeps its
+    items' order), or None for mosaics, scenes and several sources."""
+    inner = dataset.windows if isinstance(dataset, Coarsened) else dataset
+    return inner if isinstance(inner, ChipSet) else None
+
+
 def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> TrainingData:
     """Training and validation datasets from chip folders and scenes (``scenes.py``), split by region: chip
     folders' regions as ``split_by_region`` assigns them (``--val-regions``/``--test-regions`` may name scenes'
@@ -305,7 +312,7 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
     regions = {k: sorted(v) for k, v in regions.items()}
     log("Split by region: " + "; ".join(f"{k} {counts[k]} chips/windows ({', '.join(regions[k])})"
                                         for k in ("train", "val", "test")))
-    if len(train_parts) == 1 and isinstance(getattr(train_parts[0][0], "windows", train_parts[0][0]), ChipSet):
+    if len(train_parts) == 1 and _chip_set(train_parts[0][0]) is not None:
         train, item_weights = train_parts[0][0], None
     else:
         train = torch.utils.data.ConcatDataset([d for d, _ in train_parts])
@@ -444,8 +451,8 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     gen = torch.Generator().manual_seed(config.seed)
     sampler = None
     if config.positive_fraction is not None:
-        chip_set = getattr(train_set, "windows", train_set)  # a ChipSet, perhaps seen across resolutions
-        if not isinstance(chip_set, ChipSet):
+        chip_set = _chip_set(train_set)
+        if chip_set is None:
             raise InputError("positive_fraction is for training from one chip folder without mosaics; with scenes "
                              "or several sources, set each source's weight")
         positive = np.array([(m == 1).any() for _, _, m in chip_set.items])
