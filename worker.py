@@ -44,6 +44,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from . import errors
+from .errors import Message
 
 RESULT_FIELDS = ("output", "probability", "count", "total_area_m2", "seconds", "chips", "chips_skipped", "engine",
                  "device", "threshold", "tile", "warnings", "scene_chips")
@@ -60,7 +61,7 @@ _PYTHON: str | None = None  # the interpreter found once per process
 # --- the child ---------------------------------------------------------------------------------------------------
 def _emit(obj: dict, lock: threading.Lock) -> None:
     with lock:
-        sys.stdout.write(json.dumps(obj) + "\n")
+        sys.stdout.write(json.dumps(Message.to_json(obj)) + "\n")
         sys.stdout.flush()
 
 
@@ -142,10 +143,11 @@ def _export_onnx(checkpoint: str, output: str, half_weights: bool = False, log=N
 
     model, card = load_checkpoint(checkpoint)
     if log is not None:
-        log(f"Model '{card.name}' ({card.config.arch}), {card.in_channels} input channels, trained at "
-            f"{card.resolution_m:g} m")
+        log(Message("Model '{name}' ({arch}), {in_channels} input channels, trained at {resolution_m:g} m",
+                    name=card.name, arch=card.config.arch, in_channels=card.in_channels,
+                    resolution_m=card.resolution_m))
     if is_cancelled is not None and is_cancelled():
-        raise errors.CancelledError("cancelled by the user; no ONNX file was written")
+        raise errors.CancelledError(Message("cancelled by the user; no ONNX file was written"))
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     path = export_onnx(model, card, output, half_weights=half_weights)
     return _plain({"output": str(path), "card": card.to_dict(), "written_card": read_card(path).to_dict()})
@@ -180,7 +182,7 @@ def child_main() -> int:
             **request,
         )
     except errors.LandslideMapperError as exc:
-        _emit({"error": {"type": type(exc).__name__, "message": str(exc)}}, lock)
+        _emit({"error": {"type": type(exc).__name__, "message": errors.message_of(exc)}}, lock)
         return 2
     except ImportError as exc:
         _emit({"error": {"type": "ImportError", "message": str(exc), "name": getattr(exc, "name", None)}}, lock)
@@ -301,7 +303,7 @@ def run_in_subprocess(task: str, progress: Callable[[float, str], None] | None =
                 break
             if line.strip():
                 try:
-                    msg = json.loads(line)
+                    msg = Message.from_json(json.loads(line))
                 except ValueError:
                     log(line.rstrip())  # something printed by a library
                     msg = {}
@@ -338,7 +340,7 @@ def run_in_subprocess(task: str, progress: Callable[[float, str], None] | None =
     if error is not None:
         _raise(error, task)
     if cancel_sent is not None and result is None:
-        raise errors.CancelledError("cancelled by the user; no output was written")
+        raise errors.CancelledError(Message("cancelled by the user; no output was written"))
     if result is None:
         tail = "".join(stderr[-30:]).strip()
         raise RuntimeError(f"the {what} worker stopped without a result (exit code {rc}): {tail}")

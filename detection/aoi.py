@@ -35,7 +35,7 @@ from rasterio.warp import transform_geom
 from rasterio.windows import Window
 from shapely.geometry import box, mapping, shape
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .options import parse_source
 from .raster_io import Grid
 
@@ -71,30 +71,34 @@ def read_layer(source: str | Path, role: str, layer: str | None = None) -> tuple
     layer = layer or named
     name = Path(path).name
     if not Path(path).exists():
-        raise InputError(f"{role} not found: {path}")
+        raise InputError(Message("{role} not found: {path}", role=role, path=path))
     try:
         layers = fiona.listlayers(path)
         if layer is None and len(layers) > 1:
-            raise InputError(f"{role} {name} has several layers ({', '.join(layers)}): choose one "
-                             f"as {name}:LAYER (or {name}|layername=LAYER)")
+            raise InputError(Message("{role} {name} has several layers ({layers}): choose one as {name}:LAYER (or "
+                                     "{name}|layername=LAYER)", role=role, name=name, layers=', '.join(layers)))
         if layer is not None and layer not in layers:
-            raise InputError(f"{role} {name} has no layer '{layer}' (it has {', '.join(layers)})")
+            raise InputError(Message("{role} {name} has no layer '{layer}' (it has {layers})", role=role, name=name,
+                                     layer=layer, layers=', '.join(layers)))
         with fiona.open(path, layer=layer) as src:
             return [f for f in src if f["geometry"] is not None], src.crs, name
     except fiona.errors.FionaError as exc:
-        raise InputError(f"cannot read {role} {name}: {exc}") from exc
+        raise InputError(Message("cannot read {role} {name}: {exc}", role=role, name=name, exc=exc)) from exc
 
 
 def _read_file(source: str | Path, grid: Grid) -> tuple[shapely.Geometry, str]:
     feats, crs, name = read_layer(source, "the area of interest")
     geoms = [shape(f["geometry"]) for f in feats]
     if not crs:
-        raise InputError(f"the area of interest {name} has no coordinate reference system (CRS); assign one")
+        raise InputError(Message("the area of interest {name} has no coordinate reference system (CRS); assign one",
+                                 name=name))
     polys = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon")]
     if not polys:
         kinds = sorted({g.geom_type for g in geoms})
-        raise InputError(f"the area of interest {name} has no polygons" +
-                         (f" (it holds {', '.join(kinds)})" if kinds else " (it is empty)"))
+        if kinds:
+            raise InputError(Message("the area of interest {name} has no polygons (it holds {kinds})", name=name,
+                                     kinds=", ".join(kinds)))
+        raise InputError(Message("the area of interest {name} has no polygons (it is empty)", name=name))
     return _to_grid(shapely.union_all([_polygonal(p) for p in polys]), crs, grid), name
 
 
@@ -103,9 +107,11 @@ def _read_extent(extent: dict, grid: Grid) -> tuple[shapely.Geometry, str]:
         xmin, ymin, xmax, ymax = (float(v) for v in extent["bounds"])
         crs = CRS.from_user_input(extent["crs"])
     except (KeyError, TypeError, ValueError, CRSError) as exc:
-        raise InputError(f"an extent needs bounds (xmin, ymin, xmax, ymax) and a CRS, got {extent!r}") from exc
+        raise InputError(Message("an extent needs bounds (xmin, ymin, xmax, ymax) and a CRS, got {extent!r}",
+                                 extent=extent)) from exc
     if not (xmax > xmin and ymax > ymin):
-        raise InputError(f"the extent {xmin:g}, {ymin:g}, {xmax:g}, {ymax:g} is empty")
+        raise InputError(Message("the extent {xmin:g}, {ymin:g}, {xmax:g}, {ymax:g} is empty", xmin=xmin, ymin=ymin,
+                                 xmax=xmax, ymax=ymax))
     return _to_grid(box(xmin, ymin, xmax, ymax), crs, grid), "the extent"
 
 
@@ -121,13 +127,14 @@ def area_on_grid(sources, grid: Grid) -> shapely.Geometry:
         names.append(name)
         area = geom if area is None else area.intersection(geom)
     if area is None:
-        raise InputError("no area of interest given")
+        raise InputError(Message("no area of interest given"))
     scene = box(*grid.bounds)
     area = _polygonal(area.intersection(scene))
     if area.is_empty or area.area == 0:
         where = " and ".join(names)
-        raise InputError(f"the area of interest ({where}) does not overlap the image: nothing to detect. The "
-                         f"image covers {_describe_bounds(grid)}")
+        raise InputError(Message("the area of interest ({where}) does not overlap the image: nothing to detect. The "
+                                 "image covers {describe_bounds}", where=where,
+                                 describe_bounds=_describe_bounds(grid)))
     return area
 
 

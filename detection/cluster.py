@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 
-from ..errors import CancelledError, InputError
+from ..errors import CancelledError, InputError, Message
 from .engines import THREADS_ENV
 
 #: seconds to wait for an existing Dask scheduler to answer
@@ -37,7 +37,7 @@ def dask_client(processes: int, scheduler: str | None, log: Callable[[str], None
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
-        raise InputError("running on several workers needs Dask: pip install \"dask[distributed]\"") from exc
+        raise InputError(Message("running on several workers needs Dask: pip install \"dask[distributed]\"")) from exc
     cluster = None
     if scheduler is None:
         threads = str(max(1, (os.cpu_count() or 1) // processes))
@@ -53,11 +53,14 @@ def dask_client(processes: int, scheduler: str | None, log: Callable[[str], None
             cluster.close()
         if cluster is None and isinstance(exc, Exception):  # a wrong or unreachable address: one sentence
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise InputError(f"cannot reach the Dask scheduler at {scheduler!r} within {SCHEDULER_TIMEOUT_S} s "
-                             f"({first}); check the address (tcp://host:8786) and that the scheduler runs") from None
+            raise InputError(Message("cannot reach the Dask scheduler at {scheduler!r} within {SCHEDULER_TIMEOUT_S} s "
+                                     "({first}); check the address (tcp://host:8786) and that the scheduler runs",
+                                     scheduler=scheduler, SCHEDULER_TIMEOUT_S=SCHEDULER_TIMEOUT_S,
+                                     first=first)) from None
         raise
     try:
-        log(f"Dask cluster: {worker_count(client)} worker(s); dashboard {client.dashboard_link}")
+        log(Message("Dask cluster: {worker_count} worker(s); dashboard {dashboard_link}",
+                    worker_count=worker_count(client), dashboard_link=client.dashboard_link))
         yield client
     finally:
         client.close()
@@ -136,7 +139,7 @@ def run_tasks(client, tasks: dict[str, tuple[Callable, tuple]], retries: int,
             if is_cancelled():
                 cancel.set()
                 client.cancel(list(pending), force=True)
-                raise CancelledError("cancelled by the user; no output was written")
+                raise CancelledError(Message("cancelled by the user; no output was written"))
             try:
                 done, pending = wait(pending, timeout=0.5, return_when="FIRST_COMPLETED")
             except TimeoutError:
@@ -148,8 +151,10 @@ def run_tasks(client, tasks: dict[str, tuple[Callable, tuple]], retries: int,
                 fractions[name] = max(fractions.get(name, 0.0), min(fraction, TASK_UNFINISHED))
             finished = sum(1 for f in futures if f.done())
             done = sum(fractions[n] * weights[n] for n in tasks)
-            progress(done / total, f"{finished}/{len(tasks)} {what}" if unit is None else
-                     f"{done:.0f}/{total:.0f} {unit}, {finished}/{len(tasks)} {what} done")
+            progress(done / total, Message("{finished}/{n_tasks} {what}", finished=finished, n_tasks=len(tasks),
+                                           what=what) if unit is None else
+                     Message("{done:.0f}/{total:.0f} {unit}, {finished}/{n_tasks} {what} done", done=done, total=total,
+                             unit=unit, finished=finished, n_tasks=len(tasks), what=what))
         return {name: fut.result() for fut, name in futures.items()}  # re-raises an error beyond its retries
     finally:
         client.cancel([f for f in futures if not f.done()], force=True)

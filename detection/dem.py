@@ -24,7 +24,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.warp import calculate_default_transform, reproject, transform_bounds
 from rasterio.windows import Window
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .raster_io import Grid, _check_georeferenced, _open
 
 _NODATA = -1.0e30
@@ -37,8 +37,8 @@ def check_dem(dem_path: str, grid: Grid) -> None:
         left, bottom, right, top = transform_bounds(src.crs, grid.crs, *src.bounds, densify_pts=21)
         g_left, g_bottom, g_right, g_top = grid.bounds
         if right <= g_left or left >= g_right or top <= g_bottom or bottom >= g_top:
-            raise InputError(f"the DEM {Path(dem_path).name} does not overlap the optical image; check that both "
-                             "cover the same area (and that their CRSs are set correctly)")
+            raise InputError(Message("the DEM {name} does not overlap the optical image; check that both cover the "
+                                     "same area (and that their CRSs are set correctly)", name=Path(dem_path).name))
 
 
 def coarse_overview(src, side: int) -> int | None:
@@ -130,7 +130,7 @@ def dem_channels(z: np.ndarray, specs: Sequence[dict], pixel_size: float, margin
             r = max(1, int(round(float(ch["radius_m"]) / pixel_size)))
             out.append((z - box_mean(z, r))[inner] / float(ch.get("scale", 50.0)))
         else:
-            raise InputError(f"unknown DEM channel {name!r} in the model card")
+            raise InputError(Message("unknown DEM channel {name!r} in the model card", name=name))
     return np.stack(out).astype(np.float32)
 
 

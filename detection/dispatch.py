@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import Message
 from .leftovers import full_disk_explained
 from .options import DetectOptions
 
@@ -43,15 +44,15 @@ def run_detection(options: DetectOptions, progress: Callable[[float, str], None]
 
         if looks_like_product(inputs.optical[0]):  # a product as delivered: read through its orthorectifying VRTs
             if log:
-                log(f"Reading the satellite product {Path(inputs.optical[0]).name}: it is orthorectified on the fly "
-                    "(an archive is first read through once to list its files)")
+                log(Message("Reading the satellite product {name}: it is orthorectified on the fly (an archive is "
+                            "first read through once to list its files)", name=Path(inputs.optical[0]).name))
             product = find_product(inputs.optical[0])  # once: an archive is streamed through to list it
             pixel = product_pixel_size(product, inputs.product_image)
             with opened(product, inputs.dem_path, inputs.product_image, log,
                         processing_resolution(options, pixel)) as scene:
                 for warning in scene.warnings:
                     if log:
-                        log(f"Warning: {warning}")
+                        log(Message("Warning: {warning}", warning=warning))
                 given = {"optical": (scene.path,)}
                 if scene.bands == 1 and inputs.bands is None:  # PAN alone: its one band as red, green and blue
                     given["bands"] = (1, 1, 1)

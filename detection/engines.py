@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..errors import InputError, MissingDependencyError, ModelFileError
+from ..errors import InputError, Message, MissingDependencyError, ModelFileError
 from ..model.card import ModelCard
 from .options import DEVICES, ENGINES, check_choice
 
@@ -73,12 +73,13 @@ class OnnxEngine:
         try:
             import onnxruntime as ort
         except ImportError as exc:
-            raise MissingDependencyError("ONNX Runtime is not installed: run Landslide Mapper > Environment and "
-                                         "GPU > Install missing packages (or pip install onnxruntime)") from exc
+            raise MissingDependencyError(Message(
+                "ONNX Runtime is not installed: run Landslide Mapper > Environment and GPU > Install missing packages "
+                "(or pip install onnxruntime)")) from exc
         providers = execution_providers(ort.get_available_providers(), device)
         if device == "cuda" and len(providers) == 1:
-            raise InputError("device 'cuda' was asked for, but ONNX Runtime has no CUDA execution provider here "
-                             "(install onnxruntime-gpu and the CUDA libraries, or use device 'cpu')")
+            raise InputError(Message("device 'cuda' was asked for, but ONNX Runtime has no CUDA execution provider "
+                                     "here (install onnxruntime-gpu and the CUDA libraries, or use device 'cpu')"))
         options = ort.SessionOptions()
         levels = {"basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
                   "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
@@ -86,8 +87,9 @@ class OnnxEngine:
         level = os.environ.get(OPTIMISATION_ENV, "all").strip().lower() or "all"
         spinning = os.environ.get(SPINNING_ENV, ORT_SPINNING_DEFAULT).strip() or ORT_SPINNING_DEFAULT
         if level not in levels or spinning not in ("0", "1"):
-            raise InputError(f"{OPTIMISATION_ENV} must be basic, extended or all and {SPINNING_ENV} 0 or 1, got "
-                             f"{level!r} and {spinning!r}")
+            raise InputError(Message("{OPTIMISATION_ENV} must be basic, extended or all and {SPINNING_ENV} 0 or 1, "
+                                     "got {level!r} and {spinning!r}", OPTIMISATION_ENV=OPTIMISATION_ENV,
+                                     SPINNING_ENV=SPINNING_ENV, level=level, spinning=spinning))
         options.graph_optimization_level = levels[level]
         options.log_severity_level = 3
         options.add_session_config_entry("session.intra_op.allow_spinning", spinning)  # see OMP_WAIT_POLICY above
@@ -99,18 +101,21 @@ class OnnxEngine:
         try:
             self.session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
         except Exception as exc:  # noqa: BLE001 - ORT raises its own exception types
-            raise ModelFileError(f"ONNX Runtime cannot load {path.name}: {str(exc).splitlines()[0]}") from exc
+            raise ModelFileError(Message("ONNX Runtime cannot load {name}: {exc}", name=path.name,
+                                         exc=str(exc).splitlines()[0])) from exc
         inputs = self.session.get_inputs()
         if len(inputs) != 1 or inputs[0].name != "input":
-            raise ModelFileError(f"{path.name} is not a Landslide Mapper graph (expected one input named 'input')")
+            raise ModelFileError(Message("{name} is not a Landslide Mapper graph (expected one input named 'input')",
+                                         name=path.name))
         channels = inputs[0].shape[1]
         if isinstance(channels, int) and channels != card.in_channels:
-            raise ModelFileError(f"{path.name}: the graph takes {channels} channels but its card says "
-                                 f"{card.in_channels}")
+            raise ModelFileError(Message("{name}: the graph takes {channels} channels but its card says {in_channels}",
+                                         name=path.name, channels=channels, in_channels=card.in_channels))
         outputs = [o.name for o in self.session.get_outputs()]
         if "probability" not in outputs:
-            raise ModelFileError(f"{path.name} is not a Landslide Mapper graph (expected an output named "
-                                 f"'probability', it has {', '.join(outputs) or 'none'})")
+            raise ModelFileError(Message("{name} is not a Landslide Mapper graph (expected an output named "
+                                         "'probability', it has {outputs})", name=path.name,
+                                         outputs=", ".join(outputs) or "-"))
         self.card = card
         self.path_name = path.name
         used = self.session.get_providers()
@@ -122,8 +127,9 @@ class OnnxEngine:
             out = self.session.run(["probability"], {"input": np.ascontiguousarray(batch, dtype=np.float32)})[0]
         except Exception as exc:  # noqa: BLE001 - ORT raises its own types (e.g. InvalidArgument)
             first = (str(exc).strip().splitlines() or [""])[0]
-            raise ModelFileError(f"ONNX Runtime cannot run {self.path_name} on chips of {batch.shape[1]} channels "
-                                 f"({first}): the graph does not match its card") from None
+            raise ModelFileError(Message("ONNX Runtime cannot run {path_name} on chips of {shape} channels ({first}): "
+                                         "the graph does not match its card", path_name=self.path_name,
+                                         shape=batch.shape[1], first=first)) from None
         return out[:, 0]
 
 
@@ -139,7 +145,8 @@ class TorchEngine:
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
         if device == "cuda" and not torch.cuda.is_available():
-            raise InputError("device 'cuda' was asked for, but PyTorch sees no CUDA GPU here (use device 'cpu')")
+            raise InputError(Message("device 'cuda' was asked for, but PyTorch sees no CUDA GPU here (use device "
+                                     "'cpu')"))
         model, card = load_checkpoint(path, device=device)
         self.card = card
         self.device = device
@@ -163,8 +170,8 @@ def open_engine(model_path: str | Path, engine: str = "auto", device: str = "aut
     """Load a model file into the engine that should run it."""
     from ..model.checkpoint import read_card
 
-    check_choice("engine", engine, ENGINES)  # (validated in DetectOptions too; evaluation and training call this alone)
-    check_choice("device", device, DEVICES)
+    check_choice(Message("engine"), engine, ENGINES)  # (validated in DetectOptions too; evaluation, training: here)
+    check_choice(Message("device"), device, DEVICES)
     path = Path(model_path)
     card = read_card(path)  # one clear error for missing, corrupt, pickled or foreign files
     is_onnx = path.suffix.lower() == ".onnx"
@@ -172,9 +179,9 @@ def open_engine(model_path: str | Path, engine: str = "auto", device: str = "aut
         engine = "onnx" if is_onnx else "torch"
     if engine == "onnx":
         if not is_onnx:
-            raise InputError(f"{path.name} is a PyTorch model file: export it to ONNX first (export_onnx) or use "
-                             "engine 'torch'")
+            raise InputError(Message("{name} is a PyTorch model file: export it to ONNX first (export_onnx) or use "
+                                     "engine 'torch'", name=path.name))
         return OnnxEngine(path, card, device)
     if is_onnx:
-        raise InputError(f"{path.name} is an ONNX graph: use engine 'onnx' (or 'auto')")
+        raise InputError(Message("{name} is an ONNX graph: use engine 'onnx' (or 'auto')", name=path.name))
     return TorchEngine(path, device)

@@ -22,7 +22,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Message
 
 #: the GeoPackage tables whose rows describe a layer (keyed by ``table_name``), in the order rows are added
 METADATA_TABLES = ("gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents",
@@ -71,8 +71,8 @@ def _drop_layer(con: sqlite3.Connection, layer: str) -> None:
         return
     name, kind = row
     if kind != "features":
-        raise InputError(f"the GeoPackage already holds a {kind} layer named '{name}': choose another layer name "
-                         "(nothing was changed)")
+        raise InputError(Message("the GeoPackage already holds a {kind} layer named '{name}': choose another layer "
+                                 "name (nothing was changed)", kind=kind, name=name))
     for rtree in _rtree_tables(con, "main", name):
         con.execute(f"DROP TABLE IF EXISTS main.{_q(rtree)}")
     con.execute(f"DROP TABLE IF EXISTS main.{_q(name)}")  # its triggers go with it
@@ -152,7 +152,8 @@ def replace_layer(target: str | Path, source: str | Path, layer: str) -> None:
     try:
         con = sqlite3.connect(str(target), timeout=LOCK_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as exc:
-        raise InputError(f"cannot open the GeoPackage {target} ({exc}); nothing was changed") from None
+        raise InputError(Message("cannot open the GeoPackage {target} ({exc}); nothing was changed", target=target,
+                                 exc=exc)) from None
     try:
         con.execute("ATTACH DATABASE ? AS src", (str(source),))
         con.execute("BEGIN IMMEDIATE")  # the write lock, taken now: no reader sees a half-replaced layer
@@ -169,13 +170,16 @@ def replace_layer(target: str | Path, source: str | Path, layer: str) -> None:
     except sqlite3.OperationalError as exc:
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
-            raise InputError(f"the GeoPackage {target} is in use by another program (it holds a lock on the "
-                             "file): close the layer there and run again; nothing was changed") from None
+            raise InputError(Message("the GeoPackage {target} is in use by another program (it holds a lock on the "
+                                     "file): close the layer there and run again; nothing was changed",
+                                     target=target)) from None
         if "full" in text:
-            raise InputError(f"no space left on the disk of {target}: nothing was changed; free some space and "
-                             "run again") from None
-        raise InputError(f"cannot update the GeoPackage {target} ({exc}); nothing was changed") from None
+            raise InputError(Message("no space left on the disk of {target}: nothing was changed; free some space and "
+                                     "run again", target=target)) from None
+        raise InputError(Message("cannot update the GeoPackage {target} ({exc}); nothing was changed", target=target,
+                                 exc=exc)) from None
     except sqlite3.DatabaseError as exc:
-        raise InputError(f"{target} cannot be updated as a GeoPackage ({exc}); nothing was changed") from None
+        raise InputError(Message("{target} cannot be updated as a GeoPackage ({exc}); nothing was changed",
+                                 target=target, exc=exc)) from None
     finally:
         con.close()

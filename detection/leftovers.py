@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import InputError, LandslideMapperError
+from ..errors import InputError, LandslideMapperError, Message
 
 PREFIX = ".landslide-mapper-"
 _TAGGED = re.compile(re.escape(PREFIX) + r"(?:[a-z]+-)?(\d+)-")
@@ -47,8 +47,9 @@ def full_disk_explained(*folders: str | Path):
             except OSError:
                 continue
             if free < FULL_DISK_BYTES:
-                raise InputError(f"no space left on the disk of {folder} ({free / 2**20:.1f} MB free): nothing was "
-                                 "written; free some space and run again") from exc
+                raise InputError(Message("no space left on the disk of {folder} ({free:.1f} MB free): nothing was "
+                                         "written; free some space and run again", folder=folder,
+                                         free=free / 2**20)) from exc
         raise
 
 
@@ -58,12 +59,13 @@ def output_folder(path: str | Path, what: str = "output folder"):
     path that is a file is refused with one sentence."""
     path = Path(path)
     if path.exists() and not path.is_dir():
-        raise InputError(f"the {what} {path} is a file, not a folder: choose a folder")
+        raise InputError(Message("the {what} {path} is a file, not a folder: choose a folder", what=what, path=path))
     created = not path.exists()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot make the {what} {path}: {exc.strerror or exc}") from None
+        raise InputError(Message("cannot make the {what} {path}: {value}", what=what, path=path,
+                                 value=exc.strerror or exc)) from None
     try:
         yield path
     except BaseException:
@@ -132,7 +134,8 @@ def clean_leftovers(folder: str | Path, log: Callable[[str], None] | None = None
             else:
                 entry.unlink()
             removed.append(entry)
-            log(f"Removed {entry.name}, left in {folder} by a run that was stopped")
+            log(Message("Removed {name}, left in {folder} by a run that was stopped", name=entry.name, folder=folder))
         except OSError as exc:
-            log(f"Warning: could not remove {entry} (left by a run that was stopped): {exc}")
+            log(Message("Warning: could not remove {entry} (left by a run that was stopped): {exc}", entry=entry,
+                        exc=exc))
     return removed

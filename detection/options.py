@@ -28,7 +28,7 @@ import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..model.card import TTA_MODES
 
 #: inference engines: ``auto`` runs .onnx files with ONNX Runtime and checkpoints with PyTorch
@@ -160,50 +160,54 @@ _GROUPS = {"inputs": Inputs, "outputs": Outputs, "model": ModelChoice, "override
 def _number(name: str, value, kind=float, minimum=None, above=None, maximum=None, below=None):
     """``value`` as ``kind`` within the bounds, else one InputError naming the option; NaN and infinity refused."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(f"{name} must be a number, got {value!r}")
+        raise InputError(Message("{name} must be a number, got {value!r}", name=name, value=value))
     if kind is int and value != int(value):
-        raise InputError(f"{name} must be a whole number, got {value!r}")
+        raise InputError(Message("{name} must be a whole number, got {value!r}", name=name, value=value))
     if not math.isfinite(value):
-        raise InputError(f"{name} must be a finite number, got {value!r}")
+        raise InputError(Message("{name} must be a finite number, got {value!r}", name=name, value=value))
     value = kind(value)
     if minimum is not None and value < minimum:
-        raise InputError(f"{name} must be >= {minimum:g}, got {value:g}")
+        raise InputError(Message("{name} must be >= {minimum:g}, got {value:g}", name=name, minimum=minimum,
+                                 value=value))
     if above is not None and value <= above:
-        raise InputError(f"{name} must be > {above:g}, got {value:g}")
+        raise InputError(Message("{name} must be > {above:g}, got {value:g}", name=name, above=above, value=value))
     if maximum is not None and value > maximum:
-        raise InputError(f"{name} must be <= {maximum:g}, got {value:g}")
+        raise InputError(Message("{name} must be <= {maximum:g}, got {value:g}", name=name, maximum=maximum,
+                                 value=value))
     if below is not None and value >= below:
-        raise InputError(f"{name} must be < {below:g}, got {value:g}")
+        raise InputError(Message("{name} must be < {below:g}, got {value:g}", name=name, below=below, value=value))
     return value
 
 
 def check_choice(name: str, value, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        raise InputError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+        raise InputError(Message("{name} must be one of {choices}, got {value!r}", name=name,
+                                 choices=', '.join(choices), value=value))
     return value
 
 
 def check_tile(tile: int) -> int:
     """A chip size: a multiple of 32, at least 64 pixels (the networks downsample by 32)."""
-    tile = _number("tile size", tile, int)
+    tile = _number(Message("tile size"), tile, int)
     if tile % 32 or tile < 64:
-        raise InputError(f"tile size must be a multiple of 32 and at least 64 pixels, got {tile}")
+        raise InputError(Message("tile size must be a multiple of 32 and at least 64 pixels, got {tile}", tile=tile))
     return tile
 
 
 def check_overlap(overlap: int, tile: int) -> int:
     """A chip overlap for chips of ``tile`` pixels: from 0 to under half the tile."""
-    overlap = _number("overlap", overlap, int)
+    overlap = _number(Message("overlap"), overlap, int)
     if not 0 <= overlap < tile // 2:
-        raise InputError(f"overlap must be between 0 and half the tile size ({tile // 2}), got {overlap}")
+        raise InputError(Message("overlap must be between 0 and half the tile size ({tile}), got {overlap}",
+                                 tile=tile // 2, overlap=overlap))
     return overlap
 
 
 def check_threshold(threshold: float) -> float:
     """A probability threshold: strictly between 0 and 1 (0 would mark everything, 1 nothing)."""
-    threshold = _number("threshold", threshold)
+    threshold = _number(Message("threshold"), threshold)
     if not 0.0 < threshold < 1.0:
-        raise InputError(f"threshold must be between 0 and 1, got {threshold:g}")
+        raise InputError(Message("threshold must be between 0 and 1, got {threshold:g}", threshold=threshold))
     return threshold
 
 
@@ -231,7 +235,7 @@ def resolve_overrides(overrides: Overrides, card, tta: str = "none", image_pixel
                   and image_pixel_m > card.resolution_m and card.in_resolution_range(image_pixel_m))
         resolution = image_pixel_m if native else card.resolution_m
     return Resolved(
-        resolution=_number("processing resolution", resolution, above=0.0),
+        resolution=_number(Message("processing resolution"), resolution, above=0.0),
         tile=tile,
         overlap=check_overlap(card.overlap if overrides.overlap is None else overrides.overlap, tile),
         threshold=check_threshold(card.threshold_for(tta) if overrides.threshold is None else overrides.threshold))
@@ -280,12 +284,13 @@ def check_outputs_are_not_inputs(inputs: dict[str, str], outputs: dict[str, tupl
             if out_layer is not None and str(out_path).lower().endswith(".gpkg") and in_layer is not None \
                     and in_layer.lower() != out_layer.lower():
                 continue
-            raise InputError(f"the {out_what} {out_path} is also the {in_what}: it would be overwritten; choose "
-                             "another output file")
+            raise InputError(Message("the {out_what} {out_path} is also the {in_what}: it would be overwritten; "
+                                     "choose another output file", out_what=out_what, out_path=out_path,
+                                     in_what=in_what))
         for other_what, (other_path, _) in outputs.items():
             if other_what < out_what and same_file(out_path, other_path):
-                raise InputError(f"the {out_what} and the {other_what} are the same file ({out_path}): choose two "
-                                 "files")
+                raise InputError(Message("the {out_what} and the {other_what} are the same file ({out_path}): choose "
+                                         "two files", out_what=out_what, other_what=other_what, out_path=out_path))
 
 
 def max_processes() -> int:
@@ -313,61 +318,64 @@ class DetectOptions:
         against it) are in ``pipeline.resolve``."""
         i, o, m, v, c, x = self.inputs, self.outputs, self.model, self.overrides, self.cleanup, self.execution
         if not i.optical or not all(isinstance(p, str) and p for p in i.optical):
-            raise InputError("no optical image given")
+            raise InputError(Message("no optical image given"))
         if not i.scenes and len(i.optical) not in (1, 3):
-            raise InputError(f"give one multi-band optical raster or three single-band ones (R, G, B), got "
-                             f"{len(i.optical)}")
+            raise InputError(Message("give one multi-band optical raster or three single-band ones (R, G, B), got "
+                                     "{n_optical}", n_optical=len(i.optical)))
         if not i.scenes and len(i.dem) > 1:
-            raise InputError("one scene takes one DEM")
+            raise InputError(Message("one scene takes one DEM"))
         if i.bands is not None:
             if not i.bands or not all(isinstance(b, int) and not isinstance(b, bool) and b >= 1 for b in i.bands):
-                raise InputError(f"band numbers must be whole numbers from 1, got {list(i.bands)}")
-        check_choice("product image", i.product_image, PRODUCT_IMAGES)
+                raise InputError(Message("band numbers must be whole numbers from 1, got {bands}",
+                                         bands=list(i.bands)))
+        check_choice(Message("product image"), i.product_image, PRODUCT_IMAGES)
         if i.scenes and i.aoi:
-            raise InputError("an area of interest applies to one scene, not to several scenes")
+            raise InputError(Message("an area of interest applies to one scene, not to several scenes"))
         if i.scenes and o.probability:
-            raise InputError("the probability raster is written for single-scene runs only")
+            raise InputError(Message("the probability raster is written for single-scene runs only"))
         if not o.output:
-            raise InputError("no output file given")
+            raise InputError(Message("no output file given"))
         if not o.layer or not o.layer.strip():
-            raise InputError("the GeoPackage layer name must not be empty")
+            raise InputError(Message("the GeoPackage layer name must not be empty"))
         if o.probability and Path(o.probability).suffix.lower() not in PROBABILITY_SUFFIXES:
-            raise InputError(f"the probability raster must be a GeoTIFF (.tif), got {Path(o.probability).name}")
-        check_choice("engine", m.engine, ENGINES)
-        check_choice("device", m.device, DEVICES)
-        check_choice("test-time augmentation", self.tta, TTA_MODES)
+            raise InputError(Message("the probability raster must be a GeoTIFF (.tif), got {name}",
+                                     name=Path(o.probability).name))
+        check_choice(Message("engine"), m.engine, ENGINES)
+        check_choice(Message("device"), m.device, DEVICES)
+        check_choice(Message("test-time augmentation"), self.tta, TTA_MODES)
         if v.resolution is not None:
-            _number("processing resolution", v.resolution, above=0.0)
+            _number(Message("processing resolution"), v.resolution, above=0.0)
         if v.tile is not None:
             check_tile(v.tile)
         if v.overlap is not None:
-            _number("overlap", v.overlap, int, minimum=0)
+            _number(Message("overlap"), v.overlap, int, minimum=0)
         if v.threshold is not None:
             check_threshold(v.threshold)
         if c.min_area is not None:
-            _number("minimum area", c.min_area, minimum=0.0)
+            _number(Message("minimum area"), c.min_area, minimum=0.0)
         if c.simplify is not None:
-            _number("simplification tolerance", c.simplify, minimum=0.0)
-        _number("batch size", x.batch, int, minimum=0, maximum=1024)
-        _number("chip threads", x.chip_threads, int, minimum=1, maximum=MAX_CHIP_THREADS)
-        _number("worker processes", x.processes, int, minimum=1,
+            _number(Message("simplification tolerance"), c.simplify, minimum=0.0)
+        _number(Message("batch size"), x.batch, int, minimum=0, maximum=1024)
+        _number(Message("chip threads"), x.chip_threads, int, minimum=1, maximum=MAX_CHIP_THREADS)
+        _number(Message("worker processes"), x.processes, int, minimum=1,
                 maximum=None if x.scheduler else max_processes())
         if x.partitions is not None:
-            _number("the number of row partitions", x.partitions, int, minimum=1)
-        _number("retries", x.retries, int, minimum=0)
+            _number(Message("the number of row partitions"), x.partitions, int, minimum=1)
+        _number(Message("retries"), x.retries, int, minimum=0)
         if x.scheduler is not None and not str(x.scheduler).strip():
-            raise InputError("the Dask scheduler address is empty")
-        sources = {"optical image" if len(i.optical) == 1 else f"optical image {k + 1}": p
+            raise InputError(Message("the Dask scheduler address is empty"))
+        sources = {Message("optical image") if len(i.optical) == 1 else Message("optical image {k}", k=k + 1): p
                    for k, p in enumerate(i.optical)}
-        sources.update({"DEM" if len(i.dem) == 1 else f"DEM {k + 1}": p for k, p in enumerate(i.dem)})
+        sources.update({Message("DEM") if len(i.dem) == 1 else Message("DEM {k}", k=k + 1): p
+                        for k, p in enumerate(i.dem)})
         files = [a for a in i.aoi if isinstance(a, (str, Path))]  # (extents are dicts)
-        sources.update({"area of interest" if len(files) == 1 else f"area of interest {k + 1}": a
+        sources.update({Message("area of interest") if len(files) == 1 else Message("area of interest {k}", k=k + 1): a
                         for k, a in enumerate(files)})
         if m.model:
-            sources["model file"] = m.model
-        written = {"output": (o.output, o.layer)}
+            sources[Message("model file")] = m.model
+        written = {Message("output"): (o.output, o.layer)}
         if o.probability:
-            written["probability raster"] = (o.probability, None)
+            written[Message("probability raster")] = (o.probability, None)
         check_outputs_are_not_inputs(sources, written)
         return self
 

@@ -34,6 +34,7 @@ import rasterio
 import shapely
 from rasterio.windows import Window
 
+from ..errors import Message
 from . import vectorize
 from .leftovers import temp_file, temp_folder
 from .options import DetectOptions
@@ -101,7 +102,7 @@ def run_partition(plan: DetectPlan, top: int, bottom: int, folder: str | None, p
 
     def on_chip(done: int) -> None:
         if done % plan.batch == 0 or done == n:
-            progress(done / n, f"{done}/{n} chips")
+            progress(done / n, Message("{done}/{n} chips", done=done, n=n))
 
     sinks = None
     owned_skipped = [0]
@@ -152,7 +153,8 @@ def detect_partitions(options: DetectOptions, progress: Callable[[float, str], N
     try:
         def run(count: int, runner) -> list[dict]:
             rows = partition_rows(plan, count)
-            log(f"{len(rows)} row partition(s): " + ", ".join(f"{a}-{b}" for a, b in rows))
+            log(Message("{n_rows} row partition(s): {rows}", n_rows=len(rows),
+                        rows=", ".join(f"{a}-{b}" for a, b in rows)))
             tasks = {f"rows-{top}": (run_partition, (plan, top, bottom, folder if prob_path else None))
                      for top, bottom in rows}
             weights = {f"rows-{top}": float(len(partition_windows(plan, top, bottom))) for top, bottom in rows}
@@ -164,7 +166,8 @@ def detect_partitions(options: DetectOptions, progress: Callable[[float, str], N
                 total, done, answers = sum(weights.values()), 0.0, {}
                 for name, (fn, args) in tasks.items():
                     def part_progress(f, m, done=done, w=weights[name]):
-                        progress((done + f * w) / total, f"{done + f * w:.0f}/{total:.0f} chips")
+                        progress((done + f * w) / total, Message("{done:.0f}/{total:.0f} chips", done=done + f * w,
+                                                                 total=total))
                     answers[name] = fn(*args, progress=part_progress, is_cancelled=is_cancelled, engine=eng)
                     done += weights[name]
                 return answers
@@ -215,9 +218,10 @@ def _merge(plan: DetectPlan, results: list[dict], output: Path, prob_path: Path 
     scene_chips = len(plan.windows)  # with an area of interest: the chips touching it
     skipped = sum(r["owned_skipped"] for r in results)
     twice = sum(r["chips"] for r in results) - scene_chips
-    log(f"{len(results)} row partition(s): {twice} chip(s) inferred twice where partitions meet; "
-        + ", ".join(f"rows {r['top']}-{r['bottom']} {r['chips']} chips in {r['seconds']:.1f} s (engine opened in "
-                    f"{r['engine_seconds']:.1f} s)" for r in results))
+    log(Message("{n_results} row partition(s): {twice} chip(s) inferred twice where partitions meet; {partitions}",
+                n_results=len(results), twice=twice, partitions=", ".join(
+                    f"rows {r['top']}-{r['bottom']} {r['chips']} chips in {r['seconds']:.1f} s (engine opened in "
+                    f"{r['engine_seconds']:.1f} s)" for r in results)))
     return DetectResult(output, prob_path, count, total_area, time.perf_counter() - t0, scene_chips - skipped,
                         skipped, results[0]["engine"], results[0]["device"], grid, plan.threshold, plan.tile,
                         warnings, plan.scene_chips if plan.area is not None else None)

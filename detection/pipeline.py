@@ -37,7 +37,7 @@ import rasterio
 from affine import Affine
 from rasterio.windows import Window
 
-from ..errors import CancelledError, InputError, ModelFileError
+from ..errors import CancelledError, InputError, Message, ModelFileError
 from . import aoi as aoi_mod
 from . import tta as tta_mod
 from . import vectorize
@@ -148,11 +148,13 @@ def automatic_cleanup(min_area: float | None, simplify: float | None, resolution
 def _check_writable(path: Path, what: str) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError(f"cannot write the {what} {path}: folder {parent} does not exist")
+        raise InputError(Message("cannot write the {what} {path}: folder {parent} does not exist", what=what,
+                                 path=path, parent=parent))
     if not os.access(parent, os.W_OK):
-        raise InputError(f"cannot write the {what} {path}: folder {parent} is not writable")
+        raise InputError(Message("cannot write the {what} {path}: folder {parent} is not writable", what=what,
+                                 path=path, parent=parent))
     if path.exists() and path.is_dir():
-        raise InputError(f"cannot write the {what} {path}: it is a folder")
+        raise InputError(Message("cannot write the {what} {path}: it is a folder", what=what, path=path))
 
 
 class _Prepared:
@@ -380,25 +382,27 @@ def check_grid_size(grid: Grid, tile: int) -> None:
     (a row of chips, the blender's strips, a row of probability blocks and the GDAL cache's three), and GDAL's
     rasters are at most 2^31 - 1 pixels wide or high. The message gives the figures."""
     if max(grid.width, grid.height) > 2**31 - 1:
-        raise InputError(f"the processing grid would be {grid.width:,} x {grid.height:,} pixels at "
-                         f"{grid.resolution:g} m, more than a raster can hold: choose a coarser resolution")
+        raise InputError(Message("the processing grid would be {width:,} x {height:,} pixels at {resolution:g} m, "
+                                 "more than a raster can hold: choose a coarser resolution", width=grid.width,
+                                 height=grid.height, resolution=grid.resolution))
     need = grid.width * 4 * (4 * PROB_BLOCK + 3 * tile)
     try:
         ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # not on this platform
         return
     if need > MEMORY_SHARE * ram:
-        raise InputError(f"the processing grid would be {grid.width:,} x {grid.height:,} pixels at "
-                         f"{grid.resolution:g} m: one row of tiles needs about {need / 2**30:.1f} GB of memory and "
-                         f"this machine has {ram / 2**30:.1f} GB; choose a coarser resolution or a smaller area")
+        raise InputError(Message("the processing grid would be {width:,} x {height:,} pixels at {resolution:g} m: one "
+                                 "row of tiles needs about {need:.1f} GB of memory and this machine has {ram:.1f} GB; "
+                                 "choose a coarser resolution or a smaller area", width=grid.width, height=grid.height,
+                                 resolution=grid.resolution, need=need / 2**30, ram=ram / 2**30))
 
 
 def model_path(options: DetectOptions) -> Path:
     """The model file of a run: the one the options name, or the bundled model."""
     path = Path(options.model.model) if options.model.model else default_model_path()
     if not options.model.model and not path.exists():
-        raise ModelFileError("no model given and the bundled default model is missing from this installation "
-                             f"({path}); choose a model file")
+        raise ModelFileError(Message("no model given and the bundled default model is missing from this installation "
+                                     "({path}); choose a model file", path=path))
     return path
 
 
@@ -426,7 +430,7 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
 
     def warn(msg: str) -> None:
         warnings.append(msg)
-        log(f"Warning: {msg}")
+        log(Message("Warning: {warning}", warning=msg))
 
     inputs, over, tta = options.inputs, options.overrides, options.tta
     spec = resolve_optical(list(inputs.optical), inputs.bands)
@@ -434,33 +438,39 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
     resolved = resolve_overrides(over, card, tta, pixel)
     tile, overlap, threshold = resolved.tile, resolved.overlap, resolved.threshold
     if over.threshold is None and tta != "none" and tta not in card.tta_thresholds:
-        warn(f"the model's card has no threshold chosen for test-time augmentation {tta} (models trained before it "
-             f"existed): its plain threshold {card.threshold} is used, which may not suit averaged probabilities")
+        warn(Message("the model's card has no threshold chosen for test-time augmentation {tta} (models trained "
+                     "before it existed): its plain threshold {threshold} is used, which may not suit averaged "
+                     "probabilities", tta=tta, threshold=card.threshold))
 
     if over.resolution is None and resolved.resolution != card.resolution_m:
         low, high = card.resolution_range_m
-        log(f"The image's {pixel:g} m pixels are within the resolutions the model was trained across ({low:g}-"
-            f"{high:g} m): processed at {pixel:g} m, not resampled to the model's {card.resolution_m:g} m")
+        log(Message("The image's {pixel:g} m pixels are within the resolutions the model was trained across "
+                    "({low:g}-{high:g} m): processed at {pixel:g} m, not resampled to the model's {resolution_m:g} m",
+                    pixel=pixel, low=low, high=high, resolution_m=card.resolution_m))
     grid = processing_grid(spec.paths[0], resolved.resolution)
     check_grid_size(grid, tile)
     dem_path = inputs.dem_path
     if card.uses_dem and dem_path is None:
         names = ", ".join(c["name"] for c in card.dem_channels)
-        raise InputError(f"the model '{card.name}' uses DEM channels ({names}): give a DEM raster")
+        raise InputError(Message("the model '{name}' uses DEM channels ({names}): give a DEM raster", name=card.name,
+                                 names=names))
     if dem_path is not None:
         check_dem(dem_path, grid)
         coverage = dem_coverage(dem_path, grid, spec.paths[0])
         if coverage == 0.0:
             if card.uses_dem:
-                raise InputError(f"the DEM {Path(dem_path).name} has no valid elevation over the image (all "
-                                 f"nodata there), and the model '{card.name}' needs DEM channels")
-            warn(f"the DEM {Path(dem_path).name} has no valid elevation over the image (all nodata there): it is "
-                 "not used, and the landslides' slope, elevation and relief are left empty (NULL)")
+                raise InputError(Message("the DEM {name} has no valid elevation over the image (all nodata there), "
+                                         "and the model '{name2}' needs DEM channels", name=Path(dem_path).name,
+                                         name2=card.name))
+            warn(Message("the DEM {name} has no valid elevation over the image (all nodata there): it is not used, "
+                         "and the landslides' slope, elevation and relief are left empty (NULL)",
+                         name=Path(dem_path).name))
             dem_path = None
         elif coverage < DEM_COVERAGE_WARNING:
-            warn(f"the DEM {Path(dem_path).name} has valid elevation over only {100 * coverage:.0f} % of the image: "
-                 "elsewhere the elevation is filled in from the nearest DEM values, so the slope, elevation and "
-                 "relief of landslides there (and the model's DEM channels) are estimates")
+            warn(Message("the DEM {name} has valid elevation over only {coverage:.0f} % of the image: elsewhere the "
+                         "elevation is filled in from the nearest DEM values, so the slope, elevation and relief of "
+                         "landslides there (and the model's DEM channels) are estimates", name=Path(dem_path).name,
+                         coverage=100 * coverage))
     area = aoi_mod.area_on_grid(list(inputs.aoi), grid) if inputs.aoi else None  # before any pixel is read
     with rasterio.open(spec.paths[0]) as src:
         out_crs = src.crs
@@ -469,26 +479,30 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
                                                     grid.resolution, input_res)
     augmented = "" if tta == "none" else f"; test-time augmentation {tta} ({tta_mod.PASSES[tta]} passes per chip)"
     engine_words = f" ({engine.name} on {engine.device})" if engine is not None else ""
-    log(f"Model '{card.name}'{engine_words}; tile {tile} px, overlap {overlap} px, threshold {threshold}{augmented}; "
-        f"{cleanup}")
-    log(f"Processing grid: {grid.width} x {grid.height} px at {grid.resolution:g} m in {grid.crs.to_string()}")
+    log(Message("Model '{name}'{engine_words}; tile {tile} px, overlap {overlap} px, threshold "
+                "{threshold}{augmented}; {cleanup}", name=card.name, engine_words=engine_words, tile=tile,
+                overlap=overlap, threshold=threshold, augmented=augmented, cleanup=cleanup))
+    log(Message("Processing grid: {width} x {height} px at {resolution:g} m in {crs}", width=grid.width,
+                height=grid.height, resolution=grid.resolution, crs=grid.crs.to_string()))
     if input_res > COARSE_INPUT_FACTOR * grid.resolution:
-        warn(f"the image's pixels are about {input_res:.3g} m, {input_res / grid.resolution:.0f} times coarser than "
-             f"the {grid.resolution:g} m the model works at: the image is upsampled, so landslides narrower than "
-             f"about {2 * input_res:.0f} m are missed and outlines follow the coarse pixels. Use imagery close to "
-             f"{grid.resolution:g} m for an inventory")
+        warn(Message("the image's pixels are about {input_res:.3g} m, {input_res2:.0f} times coarser than the "
+                     "{resolution:g} m the model works at: the image is upsampled, so landslides narrower than about "
+                     "{input_res3:.0f} m are missed and outlines follow the coarse pixels. Use imagery close to "
+                     "{resolution:g} m for an inventory", input_res=input_res, input_res2=input_res / grid.resolution,
+                     resolution=grid.resolution, input_res3=2 * input_res))
 
     # under the cache that reading chips gets: blocks a computed VRT's blocks are made from (a product's 8 m MUX
     # under its pansharpened 1 m) must stay cached between the windows read (10.4 s -> 5.4 s on a product)
     with gdal_cache(gdal_cache_mb(0, reader_cache_bytes(spec, grid, tile))):
         stats = scene_statistics(spec)
     if stats["valid_fraction"] == 0.0:
-        warn("the optical image has no valid pixel (all nodata): the result is an empty layer")
+        warn(Message("the optical image has no valid pixel (all nodata): the result is an empty layer"))
     fallback = dem_mean_elevation(dem_path) if dem_path else 0.0
     scene = [w for _, w in chip_windows(grid.height, grid.width, tile, overlap)]
     windows = scene if area is None else [w for w, keep in zip(scene, aoi_mod.touches(scene, grid, area)) if keep]
     if area is not None:  # only the chips touching the area of interest are read and inferred
-        log(f"Area of interest: {area.area / 1e6:.3g} km², {len(windows)} of the scene's {len(scene)} chips")
+        log(Message("Area of interest: {area:.3g} km², {n_windows} of the scene's {n_scene} chips",
+                    area=area.area / 1e6, n_windows=len(windows), n_scene=len(scene)))
     return DetectPlan(options, spec, grid, out_crs, str(model_file), card, tile, overlap, threshold, min_area,
                       simplify, stats, fallback, area, windows, len(scene), warnings, dem_path,
                       engine.device if engine is not None else "cpu")
@@ -603,7 +617,7 @@ def run_engine(chips, eng, batch: int, put: Callable[..., None], is_cancelled: C
 
     for item in chips:
         if is_cancelled():
-            raise CancelledError("cancelled by the user; no output was written")
+            raise CancelledError(Message("cancelled by the user; no output was written"))
         if item.chip is None:
             skipped += 1
             if group:
@@ -620,7 +634,7 @@ def run_engine(chips, eng, batch: int, put: Callable[..., None], is_cancelled: C
     if group:
         run_batch(group)
     if is_cancelled():
-        raise CancelledError("cancelled by the user; no output was written")
+        raise CancelledError(Message("cancelled by the user; no output was written"))
     return skipped
 
 
@@ -719,8 +733,8 @@ def publish(writer: vectorize.FeatureWriter, prob_tmp: Path | None, prob_path: P
     """Move a finished run's outputs into place (the polygons, then the probability raster); warn of an empty
     result. Returns the number of landslides and their total area (m²)."""
     if writer.count == 0:
-        warnings.append("no landslide found: the output is a valid, empty layer")
-        log(f"Warning: {warnings[-1]}")
+        warnings.append(Message("no landslide found: the output is a valid, empty layer"))
+        log(Message("Warning: {warning}", warning=warnings[-1]))
     count, total_area = writer.count, writer.total_area
     writer.commit()
     if prob_path is not None:
@@ -756,7 +770,8 @@ def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | No
 
     def on_chip(done: int) -> None:
         if done % plan.batch == 0 or done == n_chips:
-            progress(done / n_chips, f"{done}/{n_chips} chips, {time.perf_counter() - t0:.0f} s")
+            progress(done / n_chips, Message("{done}/{n_chips} chips, {time:.0f} s", done=done, n_chips=n_chips,
+                                             time=time.perf_counter() - t0))
 
     try:
         with full_disk_explained(*options.outputs.folders):
@@ -767,7 +782,7 @@ def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | No
                 sinks.close()
             count, total_area = publish(writer, prob_tmp, prob_path, warnings, log)
         seconds = time.perf_counter() - t0
-        progress(1.0, "done")
+        progress(1.0, Message("done"))
         return DetectResult(output, prob_path, count, total_area, seconds, n_chips - skipped, skipped,
                             eng.name, eng.device, grid, plan.threshold, plan.tile, warnings,
                             None if plan.area is None else plan.scene_chips)

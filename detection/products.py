@@ -43,7 +43,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform as warp_transform
 from rasterio.windows import Window
 
-from ..errors import CancelledError, InputError
+from ..errors import CancelledError, InputError, Message
 from .leftovers import temp_file
 from .options import PRODUCT_IMAGES, _number, check_choice
 from .raster_io import utm_crs_for
@@ -136,7 +136,7 @@ def _read_archive(path: Path) -> tuple[list[str], dict[str, str]]:
                     fh = tar.extractfile(member)
                     texts[member.name] = fh.read().decode("utf-8", "replace") if fh else ""
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise InputError(f"cannot read the archive {path.name}: {exc}") from exc
+        raise InputError(Message("cannot read the archive {name}: {exc}", name=path.name, exc=exc)) from exc
     return names, texts
 
 
@@ -146,7 +146,7 @@ def find_product(path: str | Path) -> Product:
     for what is missing or wrong."""
     p = Path(path)
     if not p.exists():
-        raise InputError(f"the product {p} does not exist")
+        raise InputError(Message("the product {p} does not exist", p=p))
     if _is_archive(str(p)):
         names, texts = _read_archive(p)
         prefix = f"/vsitar/{p.resolve()}/"
@@ -161,8 +161,8 @@ def find_product(path: str | Path) -> Product:
         if kind is None:  # the generic path: one image with RPCs
             with rasterio.open(str(p)) as src:
                 if src.rpcs is None:
-                    raise InputError(f"{p.name} has neither map coordinates nor an RPC camera model: it cannot be "
-                                     "orthorectified")
+                    raise InputError(Message("{name} has neither map coordinates nor an RPC camera model: it cannot "
+                                             "be orthorectified", name=p.name))
             return Product(p.stem, "", str(p), None)
         names = sorted(f.name for f in p.parent.iterdir() if f.is_file())
         texts = {}
@@ -177,19 +177,21 @@ def find_product(path: str | Path) -> Product:
             images[kind].append(n)
             satellite = GF_NAME.match(Path(n).name).group("satellite").upper()
     if not images["PAN"] and not images["MUX"]:
-        raise InputError(f"{p.name} is not a GF-1/GF-2/GF-6/GF-7 product: it holds no -PAN or -MUX/-MSS image "
-                         "(.tiff)")
+        raise InputError(Message("{name} is not a GF-1/GF-2/GF-6/GF-7 product: it holds no -PAN or -MUX/-MSS image "
+                                 "(.tiff)", name=p.name))
     for kind, found in images.items():
         if len(found) > 1:
-            raise InputError(f"{p.name} holds {len(found)} {kind} images ({', '.join(Path(f).name for f in found)}): "
-                             "give the one to use (its .tiff file)")
+            raise InputError(Message("{name} holds {n_found} {kind} images ({name2}): give the one to use (its .tiff "
+                                     "file)", name=p.name, n_found=len(found), kind=kind,
+                                     name2=', '.join(Path(f).name for f in found)))
     for kind, found in images.items():
         if not found:
             continue
         stem = found[0].rsplit(".", 1)[0]
         if f"{stem}.rpb" not in names and f"{stem}.RPB" not in names and f"{stem}_rpc.txt" not in names:
-            raise InputError(f"the {kind} image {Path(found[0]).name} of {p.name} has no .rpb file (its RPC camera "
-                             "model): it cannot be orthorectified. The product is incomplete; download it again")
+            raise InputError(Message("the {kind} image {name} of {name2} has no .rpb file (its RPC camera model): it "
+                                     "cannot be orthorectified. The product is incomplete; download it again",
+                                     kind=kind, name=Path(found[0]).name, name2=p.name))
         xml_name = f"{stem}.xml"
         if xml_name in names:
             text = texts.get(xml_name)
@@ -205,11 +207,12 @@ def _check_metadata(text: str, name: str, satellite: str) -> None:
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
-        raise InputError(f"the product's metadata file {name} is damaged (not valid XML: {exc}); download the "
-                         "product again") from exc
+        raise InputError(Message("the product's metadata file {name} is damaged (not valid XML: {exc}); download the "
+                                 "product again", name=name, exc=exc)) from exc
     said = (root.findtext("SatelliteID") or "").strip().upper()
     if said and satellite and said != satellite:
-        raise InputError(f"the metadata file {name} is for satellite {said}, but the file names say {satellite}")
+        raise InputError(Message("the metadata file {name} is for satellite {said}, but the file names say {satellite}",
+                                 name=name, said=said, satellite=satellite))
 
 
 # --- geometry ---------------------------------------------------------------------------------------------------
@@ -231,7 +234,8 @@ def image_geometry(path: str) -> Geometry:
     with rasterio.open(path) as src:
         rpcs = src.rpcs
         if rpcs is None:
-            raise InputError(f"{Path(path).name} has no RPC camera model (.rpb): it cannot be orthorectified")
+            raise InputError(Message("{name} has no RPC camera model (.rpb): it cannot be orthorectified",
+                                     name=Path(path).name))
         width, height = src.width, src.height
     h0 = float(rpcs.height_off)
     with RPCTransformer(rpcs) as t:
@@ -292,7 +296,8 @@ def ortho_vrt(image: str, out: Path, crs: CRS, transform: Affine, width: int, he
     gen = root.find("GDALWarpOptions/Transformer/ApproxTransformer/BaseTransformer/GenImgProjTransformer")
     rpc = gen.find("SrcRPCTransformer/RPCTransformer") if gen is not None else None
     if gen is None or rpc is None:
-        raise InputError(f"GDAL made no RPC transformer for {Path(image).name}: its RPCs cannot be used")
+        raise InputError(Message("GDAL made no RPC transformer for {name}: its RPCs cannot be used",
+                                 name=Path(image).name))
     inv = ~transform
     _set(gen, "DstGeoTransform", ",".join(repr(float(v)) for v in gt))
     _set(gen, "DstInvGeoTransform", ",".join(repr(float(v)) for v in (inv.c, inv.a, inv.b, inv.f, inv.d, inv.e)))
@@ -461,20 +466,24 @@ def _datum_warning(dem: str, geometry: Geometry, log: Callable[[str], None] | No
             undulation = 0.0
         if undulation != 0.0:
             if log:
-                log(f"DEM heights above {vertical} converted to ellipsoidal heights for the RPCs (the geoid lies "
-                    f"{undulation:+.1f} m from the ellipsoid at the scene's centre)")
+                log(Message("DEM heights above {vertical} converted to ellipsoidal heights for the RPCs (the geoid "
+                            "lies {undulation:+.1f} m from the ellipsoid at the scene's centre)", vertical=vertical,
+                            undulation=undulation))
             return None
-        return (f"the DEM {Path(dem).name} gives heights above {vertical}, but the grid of that geoid is not "
-                f"installed for PROJ here, so they cannot be converted to the ellipsoidal heights that the RPC camera "
-                f"model needs: the image may be shifted by up to {shift:.0f} m at this scene's viewing angle "
-                f"({angle:.1f} degrees off nadir; the geoid lies up to {GEOID_MAX_M:.0f} m from the ellipsoid). "
-                "Install PROJ's geoid grids (e.g. proj-data), or give the DEM in ellipsoidal heights")
-    return (f"the DEM {Path(dem).name} does not say which vertical datum its heights use: they are taken as heights "
-            f"above the WGS 84 ellipsoid, as the RPC camera model needs. If they are above sea level (the geoid: "
-            f"SRTM, Copernicus, ASTER), the image may be shifted by up to {shift:.0f} m at this scene's viewing angle "
-            f"({angle:.1f} degrees off nadir; the geoid lies up to {GEOID_MAX_M:.0f} m from the ellipsoid). Give "
-            "the DEM a compound CRS with its vertical datum (e.g. EPSG:4326+3855 for EGM2008 heights) to remove "
-            "that shift")
+        return (Message("the DEM {name} gives heights above {vertical}, but the grid of that geoid is not installed "
+                        "for PROJ here, so they cannot be converted to the ellipsoidal heights that the RPC camera "
+                        "model needs: the image may be shifted by up to {shift:.0f} m at this scene's viewing angle "
+                        "({angle:.1f} degrees off nadir; the geoid lies up to {geoid_max:.0f} m from the "
+                        "ellipsoid). Install PROJ's geoid grids (e.g. proj-data), or give the DEM in ellipsoidal "
+                        "heights", name=Path(dem).name, vertical=vertical, shift=shift, angle=angle,
+                        geoid_max=GEOID_MAX_M))
+    return (Message("the DEM {name} does not say which vertical datum its heights use: they are taken as heights "
+                    "above the WGS 84 ellipsoid, as the RPC camera model needs. If they are above sea level (the "
+                    "geoid: SRTM, Copernicus, ASTER), the image may be shifted by up to {shift:.0f} m at this scene's "
+                    "viewing angle ({angle:.1f} degrees off nadir; the geoid lies up to {geoid_max:.0f} m from the "
+                    "ellipsoid). Give the DEM a compound CRS with its vertical datum (e.g. EPSG:4326+3855 for EGM2008 "
+                    "heights) to remove that shift", name=Path(dem).name, shift=shift, angle=angle,
+                    geoid_max=GEOID_MAX_M))
 
 
 def _found(product: str | Product) -> Product:
@@ -488,7 +497,7 @@ def product_pixel_size(product: str | Product, image: str = "pansharpened") -> f
     product = _found(product)
     main = product.mux if image == "mux" or product.pan is None else product.pan
     if main is None:
-        raise InputError(f"the {product.label} has no image to read")
+        raise InputError(Message("the {label} has no image to read", label=product.label))
     return _rounded_gsd(image_geometry(main))
 
 
@@ -503,46 +512,50 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
     of :data:`PRODUCT_IMAGES`. ``resolution``: the scene's pixel size (None: the PAN's ground sample distance, or
     the MUX's for ``mux``). Raises ``InputError`` for a product or DEM that cannot make the scene."""
     log = log or (lambda msg: None)
-    check_choice("product image", image, PRODUCT_IMAGES)
+    check_choice(Message("product image"), image, PRODUCT_IMAGES)
     if resolution is not None:
-        _number("the pixel size (m)", resolution, above=0.0)
+        _number(Message("the pixel size (m)"), resolution, above=0.0)
     if image == "pansharpened" and (product.pan is None or product.mux is None):
         have, lacks = ("PAN", "MUX") if product.mux is None else ("MUX", "PAN")
         if product.satellite:
-            raise InputError(f"the {product.label} has a {have} image but no {lacks} image, so it cannot be "
-                             f"pansharpened: choose the {have} image alone")
+            raise InputError(Message("the {label} has a {have} image but no {lacks} image, so it cannot be "
+                                     "pansharpened: choose the {have} image alone", label=product.label, have=have,
+                                     lacks=lacks))
         image = "pan"  # a generic RPC image: itself
     if image == "mux" and product.mux is None:
-        raise InputError(f"the {product.label} has no MUX (multispectral) image")
+        raise InputError(Message("the {label} has no MUX (multispectral) image", label=product.label))
     if image == "pan" and product.pan is None:
-        raise InputError(f"the {product.label} has no PAN (panchromatic) image")
+        raise InputError(Message("the {label} has no PAN (panchromatic) image", label=product.label))
     main = product.mux if image == "mux" else product.pan
     geometry = image_geometry(main)
     warnings: list[str] = []
     if dem is not None:
         if not Path(dem).exists() and not dem.startswith("/vsi"):
-            raise InputError(f"the DEM {Path(dem).name} does not exist ({dem})")
+            raise InputError(Message("the DEM {name} does not exist ({dem})", name=Path(dem).name, dem=dem))
         share, km2 = _dem_missing(dem, geometry)
         if share > DEM_MISSING_LIMIT:
-            raise InputError(f"the DEM {Path(dem).name} does not cover the scene: {100 * share:.0f} % of it "
-                             f"({km2:.2f} km²) has no height. Give a DEM that covers the whole {product.label}")
+            raise InputError(Message("the DEM {name} does not cover the scene: {share:.0f} % of it ({km2:.2f} km²) "
+                                     "has no height. Give a DEM that covers the whole {label}", name=Path(dem).name,
+                                     share=100 * share, km2=km2, label=product.label))
         datum = _datum_warning(dem, geometry, log)
         if datum:
             warnings.append(datum)
     else:
         error = geometry.height_scale * geometry.tan_off_nadir
-        warnings.append(f"no DEM: the {product.label} is orthorectified at the RPCs' mean height "
-                        f"({geometry.height_off:.0f} m), so ground higher or lower by up to the RPCs' height range "
-                        f"(±{geometry.height_scale:.0f} m) is misplaced by up to {error:.0f} m "
-                        f"({math.degrees(math.atan(geometry.tan_off_nadir)):.1f} degrees off nadir). Give a DEM")
+        warnings.append(Message("no DEM: the {label} is orthorectified at the RPCs' mean height ({height_off:.0f} m), "
+                                "so ground higher or lower by up to the RPCs' height range (±{height_scale:.0f} m) is "
+                                "misplaced by up to {error:.0f} m ({degrees:.1f} degrees off nadir). Give a DEM",
+                                label=product.label, height_off=geometry.height_off,
+                                height_scale=geometry.height_scale, error=error,
+                                degrees=math.degrees(math.atan(geometry.tan_off_nadir))))
     res = resolution or _rounded_gsd(geometry)
     crs, transform, width, height = scene_grid(geometry, res)
     folder.mkdir(parents=True, exist_ok=True)
     main_vrt = folder / f"{image}_ortho.vrt"
     if dem is not None:
         rpc_dem = geographic_dem(dem, folder / "dem_wgs84.tif", crs, transform, width, height)
-        log("The DEM is read by the RPC camera model " + ("as it is" if rpc_dem == dem else
-                                                          "from a copy in WGS 84 over the scene (faster)"))
+        log(Message("The DEM is read by the RPC camera model as it is") if rpc_dem == dem else
+            Message("The DEM is read by the RPC camera model from a copy in WGS 84 over the scene (faster)"))
         dem = rpc_dem
     ortho_vrt(main, main_vrt, crs, transform, width, height, dem, geometry.height_off)
     with rasterio.open(main) as src:
@@ -558,13 +571,14 @@ def build(product: Product, folder: Path, dem: str | None, image: str = "panshar
         ortho_vrt(main, pan_on_mux, crs, transform @ Affine.scale(factor), -(-width // factor), -(-height // factor),
                   dem, geometry.height_off, Resampling.average)
         weights = brovey_weights(pan_on_mux, mux_vrt)
-        log(f"Pansharpening weights (blue, green, red, NIR), fitted on the scene: "
-            f"{', '.join(f'{w:.3f}' for w in weights)}")
+        log(Message("Pansharpening weights (blue, green, red, NIR), fitted on the scene: {value}",
+                    value=', '.join(f'{w:.3f}' for w in weights)))
         path = folder / "pansharpened.vrt"
         pansharpen_vrt(main_vrt, mux_vrt, path, weights, nodata)
         bands = 4
-    log(f"{product.label}: {image}, orthorectified {'with the DEM' if dem else 'at the mean height'} onto "
-        f"{width} x {height} px at {res:g} m in {crs.to_string()}")
+    log(Message("{label}: {image}, orthorectified {value} onto {width} x {height} px at {res:g} m in {crs}",
+                label=product.label, image=image, value='with the DEM' if dem else 'at the mean height', width=width,
+                height=height, res=res, crs=crs.to_string()))
     return Scene(str(path), res, bands, warnings)
 
 
@@ -593,7 +607,7 @@ def write_scene(path: str, dem: str | None, output: str, image: str = "pansharpe
     is_cancelled = is_cancelled or (lambda: False)
     out = Path(output)
     if out.suffix.lower() not in (".tif", ".tiff"):
-        raise InputError(f"the prepared scene is a GeoTIFF: give a .tif file name, not {out.name}")
+        raise InputError(Message("the prepared scene is a GeoTIFF: give a .tif file name, not {name}", name=out.name))
     tmp, cog = temp_file(out), temp_file(out)  # run-tagged: a killed run's are removed by the next run there
     try:
         with opened(path, dem, image, log, resolution) as scene, rasterio.open(scene.path) as src:
@@ -606,16 +620,17 @@ def write_scene(path: str, dem: str | None, output: str, image: str = "pansharpe
             with rasterio.open(tmp, "w", **profile) as dst:
                 for k, win in enumerate(windows):
                     if is_cancelled():
-                        raise CancelledError("cancelled: no scene was written")
+                        raise CancelledError(Message("cancelled: no scene was written"))
                     dst.write(src.read(window=win), window=win)
-                    progress(0.9 * (k + 1) / len(windows), f"block {k + 1}/{len(windows)}")
-        progress(0.92, "overviews")
+                    progress(0.9 * (k + 1) / len(windows), Message("block {k}/{n_windows}", k=k + 1,
+                                                                   n_windows=len(windows)))
+        progress(0.92, Message("overviews"))
         rasterio.shutil.copy(str(tmp), str(cog), driver="COG", compress="deflate", predictor="2",
                              overview_resampling="average", bigtiff="if_safer")
         if is_cancelled():
-            raise CancelledError("cancelled: no scene was written")
+            raise CancelledError(Message("cancelled: no scene was written"))
         os.replace(cog, out)  # the scene appears whole, or not at all
-        progress(1.0, "done")
+        progress(1.0, Message("done"))
         return Scene(str(out), scene.resolution, scene.bands, scene.warnings)
     finally:
         for f in (tmp, cog):

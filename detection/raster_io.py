@@ -23,7 +23,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
-from ..errors import InputError
+from ..errors import InputError, Message
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Grid:
         col1 = min(self.width, math.ceil((right - self.transform.c) / self.transform.a))
         row1 = min(self.height, math.ceil((self.transform.f - bottom) / -self.transform.e))
         if col1 <= col0 or row1 <= row0:
-            raise InputError("the area lies outside the image")
+            raise InputError(Message("the area lies outside the image"))
         return Grid(self.crs, self.transform @ Affine.translation(col0, row0), col1 - col0, row1 - row0)
 
     def expanded(self, margin: int) -> Grid:
@@ -70,19 +70,22 @@ def utm_crs_for(lon: float, lat: float) -> CRS:
 def _open(path: str | Path):
     path = str(path)
     if not Path(path).exists():
-        raise InputError(f"raster not found: {path}")
+        raise InputError(Message("raster not found: {path}", path=path))
     try:
         return rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
-        raise InputError(f"cannot open raster {path}: not a readable raster ({exc})") from exc
+        raise InputError(Message("cannot open raster {path}: not a readable raster ({exc})", path=path,
+                                 exc=exc)) from exc
 
 
 def _check_georeferenced(src, role: str) -> None:
     if src.crs is None:
-        raise InputError(f"the {role} raster {Path(src.name).name} has no coordinate reference system (CRS); "
-                         "assign one (QGIS: Raster > Projections > Assign Projection) and try again")
+        raise InputError(Message("the {role} raster {name} has no coordinate reference system (CRS); assign one "
+                                 "(QGIS: Raster > Projections > Assign Projection) and try again", role=role,
+                                 name=Path(src.name).name))
     if src.transform.b != 0 or src.transform.d != 0:
-        raise InputError(f"the {role} raster {Path(src.name).name} is rotated; warp it to a north-up grid first")
+        raise InputError(Message("the {role} raster {name} is rotated; warp it to a north-up grid first", role=role,
+                                 name=Path(src.name).name))
 
 
 #: VRTs whose blocks GDAL computes when read (an orthorectifying warp, pansharpening), not merely decodes
@@ -116,42 +119,43 @@ def resolve_optical(paths: Sequence[str | Path], bands: Sequence[int] | None) ->
     one grid, stacked in the given order."""
     paths = [str(p) for p in paths]
     if not paths:
-        raise InputError("no optical raster given")
+        raise InputError(Message("no optical raster given"))
     if len(paths) == 1:
         with _open(paths[0]) as src:
             _check_georeferenced(src, "optical")
             if src.count < 3 and bands is None:
-                raise InputError(f"the optical raster {Path(paths[0]).name} has {src.count} band(s); "
-                                 "3 (R, G, B) are needed")
+                raise InputError(Message("the optical raster {name} has {count} band(s); 3 (R, G, B) are needed",
+                                         name=Path(paths[0]).name, count=src.count))
             if bands is None:
                 bands = (3, 2, 1) if src.count >= 4 else (1, 2, 3)
             bands = tuple(int(b) for b in bands)
             if len(bands) != 3:
-                raise InputError(f"give exactly 3 band numbers (R, G, B), got {len(bands)}")
+                raise InputError(Message("give exactly 3 band numbers (R, G, B), got {n_bands}", n_bands=len(bands)))
             bad = [b for b in bands if not 1 <= b <= src.count]
             if bad:
-                raise InputError(f"band number(s) {', '.join(map(str, bad))} out of range: "
-                                 f"{Path(paths[0]).name} has bands 1 to {src.count}")
+                raise InputError(Message("band number(s) {map} out of range: {name} has bands 1 to {count}",
+                                         map=', '.join(map(str, bad)), name=Path(paths[0]).name, count=src.count))
         return OpticalSpec((paths[0],) * 3, bands)
     if len(paths) != 3:
-        raise InputError(f"give one multi-band optical raster or three single-band rasters (R, G, B), "
-                         f"got {len(paths)} files")
+        raise InputError(Message("give one multi-band optical raster or three single-band rasters (R, G, B), got "
+                                 "{n_paths} files", n_paths=len(paths)))
     if bands is not None and tuple(bands) not in ((1, 2, 3), (1, 1, 1)):
-        raise InputError("with three single-band optical files, the files' order is the R, G, B order; "
-                         "do not give band numbers")
+        raise InputError(Message("with three single-band optical files, the files' order is the R, G, B order; do not "
+                                 "give band numbers"))
     ref = None
     for p in paths:
         with _open(p) as src:
             _check_georeferenced(src, "optical")
             if src.count != 1:
-                raise InputError(f"{Path(p).name} has {src.count} bands; with several optical files each must "
-                                 "be a single band")
+                raise InputError(Message("{name} has {count} bands; with several optical files each must be a single "
+                                         "band", name=Path(p).name, count=src.count))
             key = (src.crs, src.transform, src.width, src.height)
             if ref is None:
                 ref = key
             elif key != ref:
-                raise InputError(f"{Path(p).name} is not on the same grid as {Path(paths[0]).name}; the "
-                                 "single-band optical files must share CRS, extent and pixel size")
+                raise InputError(Message("{name} is not on the same grid as {name2}; the single-band optical files "
+                                         "must share CRS, extent and pixel size", name=Path(p).name,
+                                         name2=Path(paths[0]).name))
     return OpticalSpec(tuple(paths), (1, 1, 1))
 
 
@@ -177,7 +181,7 @@ def processing_grid(optical_path: str, resolution: float) -> Grid:
     """The metric grid the model sees: the optical CRS when it is projected in ground metres, else the UTM zone
     of the scene centre."""
     if not resolution > 0:
-        raise InputError(f"the processing resolution must be > 0 m, got {resolution}")
+        raise InputError(Message("the processing resolution must be > 0 m, got {resolution}", resolution=resolution))
     with _open(optical_path) as src:
         crs = src.crs
         left, bottom, right, top = src.bounds
@@ -417,7 +421,7 @@ def optical_scaler(card_scaling: dict, dtype: np.dtype, stats: dict, mean: Seque
         lo = np.asarray(stats["low"], np.float32)
         span = np.maximum(np.asarray(stats["high"], np.float32) - lo, 1e-6)
     else:
-        raise InputError(f"unknown optical scaling method {method!r} in the model card")
+        raise InputError(Message("unknown optical scaling method {method!r} in the model card", method=method))
     m = np.asarray(mean, np.float32)[:, None, None]
     s = np.asarray(std, np.float32)[:, None, None]
     lo, span = lo[:, None, None], span[:, None, None]

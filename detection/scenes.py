@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CancelledError, InputError, LandslideMapperError, user_message
+from ..errors import CancelledError, InputError, LandslideMapperError, Message, user_message
 from .leftovers import clean_leftovers, temp_folder
 from .options import DetectOptions
 
@@ -82,7 +82,7 @@ def expand_scenes(items: Sequence[str | Path]) -> list[str]:
         else:
             matches = [text]
         if not matches:
-            raise InputError(f"no scene found for {text}")
+            raise InputError(Message("no scene found for {text}", text=text))
         found.extend(m for m in matches if m not in found)
     return found
 
@@ -105,7 +105,8 @@ def scene_jobs(optical: Sequence[str | Path], dem: str | Path | Sequence[str | P
     paths = expand_scenes(optical)
     dems = [] if dem is None else ([str(dem)] if isinstance(dem, (str, Path)) else [str(d) for d in dem])
     if len(dems) not in (0, 1, len(paths)):
-        raise InputError(f"give one DEM for all scenes or one per scene: {len(paths)} scene(s), {len(dems)} DEM(s)")
+        raise InputError(Message("give one DEM for all scenes or one per scene: {n_paths} scene(s), {n_dems} DEM(s)",
+                                 n_paths=len(paths), n_dems=len(dems)))
     per_scene = dems * len(paths) if len(dems) == 1 else (dems or [None] * len(paths))
     return [SceneJob(name, path, d) for name, path, d in zip(scene_names(paths), paths, per_scene)]
 
@@ -155,9 +156,9 @@ def detect_scenes(options: DetectOptions, progress: Callable[[float, str], None]
     options.validate()
     output, layer, execution = Path(options.outputs.output), options.outputs.layer, options.execution
     if vectorize.check_output(output, layer) != "GPKG":
-        raise InputError("several scenes go into one GeoPackage (.gpkg): one layer per scene and a merged one")
+        raise InputError(Message("several scenes go into one GeoPackage (.gpkg): one layer per scene and a merged one"))
     jobs = scene_jobs(options.inputs.optical, options.inputs.dem)
-    log(f"{len(jobs)} scene(s): " + ", ".join(j.name for j in jobs))
+    log(Message("{n_jobs} scene(s): {names}", n_jobs=len(jobs), names=", ".join(j.name for j in jobs)))
     clean_leftovers(output.parent, log)
     folder = temp_folder(output.parent, "scenes")
     result = ScenesResult(output, layer)
@@ -170,17 +171,18 @@ def detect_scenes(options: DetectOptions, progress: Callable[[float, str], None]
             answer = answers[job.name]
             if "error" in answer:
                 result.failures[job.name] = answer["error"]
-                log(f"Scene {job.name} ({job.optical}) failed: {answer['error']}")
+                log(Message("Scene {name} ({optical}) failed: {error}", name=job.name, optical=job.optical,
+                            error=answer['error']))
             else:
                 result.scenes[job.name] = {**answer, "layer": f"{layer}_{job.name}"}
         if not result.scenes:
-            raise InputError("no scene could be processed: " + "; ".join(f"{k}: {v}" for k, v in
-                                                                         result.failures.items()))
+            raise InputError(Message("no scene could be processed: {failures}",
+                                     failures="; ".join(f"{k}: {v}" for k, v in result.failures.items())))
         _publish(jobs, result, folder, output, layer)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result.seconds = time.perf_counter() - t0
-    progress(1.0, "done")
+    progress(1.0, Message("done"))
     return result
 
 
@@ -188,7 +190,7 @@ def _run_here(jobs, folder, options, progress, is_cancelled) -> dict[str, dict]:
     answers = {}
     for i, job in enumerate(jobs):
         def scene_progress(fraction: float, message: str, i=i, name=job.name) -> None:
-            progress((i + fraction) / len(jobs), f"{name}: {message}")
+            progress((i + fraction) / len(jobs), Message("{name}: {message}", name=name, message=message))
 
         answers[job.name] = run_scene(job, folder, options, scene_progress, is_cancelled)
     return answers

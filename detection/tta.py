@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import Message
 from ..model.card import TTA_MODES
 from .options import check_choice
 
@@ -38,7 +39,7 @@ PASSES = {mode: len(o) for mode, o in ORIENTATIONS.items()}
 
 def check_mode(mode: str) -> str:
     """``mode`` if it is one of :data:`MODES` (the rule of ``options.DetectOptions.validate``), else InputError."""
-    return check_choice("test-time augmentation", mode, MODES)
+    return check_choice(Message("test-time augmentation"), mode, MODES)
 
 
 def orient(batch: np.ndarray, transpose: bool, turns: int) -> np.ndarray:

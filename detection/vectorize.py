@@ -27,7 +27,7 @@ from rasterio.warp import transform_geom
 from rasterio.windows import Window
 from shapely.strtree import STRtree
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .leftovers import temp_folder
 from .options import DEFAULT_LAYER
 from .raster_io import Grid
@@ -79,7 +79,7 @@ def polygon_geojson(poly: shapely.Polygon) -> dict:
 def driver_for(path: str | Path) -> str:
     ext = Path(path).suffix.lower()
     if ext not in DRIVERS:
-        raise InputError(f"unsupported output format {ext or '(none)'}: use .gpkg, .geojson or .shp")
+        raise InputError(Message("unsupported output format {ext}: use .gpkg, .geojson or .shp", ext=ext or "-"))
     return DRIVERS[ext]
 
 
@@ -259,20 +259,23 @@ def check_output(path: str | Path, layer: str = LAYER) -> str:
     driver = driver_for(path)
     if driver == "GPKG":
         if not layer or not layer.strip():
-            raise InputError("the GeoPackage layer name must not be empty")
+            raise InputError(Message("the GeoPackage layer name must not be empty"))
         if path.is_file():
             try:
                 fiona.listlayers(str(path))
             except Exception as exc:  # noqa: BLE001 - whatever GDAL says, the file is not one we can add to
-                raise InputError(f"{path} exists but is not a GeoPackage that can be opened ({exc}); choose another "
-                                 "file name, or a GeoPackage to add the landslide layer to") from exc
+                raise InputError(Message("{path} exists but is not a GeoPackage that can be opened ({exc}); choose "
+                                         "another file name, or a GeoPackage to add the landslide layer to", path=path,
+                                         exc=exc)) from exc
             if not os.access(path, os.W_OK):
-                raise InputError(f"cannot add the layer '{layer}' to {path}: the file is read-only")
+                raise InputError(Message("cannot add the layer '{layer}' to {path}: the file is read-only",
+                                         layer=layer, path=path))
             from .geopackage import existing_kind
 
             kind = existing_kind(path, layer)
             if kind not in (None, "features"):
-                raise InputError(f"{path} already holds a {kind} layer named '{layer}': choose another layer name")
+                raise InputError(Message("{path} already holds a {kind} layer named '{layer}': choose another layer "
+                                         "name", path=path, kind=kind, layer=layer))
     return driver
 
 

@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import LandslideMapperError
+from ..errors import LandslideMapperError, Message
 
 DEPS_ENV = "LANDSLIDE_MAPPER_DEPS_DIR"
 FOLDER_NAME = "landslide_mapper_deps"
@@ -126,7 +126,7 @@ def deps_dir(settings_dir: str | os.PathLike | None, version_info: Sequence[int]
     if override:
         return Path(override).expanduser()
     if not settings_dir:
-        raise InstallError("no QGIS settings folder given and $LANDSLIDE_MAPPER_DEPS_DIR is not set")
+        raise InstallError(Message("no QGIS settings folder given and $LANDSLIDE_MAPPER_DEPS_DIR is not set"))
     return Path(settings_dir) / "python" / FOLDER_NAME / f"python{version_info[0]}.{version_info[1]}"
 
 
@@ -272,9 +272,9 @@ def uninstall(folder: str | os.PathLike) -> list[str]:
         else:
             shutil.rmtree(folder, onerror=onexc)
         if errors:
-            raise InstallError(
-                f"could not delete {len(errors)} file(s) of {folder} (in use? restart QGIS and try again): "
-                + "; ".join(errors[:3]))
+            raise InstallError(Message(
+                "could not delete {n_errors} file(s) of {folder} (in use? restart QGIS and try again): {errors}",
+                n_errors=len(errors), folder=folder, errors="; ".join(errors[:3])))
     return names
 
 
@@ -534,11 +534,11 @@ def find_python(candidates: Sequence[str] | None = None, require_pip: bool = Tru
         tried.append(f"{path}: no pip")
     running = ".".join(map(str, sys.version_info[:3]))
     if without_pip is not None:
-        hint = " (Debian/Ubuntu: sudo apt install python3-pip)" if sys.platform.startswith("linux") else ""
-        raise InstallError(f"pip is not available for QGIS's Python {without_pip.path}: install pip for it{hint}, "
-                           "then try again")
-    raise InstallError(f"could not find the Python interpreter QGIS runs on (Python {running}); tried: "
-                       + "; ".join(tried or ["nothing"]))
+        hint = Message(" (Debian/Ubuntu: sudo apt install python3-pip)") if sys.platform.startswith("linux") else ""
+        raise InstallError(Message("pip is not available for QGIS's Python {path}: install pip for it{hint}, then try "
+                                   "again", path=without_pip.path, hint=hint))
+    raise InstallError(Message("could not find the Python interpreter QGIS runs on (Python {running}); tried: {tried}",
+                               running=running, tried="; ".join(tried or ["-"])))
 
 
 # --- running pip ----------------------------------------------------------------------------------------------
@@ -664,7 +664,8 @@ def install(plan: InstallPlan, python: PythonInfo | str | None = None,
         return InstallResult(False, output, installed_distributions(plan.target), info.path, cancelled=True)
     if rc != 0:
         tail = "\n".join(output.splitlines()[-40:])
-        raise InstallError(f"pip failed (exit code {rc}) installing {' '.join(plan.requirements)}:\n{tail}")
+        raise InstallError(Message("pip failed (exit code {rc}) installing {requirements}:\n{tail}", rc=rc,
+                                   requirements=' '.join(plan.requirements), tail=tail))
     for name in plan.prune:
         if remove_distribution(plan.target, name):
             say(f"Kept QGIS's own {name}: removed the copy pip resolved against")

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import Message
 from .dependencies import missing_in_set
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -263,53 +264,50 @@ def environment_report(
 
     warnings: list[str] = []
     if probe_error:
-        warnings.append(f"The packages could not be checked in a separate Python process ({probe_error}); "
-                        "GPU and ONNX Runtime details are unknown.")
+        warnings.append(Message("The packages could not be checked in a separate Python process ({probe_error}); GPU "
+                                "and ONNX Runtime details are unknown.", probe_error=probe_error))
     if all(distributions.values()):
         warnings.append(
-            "Both onnxruntime and onnxruntime-gpu are installed; they provide the same module and break each "
-            "other. Uninstall both, then install only one (onnxruntime-gpu for an NVIDIA GPU)."
+            Message("Both onnxruntime and onnxruntime-gpu are installed; they provide the same module and break each "
+                    "other. Uninstall both, then install only one (onnxruntime-gpu for an NVIDIA GPU).")
         )
     missing_detection = missing_in_set(missing, "detection")
     missing_training = [m for m in missing if m not in missing_detection]
     if missing_detection:
-        warnings.append(
-            "Missing Python packages for detection: "
-            + ", ".join(missing_detection)
-            + ". Install the 'Detection' set (Environment and GPU dialog, or the README's section Install)."
-        )
+        warnings.append(Message(
+            "Missing Python packages for detection: {missing}. Install the 'Detection' set (Environment and GPU "
+            "dialog, or the README's section Install).", missing=", ".join(missing_detection)))
     if missing_training:
-        warnings.append(
-            "Not installed, needed for training, PyTorch checkpoints and ONNX export only: "
-            + ", ".join(missing_training)
-            + " (the 'Detection and training' set)."
-        )
+        warnings.append(Message(
+            "Not installed, needed for training, PyTorch checkpoints and ONNX export only: {missing} (the 'Detection "
+            "and training' set).", missing=", ".join(missing_training)))
     for name, entry in packages.items():
         if not entry["ok"] and entry["error"] and "No module named" not in entry["error"]:
-            warnings.append(f"{name} is installed but cannot be imported ({entry['error']}).")
+            warnings.append(Message("{name} is installed but cannot be imported ({error}).", name=name,
+                                    error=entry['error']))
     if (
         distributions["onnxruntime-gpu"]
         and ort["providers"]
         and "CUDAExecutionProvider" not in ort["providers"]
     ):
         warnings.append(
-            "onnxruntime-gpu is installed but offers no CUDAExecutionProvider (CUDA libraries missing?)."
+            Message("onnxruntime-gpu is installed but offers no CUDAExecutionProvider (CUDA libraries missing?).")
         )
     if cuda["error"] and packages["torch"]["ok"]:
-        warnings.append(f"torch could not query CUDA ({cuda['error']}).")
+        warnings.append(Message("torch could not query CUDA ({error}).", error=cuda['error']))
 
     gpu_torch = bool(cuda["available"] and cuda["devices"])
     gpu_ort = "CUDAExecutionProvider" in ort["providers"]
     if gpu_torch or gpu_ort:
         names = ", ".join(d["name"] for d in cuda["devices"]) or "CUDA"
-        engines = " and ".join(e for e, ok in (("PyTorch", gpu_torch), ("ONNX Runtime", gpu_ort)) if ok)
-        conclusion = f"A GPU is usable ({names}) by {engines}."
+        engines = (Message("PyTorch and ONNX Runtime") if gpu_torch and gpu_ort else
+                   "PyTorch" if gpu_torch else "ONNX Runtime")
+        conclusion = Message("A GPU is usable ({names}) by {engines}.", names=names, engines=engines)
     elif packages["torch"]["ok"] or packages["onnxruntime"]["ok"]:
-        conclusion = "No usable GPU: detection runs on the CPU (slower, but the results are the same)."
+        conclusion = Message("No usable GPU: detection runs on the CPU (slower, but the results are the same).")
     else:
-        conclusion = (
-            "Neither PyTorch nor ONNX Runtime is installed: detection cannot run until one is installed."
-        )
+        conclusion = Message(
+            "Neither PyTorch nor ONNX Runtime is installed: detection cannot run until one is installed.")
 
     return {
         "plugin": {"name": "Landslide Mapper", "version": _plugin_version(), "location": str(PACKAGE_ROOT)},
@@ -341,29 +339,27 @@ def environment_report(
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:
-    """A few plain-text lines for a log or the Processing feedback panel."""
+    """A few plain-text lines (Messages) for a log or the Processing feedback panel; the warnings' lines start with
+    "WARNING:"."""
     lines = [
         f"Landslide Mapper {report['plugin']['version'] or '?'}",
         f"Python {report['python']['version']} ({report['python']['executable']})",
-        f"QGIS {report['qgis']['version'] or 'not running'}",
+        f"QGIS {report['qgis']['version']}" if report["qgis"]["version"] else Message("QGIS not running"),
     ]
     for name, entry in report["packages"].items():
-        lines.append(
-            f"{name}: {entry['version'] or '?'}" if entry["ok"] else f"{name}: MISSING ({entry['error']})"
-        )
+        lines.append(f"{name}: {entry['version'] or '?'}" if entry["ok"] else
+                     Message("{name}: MISSING ({error})", name=name, error=entry["error"]))
     if report["gdal"]["rasterio"]:
-        lines.append(f"GDAL used by rasterio: {report['gdal']['rasterio']}")
+        lines.append(Message("GDAL used by rasterio: {version}", version=report["gdal"]["rasterio"]))
     ort = report["onnxruntime"]
-    lines.append("ONNX Runtime providers: " + (", ".join(ort["providers"]) or "none"))
+    lines.append(Message("ONNX Runtime providers: {providers}", providers=", ".join(ort["providers"]) or "-"))
     devices = report["cuda"]["devices"]
-    lines.append(
-        "CUDA devices seen by torch: "
-        + (", ".join(f"{d['name']} ({d['total_memory_mib']} MiB)" for d in devices) if devices else "none")
-    )
+    lines.append(Message("CUDA devices seen by torch: {devices}", devices=", ".join(
+        f"{d['name']} ({d['total_memory_mib']} MiB)" for d in devices) if devices else "-"))
     models = report["models"]
-    lines.append("Bundled model files: " + (", ".join(m["name"] for m in models) if models else "none"))
+    lines.append(Message("Bundled model files: {names}", names=", ".join(m["name"] for m in models) if models else "-"))
     lines.append(report["conclusion"])
-    lines.extend(f"WARNING: {w}" for w in report["warnings"])
+    lines.extend(Message("WARNING: {warning}", warning=w) for w in report["warnings"])
     return lines
 
 

@@ -22,7 +22,7 @@ import timm
 import torch
 from torch import nn
 
-from ..errors import ModelFileError
+from ..errors import Message, ModelFileError
 
 #: Backbones the registry offers; any timm model with ``features_only`` support also works.
 SUPPORTED_BACKBONES = (
@@ -97,16 +97,16 @@ class Backbone(nn.Module):
         own = self.body.state_dict()
         missing = [k for k in own if k not in state]
         if missing:
-            raise ModelFileError(f"the pretrained weights {name} leave {len(missing)} encoder tensors unset "
-                                 f"(e.g. {missing[0]})")
+            raise ModelFileError(Message("the pretrained weights {name} leave {n_missing} encoder tensors unset (e.g. "
+                                         "{missing})", name=name, n_missing=len(missing), missing=missing[0]))
         matched = {}
         for key, target in own.items():
             value = state[key]
             if value.ndim == 4 and target.ndim == 4 and value.shape[1] != target.shape[1]:
                 value = adapt_input_conv(target.shape[1], value)  # a stem fed more (or fewer) than 3 channels
             if value.shape != target.shape:
-                raise ModelFileError(f"pretrained tensor {key} has shape {tuple(value.shape)}, the encoder "
-                                     f"{tuple(target.shape)}")
+                raise ModelFileError(Message("pretrained tensor {key} has shape {shape}, the encoder {shape2}",
+                                             key=key, shape=tuple(value.shape), shape2=tuple(target.shape)))
             matched[key] = value
         self.body.load_state_dict(matched, strict=True)
         self.pretraining = weights.describe()

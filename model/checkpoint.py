@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ModelFileError
+from ..errors import Message, ModelFileError
 from .card import ModelCard
 from .weights import _check_exists, _sniff, _torch_load_safe, read_state_dict  # noqa: F401 - read_state_dict: API
 
@@ -64,15 +64,16 @@ def read_card(path: str | Path) -> ModelCard:
                 with safe_open(str(path), framework="pt") as f:
                     meta = f.metadata() or {}
             except Exception as exc:  # noqa: BLE001
-                raise ModelFileError(f"cannot read {path.name}: corrupt or truncated model file ({exc})") from exc
+                raise ModelFileError(Message("cannot read {name}: corrupt or truncated model file ({exc})",
+                                             name=path.name, exc=exc)) from exc
             if CARD_KEY not in meta:
-                raise ModelFileError(f"{path.name} has no Landslide Mapper model card: it is not a model file of "
-                                     "this plugin (plain backbone weights?)")
+                raise ModelFileError(Message("{name} has no Landslide Mapper model card: it is not a model file of "
+                                             "this plugin (plain backbone weights?)", name=path.name))
             return ModelCard.from_json(meta[CARD_KEY])
         if kind in ("torch-zip", "pickle"):
             obj = _torch_load_safe(path)
             if not isinstance(obj, dict) or "card" not in obj:
-                raise ModelFileError(f"{path.name} has no Landslide Mapper model card")
+                raise ModelFileError(Message("{name} has no Landslide Mapper model card", name=path.name))
             card = obj["card"]
             return ModelCard.from_json(card) if isinstance(card, str) else ModelCard.from_dict(card)
         if kind == "onnx":
@@ -80,8 +81,9 @@ def read_card(path: str | Path) -> ModelCard:
     except ModelFileError:
         raise
     except (ValueError, TypeError, json.JSONDecodeError) as exc:
-        raise ModelFileError(f"{path.name}: invalid model card: {exc}") from exc
-    raise ModelFileError(f"{path.name} is not a model file (expected .onnx, .safetensors, .pt or .pth)")
+        raise ModelFileError(Message("{name}: invalid model card: {exc}", name=path.name, exc=exc)) from exc
+    raise ModelFileError(Message("{name} is not a model file (expected .onnx, .safetensors, .pt or .pth)",
+                                 name=path.name))
 
 
 def load_checkpoint(path: str | Path, device: str = "cpu") -> tuple[nn.Module, ModelCard]:
@@ -91,20 +93,22 @@ def load_checkpoint(path: str | Path, device: str = "cpu") -> tuple[nn.Module, M
     path = Path(path)
     card = read_card(path)
     if _sniff(path) == "onnx":
-        raise ModelFileError(f"{path.name} is an ONNX graph: run it with the ONNX Runtime engine")
+        raise ModelFileError(Message("{name} is an ONNX graph: run it with the ONNX Runtime engine", name=path.name))
     state = read_state_dict(path)
     try:
         model = build_model(card.config)
     except ValueError as exc:
-        raise ModelFileError(f"{path.name}: cannot build its architecture: {exc}") from exc
+        raise ModelFileError(Message("{name}: cannot build its architecture: {exc}", name=path.name, exc=exc)) from exc
     mismatch = state_dict_mismatch(model.state_dict(), state)
     if mismatch:
-        raise ModelFileError(f"{path.name}: the weights do not match the architecture in its card ({mismatch})")
+        raise ModelFileError(Message("{name}: the weights do not match the architecture in its card ({mismatch})",
+                                     name=path.name, mismatch=mismatch))
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "mismatch"
-        raise ModelFileError(f"{path.name}: the weights do not match the architecture in its card ({first})") from exc
+        raise ModelFileError(Message("{name}: the weights do not match the architecture in its card ({first})",
+                                     name=path.name, first=first)) from exc
     return model.to(device).eval(), card
 
 
@@ -143,7 +147,8 @@ def _onnx_metadata(path: Path) -> dict[str, str]:
     except ImportError:
         raise
     except Exception as exc:  # noqa: BLE001
-        raise ModelFileError(f"cannot read ONNX file {path.name}: corrupt or truncated ({exc})") from exc
+        raise ModelFileError(Message("cannot read ONNX file {name}: corrupt or truncated ({exc})", name=path.name,
+                                     exc=exc)) from exc
 
 
 def card_from_onnx(path: str | Path) -> ModelCard:
@@ -152,9 +157,10 @@ def card_from_onnx(path: str | Path) -> ModelCard:
     _check_exists(path)
     meta = _onnx_metadata(path)
     if CARD_KEY not in meta:
-        raise ModelFileError(f"{path.name} has no Landslide Mapper model card in its metadata (export it with "
-                             "'landslide_mapper:export_onnx' or 'python -m landslide_mapper export-onnx')")
+        raise ModelFileError(Message("{name} has no Landslide Mapper model card in its metadata (export it with "
+                                     "'landslide_mapper:export_onnx' or 'python -m landslide_mapper export-onnx')",
+                                     name=path.name))
     try:
         return ModelCard.from_json(meta[CARD_KEY])
     except (ValueError, TypeError) as exc:
-        raise ModelFileError(f"{path.name}: invalid model card: {exc}") from exc
+        raise ModelFileError(Message("{name}: invalid model card: {exc}", name=path.name, exc=exc)) from exc

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..errors import ModelFileError
+from ..errors import Message, ModelFileError
 from .card import ModelCard
 
 #: largest difference of probabilities between the graph and the rebuilt network that is accepted (float16 weights
@@ -95,11 +95,13 @@ def network_from_onnx(path: str | Path) -> tuple[nn.Module, ModelCard]:
 
     def take(name: str, shape: tuple, what: str) -> torch.Tensor:
         if name not in values:
-            raise ModelFileError(f"{path.name}: {what} is not a stored weight of the graph")
+            raise ModelFileError(Message("{name}: {what} is not a stored weight of the graph", name=path.name,
+                                         what=what))
         array = np.asarray(values[name], dtype=np.float32)
         if tuple(array.shape) != tuple(shape):
-            raise ModelFileError(f"{path.name}: the graph does not match the architecture in its card ({what}: "
-                                 f"{tuple(array.shape)} instead of {tuple(shape)})")
+            raise ModelFileError(Message("{name}: the graph does not match the architecture in its card ({what}: "
+                                         "{shape} instead of {shape2})", name=path.name, what=what,
+                                         shape=tuple(array.shape), shape2=tuple(shape)))
         used.add(root[name])
         return torch.from_numpy(array.copy())
 
@@ -114,8 +116,8 @@ def network_from_onnx(path: str | Path) -> tuple[nn.Module, ModelCard]:
     calls, follows, free_bns, order = _trace(model, card.in_channels)
     nodes = [n for n in graph.node if n.op_type in ("Conv", "ConvTranspose")]
     if len(nodes) != len(calls):
-        raise ModelFileError(f"{path.name}: the graph has {len(nodes)} convolutions, the architecture in its card "
-                             f"{len(calls)}")
+        raise ModelFileError(Message("{name}: the graph has {n_nodes} convolutions, the architecture in its card "
+                                     "{n_calls}", name=path.name, n_nodes=len(nodes), n_calls=len(calls)))
     for node, conv in zip(nodes, calls):
         key = names[conv]
         assigned[f"{key}.weight"] = take(node.input[1], conv.weight.shape, f"{key}.weight")
@@ -125,10 +127,11 @@ def network_from_onnx(path: str | Path) -> tuple[nn.Module, ModelCard]:
         if bn is None:
             if conv.bias is not None:
                 if bias is None:
-                    raise ModelFileError(f"{path.name}: {key} has no bias in the graph")
+                    raise ModelFileError(Message("{name}: {key} has no bias in the graph", name=path.name, key=key))
                 assigned[f"{key}.bias"] = bias
             elif bias is not None:
-                raise ModelFileError(f"{path.name}: {key} has a bias in the graph but none in the architecture")
+                raise ModelFileError(Message("{name}: {key} has a bias in the graph but none in the architecture",
+                                             name=path.name, key=key))
             continue
         if conv.bias is not None:  # the folded bias holds the convolution's own
             assigned[f"{key}.bias"] = torch.zeros_like(conv.bias)
@@ -139,8 +142,9 @@ def network_from_onnx(path: str | Path) -> tuple[nn.Module, ModelCard]:
                          f"{b}.running_var": torch.full((bn.num_features,), 1.0 - bn.eps)})
     bn_nodes = [n for n in graph.node if n.op_type == "BatchNormalization"]
     if len(bn_nodes) != len(free_bns):
-        raise ModelFileError(f"{path.name}: the graph has {len(bn_nodes)} unfolded batch normalisations, the "
-                             f"architecture {len(free_bns)}")
+        raise ModelFileError(Message("{name}: the graph has {n_bn_nodes} unfolded batch normalisations, the "
+                                     "architecture {n_free_bns}", name=path.name, n_bn_nodes=len(bn_nodes),
+                                     n_free_bns=len(free_bns)))
     for node, bn in zip(bn_nodes, free_bns):
         b = names[bn]
         for part, name in zip(("weight", "bias", "running_mean", "running_var"), node.input[1:5]):
@@ -152,9 +156,11 @@ def network_from_onnx(path: str | Path) -> tuple[nn.Module, ModelCard]:
     unused = sorted(n for n, v in stored.items() if n not in used and np.issubdtype(v.dtype, np.floating)
                     and v.size > 1)
     if missing or unused:
-        raise ModelFileError(f"{path.name}: the graph's weights could not all be mapped onto the architecture in its "
-                             f"card ({len(missing)} tensor(s) of the network without a value, e.g. "
-                             f"{missing[:2]}; {len(unused)} weight(s) of the graph unused, e.g. {unused[:2]})")
+        raise ModelFileError(Message("{name}: the graph's weights could not all be mapped onto the architecture in "
+                                     "its card ({n_missing} tensor(s) of the network without a value, e.g. {missing}; "
+                                     "{n_unused} weight(s) of the graph unused, e.g. {unused})", name=path.name,
+                                     n_missing=len(missing), missing=missing[:2], n_unused=len(unused),
+                                     unused=unused[:2]))
     state.update(assigned)
     model.load_state_dict(state)
     _check_against_graph(model, card, path)
@@ -205,5 +211,5 @@ def _check_against_graph(model: nn.Module, card: ModelCard, path: Path) -> None:
         got = torch.sigmoid(model(torch.from_numpy(x))).numpy()
     worst = float(np.abs(got - expected).max())
     if not worst <= TOLERANCE:
-        raise ModelFileError(f"{path.name}: the network rebuilt from the graph differs from it by {worst:.2g} "
-                             "(probability); it cannot be trained further")
+        raise ModelFileError(Message("{name}: the network rebuilt from the graph differs from it by {worst:.2g} "
+                                     "(probability); it cannot be trained further", name=path.name, worst=worst))

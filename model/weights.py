@@ -9,7 +9,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ModelFileError
+from ..errors import Message, ModelFileError
 
 if TYPE_CHECKING:
     import torch
@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
 def _check_exists(path: Path) -> None:
     if not path.exists():
-        raise ModelFileError(f"model file not found: {path}")
+        raise ModelFileError(Message("model file not found: {path}", path=path))
     if not path.is_file():
-        raise ModelFileError(f"model path is not a file: {path}")
+        raise ModelFileError(Message("model path is not a file: {path}", path=path))
 
 
 def _sniff(path: Path) -> str:
@@ -43,11 +43,12 @@ def _torch_load_safe(path: Path) -> object:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         raise ModelFileError(
-            f"refusing to load {path.name}: it contains pickled Python objects (for example a whole model saved "
-            "with torch.save(model)), and loading those could run arbitrary code. Save a state dict or a "
-            ".safetensors model file instead") from exc
+            Message("refusing to load {name}: it contains pickled Python objects (for example a whole model saved "
+                    "with torch.save(model)), and loading those could run arbitrary code. Save a state dict or a "
+                    ".safetensors model file instead", name=path.name)) from exc
     except Exception as exc:  # noqa: BLE001 - any other failure means a damaged file
-        raise ModelFileError(f"cannot read model file {path.name}: it is corrupt or truncated ({exc})") from exc
+        raise ModelFileError(Message("cannot read model file {name}: it is corrupt or truncated ({exc})",
+                                     name=path.name, exc=exc)) from exc
 
 
 def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
@@ -63,7 +64,8 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
         try:
             return load_file(str(path))
         except Exception as exc:  # noqa: BLE001
-            raise ModelFileError(f"cannot read {path.name}: corrupt or truncated safetensors file ({exc})") from exc
+            raise ModelFileError(Message("cannot read {name}: corrupt or truncated safetensors file ({exc})",
+                                         name=path.name, exc=exc)) from exc
     if kind in ("torch-zip", "pickle"):
         obj = _torch_load_safe(path)
         if isinstance(obj, dict) and "state_dict" in obj and isinstance(obj["state_dict"], dict):
@@ -71,6 +73,6 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
         if isinstance(obj, dict) and "model" in obj and isinstance(obj["model"], dict):
             obj = obj["model"]
         if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
-            raise ModelFileError(f"{path.name} does not hold a dict of tensors")
+            raise ModelFileError(Message("{name} does not hold a dict of tensors", name=path.name))
         return obj
-    raise ModelFileError(f"{path.name} is not a weights file (expected .safetensors, .pt or .pth)")
+    raise ModelFileError(Message("{name} is not a weights file (expected .safetensors, .pt or .pth)", name=path.name))

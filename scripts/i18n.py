@@ -9,7 +9,10 @@ Every user-facing string of the QGIS glue (``plugin.py``, ``ui/``, ``processing/
 - ``tr_noop("...")``: a string translated later, where it is shown;
 - the class constants ``DISPLAY_NAME`` and ``GROUP`` of the algorithms, and the label dictionaries named in
   :data:`LABEL_TABLES` (``ENGINE_LABELS`` ..., the install sets' ``SET_LABELS``), whose values are shown through
-  ``tr()``.
+  ``tr()``;
+- the core's sentences (errors, log lines, progress, warnings: ``errors.Message("...", **values)`` in
+  :data:`CORE`), which the glue shows through the same translations (``qgis_compat.translated``). The CLI
+  (``cli.py``) stays English and is not read.
 
     python3 scripts/i18n.py update     the .ts files: new strings added (unfinished), gone ones removed
     python3 scripts/i18n.py check      non-zero exit when a string lacks a finished translation
@@ -32,6 +35,8 @@ I18N = ROOT / "i18n"
 CONTEXT = "LandslideMapper"
 LOCALES = ("zh_CN",)
 GLUE = ("plugin.py", "ui", "processing")
+#: the pure core: its user-facing sentences are ``Message("...")`` calls
+CORE = ("errors.py", "worker.py", "detection", "training", "model", "environment")
 #: (file, name of a dict or tuple of labels) whose string values are shown through tr()
 LABEL_TABLES = (("processing/algorithms/parameters.py", "ENGINE_LABELS"),
                 ("processing/algorithms/parameters.py", "DEVICE_LABELS"),
@@ -49,9 +54,9 @@ def ts_path(locale: str) -> Path:
     return I18N / f"landslide_mapper_{locale}.ts"
 
 
-def _glue_files() -> list[Path]:
+def _files(items: tuple[str, ...]) -> list[Path]:
     files = []
-    for item in GLUE:
+    for item in items:
         path = ROOT / item
         files += [path] if path.is_file() else sorted(p for p in path.rglob("*.py") if "__pycache__" not in p.parts)
     return files
@@ -69,7 +74,7 @@ def collect() -> dict[str, list[str]]:
         if text:
             found.setdefault(text, []).append(where)
 
-    for path in _glue_files():
+    for path in _files(GLUE):
         rel = path.relative_to(ROOT).as_posix()
         if rel in NOT_OURS:
             continue
@@ -86,6 +91,12 @@ def collect() -> dict[str, list[str]]:
                 for target in node.targets:
                     if isinstance(target, ast.Name) and target.id in CLASS_CONSTANTS:
                         add(_literal(node.value), f"{rel}:{node.lineno}")
+    for path in _files(CORE):
+        rel = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Message" \
+                    and node.args:
+                add(_literal(node.args[0]), f"{rel}:{node.lineno}")
     for rel, name in LABEL_TABLES:
         tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
         for node in ast.walk(tree):

@@ -88,10 +88,31 @@ _IN_LOCALE = textwrap.dedent(
     ui = {"title": dialog.windowTitle(), "install": dialog.install_button.text(),
           "set": dialog.package_set.currentText(), "about": about_html(*load_card())}
     args = json.loads(sys.argv[2])
-    result = processing.run("landslide_mapper:detect_landslides", {"OPTICAL": args["optical"], "DEM": args["dem"],
-                            "MODEL": args["model"], "OUTPUT": "memory:"})
-    print("RESULT " + json.dumps({"texts": texts, "english": english, "ui": ui, "count": result["COUNT"]}),
-          flush=True)
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    class Feedback(QgsProcessingFeedback):  # what the Processing dialog's log shows
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushInfo(self, info):
+            self.lines.append(info)
+
+        def pushWarning(self, warning):
+            self.lines.append(warning)
+
+    feedback = Feedback()
+    params = {"OPTICAL": args["optical"], "DEM": args["dem"], "MODEL": args["model"], "OUTPUT": "memory:"}
+    result = processing.run("landslide_mapper:detect_landslides", params, feedback=feedback)
+    with open("junk.onnx", "w") as f:  # a damaged model file: the core's error, in the user's language
+        f.write("junk")
+    try:
+        processing.run("landslide_mapper:detect_landslides", {**params, "MODEL": "junk.onnx"})
+        error = None
+    except QgsProcessingException as exc:
+        error = str(exc)
+    print("RESULT " + json.dumps({"texts": texts, "english": english, "ui": ui, "count": result["COUNT"],
+                                  "log": feedback.lines, "error": error}), flush=True)
     dialog.deleteLater()
     plugin.unload()
     import os
@@ -125,6 +146,13 @@ def test_everything_a_user_reads_is_chinese_under_zh_cn(both_locales):
     ui = zh["ui"]
     assert ui["title"] == "Landslide Mapper：环境与 GPU" and ui["install"] == "安装缺少的软件包"
     assert "附带的模型" in ui["about"] and "精确率" in ui["about"]
+    # the core's sentences too: its log lines and its errors (errors.Message, translated by the glue)
+    import re
+
+    cjk = re.compile("[\u4e00-\u9fff]")
+    english = [line for line in zh["log"] if line.startswith(("Processing grid:", "Model '", "Optical image:"))]
+    assert english == [] and sum(bool(cjk.search(line)) for line in zh["log"]) >= 4, zh["log"]
+    assert "junk.onnx" in zh["error"] and cjk.search(zh["error"]) and "cannot read" not in zh["error"], zh["error"]
 
 
 def test_english_is_back_under_en_us_and_ids_do_not_change(both_locales):
@@ -132,6 +160,8 @@ def test_english_is_back_under_en_us_and_ids_do_not_change(both_locales):
     detect = en["texts"]["landslide_mapper:detect_landslides"]
     assert detect["name"] == "Detect landslides" and detect["param THRESHOLD"].startswith("Probability threshold")
     assert en["ui"]["install"] == "Install missing packages"
+    assert any(line.startswith("Processing grid:") for line in en["log"]), en["log"]
+    assert en["error"].startswith("cannot read ONNX file junk.onnx: corrupt or truncated"), en["error"]
     assert len(en["english"]) > 100  # (every text is English there)
     for alg, texts in zh["texts"].items():  # stable ids, group ids and parameter keys in both languages
         other = en["texts"][alg]
@@ -172,3 +202,110 @@ def test_a_model3_saved_in_english_runs_in_chinese_qgis_process(plugin_zip, tmp_
                          f"distance={DISTANCE}", f"{name}={out}")
     assert result.returncode == 0, result.describe()
     assert json.loads(result.stdout)["results"][name] == str(out) and out.is_file()
+
+
+# --- the core's sentences (errors, log lines, progress, warnings): errors.Message -----------------------------------
+def test_a_core_message_is_its_english_text_and_keeps_its_template():
+    import pickle
+
+    from landslide_mapper.errors import Message, message_of
+
+    inner = Message("the {what} layer", what="DEM")
+    m = Message("{name}: {share:.0f} % of {inner} is missing ({value!r})", name="a.tif", share=12.345, inner=inner,
+                value="x")
+    assert m == "a.tif: 12 % of the DEM layer is missing ('x')" and isinstance(m, str)
+    assert m.template == "{name}: {share:.0f} % of {inner} is missing ({value!r})"
+    chinese = {m.template: "{name}：{inner}缺少 {share:.0f} %（{value!r}）", inner.template: "{what} 图层"}
+    assert m.render(lambda t: chinese.get(t, t)) == "a.tif：DEM 图层缺少 12 %（'x'）"  # values formatted once
+    assert m.render(lambda t: t) == str(m)  # no translation: the English text
+    assert m.render(lambda t: "{nothing} 错误") == str(m)  # a translation that does not fit: English, not a crash
+    for copy in (pickle.loads(pickle.dumps(m)), Message.from_json(json.loads(json.dumps(Message.to_json(m))))):
+        assert copy == m and copy.template == m.template and copy.render(lambda t: chinese.get(t, t)) == \
+            m.render(lambda t: chinese.get(t, t))
+    assert message_of(ValueError(m)) is m and message_of(ValueError("plain")) == "plain"
+
+
+_CORE_ERRORS = {"InputError", "ModelFileError", "MissingDependencyError", "CancelledError", "LandslideMapperError",
+                "InstallError"}
+
+
+def _sentences_outside_messages(path: Path) -> list[str]:
+    """The core's raises of Landslide Mapper errors and its log(), warn(), warnings.append() and progress() calls
+    whose sentence is written as a string (a literal, an f-string, a concatenation) instead of a Message."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        fn = node.func
+        name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else None
+        arg = None
+        if name in _CORE_ERRORS and node.args:
+            arg = node.args[0]
+        elif isinstance(fn, ast.Name) and name in ("log", "warn") and node.args:
+            arg = node.args[0]
+        elif name == "append" and isinstance(fn.value, ast.Name) and fn.value.id == "warnings" and node.args:
+            arg = node.args[0]
+        elif isinstance(fn, ast.Name) and name == "progress" and len(node.args) >= 2:
+            arg = node.args[1]
+        if isinstance(arg, (ast.JoinedStr, ast.Constant, ast.BinOp)):
+            found.append(f"{path.name}:{node.lineno}: {ast.unparse(arg)[:80]}")
+    return found
+
+
+def test_every_sentence_of_the_core_is_a_translatable_message(tmp_path):
+    core = i18n._files(i18n.CORE)
+    assert len(core) > 30 and any(p.name == "pipeline.py" for p in core)
+    escaped = [line for path in core for line in _sentences_outside_messages(path)]
+    assert escaped == [], "\n".join(escaped)
+    # the audit can fail: an f-string, a literal and a concatenation are each found
+    sample = tmp_path / "sample.py"
+    sample.write_text('raise InputError(f"bad {x}")\nlog("plain")\nwarnings.append("a" + b)\n'
+                      'progress(0.5, Message("ok"))\nraise InputError(Message("fine {x}", x=x))\n')
+    assert [line.split(":")[1] for line in _sentences_outside_messages(sample)] == ["1", "2", "3"]
+    # and the core's sentences are in the .ts like the glue's
+    sources = i18n.collect()
+    assert "the model '{name}' uses DEM channels ({names}): give a DEM raster" in sources
+    assert sum(any(p.startswith(("detection/", "training/", "model/")) for p in places)
+               for places in sources.values()) > 200
+
+
+#: the Qt and Processing calls that show their text argument to the user
+_SHOWN = {"pushInfo", "pushWarning", "reportError", "setProgressText", "QgsProcessingException", "setText",
+          "setWindowTitle", "setToolTip", "information", "warning", "critical", "question", "addItem",
+          "setLabelText", "pushMessage", "setPlaceholderText", "QLabel", "QPushButton", "QAction", "QCheckBox",
+          "addMenu", "setStatusTip"}
+
+
+def _literals_shown_untranslated(path: Path) -> list[str]:
+    """Calls in the glue that show a user an English literal or f-string of letters (not through tr())."""
+    import ast
+    import re
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            fn = node.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else fn.id if isinstance(fn, ast.Name) else None
+            if name not in _SHOWN:
+                continue
+            for arg in node.args:
+                words = "".join(v.value for v in arg.values if isinstance(v, ast.Constant)) if isinstance(
+                    arg, ast.JoinedStr) else arg.value if isinstance(arg, ast.Constant) and isinstance(
+                    arg.value, str) else ""
+                if re.search(r"[A-Za-z]{3}", re.sub(r"<[^>]*>|style=\S*", "", words)):
+                    found.append(f"{path.name}:{node.lineno}: {ast.unparse(arg)[:80]}")
+    return found
+
+
+def test_no_english_literal_is_shown_outside_tr(tmp_path):
+    glue = i18n._files(i18n.GLUE)
+    assert any(p.name == "detect_landslides.py" for p in glue)
+    escaped = [line for path in glue if path.relative_to(i18n.ROOT).as_posix() not in i18n.NOT_OURS
+               for line in _literals_shown_untranslated(path)]
+    assert escaped == [], "\n".join(escaped)
+    sample = tmp_path / "sample.py"  # the audit can fail
+    sample.write_text('feedback.pushInfo(f"{n} landslides")\nraise QgsProcessingException("No model")\n'
+                      'feedback.pushInfo(tr("{n} landslides").format(n=n))\nlabel.setText(f"<b>{x}</b>")\n')
+    assert [line.split(":")[1] for line in _literals_shown_untranslated(sample)] == ["1", "2"]

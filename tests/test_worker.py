@@ -25,9 +25,14 @@ SYSTEM_LIBS = [Path("/usr/lib/x86_64-linux-gnu/libgdal.so.32"), Path("/usr/lib/x
 
 def test_worker_errors_keep_their_type_and_message(oracle, blob_scene, tmp_path):
     opt, _, _ = blob_scene
-    with pytest.raises(errors.InputError, match="give a DEM raster"):
+    with pytest.raises(errors.InputError, match="give a DEM raster") as caught:
         worker.detect_in_subprocess(options(opt, tmp_path / "x.gpkg", model=oracle[1]))
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+    # the sentence crosses the process boundary as a Message: the QGIS glue can still translate it
+    message = errors.message_of(caught.value)
+    assert isinstance(message, errors.Message)
+    assert message.template == "the model '{name}' uses DEM channels ({names}): give a DEM raster"
+    assert message.render(lambda t: t.replace("give a DEM raster", "DEM!")).endswith("): DEM!")
 
 
 def test_child_environment_carries_sys_path(tmp_path, monkeypatch):

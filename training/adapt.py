@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CancelledError, InputError
+from ..errors import CancelledError, InputError, Message
 
 #: the largest training window (pixels): the model's tile, at most this (a CPU trains 256-pixel windows in ~1 s)
 MAX_WINDOW = 256
@@ -55,17 +55,18 @@ class AdaptOptions:
 
     def __post_init__(self) -> None:
         if not self.minutes > 0:
-            raise InputError("the time budget must be more than 0 minutes")
+            raise InputError(Message("the time budget must be more than 0 minutes"))
         if not 0.05 <= self.holdout <= 0.5:
-            raise InputError("the held-out share of the mapped area must be from 0.05 to 0.5")
+            raise InputError(Message("the held-out share of the mapped area must be from 0.05 to 0.5"))
         if not self.lr > 0:
-            raise InputError("the learning rate must be > 0")
+            raise InputError(Message("the learning rate must be > 0"))
         if self.layers not in LAYERS:
-            raise InputError(f"layers must be one of {', '.join(LAYERS)}")
+            raise InputError(Message("layers must be one of {LAYERS}", LAYERS=', '.join(LAYERS)))
         if self.window is not None and (self.window < 64 or self.window % 32):
-            raise InputError("the training window must be a multiple of 32 and at least 64 pixels")
+            raise InputError(Message("the training window must be a multiple of 32 and at least 64 pixels"))
         if Path(self.output).suffix.lower() != ".safetensors":
-            raise InputError(f"the adapted model is written as .safetensors, not {Path(self.output).name}")
+            raise InputError(Message("the adapted model is written as .safetensors, not {name}",
+                                     name=Path(self.output).name))
 
 
 @dataclass
@@ -115,8 +116,9 @@ def split_area(area, slides: list, holdout: float):
         if all_slides.intersection(held).area > 0 and all_slides.intersection(kept).area > 0:
             options.append((abs(share - overall), kept, held))
     if not options:
-        raise InputError("the landslides lie all at one end of the mapped area, so no part of it can be held out "
-                         "to check the adaptation: digitise landslides spread over the area, or a larger area")
+        raise InputError(Message("the landslides lie all at one end of the mapped area, so no part of it can be held "
+                                 "out to check the adaptation: digitise landslides spread over the area, or a larger "
+                                 "area"))
     _, kept, held = min(options, key=lambda o: o[0])
     return kept, held
 
@@ -156,14 +158,15 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
     log = log or (lambda m: None)
     base = Path(options.base_model) if options.base_model else default_model_path()
     if not base.is_file():
-        raise InputError(f"the base model is not found: {base}")
-    inputs = {"image": options.image, "landslide layer": options.landslides, "base model": str(base),
-              **({"mapped area": options.mapped_area} if options.mapped_area else {}),
-              **({"DEM": options.dem} if options.dem else {})}
-    check_outputs_are_not_inputs(inputs, {"adapted model": (options.output, None)})
+        raise InputError(Message("the base model is not found: {base}", base=base))
+    inputs = {Message("image"): options.image, Message("landslide layer"): options.landslides,
+              Message("base model"): str(base),
+              **({Message("mapped area"): options.mapped_area} if options.mapped_area else {}),
+              **({Message("DEM"): options.dem} if options.dem else {})}
+    check_outputs_are_not_inputs(inputs, {Message("adapted model"): (options.output, None)})
     card = read_card(base)
     if card.uses_dem and not options.dem:
-        raise InputError(f"the base model {base.name} uses a DEM: give the DEM layer")
+        raise InputError(Message("the base model {name} uses a DEM: give the DEM layer", name=base.name))
     window = options.window or min(card.tile_size, MAX_WINDOW)
 
     grid = processing_grid(options.image, card.resolution_m)
@@ -173,27 +176,27 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
             if options.mapped_area else image_box).intersection(image_box)
     warnings: list[str] = []
     if area.is_empty:
-        raise InputError("the mapped area lies outside the image")
+        raise InputError(Message("the mapped area lies outside the image"))
     inside = [g for g in slides if g.intersects(area)]
     if len(inside) < len(slides):
-        warnings.append(f"{len(slides) - len(inside)} of {len(slides)} landslide polygons lie outside the mapped area "
-                        "or the image and are left out")
+        warnings.append(Message("{n_slides} of {n_slides2} landslide polygons lie outside the mapped area or the "
+                                "image and are left out", n_slides=len(slides) - len(inside), n_slides2=len(slides)))
     if not inside:
-        raise InputError("no landslide polygon lies inside the mapped area and the image")
+        raise InputError(Message("no landslide polygon lies inside the mapped area and the image"))
     pixel = grid.resolution
     if area.area < (window * pixel) ** 2:
         side = window * pixel
-        raise InputError(f"the mapped area ({area.area:,.0f} m2) is smaller than one training window ({side:g} x "
-                         f"{side:g} m): map a larger area")
+        raise InputError(Message("the mapped area ({area:,.0f} m2) is smaller than one training window ({side:g} x "
+                                 "{side:g} m): map a larger area", area=area.area, side=side))
     kept, held = split_area(area, inside, options.holdout)
     counts = {TRAINING: sum(g.intersects(kept) for g in inside), HELD_OUT: sum(g.intersects(held) for g in inside)}
-    log(f"{len(inside)} landslides in a mapped area of {area.area / 1e6:.3f} km2; held out for validation: "
-        f"{options.holdout:.0%} of the area at one end ({counts[HELD_OUT]} landslides), training on the rest "
-        f"({counts[TRAINING]})")
+    log(Message("{n_inside} landslides in a mapped area of {area:.3f} km2; held out for validation: {holdout:.0%} of "
+                "the area at one end ({counts} landslides), training on the rest ({counts2})", n_inside=len(inside),
+                area=area.area / 1e6, holdout=options.holdout, counts=counts[HELD_OUT], counts2=counts[TRAINING]))
 
     out = Path(options.output)
     if not out.parent.is_dir():
-        raise InputError(f"the output folder does not exist: {out.parent}")
+        raise InputError(Message("the output folder does not exist: {parent}", parent=out.parent))
     work = Path(tempfile.mkdtemp(prefix=".adapt-", dir=out.parent))
     try:
         layers = work / "areas.gpkg"
@@ -218,18 +221,19 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
         improved = result.best_epoch > 0
         if result.stopped == "cancelled":
             if not improved:
-                raise CancelledError("adaptation cancelled before any epoch improved on the base model; no model "
-                                     "was written")
-            warnings.append(f"adaptation was cancelled: the best model so far (epoch {result.best_epoch}) is written")
+                raise CancelledError(Message("adaptation cancelled before any epoch improved on the base model; no "
+                                             "model was written"))
+            warnings.append(Message("adaptation was cancelled: the best model so far (epoch {best_epoch}) is written",
+                                    best_epoch=result.best_epoch))
         elif not improved:
-            warnings.append(f"adaptation did not improve the held-out IoU ({result.base_val_iou:.3f}): the model "
-                            "written has the base model's weights. Digitise more landslides, a larger area, or give "
-                            "more time")
+            warnings.append(Message("adaptation did not improve the held-out IoU ({base_val_iou:.3f}): the model "
+                                    "written has the base model's weights. Digitise more landslides, a larger area, "
+                                    "or give more time", base_val_iou=result.base_val_iou))
         publish(result.best_path, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for w in warnings:
-        log("Warning: " + w)
+        log(Message("Warning: {warning}", warning=w))
     return AdaptResult(out, float(result.base_val_iou), float(result.best_val_iou), improved, result.epochs_run,
                        result.seconds, adapted.threshold_for("none"), counts, warnings)
 

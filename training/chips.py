@@ -38,7 +38,7 @@ from ..detection.dem import DemReader, check_dem, dem_mean_elevation
 from ..detection.leftovers import output_folder
 from ..detection.raster_io import OpticalReader, processing_grid, resolve_optical
 from ..detection.tiling import starts
-from ..errors import CancelledError, InputError
+from ..errors import CancelledError, InputError, Message
 
 
 def _native_resolution(path: str) -> float:
@@ -77,15 +77,18 @@ def _prepare_chips(optical, inventory, output, dem, bands, chip_size, stride, ne
     is_cancelled = is_cancelled or (lambda: False)
     optical = [optical] if isinstance(optical, (str, Path)) else list(optical)
     if chip_size < 32 or chip_size % 32:
-        raise InputError(f"chip size must be a multiple of 32 (>= 32), got {chip_size}")
+        raise InputError(Message("chip size must be a multiple of 32 (>= 32), got {chip_size}", chip_size=chip_size))
     stride = chip_size if stride is None else stride  # (0 is an error, not "the default")
     if not 0 < stride <= chip_size:
-        raise InputError(f"stride must be between 1 and the chip size ({chip_size}), got {stride}")
+        raise InputError(Message("stride must be between 1 and the chip size ({chip_size}), got {stride}",
+                                 chip_size=chip_size, stride=stride))
     stride = int(stride)
     if not negative_ratio >= 0 or math.isinf(negative_ratio):  # (NaN fails the first test)
-        raise InputError(f"negative ratio must be a number >= 0, got {negative_ratio}")
+        raise InputError(Message("negative ratio must be a number >= 0, got {negative_ratio}",
+                                 negative_ratio=negative_ratio))
     if resolution is not None and not (resolution > 0 and math.isfinite(resolution)):
-        raise InputError(f"resolution must be a number > 0 (or left out: the image's), got {resolution}")
+        raise InputError(Message("resolution must be a number > 0 (or left out: the image's), got {resolution}",
+                                 resolution=resolution))
     spec = resolve_optical(optical, bands)
     res = float(resolution if resolution is not None else _native_resolution(spec.paths[0]))
     grid = processing_grid(spec.paths[0], res)
@@ -94,11 +97,11 @@ def _prepare_chips(optical, inventory, output, dem, bands, chip_size, stride, ne
     found, inv_crs, _ = read_layer(inventory, "the inventory", layer)
     feats = [(f["geometry"], dict(f["properties"] or {})) for f in found]
     if not inv_crs:
-        raise InputError(f"the inventory {Path(inventory).name} has no CRS")
+        raise InputError(Message("the inventory {name} has no CRS", name=Path(inventory).name))
     geoms = [shape(transform_geom(inv_crs, grid.crs, g)) for g, _ in feats]
     polys = [(g, p) for g, (_, p) in zip(geoms, feats) if g.geom_type in ("Polygon", "MultiPolygon")]
     if not polys:
-        raise InputError(f"the inventory {Path(inventory).name} has no polygons")
+        raise InputError(Message("the inventory {name} has no polygons", name=Path(inventory).name))
     tree = STRtree([g for g, _ in polys])
     default_region = Path(spec.paths[0]).stem
 
@@ -116,10 +119,11 @@ def _prepare_chips(optical, inventory, output, dem, bands, chip_size, stride, ne
                    for c in starts(grid.width, chip_size, chip_size - stride)
                    if r + chip_size <= grid.height and c + chip_size <= grid.width]
         if not windows:
-            raise InputError(f"the scene ({grid.width} x {grid.height} px at {res:g} m) is smaller than one chip")
+            raise InputError(Message("the scene ({width} x {height} px at {res:g} m) is smaller than one chip",
+                                     width=grid.width, height=grid.height, res=res))
         for i, w in enumerate(windows):
             if is_cancelled():
-                raise CancelledError("cancelled by the user; no chips were written")
+                raise CancelledError(Message("cancelled by the user; no chips were written"))
             transform = rasterio.windows.transform(w, grid.transform)
             box = shapely.box(*rasterio.windows.bounds(w, grid.transform))
             hits = [polys[j] for j in tree.query(box, predicate="intersects")]
@@ -127,13 +131,14 @@ def _prepare_chips(optical, inventory, output, dem, bands, chip_size, stride, ne
                              transform=transform, fill=0, dtype="uint8") if hits else \
                 np.zeros((chip_size, chip_size), np.uint8)
             (positives if mask.any() else negatives).append((w, transform, mask, hits))
-            progress(0.5 * (i + 1) / len(windows), f"scanned {i + 1}/{len(windows)} chips")
+            progress(0.5 * (i + 1) / len(windows), Message("scanned {i}/{n_windows} chips", i=i + 1,
+                                                           n_windows=len(windows)))
         n_neg = min(len(negatives), int(math.ceil(negative_ratio * len(positives))))
         chosen = positives + [negatives[j] for j in sorted(rng.choice(len(negatives), n_neg, replace=False))]
         records = []
         for k, (w, transform, mask, hits) in enumerate(chosen):
             if is_cancelled():
-                raise CancelledError("cancelled by the user; no chips were written")
+                raise CancelledError(Message("cancelled by the user; no chips were written"))
             raw, valid = reader.read(w)
             if not valid.any():
                 continue
@@ -147,7 +152,8 @@ def _prepare_chips(optical, inventory, output, dem, bands, chip_size, stride, ne
                 _write_tif(tmp / "dems" / f"{name}.tif", dem_reader.elevation(w, 0)[None], transform, grid.crs)
             records.append({"name": name, "region": region, "landslide": bool(mask.any()),
                             "row": int(w.row_off), "col": int(w.col_off)})
-            progress(0.5 + 0.5 * (k + 1) / len(chosen), f"wrote {k + 1}/{len(chosen)} chips")
+            progress(0.5 + 0.5 * (k + 1) / len(chosen), Message("wrote {k}/{n_chosen} chips", k=k + 1,
+                                                                n_chosen=len(chosen)))
         meta = {"source": {"optical": list(spec.paths), "bands": list(spec.bands),
                            "dem": str(dem) if dem else None, "inventory": str(inventory)},
                 "grid": {"crs": grid.crs.to_wkt(), "transform": list(grid.transform)[:6], "width": grid.width,
@@ -160,7 +166,8 @@ def _prepare_chips(optical, inventory, output, dem, bands, chip_size, stride, ne
             if target.exists():
                 shutil.rmtree(target) if target.is_dir() else target.unlink()
             os.replace(item, target)
-        log(f"{len(records)} chips ({sum(r['landslide'] for r in records)} with landslides) -> {out}")
+        log(Message("{n_records} chips ({landslide} with landslides) -> {out}", n_records=len(records),
+                    landslide=sum(r['landslide'] for r in records), out=out))
         return meta
     finally:
         reader.close()
@@ -186,7 +193,8 @@ def _import_labelme(files, out: Path, labels, region) -> dict:
         try:
             ann = json.loads(f.read_text())
         except (OSError, json.JSONDecodeError) as exc:
-            raise InputError(f"{f.name} is not a readable LabelMe JSON file ({exc})") from exc
+            raise InputError(Message("{name} is not a readable LabelMe JSON file ({exc})", name=f.name,
+                                     exc=exc)) from exc
         img_path = f.parent / ann.get("imagePath", "") if ann.get("imagePath") else None
         if img_path is not None and img_path.exists():
             with rasterio.open(img_path) as src:
@@ -195,7 +203,8 @@ def _import_labelme(files, out: Path, labels, region) -> dict:
             with MemoryFile(base64.b64decode(ann["imageData"])) as mem, mem.open() as src:
                 image = src.read()
         else:
-            raise InputError(f"{f.name}: its image {ann.get('imagePath')} was not found and it embeds none")
+            raise InputError(Message("{name}: its image {ann} was not found and it embeds none", name=f.name,
+                                     ann=ann.get('imagePath')))
         h, w = image.shape[1:]
         shapes_ = [s for s in ann.get("shapes", []) if s.get("shape_type", "polygon") == "polygon"
                    and (labels is None or s.get("label") in labels) and len(s.get("points", [])) >= 3]

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import rasterio
 
-from ..errors import InputError
+from ..errors import InputError, Message
 
 IMAGE_EXTS = (".tif", ".tiff", ".png", ".jpg", ".jpeg")
 IGNORE = 255  # mask value: not mapped (a chip's nodata, a scene outside its mapped area)
@@ -63,10 +63,11 @@ def list_samples(root: str | Path) -> list[Sample]:
     root = Path(root)
     images, masks, dems = _index(root / "images"), _index(root / "masks"), _index(root / "dems")
     if not images:
-        raise InputError(f"no chips found: {root}/images/ is missing or empty")
+        raise InputError(Message("no chips found: {root}/images/ is missing or empty", root=root))
     missing = sorted(set(images) - set(masks))
     if missing:
-        raise InputError(f"{len(missing)} image(s) have no mask in {root}/masks/ (e.g. {missing[0]})")
+        raise InputError(Message("{n_missing} image(s) have no mask in {root}/masks/ (e.g. {missing})",
+                                 n_missing=len(missing), root=root, missing=missing[0]))
     regions = {}
     meta = root / "chips.json"
     if meta.exists():
@@ -74,7 +75,8 @@ def list_samples(root: str | Path) -> list[Sample]:
             if "region" in chip:
                 regions[chip["name"]] = str(chip["region"])
     if dems and set(images) - set(dems):
-        raise InputError(f"{root}/dems/ exists but lacks some chips (e.g. {sorted(set(images) - set(dems))[0]})")
+        raise InputError(Message("{root}/dems/ exists but lacks some chips (e.g. {images})", root=root,
+                                 images=sorted(set(images) - set(dems))[0]))
     return [Sample(n, regions.get(n, region_of(n)), images[n], masks[n], dems.get(n)) for n in images]
 
 
@@ -90,13 +92,14 @@ def split_by_region(samples: list[Sample], fractions=(0.8, 0.1, 0.1), seed: int 
     known = set(by_region)
     for given in (val_regions or []) + (test_regions or []):
         if given not in known:
-            raise InputError(f"region {given!r} is not in the data (regions: {', '.join(sorted(known))})")
+            raise InputError(Message("region {given!r} is not in the data (regions: {known})", given=given,
+                                     known=', '.join(sorted(known))))
     assign: dict[str, str] = {}
     for r in test_regions or []:
         assign[r] = "test"
     for r in val_regions or []:
         if r in assign:
-            raise InputError(f"region {r!r} cannot be in both validation and test")
+            raise InputError(Message("region {r!r} cannot be in both validation and test", r=r))
         assign[r] = "val"
     total = len(samples)
     free = sorted(r for r in by_region if r not in assign)
@@ -131,7 +134,8 @@ def _read(path: Path) -> np.ndarray:
         with open(path, "rb") as f:
             f.seek(max(0, path.stat().st_size - 64))
             if trailer not in f.read():
-                raise InputError(f"cannot read the chip file {path}: it is damaged or truncated (no end of image)")
+                raise InputError(Message("cannot read the chip file {path}: it is damaged or truncated (no end of "
+                                         "image)", path=path))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
         try:
@@ -139,7 +143,8 @@ def _read(path: Path) -> np.ndarray:
                 return src.read()
         except rasterio.errors.RasterioError as exc:  # a truncated or damaged file: never used half-read
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise InputError(f"cannot read the chip file {path}: it is damaged or truncated ({first})") from None
+            raise InputError(Message("cannot read the chip file {path}: it is damaged or truncated ({first})",
+                                     path=path, first=first)) from None
 
 
 def check_mask_values(mask: np.ndarray, where: str) -> np.ndarray:
@@ -147,8 +152,9 @@ def check_mask_values(mask: np.ndarray, where: str) -> np.ndarray:
     values = np.unique(mask)
     odd = [int(v) for v in values if v not in (0, 1, IGNORE)]
     if odd:
-        raise InputError(f"{where} holds mask values other than 0 (background), 1 (landslide) and {IGNORE} (not "
-                         f"mapped): {', '.join(map(str, odd[:5]))}. Recode the masks to 0/1")
+        raise InputError(Message("{where} holds mask values other than 0 (background), 1 (landslide) and {IGNORE} "
+                                 "(not mapped): {map}. Recode the masks to 0/1", where=where, IGNORE=IGNORE,
+                                 map=', '.join(map(str, odd[:5]))))
     return mask.astype(np.uint8)
 
 
@@ -156,11 +162,11 @@ def load_sample(sample: Sample) -> tuple[np.ndarray, np.ndarray | None, np.ndarr
     """``(image [3, h, w] raw, dem [1, h, w] metres or None, mask [h, w] uint8 0/1/IGNORE)``."""
     image = _read(sample.image)[:3]
     if image.shape[0] < 3:
-        raise InputError(f"{sample.image.name} has fewer than 3 bands")
+        raise InputError(Message("{name} has fewer than 3 bands", name=sample.image.name))
     mask = check_mask_values(_read(sample.mask)[0], f"the mask of chip {sample.name}")
     dem = _read(sample.dem)[:1].astype(np.float32) if sample.dem is not None else None
     if mask.shape != image.shape[1:] or (dem is not None and dem.shape[1:] != image.shape[1:]):
-        raise InputError(f"chip {sample.name}: image, DEM and mask sizes differ")
+        raise InputError(Message("chip {name}: image, DEM and mask sizes differ", name=sample.name))
     return image, dem, mask
 
 
@@ -168,8 +174,9 @@ def check_masks_mean_landslides(masks: list[np.ndarray], where: str) -> None:
     """Refuse a dataset whose masks hold 0 and 255 but never 1: that is a 0/255 landslide mask, where 255 would be
     read as "not mapped" and every landslide silently ignored."""
     if masks and not any((m == 1).any() for m in masks) and any((m == IGNORE).any() for m in masks):
-        raise InputError(f"the masks of {where} hold 0 and {IGNORE} but no 1: {IGNORE} means 'not mapped' here. If "
-                         f"{IGNORE} means landslide in them, recode them to 0/1")
+        raise InputError(Message("the masks of {where} hold 0 and {IGNORE} but no 1: {IGNORE} means 'not mapped' "
+                                 "here. If {IGNORE} means landslide in them, recode them to 0/1", where=where,
+                                 IGNORE=IGNORE))
 
 
 def flip_rotate(arrays: list[np.ndarray | None], rng: np.random.Generator) -> list[np.ndarray | None]:

@@ -40,7 +40,7 @@ from rasterio.windows import Window
 
 from ..detection.dem import DemReader, channel_margin
 from ..detection.raster_io import OpticalReader, optical_scaler, processing_grid, resolve_optical, scene_statistics
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..model.card import ModelCard
 from .dataset import COLOUR_JITTER, IGNORE, check_mask_values, colour_jitter, flip_rotate
 
@@ -80,9 +80,10 @@ def _check_weight(weight, where: str) -> float:
     try:
         weight = float(weight)
     except (TypeError, ValueError):
-        raise InputError(f"{where}: the weight must be a number, got {weight!r}") from None
+        raise InputError(Message("{where}: the weight must be a number, got {weight!r}", where=where,
+                                 weight=weight)) from None
     if not (math.isfinite(weight) and weight > 0):
-        raise InputError(f"{where}: the weight must be a number > 0, got {weight}")
+        raise InputError(Message("{where}: the weight must be a number > 0, got {weight}", where=where, weight=weight))
     return weight
 
 
@@ -101,10 +102,11 @@ def read_sources(path: str | Path) -> list[ChipSource | SceneSource]:
     try:
         doc = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the training sources file {path}: {exc}") from None
+        raise InputError(Message("cannot read the training sources file {path}: {exc}", path=path, exc=exc)) from None
     items = doc.get("sources") if isinstance(doc, dict) else None
     if not isinstance(items, list) or not items:
-        raise InputError(f"{path}: expected {{\"sources\": [...]}} with at least one chip folder or scene")
+        raise InputError(Message("{path}: expected {{\"sources\": [...]}} with at least one chip folder or scene",
+                                 path=path))
     base = path.parent
 
     def where(p: str) -> str:
@@ -115,32 +117,36 @@ def read_sources(path: str | Path) -> list[ChipSource | SceneSource]:
     for i, item in enumerate(items, 1):
         label = f"{path.name}, source {i}"
         if not isinstance(item, dict):
-            raise InputError(f"{label}: expected an object with 'chips' or 'image' and 'mask'")
+            raise InputError(Message("{label}: expected an object with 'chips' or 'image' and 'mask'", label=label))
         known = {"chips", "mosaic", "weight"} if "chips" in item else {"image", "mask", "dem", "region", "weight",
                                                                         "landslides", "mapped_area"}
         unknown = sorted(set(item) - known)
         if unknown:
-            raise InputError(f"{label}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+            raise InputError(Message("{label}: unknown key(s) {unknown} (known: {known})", label=label,
+                                     unknown=', '.join(unknown), known=', '.join(sorted(known))))
         weight = _check_weight(item.get("weight", 1.0), label)
         if "chips" in item:
             mosaic = item.get("mosaic", 1)
             if not isinstance(mosaic, int) or not 1 <= mosaic <= 4:
-                raise InputError(f"{label}: mosaic must be a whole number from 1 (chips as they are) to 4")
+                raise InputError(Message("{label}: mosaic must be a whole number from 1 (chips as they are) to 4",
+                                         label=label))
             out.append(ChipSource(where(item["chips"]), weight, mosaic))
         else:
             if not item.get("image") or not item.get("region") or bool(item.get("mask")) == bool(
                     item.get("landslides")):
-                raise InputError(f"{label}: a scene needs 'image', 'region' and either 'mask' or 'landslides' "
-                                 "(polygons, with an optional 'mapped_area')")
+                raise InputError(Message("{label}: a scene needs 'image', 'region' and either 'mask' or 'landslides' "
+                                         "(polygons, with an optional 'mapped_area')", label=label))
             if item.get("mapped_area") and not item.get("landslides"):
-                raise InputError(f"{label}: 'mapped_area' goes with 'landslides' polygons (a mask says 255 instead)")
+                raise InputError(Message("{label}: 'mapped_area' goes with 'landslides' polygons (a mask says 255 "
+                                         "instead)", label=label))
 
             paths = {k: where(item[k]) if item.get(k) else None for k in ("mask", "dem", "landslides", "mapped_area")}
             out.append(SceneSource(where(item["image"]), paths["mask"], str(item["region"]), paths["dem"], weight,
                                    paths["landslides"], paths["mapped_area"]))
     regions = [s.region for s in out if isinstance(s, SceneSource)]
     if len(set(regions)) != len(regions):
-        raise InputError(f"{path}: two scenes have the same region; give each scene its own region name")
+        raise InputError(Message("{path}: two scenes have the same region; give each scene its own region name",
+                                 path=path))
     return out
 
 
@@ -156,9 +162,11 @@ class LoadedScene:
         if source.bounds is not None:  # the stretch stays the whole scene's, as in detection
             grid = grid.cropped(source.bounds)
         if grid.width * grid.height > MAX_SCENE_PIXELS:
-            raise InputError(f"the scene {Path(source.image).name} is {grid.width} x {grid.height} pixels at "
-                             f"{card.resolution_m:g} m; training reads a scene whole, so at most "
-                             f"{MAX_SCENE_PIXELS // 1_000_000} million pixels: cut it into smaller scenes")
+            raise InputError(Message("the scene {name} is {width} x {height} pixels at {resolution_m:g} m; training "
+                                     "reads a scene whole, so at most {MAX_SCENE_PIXELS} million pixels: cut it into "
+                                     "smaller scenes", name=Path(source.image).name, width=grid.width,
+                                     height=grid.height, resolution_m=card.resolution_m,
+                                     MAX_SCENE_PIXELS=MAX_SCENE_PIXELS // 1_000_000))
         full = Window(0, 0, grid.width, grid.height)
         reader = OpticalReader(spec, grid)
         try:
@@ -175,7 +183,8 @@ class LoadedScene:
         self.dem = None
         if card.uses_dem:
             if source.dem is None:
-                raise InputError(f"the model uses DEM channels but the scene {Path(source.image).name} has no DEM")
+                raise InputError(Message("the model uses DEM channels but the scene {name} has no DEM",
+                                         name=Path(source.image).name))
             margin = channel_margin(card.dem_channels, grid.resolution)
             dem = DemReader(source.dem, grid, margin)
             try:
@@ -187,8 +196,8 @@ class LoadedScene:
         self.mapped_pixels = int(np.count_nonzero(self.mask != IGNORE))
         if self.mapped_pixels == 0:
             labels = Path(source.mask or source.mapped_area or source.landslides).name
-            raise InputError(f"{labels} maps no pixel of the scene {Path(source.image).name} (all 255, nodata, "
-                             "or outside the image)")
+            raise InputError(Message("{labels} maps no pixel of the scene {name} (all 255, nodata, or outside the "
+                                     "image)", labels=labels, name=Path(source.image).name))
 
     @staticmethod
     def _mask_on_grid(mask_path: str, grid) -> np.ndarray:
@@ -196,12 +205,14 @@ class LoadedScene:
         try:
             with rasterio.open(mask_path) as src:
                 if src.crs is None:
-                    raise InputError(f"the mask {Path(mask_path).name} has no coordinate reference system")
+                    raise InputError(Message("the mask {name} has no coordinate reference system",
+                                             name=Path(mask_path).name))
                 with WarpedVRT(src, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
                                resampling=Resampling.nearest, src_nodata=src.nodata, nodata=IGNORE) as vrt:
                     mask = vrt.read(1)
         except rasterio.errors.RasterioError as exc:
-            raise InputError(f"cannot read the mask {mask_path}: {exc}") from None
+            raise InputError(Message("cannot read the mask {mask_path}: {exc}", mask_path=mask_path,
+                                     exc=exc)) from None
         return check_mask_values(mask, f"the mask {Path(mask_path).name}")
 
     def _pad(self, side: int) -> None:
@@ -234,13 +245,14 @@ def read_polygons(source: str, role: str, crs, valid: bool = False) -> list:
 
     feats, src_crs, name = read_layer(source, role)
     if not src_crs:
-        raise InputError(f"{role} {name} has no coordinate reference system (CRS); assign one")
+        raise InputError(Message("{role} {name} has no coordinate reference system (CRS); assign one", role=role,
+                                 name=name))
     geoms = [shape(transform_geom(src_crs, crs, f["geometry"])) for f in feats]
     geoms = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
     if valid:
         geoms = [v for v in (shapely.make_valid(g) for g in geoms) if v.area > 0]
     if not geoms:
-        raise InputError(f"{role} {name} has no polygons")
+        raise InputError(Message("{role} {name} has no polygons", role=role, name=name))
     return geoms
 
 
@@ -257,10 +269,10 @@ def polygons_mask(landslides: str, mapped_area: str | None, grid, log) -> np.nda
     area = shapely.union_all(read_polygons(mapped_area, "the mapped area", grid.crs)) if mapped_area else image
     kept = [g for g in slides if g.intersects(area) and g.intersects(image)]
     if len(kept) < len(slides):
-        log(f"{len(slides) - len(kept)} of {len(slides)} landslide polygons lie outside the mapped area or the "
-            "image: left out")
+        log(Message("{n_slides} of {n_slides2} landslide polygons lie outside the mapped area or the image: left out",
+                    n_slides=len(slides) - len(kept), n_slides2=len(slides)))
     if not kept:
-        raise InputError("no landslide polygon lies inside the mapped area and the image")
+        raise InputError(Message("no landslide polygon lies inside the mapped area and the image"))
     shape_ = (grid.height, grid.width)
     inside = rasterize([(mapping(area), 1)], out_shape=shape_, transform=grid.transform, fill=0, dtype="uint8")
     slide = rasterize(((mapping(g), 1) for g in kept), out_shape=shape_, transform=grid.transform, fill=0,

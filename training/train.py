@@ -31,7 +31,7 @@ import torch.nn.functional as F
 from ..detection.dem import channel_margin, dem_channels
 from ..detection.leftovers import output_folder
 from ..detection.raster_io import optical_scaler
-from ..errors import CancelledError, InputError
+from ..errors import CancelledError, InputError, Message
 from ..model.card import TRAIN_SCALINGS, TTA_MODES, ModelCard, default_card
 from ..model.checkpoint import save_checkpoint
 from ..model.registry import build_model, get_config
@@ -101,47 +101,49 @@ class TrainConfig:
     def __post_init__(self) -> None:
         for key in ("epochs", "batch_size", "patience"):
             if getattr(self, key) < 1:
-                raise InputError(f"{key} must be >= 1")
+                raise InputError(Message("{key} must be >= 1", key=key))
         if not self.lr > 0:
-            raise InputError("learning rate must be > 0")
+            raise InputError(Message("learning rate must be > 0"))
         if self.crop is not None and (self.crop < 32 or self.crop % 32):
-            raise InputError("crop must be a multiple of 32 and >= 32")
+            raise InputError(Message("crop must be a multiple of 32 and >= 32"))
         if self.positive_fraction is not None and not 0.0 < self.positive_fraction < 1.0:
-            raise InputError("positive_fraction must be between 0 and 1")
+            raise InputError(Message("positive_fraction must be between 0 and 1"))
         if not 0.0 <= self.colour_jitter < 1.0:
-            raise InputError("colour_jitter must be >= 0 and < 1")
+            raise InputError(Message("colour_jitter must be >= 0 and < 1"))
         if not 0.0 <= self.scale_jitter <= 1.0:
-            raise InputError("scale jitter must be between 0 and 1")
+            raise InputError(Message("scale jitter must be between 0 and 1"))
         if self.scaling not in TRAIN_SCALINGS:
-            raise InputError("scaling must be 'auto' (8-bit / 255, other types: 2-98 % stretch) or 'percentile' "
-                             "(2-98 % stretch of every image)")
+            raise InputError(Message("scaling must be 'auto' (8-bit / 255, other types: 2-98 % stretch) or "
+                                     "'percentile' (2-98 % stretch of every image)"))
         if not 0.0 <= self.copy_paste <= 1.0:
-            raise InputError("copy-paste probability must be between 0 and 1")
+            raise InputError(Message("copy-paste probability must be between 0 and 1"))
         if not 0.0 <= self.ema_decay < 1.0:
-            raise InputError("EMA decay must be >= 0 and < 1 (0 = off; e.g. 0.999)")
+            raise InputError(Message("EMA decay must be >= 0 and < 1 (0 = off; e.g. 0.999)"))
         if self.encoder_weights is not None:
             from ..model.pretrained import get_weights, is_named
 
             if is_named(self.encoder_weights):
                 get_weights(self.encoder_weights)  # an unknown name fails here, before any data is read
             elif not Path(self.encoder_weights).is_file():
-                raise InputError(f"encoder weights file not found: {self.encoder_weights}")
+                raise InputError(Message("encoder weights file not found: {encoder_weights}",
+                                         encoder_weights=self.encoder_weights))
         if not 1 <= self.mosaic <= 4:
-            raise InputError("mosaic must be from 1 (chips as they are) to 4 (4 x 4 chips per window)")
+            raise InputError(Message("mosaic must be from 1 (chips as they are) to 4 (4 x 4 chips per window)"))
         if self.init is not None:
             if self.encoder_weights is not None:
-                raise InputError("--init starts from a whole trained model: leave out --encoder-weights")
+                raise InputError(Message("--init starts from a whole trained model: leave out --encoder-weights"))
             if not Path(self.init).is_file():
-                raise InputError(f"the model to start from is not found: {self.init}")
+                raise InputError(Message("the model to start from is not found: {init}", init=self.init))
         if self.coarsest_m is not None:
             if self.crop is None:
-                raise InputError("a resolution range needs a random crop: set the crop size (every coarser window "
-                                 "is averaged down to it)")
+                raise InputError(Message("a resolution range needs a random crop: set the crop size (every coarser "
+                                         "window is averaged down to it)"))
             if not (math.isfinite(self.coarsest_m) and self.coarsest_m > 0):
-                raise InputError(f"the coarsest resolution must be a number of metres > 0, got {self.coarsest_m}")
+                raise InputError(Message("the coarsest resolution must be a number of metres > 0, got {coarsest_m}",
+                                         coarsest_m=self.coarsest_m))
         if self.scale_jitter > 0 and self.crop is None:
-            raise InputError("scale jitter needs a random crop: set the crop size "
-                             "(every zoomed window is resized to it)")
+            raise InputError(Message("scale jitter needs a random crop: set the crop size (every zoomed window is "
+                                     "resized to it)"))
 
 
 class ChipSet(torch.utils.data.Dataset):
@@ -154,14 +156,14 @@ class ChipSet(torch.utils.data.Dataset):
         self.rng = np.random.default_rng(seed)
         self.items = [load_sample(s) for s in samples]
         if card.uses_dem and any(d is None for _, d, _ in self.items):
-            raise InputError("the model uses DEM channels but the chips have no dems/ folder: choose an RGB "
-                             "configuration (--rgb-only)")
+            raise InputError(Message("the model uses DEM channels but the chips have no dems/ folder: choose an RGB "
+                                     "configuration (--rgb-only)"))
         # scaling to 0-1 as the card says; percentile scaling uses each chip's own percentiles (a chip = a scene)
         self.scalers = [optical_scaler(card.optical_scaling, image.dtype, _percentiles(image), [0.0] * 3, [1.0] * 3)
                         for image, _, _ in self.items]
         if copy_paste and card.uses_dem:
-            raise InputError("copy-paste augmentation is for RGB-only models: pasting landslides between chips would "
-                             "cut false cliffs into the DEM")
+            raise InputError(Message("copy-paste augmentation is for RGB-only models: pasting landslides between "
+                                     "chips would cut false cliffs into the DEM"))
         check_masks_mean_landslides([mask for _, _, mask in self.items], "these chips")
         self.donors = [i for i, (_, _, mask) in enumerate(self.items) if (mask == 1).any()]
         self.mean = np.asarray(card.mean, np.float32)[:, None, None]
@@ -232,17 +234,19 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
     chip_sources = [s for s in sources if isinstance(s, ChipSource)]
     scene_sources = [s for s in sources if isinstance(s, SceneSource)]
     if scene_sources and config.crop is None:
-        raise InputError("training from scenes draws windows from them: give the window size (--crop, e.g. 256)")
+        raise InputError(Message("training from scenes draws windows from them: give the window size (--crop, e.g. "
+                                 "256)"))
     # a resolution range: training windows cut larger (up to the coarsest pixel size's worth of ground), then each
     # averaged down to the crop at a pixel size drawn across the range (scenes.Coarsened)
     widest = 1.0
     if config.coarsest_m is not None:
         if card.uses_dem:
-            raise InputError("a resolution range is for RGB-only models for now: the DEM channels (slope, relief) "
-                             "would have to be recomputed at each coarser pixel size")
+            raise InputError(Message("a resolution range is for RGB-only models for now: the DEM channels (slope, "
+                                     "relief) would have to be recomputed at each coarser pixel size"))
         if config.coarsest_m < card.resolution_m:
-            raise InputError(f"the coarsest resolution ({config.coarsest_m:g} m) must be at least the model's "
-                             f"{card.resolution_m:g} m")
+            raise InputError(Message("the coarsest resolution ({coarsest_m:g} m) must be at least the model's "
+                                     "{resolution_m:g} m", coarsest_m=config.coarsest_m,
+                                     resolution_m=card.resolution_m))
         widest = config.coarsest_m / card.resolution_m
     crop = math.ceil(config.crop * widest) if config.crop and widest > 1 else config.crop
     samples = {i: list_samples(s.folder) for i, s in enumerate(chip_sources)}
@@ -250,17 +254,19 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
     scene_regions = {s.region for s in scene_sources}
     clash = chip_regions & scene_regions
     if clash:
-        raise InputError(f"region {sorted(clash)[0]!r} names both chips and a scene: give the scene another region")
+        raise InputError(Message("region {clash!r} names both chips and a scene: give the scene another region",
+                                 clash=sorted(clash)[0]))
     for named in (val_named or []) + (test_named or []):
         if named not in chip_regions | scene_regions:
-            raise InputError(f"region {named!r} is not in the data (regions: "
-                             f"{', '.join(sorted(chip_regions | scene_regions))})")
+            raise InputError(Message("region {named!r} is not in the data (regions: {chip_regions})", named=named,
+                                     chip_regions=', '.join(sorted(chip_regions | scene_regions))))
 
     both = sorted(set(val_named or []) & set(test_named or []))
     if both:
-        raise InputError(f"region {both[0]!r} cannot be in both validation and test")
+        raise InputError(Message("region {both!r} cannot be in both validation and test", both=both[0]))
     if scene_sources and val_named is None:
-        raise InputError("name the validation regions (--val-regions): with scenes nothing is chosen automatically")
+        raise InputError(Message("name the validation regions (--val-regions): with scenes nothing is chosen "
+                                 "automatically"))
 
     def named_in(named, source_regions):  # None: chosen automatically (chips only); a list: exactly these
         if named is None:
@@ -306,12 +312,14 @@ def assemble(sources: list, card: ModelCard, config: TrainConfig, log) -> Traini
             val_sets[s.region] = SceneTiles(scene, card, config.tile_size)
             counts["val"] += len(val_sets[s.region])
     if not train_parts or not val_sets:
-        raise InputError("the split left no training or no validation data: add data or name --val-regions")
+        raise InputError(Message("the split left no training or no validation data: add data or name --val-regions"))
     if widest > 1:
         train_parts = [(Coarsened(d, config.crop, widest, seed + 2000 + k), w) for k, (d, w) in enumerate(train_parts)]
     regions = {k: sorted(v) for k, v in regions.items()}
-    log("Split by region: " + "; ".join(f"{k} {counts[k]} chips/windows ({', '.join(regions[k])})"
-                                        for k in ("train", "val", "test")))
+    log(Message("Split by region: train {train} chips/windows ({train_regions}); val {val} chips/windows "
+                "({val_regions}); test {test} chips/windows ({test_regions})", train=counts["train"],
+                train_regions=", ".join(regions["train"]), val=counts["val"], val_regions=", ".join(regions["val"]),
+                test=counts["test"], test_regions=", ".join(regions["test"])))
     if len(train_parts) == 1 and _chip_set(train_parts[0][0]) is not None:
         train, item_weights = train_parts[0][0], None
     else:
@@ -430,7 +438,8 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     if config.init is not None:  # the base model's architecture, scaling, resolution, DEM channels and tile
         base_model, card = initial_model(config.init, config.name)
         arch_cfg = card.config
-        log(f"Starting from {Path(config.init).name} ({card.training.get('base_model', {}).get('name')})")
+        log(Message("Starting from {name} ({base})", name=Path(config.init).name,
+                    base=card.training.get("base_model", {}).get("name")))
     else:
         arch_cfg = get_config(config.arch, **config.overrides)
         standardisation = {}
@@ -453,11 +462,12 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     if config.positive_fraction is not None:
         chip_set = _chip_set(train_set)
         if chip_set is None:
-            raise InputError("positive_fraction is for training from one chip folder without mosaics; with scenes "
-                             "or several sources, set each source's weight")
+            raise InputError(Message("positive_fraction is for training from one chip folder without mosaics; with "
+                                     "scenes or several sources, set each source's weight"))
         positive = np.array([(m == 1).any() for _, _, m in chip_set.items])
         if positive.all() or not positive.any():
-            raise InputError("positive_fraction needs both landslide and background chips in the training split")
+            raise InputError(Message("positive_fraction needs both landslide and background chips in the training "
+                                     "split"))
         w = np.where(positive, config.positive_fraction / positive.sum(),
                      (1 - config.positive_fraction) / (~positive).sum())
         sampler = torch.utils.data.WeightedRandomSampler(torch.as_tensor(w, dtype=torch.double), len(train_set),
@@ -468,21 +478,24 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     train_loader = torch.utils.data.DataLoader(train_set, batch_size=config.batch_size, shuffle=sampler is None,
                                                sampler=sampler, drop_last=True, generator=gen)
     if len(train_loader) == 0:
-        raise InputError(f"the training split has {len(train_set)} item(s), fewer than one batch of "
-                         f"{config.batch_size}: add data or lower the batch size")
+        raise InputError(Message("the training split has {n_train_set} item(s), fewer than one batch of {batch_size}: "
+                                 "add data or lower the batch size", n_train_set=len(train_set),
+                                 batch_size=config.batch_size))
     val_loaders = {r: torch.utils.data.DataLoader(v, batch_size=8) for r, v in val_sets.items()}
 
     model = base_model if base_model is not None else build_model(arch_cfg, backbone_weights=config.encoder_weights)
     pretraining = encoder_pretraining(model, config.encoder_weights)
     if pretraining:
-        log(f"Encoder initialised from {pretraining['weights']} ({pretraining.get('source', 'local file')})")
+        log(Message("Encoder initialised from {weights} ({source})", weights=pretraining["weights"],
+                    source=pretraining.get("source") or Message("local file")))
     model = model.to(device).to(memory_format=torch.channels_last)
     if config.freeze_encoder:
         from ..model.backbone import Backbone
 
         encoders = [m for m in model.modules() if isinstance(m, Backbone)]
         if not encoders:
-            raise InputError("this architecture has no encoder (timm backbone) to keep fixed: train all layers")
+            raise InputError(Message(
+                "this architecture has no encoder (timm backbone) to keep fixed: train all layers"))
         for m in encoders:
             m.requires_grad_(False)
     optim = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr,
@@ -503,8 +516,8 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             if "weights_only" in str(exc) or "Weights only load failed" in str(exc):
                 first = "it holds Python objects that loading could run as code, which is never done"
-            raise InputError(f"cannot resume from {last_path}: {first}. Move it away (or start without resuming) "
-                             "to train from the start") from None
+            raise InputError(Message("cannot resume from {last_path}: {first}. Move it away (or start without "
+                                     "resuming) to train from the start", last_path=last_path, first=first)) from None
         if ema is not None and "ema" in state:
             ema.load_state_dict(state["ema"])
         optim.load_state_dict(state["optimizer"])
@@ -512,7 +525,8 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
         history = json.loads(state["history"])
         trained_s = float(state.get("trained_s", 0.0))
         gen.manual_seed(config.seed + start_epoch)
-        log(f"Resumed from {last_path} at epoch {start_epoch} (best val IoU {best_iou:.4f})")
+        log(Message("Resumed from {last_path} at epoch {start_epoch} (best val IoU {best_iou:.4f})",
+                    last_path=last_path, start_epoch=start_epoch, best_iou=best_iou))
 
     base_val = None
 
@@ -528,7 +542,7 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
         base_val = evaluate_regions(model, val_loaders, device)
         best_iou, best_epoch = base_val["iou"], 0
         keep(base_val, 0)
-        log(f"epoch 0 (the base model): val IoU {best_iou:.4f}")
+        log(Message("epoch 0 (the base model): val IoU {best_iou:.4f}", best_iou=best_iou))
     amp = (torch.autocast("cuda", dtype=torch.float16) if device == "cuda" else
            torch.autocast("cpu", dtype=torch.bfloat16) if config.bf16 else None)
     scaler = torch.amp.GradScaler("cuda") if device == "cuda" else None
@@ -554,7 +568,7 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
             losses = []
             for step, (x, y) in enumerate(train_loader):
                 if is_cancelled():
-                    raise CancelledError("training cancelled")
+                    raise CancelledError(Message("training cancelled"))
                 x = x.to(device).contiguous(memory_format=torch.channels_last)
                 y = y.to(device)
                 optim.zero_grad(set_to_none=True)
@@ -579,8 +593,10 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
                 elapsed = time.perf_counter() - t0
                 spent = min(1.0, elapsed / config.time_budget_s) if config.time_budget_s else 0.0
                 of = "" if config.time_budget_s else f"/{config.epochs}"  # with a budget, time bounds the run
-                progress(max(done / total_steps, spent), f"epoch {epoch + 1}{of} step {step + 1}/{steps_per_epoch}"
-                         f" loss {np.mean(losses[-20:]):.4f}, {elapsed:.0f} s")
+                progress(max(done / total_steps, spent), Message("epoch {epoch}{of} step {step}/{steps_per_epoch} "
+                                                                 "loss {loss:.4f}, {elapsed:.0f} s", epoch=epoch + 1,
+                                                                 of=of, step=step + 1, steps_per_epoch=steps_per_epoch,
+                                                                 loss=np.mean(losses[-20:]), elapsed=elapsed))
             if ema is not None and config.init is None:
                 with amp or contextlib.nullcontext():
                     torch.optim.swa_utils.update_bn(itertools.islice(train_loader, BN_BATCHES), kept, device)
@@ -595,8 +611,9 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
             if improved:
                 best_iou, best_epoch = val["iou"], epoch + 1
                 keep(val, best_epoch)
-            log(f"epoch {epoch + 1}: loss {row['train_loss']:.4f}, val IoU {val['iou']:.4f} "
-                f"(best {best_iou:.4f} @ {best_epoch}), {epoch_times[-1]:.0f} s")
+            log(Message("epoch {epoch}: loss {train_loss:.4f}, val IoU {iou:.4f} (best {best_iou:.4f} @ "
+                        "{best_epoch}), {epoch_times:.0f} s", epoch=epoch + 1, train_loss=row['train_loss'],
+                        iou=val['iou'], best_iou=best_iou, best_epoch=best_epoch, epoch_times=epoch_times[-1]))
             _write_csv(out / "metrics.csv", history)
             torch.save({"model": model.state_dict(), "optimizer": optim.state_dict(),
                         **({"ema": ema.state_dict()} if ema is not None else {}),
@@ -610,12 +627,12 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
             epoch = config.epochs - 1
     except CancelledError:
         stopped = "cancelled"
-        log("Training cancelled: the best checkpoint so far is kept")
+        log(Message("Training cancelled: the best checkpoint so far is kept"))
     if best_epoch < 0:
-        raise CancelledError("training stopped before the first epoch finished; no model was saved")
+        raise CancelledError(Message("training stopped before the first epoch finished; no model was saved"))
     if stopped != "cancelled":
         chosen = calibrate_threshold(best_path, val_sets, device, TTA_MODES if config.tta_thresholds else ("none",))
-        log(f"Decision threshold chosen on the validation split: {chosen:.2f}")
+        log(Message("Decision threshold chosen on the validation split: {chosen:.2f}", chosen=chosen))
     return TrainResult(best_path, best_epoch, best_iou, len(history), time.perf_counter() - t0, stopped, splits,
                        base_val["iou"] if base_val is not None else None)
 
@@ -777,7 +794,7 @@ def evaluate_model(model_path: str | Path, data: str | Path, split: str = "test"
     else:
         chosen = split_by_region(samples, seed=seed, val_regions=val_regions, test_regions=test_regions)[split]
     if not chosen:
-        raise InputError(f"the {split} split is empty")
+        raise InputError(Message("the {split} split is empty", split=split))
     ds = ChipSet(chosen, card, False, None, seed)
     thr = resolve_overrides(Overrides(threshold=threshold), card, tta).threshold  # detection's rule
     m = SegmentationMetrics()

@@ -11,6 +11,8 @@ from qgis.core import QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
 from ..environment.dependencies import InstallError, InstallPlan, install, uninstall
+from ..errors import message_of
+from ..processing.algorithms.qgis_compat import tr, translated
 
 
 class DependencyTask(QgsTask):
@@ -32,8 +34,8 @@ class DependencyTask(QgsTask):
             if self.uninstall_folder is not None:
                 self.setProgress(10)
                 names = uninstall(self.uninstall_folder)
-                self.message = (f"Removed {self.uninstall_folder} ({len(names)} package(s)). Restart QGIS so that "
-                                "packages already loaded are unloaded.")
+                self.message = tr("Removed {folder} ({n} package(s)). Restart QGIS so that packages already loaded "
+                                  "are unloaded.").format(folder=self.uninstall_folder, n=len(names))
                 self.lineReceived.emit(self.message)
                 self.ok = True
                 return True
@@ -45,18 +47,18 @@ class DependencyTask(QgsTask):
                 is_cancelled=self.isCanceled,
             )
         except InstallError as exc:
-            self.message = str(exc)
+            self.message = translated(message_of(exc))
             return False
         except Exception as exc:  # never let an exception escape into the task manager
             self.message = f"{type(exc).__name__}: {exc}"
             return False
         if result.cancelled:
-            self.message = "Cancelled: pip was stopped; nothing was changed outside the dependency folder."
+            self.message = tr("Cancelled: pip was stopped; nothing was changed outside the dependency folder.")
             return False
         names = ", ".join(f"{k} {v}" for k, v in sorted(result.installed.items()))
-        self.message = f"Installed into {self.plan.target}: {names or 'nothing'}."
+        self.message = tr("Installed into {target}: {names}.").format(target=self.plan.target, names=names or "-")
         self.ok = True
         return True
 
     def finished(self, result: bool) -> None:  # GUI thread
-        self.done.emit(bool(result and self.ok), self.message or ("Done." if result else "Failed."))
+        self.done.emit(bool(result and self.ok), self.message or (tr("Done.") if result else tr("Failed.")))

@@ -38,7 +38,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..environment import dependencies
 from ..environment.report import environment_report, render_html
-from ..processing.algorithms.qgis_compat import tr
+from ..processing.algorithms.qgis_compat import tr, translated
 
 OK, BAD, INFO = "ok", "bad", "info"
 COLOURS = {OK: "#d8f3dc", BAD: "#ffd6d6", INFO: "#f1f3f5"}
@@ -117,7 +117,7 @@ def report_rows(report: dict, folder: Path, gpu: dependencies.GpuInfo,
         where = tr("{folder} - empty (nothing installed by the plugin)").format(folder=folder)
     rows.append((tr("Plugin's package folder"), where, INFO))
     for warning in report["warnings"]:
-        rows.append((tr("Warning"), warning, BAD))
+        rows.append((tr("Warning"), translated(warning), BAD))
     return rows
 
 
@@ -291,7 +291,7 @@ class EnvironmentDialog(QDialog):
         missing, training = report["missing_detection"], report["missing_training"]
         colour = COLOURS[BAD if missing else OK]
         self.summary.setText(
-            f'<div style="background:{colour};padding:4px;">{report["conclusion"]}'
+            f'<div style="background:{colour};padding:4px;">{translated(report["conclusion"])}'
             + (f"<br><b>{self.tr('Missing for detection')}: {', '.join(missing)}</b>" if missing else "")
             + (f"<br>{self.tr('Not installed, needed for training only')}: {', '.join(training)}" if training
                else "") + "</div>")

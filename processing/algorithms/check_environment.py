@@ -14,6 +14,7 @@ from qgis.core import (
 from landslide_mapper.environment.report import environment_report, render_html, summary_lines
 
 from .base import LandslideMapperAlgorithm
+from .qgis_compat import translated
 
 
 class CheckEnvironmentAlgorithm(LandslideMapperAlgorithm):
@@ -63,10 +64,10 @@ class CheckEnvironmentAlgorithm(LandslideMapperAlgorithm):
         report = environment_report(qgis_version=Qgis.QGIS_VERSION)
         feedback.setProgress(80)
         for line in summary_lines(report):
-            if line.startswith("WARNING:"):
-                feedback.reportError(line, False)
+            if line.startswith("WARNING:"):  # (the English text decides; the user reads it in their language)
+                feedback.reportError(translated(line), False)
             else:
-                feedback.pushInfo(line)
+                feedback.pushInfo(translated(line))
         text = json.dumps(report, indent=2)
         if path:
             target = Path(path)

@@ -16,7 +16,7 @@ import time
 from qgis.core import QgsProcessingException
 
 from .parameters import DOCTOR, is_unset, missing_message
-from .qgis_compat import tr
+from .qgis_compat import tr, translated
 
 
 def _duration(seconds: float) -> str:
@@ -42,6 +42,7 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
             CancelledError,
             LandslideMapperError,
             MissingDependencyError,
+            message_of,
             user_message,
         )
         from landslide_mapper.worker import run_in_subprocess, run_task
@@ -61,6 +62,7 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
 
     def progress(fraction: float, message: str) -> None:
         feedback.setProgress(100.0 * fraction)
+        message = translated(message)
         if eta is not None and 0.0 < fraction < 1.0:
             elapsed = time.monotonic() - start
             message = tr("{message} ({eta} {left} left)").format(
@@ -68,23 +70,28 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
         feedback.setProgressText(message)
 
     def log(message: str) -> None:
-        if message.startswith("Warning:"):
-            feedback.pushWarning(message)
+        if message.startswith("Warning:"):  # the English text decides; the user reads it in their language
+            feedback.pushWarning(translated(message))
         else:
-            feedback.pushInfo(message)
+            feedback.pushInfo(translated(message))
 
     try:
         return runner(task, progress=progress, log=log, is_cancelled=feedback.isCanceled, **kwargs)
     except CancelledError as exc:
         if not feedback.isCanceled():  # stopped by something else than the user's Cancel: say so as an error
             raise QgsProcessingException(tr("The run stopped before it finished; no output was written.")) from None
-        text = str(exc).strip().rstrip(".")  # the core says what was (not) kept, e.g. "no model was saved"
-        feedback.pushWarning(tr("Cancelled by the user: {what}.").format(what=text.split("; ", 1)[-1]))
+        message = message_of(exc)
+        shown = translated(message)
+        if shown != str(message):  # the core's whole sentence in the user's language
+            feedback.pushWarning(shown)
+        else:  # the core says what was (not) kept, e.g. "no model was saved"
+            text = str(exc).strip().rstrip(".")
+            feedback.pushWarning(tr("Cancelled by the user: {what}.").format(what=text.split("; ", 1)[-1]))
         return None
     except MissingDependencyError as exc:
-        raise QgsProcessingException(f"{exc} ({tr('see')} {tr(DOCTOR)})") from exc
+        raise QgsProcessingException(f"{translated(message_of(exc))} ({tr('see')} {tr(DOCTOR)})") from exc
     except LandslideMapperError as exc:
-        raise QgsProcessingException(str(exc)) from exc
+        raise QgsProcessingException(translated(message_of(exc))) from exc
     except ImportError as exc:  # torch, timm, onnxruntime, rasterio ... imported lazily by the core
         raise QgsProcessingException(missing_message(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - the worker process died, torch failed (out of memory), a bug
@@ -98,7 +105,7 @@ def run_core_task(task: str, feedback, eta: str | None = None, **kwargs) -> dict
             sentence = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
             if "Traceback (most recent call last)" in str(exc):
                 feedback.pushDebugInfo(str(exc))
-        raise QgsProcessingException(sentence) from None
+        raise QgsProcessingException(translated(sentence)) from None
 
 
 # --- list and folder parameters (optional numbers: parameters.py) ---------------------------------------------------

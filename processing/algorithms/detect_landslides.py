@@ -91,6 +91,7 @@ from .qgis_compat import (
     SOURCE_POLYGON,
     WKB_POLYGON,
     tr,
+    translated,
 )
 
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
@@ -559,12 +560,12 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
     @staticmethod
     def checked(options: DetectOptions) -> DetectOptions:
         """``options.validate()``, its error as the algorithm's one sentence."""
-        from landslide_mapper.errors import InputError
+        from landslide_mapper.errors import InputError, message_of
 
         try:
             return options.validate()
         except InputError as exc:
-            raise QgsProcessingException(str(exc)) from None
+            raise QgsProcessingException(translated(message_of(exc))) from None
 
     # --- run ------------------------------------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -621,12 +622,13 @@ class DetectLandslidesAlgorithm(LandslideMapperAlgorithm):
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
-        tiles = (f"{result['chips']} tile(s)" if not result.get("scene_chips") else
-                 f"{result['chips'] + result['chips_skipped']} of the image's {result['scene_chips']} tiles "
-                 f"(area of interest)")
-        summary = (f"{result['count']} landslide(s), {result['total_area_m2'] / 1e4:.2f} ha in total; "
-                   f"{tiles} of {result['tile']} px, threshold {result['threshold']:g}, in {result['seconds']:.1f} s "
-                   f"({result['engine']} on {result['device']})")
+        tiles = (self.tr("{n} tile(s)").format(n=result["chips"]) if not result.get("scene_chips") else
+                 self.tr("{n} of the image's {total} tiles (area of interest)").format(
+                     n=result["chips"] + result["chips_skipped"], total=result["scene_chips"]))
+        summary = self.tr("{count} landslide(s), {ha:.2f} ha in total; {tiles} of {tile} px, threshold {threshold:g}, "
+                          "in {seconds:.1f} s ({engine} on {device})").format(
+            count=result["count"], ha=result["total_area_m2"] / 1e4, tiles=tiles, tile=result["tile"],
+            threshold=result["threshold"], seconds=result["seconds"], engine=result["engine"], device=result["device"])
         feedback.pushInfo(summary)
         self._style_on_load(context, dest_id, STYLE_LANDSLIDES, LAYER_NAME)
         results = {

@@ -19,7 +19,7 @@ from .base import LandslideMapperAlgorithm
 from .core_tasks import run_core_task
 from .layer_sources import raster_file_source
 from .parameters import PRODUCT_FILTER, is_unset, optional_double, product_image_choices
-from .qgis_compat import FILE_BEHAVIOR_FILE, NUMBER_DOUBLE
+from .qgis_compat import FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, translated
 
 
 class PrepareSceneAlgorithm(LandslideMapperAlgorithm):
@@ -86,7 +86,7 @@ class PrepareSceneAlgorithm(LandslideMapperAlgorithm):
         if result is None:  # cancelled: nothing was written
             return {}
         for warning in result["warnings"]:
-            feedback.pushWarning(self.tr("Warning: {text}").format(text=warning))
+            feedback.pushWarning(self.tr("Warning: {text}").format(text=translated(warning)))
         feedback.pushInfo(self.tr("Wrote {path}: {bands} band(s) at {res:g} m").format(
             path=result["path"], bands=result["bands"], res=result["resolution"]))
         return {self.OUTPUT: result["path"]}

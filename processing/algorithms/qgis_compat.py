@@ -23,6 +23,13 @@ def tr(string: str) -> str:
     return QCoreApplication.translate("LandslideMapper", string)
 
 
+def translated(text) -> str:
+    """A sentence of the core (``errors.Message``: errors, log lines, progress, warnings) in the user's language,
+    through the same translations as :func:`tr`; any other string as it is (a path, GDAL's own message)."""
+    render = getattr(text, "render", None)  # duck-typed: this module imports nothing from the core
+    return render(tr) if callable(render) else str(text)
+
+
 def tr_noop(string: str) -> str:
     """Marks a string for translation (scripts/i18n.py finds it) that is translated later, where it is shown."""
     return string

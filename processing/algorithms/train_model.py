@@ -310,7 +310,7 @@ class TrainModelAlgorithm(LandslideMapperAlgorithm):
             result = run_core_task("train", feedback, eta=self.tr("at most"), data=data, out_dir=out_dir,
                                    config=config)
         except QgsProcessingException as exc:
-            if "no dems/ folder" in str(exc):
+            if "no dems/ folder" in str(exc.__cause__):  # the core's English sentence (the user's may be another)
                 raise QgsProcessingException(self.tr(
                     "{message} In QGIS: tick 'RGB only' (or choose an RGB architecture such as "
                     "fca_deeplab_no_fusion or unet).").format(message=str(exc).rstrip("."))) from exc
