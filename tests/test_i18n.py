@@ -225,8 +225,17 @@ def test_a_core_message_is_its_english_text_and_keeps_its_template():
     assert message_of(ValueError(m)) is m and message_of(ValueError("plain")) == "plain"
 
 
-_CORE_ERRORS = {"InputError", "ModelFileError", "MissingDependencyError", "CancelledError", "LandslideMapperError",
-                "InstallError"}
+def _core_errors() -> set[str]:
+    """The names of LandslideMapperError and all its subclasses (the install errors' module included)."""
+    from landslide_mapper.environment import dependencies  # noqa: F401 - defines InstallError
+    from landslide_mapper.errors import LandslideMapperError
+
+    names, todo = set(), [LandslideMapperError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
 
 
 def _sentences_outside_messages(path: Path) -> list[str]:
@@ -234,14 +243,15 @@ def _sentences_outside_messages(path: Path) -> list[str]:
     whose sentence is written as a string (a literal, an f-string, a concatenation) instead of a Message."""
     import ast
 
-    found = []
+    errors, found = _core_errors(), []
+    assert {"InputError", "CancelledError", "InstallError"} <= errors
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Call):
             continue
         fn = node.func
         name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else None
         arg = None
-        if name in _CORE_ERRORS and node.args:
+        if name in errors and node.args:
             arg = node.args[0]
         elif isinstance(fn, ast.Name) and name in ("log", "warn") and node.args:
             arg = node.args[0]
