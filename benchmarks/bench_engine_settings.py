@@ -5,8 +5,10 @@ bundled model, each setting runs in its own process, and the settings are interl
 two cores' speed drifts over minutes: compare within a round). Per run:
 
 * ``plain``: model-only chips/s of a plain ONNX Runtime session with ORT's default options (how Deepness creates
-  it), batch 1 as Deepness runs it, on chips of the scene prepared beforehand;
+  it), batch 1 as Deepness runs it, on every chip of the scene prepared beforehand;
 * ``engine``: model-only chips/s of our engine with the setting, same chips;
+  both measured before and after the end-to-end run, in the same process, and averaged (the cores' speed drifts by
+  10-20 % over minutes; a reference of a second taken before the run alone was noise);
 * ``e2e``: the whole detection (``pipeline.detect``, probability raster written) with the setting.
 
 Printed: per setting the median over rounds of e2e seconds, e2e / plain model-only time (the issue's target: <=
@@ -50,30 +52,36 @@ def child(scene: Path, batch: int, n_chips: int, work: Path) -> dict:
     from landslide_mapper.detection.pipeline import default_model_path, detect
 
     model = default_model_path()
-    chips = prepared_chips(scene, model, n_chips, TILE, OVERLAP)
+    chips = prepared_chips(scene, model, n_chips or 10**9, TILE, OVERLAP)  # 0: every chip of the scene
     plain = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])  # ORT's defaults (Deepness)
-    plain.run(None, {"input": chips[:1]})
-    t = time.perf_counter()
-    for i in range(len(chips)):
-        plain.run(None, {"input": chips[i:i + 1]})
-    plain_cps = len(chips) / (time.perf_counter() - t)
-    del plain
     eng = open_engine(model, "onnx", "cpu")
+
+    def plain_cps() -> float:
+        t = time.perf_counter()
+        for i in range(len(chips)):
+            plain.run(None, {"input": chips[i:i + 1]})
+        return len(chips) / (time.perf_counter() - t)
+
+    def engine_cps() -> float:
+        t = time.perf_counter()
+        for i in range(0, len(chips), batch):
+            eng.predict(chips[i:i + batch])
+        return len(chips) / (time.perf_counter() - t)
+
+    plain.run(None, {"input": chips[:1]})
     eng.predict(chips[:batch])
-    t = time.perf_counter()
-    for i in range(0, len(chips), batch):
-        eng.predict(chips[i:i + batch])
-    engine_cps = len(chips) / (time.perf_counter() - t)
-    del eng
+    before = plain_cps(), engine_cps()  # the references bracket the end-to-end run: the cores' speed drifts
     t = time.perf_counter()
     r = detect(DetectOptions.from_flat(optical=scene, output=work / "out.gpkg", probability=work / "p.tif",
                                        engine="onnx", device="cpu", tile=TILE, overlap=OVERLAP, batch=batch,
                                        threshold=THRESHOLD, min_area=0.0, simplify=0.0))
     seconds = time.perf_counter() - t
+    after = engine_cps(), plain_cps()
+    plain_mean, engine_mean = (before[0] + after[1]) / 2, (before[1] + after[0]) / 2
     for f in work.iterdir():
         f.unlink()
-    return {"chips": r.chips, "seconds": seconds, "e2e_cps": r.chips / seconds, "plain_cps": plain_cps,
-            "engine_cps": engine_cps}
+    return {"chips": r.chips, "seconds": seconds, "e2e_cps": r.chips / seconds, "plain_cps": plain_mean,
+            "engine_cps": engine_mean, "model_chips": len(chips)}
 
 
 def main() -> None:
@@ -81,7 +89,7 @@ def main() -> None:
     ap.add_argument("--real", required=True, help="folder of the real-format scenes (made there when missing)")
     ap.add_argument("--scene", default="tiled_deflate")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--model-chips", type=int, default=24)
+    ap.add_argument("--model-chips", type=int, default=0, help="chips of the model-only references (0: all)")
     ap.add_argument("--settings", nargs="*", help="names of SETTINGS to run (default all)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -110,8 +118,10 @@ def main() -> None:
             print(f"round {rnd + 1} {name}: {r['chips']} chips, e2e {r['seconds']:.1f} s ({r['e2e_cps']:.2f} "
                   f"chips/s), engine model-only {r['engine_cps']:.2f}, plain ORT model-only {r['plain_cps']:.2f}",
                   flush=True)
+    n_model = rows[names[0]][0]["model_chips"]
     print(f"\n{args.scene}: bundled model, ONNX Runtime on the CPU ({os.cpu_count()} cores), tile {TILE}, overlap "
-          f"{OVERLAP}; medians over {args.rounds} interleaved rounds; model-only on {args.model_chips} chips")
+          f"{OVERLAP}; medians over {args.rounds} interleaved rounds; model-only on {n_model} chips, measured before "
+          "and after the end-to-end run in the same process and averaged")
     print("| setting | e2e s | e2e chips/s | engine model-only chips/s | e2e / engine model-only | "
           "plain-ORT model-only chips/s | e2e time / plain-ORT model-only time |")
     print("|---|---|---|---|---|---|---|")
