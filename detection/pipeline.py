@@ -474,7 +474,7 @@ def resolve(options: DetectOptions, card: ModelCard, model_file: str | Path, log
     area = aoi_mod.area_on_grid(list(inputs.aoi), grid) if inputs.aoi else None  # before any pixel is read
     with rasterio.open(spec.paths[0]) as src:
         out_crs = src.crs
-        input_res = max(grid.width / src.width, grid.height / src.height) * grid.resolution  # metres per pixel
+    input_res = pixel  # the image's own pixel size, metres (image_pixel_size: one formula)
     min_area, simplify, cleanup = automatic_cleanup(options.cleanup.min_area, options.cleanup.simplify,
                                                     grid.resolution, input_res)
     augmented = "" if tta == "none" else f"; test-time augmentation {tta} ({tta_mod.PASSES[tta]} passes per chip)"
