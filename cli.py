@@ -205,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "resources/models/landslide_mapper_default.onnx, whose network is rebuilt from it): its "
                         "architecture, scaling, resolution and DEM channels are kept, batch-norm statistics stay "
                         "frozen, and the new card records it as the base")
+    t.add_argument("--layers", choices=LAYERS, default=LAYERS[0],
+                   help="which layers train: all, or the decoder only (the encoder keeps its weights; as in adapt)")
     t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")
     t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
     t.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (faster; CUDA uses fp16)")
@@ -343,7 +345,8 @@ def _train(args) -> int:
                          scale_jitter=args.scale_jitter, coarsest_m=args.coarsest, copy_paste=args.copy_paste,
                          scaling=args.scaling,
                          ema_decay=args.ema, encoder_weights=args.encoder_weights, mosaic=args.mosaic,
-                         tta_thresholds=not args.no_tta_thresholds, init=args.init)
+                         tta_thresholds=not args.no_tta_thresholds, init=args.init,
+                         freeze_encoder=args.layers == "decoder")
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
                    log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)
     print(f"best validation IoU {result.best_val_iou:.4f} at epoch {result.best_epoch} of {result.epochs_run} "

@@ -342,3 +342,34 @@ def test_init_starts_from_a_trained_model_and_reproduces_its_outputs(tmp_path):
     assert adapted.training["base_model"]["sha256"] and adapted.training["recipe"]["init"] == str(base.best_path)
     with pytest.raises(InputError, match="leave out --encoder-weights"):
         TrainConfig(init=str(base.best_path), encoder_weights="imagenet:efficientnet_lite0")
+
+
+def test_layers_decoder_keeps_the_encoders_weights(tmp_path):
+    """``train --init MODEL --layers decoder`` (as ``adapt --layers decoder``): the encoder of the base model keeps its
+    weights to the bit, the rest trains."""
+    from landslide_mapper.cli import main
+    from landslide_mapper.model.backbone import Backbone
+    from landslide_mapper.training.train import initial_model
+
+    data = _chips(tmp_path / "chips", with_dem=False)
+    rgb = {"overrides": {"fusion": "none", "dem_channels": 0}}
+    base = train(data, tmp_path / "base", _config(epochs=1, arch="unet_mobilenetv2", tta_thresholds=False, **rgb))
+    start, _ = initial_model(base.best_path, "x")
+    encoder = {f"{name}.{k}" for name, m in start.named_modules() if isinstance(m, Backbone)
+               for k in m.state_dict()}
+    before = start.state_dict()
+    assert encoder and len(encoder) < len(before)
+
+    def run(layers: str, out: str) -> dict:
+        assert main(["train", "--data", str(data), "--out", str(tmp_path / out), "--init", str(base.best_path),
+                     "--layers", layers, "--epochs", "2", "--lr", "3e-3", "--batch", "4", "--val-regions", "aa",
+                     "--test-regions", "bb", "--no-tta-thresholds", "--quiet"]) == 0
+        return torch.load(tmp_path / out / "last.pt", weights_only=True)["model"]
+
+    def changed(state: dict, keys) -> set:
+        return {k for k in keys if before[k].is_floating_point() and not torch.equal(state[k], before[k])}
+
+    frozen = run("decoder", "frozen")
+    assert not changed(frozen, encoder)
+    assert changed(frozen, set(before) - encoder)  # the decoder trained
+    assert changed(run("all", "all"), encoder)     # and without the flag the encoder trains too (the check can fail)
