@@ -36,27 +36,25 @@ from landslide_mapper.training.scene_eval import read_reference  # noqa: E402
 THRESHOLDS = np.round(np.arange(0.1, 0.95, 0.1), 2)
 
 
-def probability_on_mask(model: Path | None, area: str, tta: str = "none") -> tuple[np.ndarray, float]:
-    """Detection's probability of ``area`` resampled (bilinear) onto its mask's grid, and the model's threshold."""
+def probability_on_mask(model: Path | None, area: str, tta: str, shape: tuple[int, int], transform,
+                        crs) -> tuple[np.ndarray, float]:
+    """Detection's probability of ``area`` resampled (bilinear) onto its mask's grid (``shape``, ``transform``,
+    ``crs``), and the model's threshold."""
     import rasterio
     from rasterio.warp import Resampling, reproject
 
     from landslide_mapper.detection.options import DetectOptions
     from landslide_mapper.detection.pipeline import detect
 
-    truth, _, transform, crs = read_reference(JINSHA / f"area_{area}_mask.tif")
     with tempfile.TemporaryDirectory() as tmp:
         prob = Path(tmp) / "probability.tif"
         flat = {"optical": str(JINSHA / f"area_{area}_rgb.tif"), "output": str(Path(tmp) / "d.gpkg"),
                 "probability": str(prob), "tta": tta, **({"model": str(model)} if model else {})}
         result = detect(DetectOptions.from_flat(**flat))
         with rasterio.open(prob) as src:
-            p = np.zeros(truth.shape, np.float32)
-            reproject(src.read(1).astype(np.float32), p, src_transform=src.transform, src_crs=src.crs,
-                      dst_transform=transform, dst_crs=crs, resampling=Resampling.bilinear,
-                      src_nodata=src.nodata, dst_nodata=0)
-            if src.dtypes[0] == "uint8":  # a byte probability raster holds 0-255
-                p /= 255.0
+            p = np.zeros(shape, np.float32)  # detection writes probabilities as float32 0-1
+            reproject(src.read(1), p, src_transform=src.transform, src_crs=src.crs, dst_transform=transform,
+                      dst_crs=crs, resampling=Resampling.bilinear, src_nodata=src.nodata, dst_nodata=0)
     return p, result.threshold
 
 
@@ -69,16 +67,13 @@ def curve(p: np.ndarray, truth: np.ndarray, mapped: np.ndarray) -> dict[float, f
     return {float(th): iou(p >= th, truth, mapped) for th in THRESHOLDS}
 
 
-def interpolated(adapted: Path, alpha: float, out: Path) -> Path:
-    """``(1 - alpha) base + alpha adapted``, every floating-point tensor, written with the adapted model's card."""
-    from landslide_mapper.detection.pipeline import default_model_path
+def interpolated(base: dict, adapted: Path, alpha: float, out: Path) -> Path:
+    """``(1 - alpha) base + alpha adapted`` (``base``: the base model's state dict), every floating-point tensor,
+    written with the adapted model's card."""
     from landslide_mapper.model.checkpoint import load_checkpoint, save_checkpoint
-    from landslide_mapper.model.from_onnx import network_from_onnx
 
-    base, _ = network_from_onnx(default_model_path())
     model, card = load_checkpoint(adapted)
-    b = base.state_dict()
-    model.load_state_dict({k: (1 - alpha) * b[k] + alpha * v if v.is_floating_point() else v
+    model.load_state_dict({k: (1 - alpha) * base[k] + alpha * v if v.is_floating_point() else v
                            for k, v in model.state_dict().items()})
     return save_checkpoint(out, model, card)
 
@@ -103,9 +98,11 @@ def main() -> None:
     ap.add_argument("--alphas", type=float, nargs="*", default=[0.5, 0.75])
     ap.add_argument("--map", help="write B's error map of the adapted model (JPEG) here")
     args = ap.parse_args()
+    from landslide_mapper.detection.pipeline import default_model_path
+    from landslide_mapper.model.from_onnx import network_from_onnx
     from landslide_mapper.training.adapt import AdaptOptions, adapt
 
-    truth, mapped, _, _ = read_reference(JINSHA / "area_B_mask.tif")
+    truth, mapped, transform, crs = read_reference(JINSHA / "area_B_mask.tif")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         slides, area, _ = inventory("A", None, tmp)
@@ -116,10 +113,12 @@ def main() -> None:
                                       "heldout_base_iou": round(r.base_iou, 4),
                                       "heldout_adapted_iou": round(r.adapted_iou, 4)}}), flush=True)
         variants = [("bundled", None, "none"), ("adapted", adapted, "none"), ("adapted", adapted, "d4")]
-        variants += [(f"interpolated a={a:g}", interpolated(adapted, a, tmp / f"wise_{a:g}.safetensors"), "none")
-                     for a in args.alphas]
+        if args.alphas:
+            base = network_from_onnx(default_model_path())[0].state_dict()  # rebuilt from the graph once
+            variants += [(f"interpolated a={a:g}", interpolated(base, adapted, a, tmp / f"wise_{a:g}.safetensors"),
+                          "none") for a in args.alphas]
         for name, model, tta in variants:
-            p, threshold = probability_on_mask(model, "B", tta)
+            p, threshold = probability_on_mask(model, "B", tta, truth.shape, transform, crs)
             c = curve(p, truth, mapped)
             best = max(c, key=c.get)
             at_own = iou(p >= threshold, truth, mapped)
