@@ -65,6 +65,11 @@ DEM_MISSING_LIMIT = 0.01
 GSD_STEP = 0.1
 #: the RPC transformer over a DEM is approximated to this many pixels (gdalwarp: exact, 0)
 MAX_ERROR_DEM = "0"
+#: the map-to-geographic step of the orthorectification (UTM to the RPCs' WGS 84) is interpolated between exact
+#: points to within this much (GDAL's REPROJECTION_APPROX_ERROR_* transformer options), which leaves the RPCs and the
+#: DEM exact: ~1 mm, far below a pixel, for half of the orthorectification's cost (85 -> 47 ms a 512 px PAN chip)
+REPROJECTION_MAX_ERROR_DEG = "1e-8"
+REPROJECTION_MAX_ERROR_M = "0.001"
 #: the DEM is copied into WGS 84 for the RPC transformer only up to this many pixels (256 MB of float32)
 GEOGRAPHIC_DEM_MAX_PX = 64 << 20
 #: the orthorectifying VRTs get overviews (factors 2, 4, ...) down to about this many pixels on their long side
@@ -280,12 +285,14 @@ def ortho_vrt(image: str, out: Path, crs: CRS, transform: Affine, width: int, he
               height_offset: float, resampling: Resampling = Resampling.cubic) -> None:
     """Write ``out``: a warped VRT that orthorectifies ``image`` through its RPCs onto the grid given, with the heights
     of ``dem`` (or the constant ``height_offset`` without one). GDAL makes the VRT (its RPC transformer,
-    approximated to 1/8 pixel without a DEM, exact with one, as gdalwarp does); the grid and the DEM are then set
+    approximated to 1/8 pixel without a DEM, exact with one, as gdalwarp does; the map-to-geographic step within it
+    interpolated to :data:`REPROJECTION_MAX_ERROR_M`); the grid and the DEM are then set
     in its XML, since rasterio passes warp options upper-cased, which would break a DEM's path."""
     with rasterio.open(image) as src:
         nodata = src.nodata if src.nodata is not None else 0
         with WarpedVRT(src, crs=crs, RPC_HEIGHT=height_offset, src_nodata=nodata, nodata=nodata,
-                       resampling=resampling) as vrt:
+                       resampling=resampling, REPROJECTION_APPROX_ERROR_IN_SRC_SRS_UNIT=REPROJECTION_MAX_ERROR_DEG,
+                       REPROJECTION_APPROX_ERROR_IN_DST_SRS_UNIT=REPROJECTION_MAX_ERROR_M) as vrt:
             rasterio.shutil.copy(vrt, str(out), driver="VRT")
     tree = ET.parse(out)
     root = tree.getroot()
