@@ -25,7 +25,8 @@ from .detection.options import (
 )
 from .errors import CancelledError, InputError, LandslideMapperError, user_message
 from .model.card import TRAIN_SCALINGS
-from .training.adapt import LAYERS, AdaptOptions
+from .training import LAYERS
+from .training.adapt import AdaptOptions
 
 
 def _bands(text: str) -> tuple[int, ...]:
@@ -346,7 +347,7 @@ def _train(args) -> int:
                          scaling=args.scaling,
                          ema_decay=args.ema, encoder_weights=args.encoder_weights, mosaic=args.mosaic,
                          tta_thresholds=not args.no_tta_thresholds, init=args.init,
-                         freeze_encoder=args.layers == "decoder")
+                         layers=args.layers)
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
                    log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)
     print(f"best validation IoU {result.best_val_iou:.4f} at epoch {result.best_epoch} of {result.epochs_run} "

@@ -43,6 +43,7 @@ def area(tmp_path_factory):
 def test_the_algorithm_is_in_the_training_group_with_its_parameters(plugin):
     from qgis.core import QgsApplication
 
+    from landslide_mapper import training
     from landslide_mapper.processing.algorithms import adapt_model
     from landslide_mapper.training import adapt as core
 
@@ -51,7 +52,7 @@ def test_the_algorithm_is_in_the_training_group_with_its_parameters(plugin):
     assert [p.name() for p in alg.parameterDefinitions()] == PARAMETERS
     defaults = {p.name(): p.defaultValue() for p in alg.parameterDefinitions()}
     fields = core.AdaptOptions.__dataclass_fields__  # the dialog's defaults are the core's
-    assert adapt_model.LAYERS == list(core.LAYERS)
+    assert adapt_model.LAYERS == list(training.LAYERS)
     assert {k: fields[k].default for k in adapt_model.DEFAULTS} == adapt_model.DEFAULTS
     assert (defaults["MINUTES"], defaults["HOLDOUT"], defaults["LEARNING_RATE"], defaults["LAYERS"]) == (
         fields["minutes"].default, fields["holdout"].default, fields["lr"].default, fields["layers"].default)

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CancelledError, InputError, Message
+from . import check_layers
 
 #: the largest training window (pixels): the model's tile, at most this (a CPU trains 256-pixel windows in ~1 s)
 MAX_WINDOW = 256
-LAYERS = ("all", "decoder")
 HELD_OUT, TRAINING = "held_out", "training"
 
 
@@ -60,8 +60,7 @@ class AdaptOptions:
             raise InputError(Message("the held-out share of the mapped area must be from 0.05 to 0.5"))
         if not self.lr > 0:
             raise InputError(Message("the learning rate must be > 0"))
-        if self.layers not in LAYERS:
-            raise InputError(Message("layers must be one of {LAYERS}", LAYERS=', '.join(LAYERS)))
+        check_layers(self.layers)
         if self.window is not None and (self.window < 64 or self.window % 32):
             raise InputError(Message("the training window must be a multiple of 32 and at least 64 pixels"))
         if Path(self.output).suffix.lower() != ".safetensors":
@@ -213,7 +212,7 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
         config = TrainConfig(init=str(base), lr=options.lr, batch_size=options.batch_size, crop=window,
                              epochs=100_000, warmup_epochs=0, patience=25, time_budget_s=60.0 * options.minutes,
                              seed=options.seed, val_regions=[HELD_OUT], tile_size=card.tile_size,
-                             name=options.name or out.stem, freeze_encoder=options.layers == "decoder",
+                             name=options.name or out.stem, layers=options.layers,
                              tta_thresholds=False, weight_decay=1e-4)
         result = train(sources, work / "run", config, progress=progress, log=log, is_cancelled=is_cancelled,
                        resume=False)

@@ -35,6 +35,7 @@ from ..errors import CancelledError, InputError, Message
 from ..model.card import TRAIN_SCALINGS, TTA_MODES, ModelCard, default_card
 from ..model.checkpoint import save_checkpoint
 from ..model.registry import build_model, get_config
+from . import check_layers
 from .dataset import (
     COLOUR_JITTER,
     IGNORE,
@@ -95,7 +96,7 @@ class TrainConfig:
     mosaic: int = 1                                      # a chip folder as data: k x k chips per window (scenes.py)
     tta_thresholds: bool = True                          # also choose the test-time augmentation modes' thresholds
     init: str | None = None                              # start from this trained model's weights and card (base)
-    freeze_encoder: bool = False                         # the encoder (backbone) keeps its weights; the rest trains
+    layers: str = "all"                                  # one of LAYERS: "decoder" keeps the encoder's weights
     coarsest_m: float | None = None                      # train across resolutions up to this pixel size (card range)
 
     def __post_init__(self) -> None:
@@ -104,6 +105,7 @@ class TrainConfig:
                 raise InputError(Message("{key} must be >= 1", key=key))
         if not self.lr > 0:
             raise InputError(Message("learning rate must be > 0"))
+        check_layers(self.layers)
         if self.crop is not None and (self.crop < 32 or self.crop % 32):
             raise InputError(Message("crop must be a multiple of 32 and >= 32"))
         if self.positive_fraction is not None and not 0.0 < self.positive_fraction < 1.0:
@@ -489,7 +491,7 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
         log(Message("Encoder initialised from {weights} ({source})", weights=pretraining["weights"],
                     source=pretraining.get("source") or Message("local file")))
     model = model.to(device).to(memory_format=torch.channels_last)
-    if config.freeze_encoder:
+    if config.layers == "decoder":
         from ..model.backbone import Backbone
 
         encoders = [m for m in model.modules() if isinstance(m, Backbone)]

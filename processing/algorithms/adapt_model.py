@@ -29,7 +29,7 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
-from ...training.adapt import LAYERS as CORE_LAYERS
+from ...training import LAYERS as CORE_LAYERS
 from ...training.adapt import AdaptOptions
 from .base import LandslideMapperAlgorithm
 from .core_tasks import run_core_task
@@ -37,8 +37,9 @@ from .layer_sources import optical_and_dem_files, polygon_source
 from .parameters import is_unset, optional_int
 from .qgis_compat import NUMBER_DOUBLE, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_POLYGON, tr
 
-#: the core's choices and defaults (``training/adapt.py`` imports no third-party package at module level, so the
-#: provider still loads without them): the layers that train, and the defaults of ``AdaptOptions`` the dialog shows
+#: the core's choices and defaults (``training/__init__.py`` and ``training/adapt.py`` import no third-party package
+#: at module level, so the provider still loads without them): the layers that train, and the defaults of
+#: ``AdaptOptions`` the dialog shows
 LAYERS = list(CORE_LAYERS)
 DEFAULTS = {k: AdaptOptions.__dataclass_fields__[k].default for k in ("minutes", "holdout", "lr", "batch_size", "seed")}
 
