@@ -208,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "frozen, and the new card records it as the base")
     t.add_argument("--layers", choices=LAYERS, default=LAYERS[0],
                    help="which layers train: all, or the decoder only (the encoder keeps its weights; as in adapt)")
+    t.add_argument("--add-dem", action="store_true",
+                   help="with --init and an RGB-only model: the new model also reads the DEM (relative elevation and "
+                        "slope), its weights on them starting at zero (as adapt does when given a DEM)")
     t.add_argument("--val-regions", nargs="*", help="regions (name prefixes) for validation")
     t.add_argument("--test-regions", nargs="*", help="regions held out for testing")
     t.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (faster; CUDA uses fp16)")
@@ -236,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
         a.add_argument(flag, type=typ, default=defaults[key].default, help=f"{text} (default {defaults[key].default})")
     a.add_argument("--layers", choices=LAYERS, default=defaults["layers"].default,
                    help="which layers train: all, or the decoder only (the encoder keeps its weights)")
+    a.add_argument("--add-dem", action="store_true",
+                   help="with --dem and a base model that reads no DEM: the adapted model also reads the DEM (its "
+                        "weights on it start at zero)")
     a.add_argument("--quiet", action="store_true")
 
     v = sub.add_parser("evaluate", help="P, A, R, F1, IoU, mIoU and object recall of a model on a chip folder, "
@@ -347,7 +353,7 @@ def _train(args) -> int:
                          scaling=args.scaling,
                          ema_decay=args.ema, encoder_weights=args.encoder_weights, mosaic=args.mosaic,
                          tta_thresholds=not args.no_tta_thresholds, init=args.init,
-                         layers=args.layers)
+                         layers=args.layers, add_dem=args.add_dem)
     result = train(args.data, args.out, config, progress=None if args.quiet else ProgressBar(),
                    log=lambda m: print(m, file=sys.stderr), resume=not args.no_resume)
     print(f"best validation IoU {result.best_val_iou:.4f} at epoch {result.best_epoch} of {result.epochs_run} "
@@ -395,7 +401,7 @@ def _adapt(args) -> int:
     options = AdaptOptions(image=args.image, landslides=args.landslides, output=args.output,
                            mapped_area=args.mapped_area, dem=args.dem, base_model=args.base_model,
                            minutes=args.minutes, holdout=args.holdout, lr=args.lr, layers=args.layers,
-                           window=args.window, batch_size=args.batch, seed=args.seed)
+                           add_dem=args.add_dem, window=args.window, batch_size=args.batch, seed=args.seed)
     r = adapt(options, progress=None if args.quiet else ProgressBar(), log=lambda m: print(m, file=sys.stderr))
     print(f"held-out IoU {r.base_iou:.4f} (base) -> {r.adapted_iou:.4f} (adapted), {r.epochs} epochs, "
           f"{r.seconds:.0f} s -> {r.output}")

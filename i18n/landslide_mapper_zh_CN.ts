@@ -93,7 +93,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="74" />
-      <location filename="../processing/algorithms/adapt_model.py" line="159" />
+      <location filename="../processing/algorithms/adapt_model.py" line="168" />
       <location filename="../processing/algorithms/train_model.py" line="189" />
       <source>Learning rate</source>
       <translation>学习率</translation>
@@ -122,7 +122,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="77" />
-      <location filename="../processing/algorithms/adapt_model.py" line="166" />
+      <location filename="../processing/algorithms/adapt_model.py" line="178" />
       <location filename="../processing/algorithms/train_model.py" line="201" />
       <source>Seed</source>
       <translation>随机种子</translation>
@@ -267,7 +267,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="171" />
-      <location filename="../processing/algorithms/adapt_model.py" line="83" />
+      <location filename="../processing/algorithms/adapt_model.py" line="86" />
       <location filename="../processing/algorithms/evaluate_model.py" line="54" />
       <location filename="../processing/algorithms/prepare_chips.py" line="39" />
       <location filename="../processing/algorithms/train_model.py" line="57" />
@@ -593,149 +593,154 @@
       <translation>检测缺少</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="82" />
+      <location filename="../processing/algorithms/adapt_model.py" line="85" />
       <source>Adapt a model to an area</source>
       <translation>使模型适应研究区</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="105" />
+      <location filename="../processing/algorithms/adapt_model.py" line="109" />
       <source>Fine-tunes a model (by default the bundled one) on landslides you digitised in your area.</source>
       <translation>用您在研究区内数字化的滑坡微调模型（默认为内置模型）。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="55" />
+      <location filename="../processing/algorithms/adapt_model.py" line="58" />
       <source>&lt;p&gt;(The measured learning curve is missing from this installation.)&lt;/p&gt;</source>
       <translation>&lt;p&gt;（本安装中缺少实测的学习曲线。）&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="71" />
+      <location filename="../processing/algorithms/adapt_model.py" line="74" />
       <source>&lt;p&gt;Measured on the Jinsha River valley (0.5 m imagery, landslide IoU through 'Detect landslides', on a 2-core CPU): {parts}. Ten well-spread landslides with a mapped area around them are a good start; a mapped area with varied ground (slopes, rivers, fields, roads) teaches the model what is not a landslide. The held-out IoU in the log is measured in your own area, next to where the model trained: expect less farther away.&lt;/p&gt;</source>
       <translation>&lt;p&gt;在金沙江河谷实测（0.5 米影像，滑坡 IoU 由“检测滑坡”算法得到，2 核 CPU）：{parts}。十个分布较分散的滑坡，加上它们周围的已调查区域，是一个好的开始；已调查区域中包含多样的地物（斜坡、河流、农田、道路），可以让模型学会什么不是滑坡。日志中的留出区 IoU 是在您自己的研究区内、紧邻训练区域处测得的：离得越远，预期精度越低。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="108" />
-      <source>&lt;p&gt;No model is right everywhere. Digitise landslides in part of your image, draw the area in which you digitised &lt;b&gt;every&lt;/b&gt; landslide, and this algorithm fine-tunes the model to your area in minutes on an ordinary CPU. Then run 'Detect landslides' with the adapted model (or give the optional output 'Then detect landslides over the whole image').&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt; and &lt;b&gt;DEM&lt;/b&gt; (needed only if the base model uses one): as for 'Detect landslides'. &lt;b&gt;Landslides&lt;/b&gt;: your polygons, in any CRS (reprojected); 'Selected features only' is honoured. &lt;b&gt;Mapped area&lt;/b&gt;: polygons in which every landslide has been digitised, or an &lt;b&gt;extent&lt;/b&gt;; inside it, everything outside a landslide polygon is taken as ground without landslides; outside it, nothing counts. Empty: the whole image (then every landslide of the image must be digitised). Landslides outside the mapped area or the image are left out with a warning. &lt;b&gt;Base model&lt;/b&gt;: empty = the bundled model; or a .safetensors or .onnx model file. &lt;b&gt;Time budget&lt;/b&gt; (minutes, default 10): training stops when the next epoch would not fit, or earlier when 25 epochs bring no gain.&lt;/p&gt;&lt;h3&gt;How many landslides are enough&lt;/h3&gt;{curve}&lt;h3&gt;The evidence&lt;/h3&gt;&lt;p&gt;A quarter of the mapped area (&lt;b&gt;held-out share&lt;/b&gt;), at one end, is held out: the model never trains on its labels. The log reports the landslide IoU on it before (the base model) and after adaptation (outputs BASE_IOU, ADAPTED_IOU). If adaptation did not beat the base model there, the model written has the base model's weights, and a warning says so.&lt;/p&gt;&lt;h3&gt;Advanced&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Learning rate&lt;/b&gt; (default 1e-4, cosine-annealed over the budget), &lt;b&gt;layers&lt;/b&gt; (all, or the decoder only: the encoder keeps its weights), &lt;b&gt;training window&lt;/b&gt; (pixels; empty = the model's tile, at most 256), &lt;b&gt;seed&lt;/b&gt;. Batch-norm statistics stay those of the base model. Augmentation: rotations, flips and colour jitter.&lt;/p&gt;&lt;p&gt;Cancel stops after the current step: the best model so far is written if it beats the base model, else nothing is written. No network is needed, and no GPU (one is used when PyTorch can).&lt;/p&gt;</source>
-      <translation>&lt;p&gt;没有一个模型能适用于所有地区。请在影像的一部分中数字化滑坡，并画出您已数字化了&lt;b&gt;全部&lt;/b&gt;滑坡的区域，本算法即可在普通 CPU 上用几分钟把模型微调到您的研究区。随后用适应后的模型运行“检测滑坡”（或填写可选输出“随后用适应后的模型检测整幅影像中的滑坡”）。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;和&lt;b&gt;数字高程模型&lt;/b&gt;（仅当基础模型使用时需要）：与“检测滑坡”相同。&lt;b&gt;滑坡&lt;/b&gt;：您的多边形，任意坐标参考系（会重投影）；支持“仅选中要素”。&lt;b&gt;已调查区域&lt;/b&gt;：其中每个滑坡都已数字化的多边形，或一个&lt;b&gt;范围&lt;/b&gt;；在其内部，滑坡多边形以外的一切都视为无滑坡的地面；在其外部，不参与计算。留空：整幅影像（此时必须数字化影像中的每一个滑坡）。位于已调查区域或影像之外的滑坡会被忽略并给出警告。&lt;b&gt;基础模型&lt;/b&gt;：留空 = 内置模型；或一个 .safetensors 或 .onnx 模型文件。&lt;b&gt;时间预算&lt;/b&gt;（分钟，默认 10）：当下一轮放不进预算时停止训练，或在连续 25 轮没有提升时提前停止。&lt;/p&gt;&lt;h3&gt;需要多少个滑坡&lt;/h3&gt;{curve}&lt;h3&gt;证据&lt;/h3&gt;&lt;p&gt;已调查区域的四分之一（&lt;b&gt;留出比例&lt;/b&gt;）位于其一端，被留出：模型从不使用其中的标注训练。日志报告适应前（基础模型）和适应后该区域上的滑坡 IoU（输出 BASE_IOU、ADAPTED_IOU）。如果适应后没有超过基础模型，写出的模型就是基础模型的权重，并给出警告。&lt;/p&gt;&lt;h3&gt;高级&lt;/h3&gt;&lt;p&gt;&lt;b&gt;学习率&lt;/b&gt;（默认 1e-4，在预算内按余弦退火），&lt;b&gt;参与训练的层&lt;/b&gt;（全部，或仅解码器：编码器保持其权重），&lt;b&gt;训练窗口&lt;/b&gt;（像素；留空 = 模型的切片大小，最大 256），&lt;b&gt;随机种子&lt;/b&gt;。批归一化统计量保持基础模型的值。数据增强：旋转、翻转和颜色抖动。&lt;/p&gt;&lt;p&gt;取消会在当前步骤后停止：如果目前最好的模型超过了基础模型，就写出它，否则不写出任何文件。不需要网络，也不需要 GPU（PyTorch 可用时会使用 GPU）。&lt;/p&gt;</translation>
+      <location filename="../processing/algorithms/adapt_model.py" line="112" />
+      <source>&lt;p&gt;No model is right everywhere. Digitise landslides in part of your image, draw the area in which you digitised &lt;b&gt;every&lt;/b&gt; landslide, and this algorithm fine-tunes the model to your area in minutes on an ordinary CPU. Then run 'Detect landslides' with the adapted model (or give the optional output 'Then detect landslides over the whole image').&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt; and &lt;b&gt;DEM&lt;/b&gt; (needed if the base model uses one, or to let the adapted model read it: advanced): as for 'Detect landslides'. &lt;b&gt;Landslides&lt;/b&gt;: your polygons, in any CRS (reprojected); 'Selected features only' is honoured. &lt;b&gt;Mapped area&lt;/b&gt;: polygons in which every landslide has been digitised, or an &lt;b&gt;extent&lt;/b&gt;; inside it, everything outside a landslide polygon is taken as ground without landslides; outside it, nothing counts. Empty: the whole image (then every landslide of the image must be digitised). Landslides outside the mapped area or the image are left out with a warning. &lt;b&gt;Base model&lt;/b&gt;: empty = the bundled model; or a .safetensors or .onnx model file. &lt;b&gt;Time budget&lt;/b&gt; (minutes, default 10): training stops when the next epoch would not fit, or earlier when 25 epochs bring no gain.&lt;/p&gt;&lt;h3&gt;How many landslides are enough&lt;/h3&gt;{curve}&lt;h3&gt;The evidence&lt;/h3&gt;&lt;p&gt;A quarter of the mapped area (&lt;b&gt;held-out share&lt;/b&gt;), at one end, is held out: the model never trains on its labels. The log reports the landslide IoU on it before (the base model) and after adaptation (outputs BASE_IOU, ADAPTED_IOU). If adaptation did not beat the base model there, the model written has the base model's weights, and a warning says so.&lt;/p&gt;&lt;h3&gt;Advanced&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Learning rate&lt;/b&gt; (default 1e-4, cosine-annealed over the budget), &lt;b&gt;layers&lt;/b&gt; (all, or the decoder only: the encoder keeps its weights), &lt;b&gt;let the adapted model read the DEM&lt;/b&gt; (a base model without a DEM input gets one, relative elevation and slope, whose weights start at zero; the adapted model then needs the DEM to detect; on Jinsha, in 5 minutes, its gain stayed within the spread between runs), &lt;b&gt;training window&lt;/b&gt; (pixels; empty = the model's tile, at most 256), &lt;b&gt;seed&lt;/b&gt;. Batch-norm statistics stay those of the base model. Augmentation: rotations, flips and colour jitter.&lt;/p&gt;&lt;p&gt;Cancel stops after the current step: the best model so far is written if it beats the base model, else nothing is written. No network is needed, and no GPU (one is used when PyTorch can).&lt;/p&gt;</source>
+      <translation>&lt;p&gt;没有一个模型能适用于所有地区。请在影像的一部分中数字化滑坡，并画出您已数字化了&lt;b&gt;全部&lt;/b&gt;滑坡的区域，本算法即可在普通 CPU 上用几分钟把模型微调到您的研究区。随后用适应后的模型运行“检测滑坡”（或填写可选输出“随后用适应后的模型检测整幅影像中的滑坡”）。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;和&lt;b&gt;数字高程模型&lt;/b&gt;（基础模型使用时需要，或用于让适应后的模型读取它：见高级）：与“检测滑坡”相同。&lt;b&gt;滑坡&lt;/b&gt;：您的多边形，任意坐标参考系（会重投影）；支持“仅选中要素”。&lt;b&gt;已调查区域&lt;/b&gt;：其中每个滑坡都已数字化的多边形，或一个&lt;b&gt;范围&lt;/b&gt;；在其内部，滑坡多边形以外的一切都视为无滑坡的地面；在其外部，不参与计算。留空：整幅影像（此时必须数字化影像中的每一个滑坡）。位于已调查区域或影像之外的滑坡会被忽略并给出警告。&lt;b&gt;基础模型&lt;/b&gt;：留空 = 内置模型；或一个 .safetensors 或 .onnx 模型文件。&lt;b&gt;时间预算&lt;/b&gt;（分钟，默认 10）：当下一轮放不进预算时停止训练，或在连续 25 轮没有提升时提前停止。&lt;/p&gt;&lt;h3&gt;需要多少个滑坡&lt;/h3&gt;{curve}&lt;h3&gt;证据&lt;/h3&gt;&lt;p&gt;已调查区域的四分之一（&lt;b&gt;留出比例&lt;/b&gt;）位于其一端，被留出：模型从不使用其中的标注训练。日志报告适应前（基础模型）和适应后该区域上的滑坡 IoU（输出 BASE_IOU、ADAPTED_IOU）。如果适应后没有超过基础模型，写出的模型就是基础模型的权重，并给出警告。&lt;/p&gt;&lt;h3&gt;高级&lt;/h3&gt;&lt;p&gt;&lt;b&gt;学习率&lt;/b&gt;（默认 1e-4，在预算内按余弦退火），&lt;b&gt;参与训练的层&lt;/b&gt;（全部，或仅解码器：编码器保持其权重），&lt;b&gt;让适应后的模型读取数字高程模型&lt;/b&gt;（没有高程输入的基础模型会增加一个输入：相对高程和坡度，其权重从零开始；此后适应后的模型在检测时也需要该数字高程模型；在金沙数据上训练 5 分钟，其提升未超出多次运行之间的波动），&lt;b&gt;训练窗口&lt;/b&gt;（像素；留空 = 模型的切片大小，最大 256），&lt;b&gt;随机种子&lt;/b&gt;。批归一化统计量保持基础模型的值。数据增强：旋转、翻转和颜色抖动。&lt;/p&gt;&lt;p&gt;取消会在当前步骤后停止：如果目前最好的模型超过了基础模型，就写出它，否则不写出任何文件。不需要网络，也不需要 GPU（PyTorch 可用时会使用 GPU）。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="140" />
+      <location filename="../processing/algorithms/adapt_model.py" line="149" />
       <location filename="../processing/algorithms/prepare_chips.py" line="90" />
       <source>Optical image</source>
       <translation>光学影像</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="142" />
+      <location filename="../processing/algorithms/adapt_model.py" line="151" />
       <source>DEM (elevation in metres; if the base model uses one)</source>
       <translation>数字高程模型（高程，单位米；基础模型使用时需要）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="144" />
+      <location filename="../processing/algorithms/adapt_model.py" line="153" />
       <source>Landslides you digitised (polygons)</source>
       <translation>您数字化的滑坡（多边形）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="146" />
+      <location filename="../processing/algorithms/adapt_model.py" line="155" />
       <source>Mapped area: polygons in which every landslide was digitised (empty = the extent below, or the whole image)</source>
       <translation>已调查区域：其中每个滑坡都已数字化的多边形（留空 = 使用下方范围，或整幅影像）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="149" />
+      <location filename="../processing/algorithms/adapt_model.py" line="158" />
       <source>Mapped area: extent (instead of polygons)</source>
       <translation>已调查区域：范围（代替多边形）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="151" />
+      <location filename="../processing/algorithms/adapt_model.py" line="160" />
       <source>Base model (empty = the bundled model)</source>
       <translation>基础模型（留空 = 内置模型）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="154" />
+      <location filename="../processing/algorithms/adapt_model.py" line="163" />
       <source>Time budget in minutes</source>
       <translation>时间预算（分钟）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="157" />
+      <location filename="../processing/algorithms/adapt_model.py" line="166" />
       <source>Held-out share of the mapped area</source>
       <translation>已调查区域中留作验证的比例</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="161" />
+      <location filename="../processing/algorithms/adapt_model.py" line="170" />
       <source>Layers that train</source>
       <translation>参与训练的层</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="163" />
+      <location filename="../processing/algorithms/adapt_model.py" line="172" />
+      <source>Let the adapted model read the DEM (when the base model reads none)</source>
+      <translation>让适应后的模型读取数字高程模型（当基础模型不读取时）</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms/adapt_model.py" line="175" />
       <source>Training window in pixels (empty = the model's tile, at most 256)</source>
       <translation>训练窗口大小（像素；留空 = 模型的切片大小，最大 256）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="175" />
+      <location filename="../processing/algorithms/adapt_model.py" line="187" />
       <source>Adapted model</source>
       <translation>适应后的模型</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="175" />
+      <location filename="../processing/algorithms/adapt_model.py" line="187" />
       <source>Model files (*.safetensors)</source>
       <translation>模型文件 (*.safetensors)</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="177" />
+      <location filename="../processing/algorithms/adapt_model.py" line="189" />
       <source>Then detect landslides over the whole image with the adapted model (optional)</source>
       <translation>随后用适应后的模型检测整幅影像中的滑坡（可选）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="179" />
+      <location filename="../processing/algorithms/adapt_model.py" line="191" />
       <source>Held-out IoU of the base model</source>
       <translation>基础模型在留出区的 IoU</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="180" />
+      <location filename="../processing/algorithms/adapt_model.py" line="192" />
       <source>Held-out IoU of the adapted model</source>
       <translation>适应后模型在留出区的 IoU</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="206" />
+      <location filename="../processing/algorithms/adapt_model.py" line="218" />
       <source>No output model file was given.</source>
       <translation>未指定输出模型文件。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="242" />
+      <location filename="../processing/algorithms/adapt_model.py" line="255" />
       <source>Detecting landslides over the whole image with the adapted model</source>
       <translation>正在用适应后的模型检测整幅影像中的滑坡</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="68" />
+      <location filename="../processing/algorithms/adapt_model.py" line="71" />
       <source>adapted on area {a} and scored on the whole of area {b}, which it never saw (the bundled model: {base:.2f}): {items}</source>
       <translation>在 {a} 区适应、在它从未见过的整个 {b} 区上评分（内置模型：{base:.2f}）：{items}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="152" />
+      <location filename="../processing/algorithms/adapt_model.py" line="161" />
       <source>Model files (*.onnx *.safetensors *.pt *.pth)</source>
       <translation>模型文件 (*.onnx *.safetensors *.pt *.pth)</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="224" />
+      <location filename="../processing/algorithms/adapt_model.py" line="237" />
       <location filename="../processing/algorithms/train_model.py" line="310" />
       <source>at most</source>
       <translation>最多</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="229" />
+      <location filename="../processing/algorithms/adapt_model.py" line="242" />
       <source>Held-out landslide IoU: {base:.3f} with the base model, {adapted:.3f} adapted ({epochs} epochs, {seconds:.0f} s); landslides: {train} for training, {held} held out</source>
       <translation>留出区滑坡 IoU：基础模型 {base:.3f}，适应后 {adapted:.3f}（{epochs} 轮，{seconds:.0f} 秒）；滑坡：{train} 个用于训练，{held} 个留出</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="235" />
+      <location filename="../processing/algorithms/adapt_model.py" line="248" />
       <source>Adapted model: {path}</source>
       <translation>适应后的模型：{path}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="64" />
+      <location filename="../processing/algorithms/adapt_model.py" line="67" />
       <source>{n} landslides: {iou} ({minutes} min)</source>
       <translation>{n} 个滑坡：{iou}（{minutes} 分钟）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="65" />
+      <location filename="../processing/algorithms/adapt_model.py" line="68" />
       <source>all {k}</source>
       <translation>全部 {k}</translation>
     </message>
@@ -994,7 +999,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <location filename="../processing/algorithms/layer_sources.py" line="171" />
       <location filename="../processing/algorithms/prepare_scene.py" line="80" />
       <location filename="../detection/options.py" line="369" />
-      <location filename="../training/adapt.py" line="165" />
+      <location filename="../training/adapt.py" line="168" />
       <source>DEM</source>
       <translation>DEM</translation>
     </message>
@@ -1924,7 +1929,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <location filename="../detection/dispatch.py" line="55" />
       <location filename="../detection/pipeline.py" line="433" />
       <location filename="../detection/pipeline.py" line="737" />
-      <location filename="../training/adapt.py" line="236" />
+      <location filename="../training/adapt.py" line="242" />
       <source>Warning: {warning}</source>
       <translation>警告：{warning}</translation>
     </message>
@@ -2123,7 +2128,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../detection/options.py" line="331" />
-      <location filename="../detection/products.py" line="515" />
+      <location filename="../detection/products.py" line="522" />
       <source>product image</source>
       <translation>产品影像</translation>
     </message>
@@ -2372,7 +2377,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../detection/pipeline.py" line="785" />
-      <location filename="../detection/products.py" line="633" />
+      <location filename="../detection/products.py" line="640" />
       <location filename="../detection/scenes.py" line="185" />
       <source>done</source>
       <translation>完成</translation>
@@ -2398,148 +2403,148 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>DEM {name} 仅在影像的 {coverage:.0f} % 范围内有有效高程：其余区域的高程由最近的 DEM 值填充，因此这些区域内滑坡的坡度、高程和起伏度（以及模型的 DEM 通道）均为估计值</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="480" />
+      <location filename="../detection/products.py" line="487" />
       <source>the DEM {name} does not say which vertical datum its heights use: they are taken as heights above the WGS 84 ellipsoid, as the RPC camera model needs. If they are above sea level (the geoid: SRTM, Copernicus, ASTER), the image may be shifted by up to {shift:.0f} m at this scene's viewing angle ({angle:.1f} degrees off nadir; the geoid lies up to {geoid_max:.0f} m from the ellipsoid). Give the DEM a compound CRS with its vertical datum (e.g. EPSG:4326+3855 for EGM2008 heights) to remove that shift</source>
       <translation>DEM {name} 未说明其高程采用的高程基准：将按 RPC 相机模型的要求视为相对 WGS 84 椭球的高度。如果这些高程是海拔高度（相对大地水准面：SRTM、Copernicus、ASTER），在该景的观测角度下（偏离天底 {angle:.1f} 度；大地水准面与椭球相差可达 {geoid_max:.0f} m），影像可能偏移多达 {shift:.0f} m。请为 DEM 指定含高程基准的复合 CRS（例如 EGM2008 高程用 EPSG:4326+3855）以消除该偏移</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="473" />
+      <location filename="../detection/products.py" line="480" />
       <source>the DEM {name} gives heights above {vertical}, but the grid of that geoid is not installed for PROJ here, so they cannot be converted to the ellipsoidal heights that the RPC camera model needs: the image may be shifted by up to {shift:.0f} m at this scene's viewing angle ({angle:.1f} degrees off nadir; the geoid lies up to {geoid_max:.0f} m from the ellipsoid). Install PROJ's geoid grids (e.g. proj-data), or give the DEM in ellipsoidal heights</source>
       <translation>DEM {name} 的高程相对于 {vertical}，但此处的 PROJ 未安装该大地水准面的格网，因此无法将其转换为 RPC 相机模型所需的椭球高：在该景的观测角度下（偏离天底 {angle:.1f} 度；大地水准面与椭球相差可达 {geoid_max:.0f} m），影像可能偏移多达 {shift:.0f} m。请安装 PROJ 的大地水准面格网（例如 proj-data），或提供椭球高的 DEM</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="579" />
+      <location filename="../detection/products.py" line="586" />
       <source>{label}: {image}, orthorectified {value} onto {width} x {height} px at {res:g} m in {crs}</source>
       <translation>{label}：{image}，已将 {value} 正射校正到 {width} x {height} px、{res:g} m、{crs} 的网格上</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="149" />
+      <location filename="../detection/products.py" line="154" />
       <source>the product {p} does not exist</source>
       <translation>产品 {p} 不存在</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="180" />
+      <location filename="../detection/products.py" line="185" />
       <source>{name} is not a GF-1/GF-2/GF-6/GF-7 product: it holds no -PAN or -MUX/-MSS image (.tiff)</source>
       <translation>{name} 不是 GF-1/GF-2/GF-6/GF-7 产品：其中没有 -PAN 或 -MUX/-MSS 影像（.tiff）</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="214" />
+      <location filename="../detection/products.py" line="219" />
       <source>the metadata file {name} is for satellite {said}, but the file names say {satellite}</source>
       <translation>元数据文件 {name} 对应卫星 {said}，但文件名表明是 {satellite}</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="299" />
+      <location filename="../detection/products.py" line="306" />
       <source>GDAL made no RPC transformer for {name}: its RPCs cannot be used</source>
       <translation>GDAL 未能为 {name} 创建 RPC 变换器：无法使用其 RPC</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="500" />
+      <location filename="../detection/products.py" line="507" />
       <source>the {label} has no image to read</source>
       <translation>{label}中没有可读取的影像</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="517" />
+      <location filename="../detection/products.py" line="524" />
       <source>the pixel size (m)</source>
       <translation>像素大小（m）</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="526" />
+      <location filename="../detection/products.py" line="533" />
       <source>the {label} has no MUX (multispectral) image</source>
       <translation>{label}中没有 MUX（多光谱）影像</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="528" />
+      <location filename="../detection/products.py" line="535" />
       <source>the {label} has no PAN (panchromatic) image</source>
       <translation>{label}中没有 PAN（全色）影像</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="545" />
+      <location filename="../detection/products.py" line="552" />
       <source>no DEM: the {label} is orthorectified at the RPCs' mean height ({height_off:.0f} m), so ground higher or lower by up to the RPCs' height range (±{height_scale:.0f} m) is misplaced by up to {error:.0f} m ({degrees:.1f} degrees off nadir). Give a DEM</source>
       <translation>没有 DEM：{label}将按 RPC 的平均高程（{height_off:.0f} m）进行正射校正，因此高于或低于该高程（最多为 RPC 的高程范围 ±{height_scale:.0f} m）的地面会错位多达 {error:.0f} m（偏离天底 {degrees:.1f} 度）。请提供 DEM</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="574" />
+      <location filename="../detection/products.py" line="581" />
       <source>Pansharpening weights (blue, green, red, NIR), fitted on the scene: {value}</source>
       <translation>全色锐化权重（蓝、绿、红、NIR），基于该景拟合：{value}</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="610" />
+      <location filename="../detection/products.py" line="617" />
       <source>the prepared scene is a GeoTIFF: give a .tif file name, not {name}</source>
       <translation>预处理后的场景影像为 GeoTIFF：请提供 .tif 文件名，而不是 {name}</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="627" />
+      <location filename="../detection/products.py" line="634" />
       <source>overviews</source>
       <translation>金字塔</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="139" />
+      <location filename="../detection/products.py" line="144" />
       <source>cannot read the archive {name}: {exc}</source>
       <translation>无法读取压缩包 {name}：{exc}</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="184" />
+      <location filename="../detection/products.py" line="189" />
       <source>{name} holds {n_found} {kind} images ({name2}): give the one to use (its .tiff file)</source>
       <translation>{name} 中有 {n_found} 个{kind}影像（{name2}）：请指定要使用的那一个（其 .tiff 文件）</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="192" />
+      <location filename="../detection/products.py" line="197" />
       <source>the {kind} image {name} of {name2} has no .rpb file (its RPC camera model): it cannot be orthorectified. The product is incomplete; download it again</source>
       <translation>{name2} 的{kind}影像 {name} 没有 .rpb 文件（其 RPC 相机模型）：无法正射校正。该产品不完整，请重新下载</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="210" />
+      <location filename="../detection/products.py" line="215" />
       <source>the product's metadata file {name} is damaged (not valid XML: {exc}); download the product again</source>
       <translation>产品的元数据文件 {name} 已损坏（不是有效的 XML：{exc}）；请重新下载该产品</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="237" />
+      <location filename="../detection/products.py" line="242" />
       <source>{name} has no RPC camera model (.rpb): it cannot be orthorectified</source>
       <translation>{name} 没有 RPC 相机模型（.rpb）：无法正射校正</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="521" />
+      <location filename="../detection/products.py" line="528" />
       <source>the {label} has a {have} image but no {lacks} image, so it cannot be pansharpened: choose the {have} image alone</source>
       <translation>{label}有 {have} 影像但没有 {lacks} 影像，因此无法进行全色锐化：请单独选择 {have} 影像</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="534" />
+      <location filename="../detection/products.py" line="541" />
       <source>the DEM {name} does not exist ({dem})</source>
       <translation>DEM {name} 不存在（{dem}）</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="537" />
+      <location filename="../detection/products.py" line="544" />
       <source>the DEM {name} does not cover the scene: {share:.0f} % of it ({km2:.2f} km²) has no height. Give a DEM that covers the whole {label}</source>
       <translation>DEM {name} 未覆盖该景：其中 {share:.0f} %（{km2:.2f} km²）没有高程。请提供覆盖整个{label}的 DEM</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="557" />
+      <location filename="../detection/products.py" line="564" />
       <source>The DEM is read by the RPC camera model as it is</source>
       <translation>RPC 相机模型按原样读取 DEM</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="558" />
+      <location filename="../detection/products.py" line="565" />
       <source>The DEM is read by the RPC camera model from a copy in WGS 84 over the scene (faster)</source>
       <translation>RPC 相机模型从该景范围内的 WGS 84 副本读取 DEM（更快）</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="631" />
-      <location filename="../detection/products.py" line="623" />
+      <location filename="../detection/products.py" line="638" />
+      <location filename="../detection/products.py" line="630" />
       <source>cancelled: no scene was written</source>
       <translation>已取消：未写入任何场景影像</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="469" />
+      <location filename="../detection/products.py" line="476" />
       <source>DEM heights above {vertical} converted to ellipsoidal heights for the RPCs (the geoid lies {undulation:+.1f} m from the ellipsoid at the scene's centre)</source>
       <translation>相对 {vertical} 的 DEM 高程已转换为 RPC 所需的椭球高（该景中心处大地水准面与椭球相差 {undulation:+.1f} m）</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="625" />
+      <location filename="../detection/products.py" line="632" />
       <source>block {k}/{n_windows}</source>
       <translation>块 {k}/{n_windows}</translation>
     </message>
     <message>
-      <location filename="../detection/products.py" line="164" />
+      <location filename="../detection/products.py" line="169" />
       <source>{name} has neither map coordinates nor an RPC camera model: it cannot be orthorectified</source>
       <translation>{name} 既没有地图坐标，也没有 RPC 相机模型：无法正射校正</translation>
     </message>
@@ -2674,118 +2679,128 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>{path} 已存在，但不是可打开的 GeoPackage（{exc}）；请另选文件名，或选择一个要添加滑坡图层的 GeoPackage</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="162" />
+      <location filename="../training/__init__.py" line="14" />
+      <source>layers must be one of {LAYERS}</source>
+      <translation>layers 必须是 {LAYERS} 之一</translation>
+    </message>
+    <message>
+      <location filename="../training/adapt.py" line="165" />
       <source>image</source>
       <translation>影像</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="162" />
+      <location filename="../training/adapt.py" line="165" />
       <source>landslide layer</source>
       <translation>滑坡图层</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="163" />
+      <location filename="../training/adapt.py" line="166" />
       <source>base model</source>
       <translation>基础模型</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="193" />
+      <location filename="../training/adapt.py" line="199" />
       <source>{n_inside} landslides in a mapped area of {area:.3f} km2; held out for validation: {holdout:.0%} of the area at one end ({counts} landslides), training on the rest ({counts2})</source>
       <translation>面积 {area:.3f} km² 的已调查区域内有 {n_inside} 处滑坡；留作验证的部分：一端 {holdout:.0%} 的面积（{counts} 处滑坡），其余部分用于训练（{counts2}）</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="119" />
+      <location filename="../training/adapt.py" line="122" />
       <source>the landslides lie all at one end of the mapped area, so no part of it can be held out to check the adaptation: digitise landslides spread over the area, or a larger area</source>
       <translation>滑坡全部位于已调查区域的一端，无法留出任何部分来检验适配效果：请数字化分布于整个区域的滑坡，或扩大区域</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="161" />
+      <location filename="../training/adapt.py" line="164" />
       <source>the base model is not found: {base}</source>
       <translation>未找到基础模型：{base}</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="166" />
+      <location filename="../training/adapt.py" line="169" />
       <source>adapted model</source>
       <translation>适配后的模型</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="169" />
+      <location filename="../training/adapt.py" line="172" />
       <source>the base model {name} uses a DEM: give the DEM layer</source>
       <translation>基础模型 {name} 使用 DEM：请提供 DEM 图层</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="179" />
+      <location filename="../training/adapt.py" line="175" />
+      <source>the base model {name} reads no DEM, so the DEM given is not used; choose to let the adapted model read the DEM to use it</source>
+      <translation>基础模型 {name} 不读取数字高程模型，因此所给的数字高程模型未被使用；如需使用，请选择让适应后的模型读取数字高程模型</translation>
+    </message>
+    <message>
+      <location filename="../training/adapt.py" line="185" />
       <source>the mapped area lies outside the image</source>
       <translation>已调查区域位于影像范围之外</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="182" />
+      <location filename="../training/adapt.py" line="188" />
       <source>{n_slides} of {n_slides2} landslide polygons lie outside the mapped area or the image and are left out</source>
       <translation>{n_slides2} 个滑坡多边形中有 {n_slides} 个位于已调查区域或影像之外，已被排除</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="185" />
+      <location filename="../training/adapt.py" line="191" />
       <location filename="../training/scenes.py" line="275" />
       <source>no landslide polygon lies inside the mapped area and the image</source>
       <translation>已调查区域与影像内没有任何滑坡多边形</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="189" />
+      <location filename="../training/adapt.py" line="195" />
       <source>the mapped area ({area:,.0f} m2) is smaller than one training window ({side:g} x {side:g} m): map a larger area</source>
       <translation>已调查区域（{area:,.0f} m²）小于一个训练窗口（{side:g} x {side:g} m）：请扩大已调查区域</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="199" />
+      <location filename="../training/adapt.py" line="205" />
       <source>the output folder does not exist: {parent}</source>
       <translation>输出文件夹不存在：{parent}</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="58" />
+      <location filename="../training/adapt.py" line="60" />
       <source>the time budget must be more than 0 minutes</source>
       <translation>时间预算必须大于 0 分钟</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="60" />
+      <location filename="../training/adapt.py" line="62" />
       <source>the held-out share of the mapped area must be from 0.05 to 0.5</source>
       <translation>已调查区域中留作验证部分的比例必须在 0.05 到 0.5 之间</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="62" />
+      <location filename="../training/adapt.py" line="64" />
       <source>the learning rate must be &gt; 0</source>
       <translation>学习率必须大于 0</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="64" />
-      <source>layers must be one of {LAYERS}</source>
-      <translation>layers 必须是 {LAYERS} 之一</translation>
+      <location filename="../training/adapt.py" line="67" />
+      <source>to let the adapted model read the DEM, give the DEM</source>
+      <translation>要让适应后的模型读取数字高程模型，请提供数字高程模型</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="66" />
+      <location filename="../training/adapt.py" line="69" />
       <source>the training window must be a multiple of 32 and at least 64 pixels</source>
       <translation>训练窗口必须是 32 的倍数，且不小于 64 像素</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="68" />
+      <location filename="../training/adapt.py" line="71" />
       <source>the adapted model is written as .safetensors, not {name}</source>
       <translation>适配后的模型以 .safetensors 格式写出，而不是 {name}</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="164" />
+      <location filename="../training/adapt.py" line="167" />
       <source>mapped area</source>
       <translation>已调查区域</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="226" />
+      <location filename="../training/adapt.py" line="232" />
       <source>adaptation was cancelled: the best model so far (epoch {best_epoch}) is written</source>
       <translation>适配已取消：已写出目前最佳的模型（第 {best_epoch} 轮）</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="224" />
+      <location filename="../training/adapt.py" line="230" />
       <source>adaptation cancelled before any epoch improved on the base model; no model was written</source>
       <translation>适配在任何一轮优于基础模型之前即被取消；未写出模型</translation>
     </message>
     <message>
-      <location filename="../training/adapt.py" line="229" />
+      <location filename="../training/adapt.py" line="235" />
       <source>adaptation did not improve the held-out IoU ({base_val_iou:.3f}): the model written has the base model's weights. Digitise more landslides, a larger area, or give more time</source>
       <translation>适配未能提高留作验证部分的 IoU（{base_val_iou:.3f}）：写出的模型使用基础模型的权重。请数字化更多滑坡、扩大区域或给予更多时间</translation>
     </message>
@@ -3001,222 +3016,232 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>掩膜 {name} 没有坐标参考系</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="319" />
+      <location filename="../training/train.py" line="324" />
       <source>Split by region: train {train} chips/windows ({train_regions}); val {val} chips/windows ({val_regions}); test {test} chips/windows ({test_regions})</source>
       <translation>按区域划分：训练 {train} 个样本块/窗口（{train_regions}）；验证 {val} 个样本块/窗口（{val_regions}）；测试 {test} 个样本块/窗口（{test_regions}）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="237" />
+      <location filename="../training/train.py" line="242" />
       <source>training from scenes draws windows from them: give the window size (--crop, e.g. 256)</source>
       <translation>基于场景影像训练时会从中抽取窗口：请指定窗口大小（--crop，例如 256）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="257" />
+      <location filename="../training/train.py" line="262" />
       <source>region {clash!r} names both chips and a scene: give the scene another region</source>
       <translation>区域 {clash!r} 同时指向样本块和场景影像：请为该场景影像另取区域名</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="266" />
+      <location filename="../training/train.py" line="271" />
       <source>region {both!r} cannot be in both validation and test</source>
       <translation>区域 {both!r} 不能同时用于验证和测试</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="268" />
+      <location filename="../training/train.py" line="273" />
       <source>name the validation regions (--val-regions): with scenes nothing is chosen automatically</source>
       <translation>请指定验证区域（--val-regions）：使用场景影像时不会自动选择</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="315" />
+      <location filename="../training/train.py" line="320" />
       <source>the split left no training or no validation data: add data or name --val-regions</source>
       <translation>划分后没有训练数据或没有验证数据：请添加数据或用 --val-regions 指定验证区域</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="441" />
+      <location filename="../training/train.py" line="446" />
       <source>Starting from {name} ({base})</source>
       <translation>从 {name} 开始（{base}）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="481" />
+      <location filename="../training/train.py" line="490" />
       <source>the training split has {n_train_set} item(s), fewer than one batch of {batch_size}: add data or lower the batch size</source>
       <translation>训练划分只有 {n_train_set} 项，不足一个批次（{batch_size}）：请添加数据或减小批次大小</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="489" />
+      <location filename="../training/train.py" line="498" />
       <source>Encoder initialised from {weights} ({source})</source>
       <translation>编码器已用 {weights} 初始化（{source}）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="528" />
+      <location filename="../training/train.py" line="537" />
       <source>Resumed from {last_path} at epoch {start_epoch} (best val IoU {best_iou:.4f})</source>
       <translation>已从 {last_path} 恢复，从第 {start_epoch} 轮继续（最佳验证 IoU {best_iou:.4f}）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="545" />
+      <location filename="../training/train.py" line="554" />
       <source>epoch 0 (the base model): val IoU {best_iou:.4f}</source>
       <translation>第 0 轮（基础模型）：验证 IoU {best_iou:.4f}</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="632" />
+      <location filename="../training/train.py" line="641" />
       <source>training stopped before the first epoch finished; no model was saved</source>
       <translation>训练在第一轮完成前已停止；未保存模型</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="635" />
+      <location filename="../training/train.py" line="644" />
       <source>Decision threshold chosen on the validation split: {chosen:.2f}</source>
       <translation>在验证划分上选定的判定阈值：{chosen:.2f}</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="797" />
+      <location filename="../training/train.py" line="813" />
       <source>the {split} split is empty</source>
       <translation>{split} 划分为空</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="106" />
+      <location filename="../training/train.py" line="108" />
       <source>learning rate must be &gt; 0</source>
       <translation>学习率必须大于 0</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="108" />
+      <location filename="../training/train.py" line="111" />
+      <source>a DEM input can only be added to a trained model: give the model to start from</source>
+      <translation>只能为已训练的模型增加数字高程模型输入：请提供作为起点的模型</translation>
+    </message>
+    <message>
+      <location filename="../training/train.py" line="113" />
       <source>crop must be a multiple of 32 and &gt;= 32</source>
       <translation>crop 必须是 32 的倍数，且 &gt;= 32</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="110" />
+      <location filename="../training/train.py" line="115" />
       <source>positive_fraction must be between 0 and 1</source>
       <translation>positive_fraction 必须在 0 到 1 之间</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="112" />
+      <location filename="../training/train.py" line="117" />
       <source>colour_jitter must be &gt;= 0 and &lt; 1</source>
       <translation>colour_jitter 必须 &gt;= 0 且 &lt; 1</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="114" />
+      <location filename="../training/train.py" line="119" />
       <source>scale jitter must be between 0 and 1</source>
       <translation>尺度抖动（scale jitter）必须在 0 到 1 之间</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="116" />
+      <location filename="../training/train.py" line="121" />
       <source>scaling must be 'auto' (8-bit / 255, other types: 2-98 % stretch) or 'percentile' (2-98 % stretch of every image)</source>
       <translation>scaling 必须为 'auto'（8 位影像除以 255，其他类型做 2-98 % 拉伸）或 'percentile'（每幅影像都做 2-98 % 拉伸）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="119" />
+      <location filename="../training/train.py" line="124" />
       <source>copy-paste probability must be between 0 and 1</source>
       <translation>复制粘贴（copy-paste）概率必须在 0 到 1 之间</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="121" />
+      <location filename="../training/train.py" line="126" />
       <source>EMA decay must be &gt;= 0 and &lt; 1 (0 = off; e.g. 0.999)</source>
       <translation>EMA 衰减系数必须 &gt;= 0 且 &lt; 1（0 = 关闭；例如 0.999）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="131" />
+      <location filename="../training/train.py" line="136" />
       <source>mosaic must be from 1 (chips as they are) to 4 (4 x 4 chips per window)</source>
       <translation>mosaic（拼接）必须介于 1（样本块保持原样）与 4（每个窗口拼接 4 x 4 个样本块）之间</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="145" />
+      <location filename="../training/train.py" line="150" />
       <source>scale jitter needs a random crop: set the crop size (every zoomed window is resized to it)</source>
       <translation>尺度抖动需要随机裁剪：请设置裁剪尺寸（每个缩放后的窗口都会被重采样到该尺寸）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="159" />
+      <location filename="../training/train.py" line="164" />
       <source>the model uses DEM channels but the chips have no dems/ folder: choose an RGB configuration (--rgb-only)</source>
       <translation>模型使用 DEM 通道，但样本块没有 dems/ 文件夹：请选择纯 RGB 配置（--rgb-only）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="165" />
+      <location filename="../training/train.py" line="170" />
       <source>copy-paste augmentation is for RGB-only models: pasting landslides between chips would cut false cliffs into the DEM</source>
       <translation>复制粘贴增强仅适用于纯 RGB 模型：在样本块之间粘贴滑坡会在 DEM 中切出虚假的陡坎</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="244" />
+      <location filename="../training/train.py" line="249" />
       <source>a resolution range is for RGB-only models for now: the DEM channels (slope, relief) would have to be recomputed at each coarser pixel size</source>
       <translation>分辨率范围目前仅适用于纯 RGB 模型：否则 DEM 通道（坡度、起伏度）需要在每个更粗的像素尺寸下重新计算</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="247" />
+      <location filename="../training/train.py" line="252" />
       <source>the coarsest resolution ({coarsest_m:g} m) must be at least the model's {resolution_m:g} m</source>
       <translation>最粗分辨率（{coarsest_m:g} m）不得小于模型的分辨率 {resolution_m:g} m</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="261" />
+      <location filename="../training/train.py" line="266" />
       <source>region {named!r} is not in the data (regions: {chip_regions})</source>
       <translation>数据中没有区域 {named!r}（现有区域：{chip_regions}）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="465" />
+      <location filename="../training/train.py" line="449" />
+      <source>The base model reads no DEM: the new model also reads the DEM ({channels}), its weights on them starting at zero, so it starts as the base model</source>
+      <translation>基础模型不读取数字高程模型：新模型还将读取数字高程模型（{channels}），其对应权重从零开始，因此起点与基础模型相同</translation>
+    </message>
+    <message>
+      <location filename="../training/train.py" line="474" />
       <source>positive_fraction is for training from one chip folder without mosaics; with scenes or several sources, set each source's weight</source>
       <translation>positive_fraction 仅用于从单个样本块文件夹训练且不使用拼接（mosaic）的情况；使用场景影像或多个数据源时，请为每个数据源设置权重</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="469" />
+      <location filename="../training/train.py" line="478" />
       <source>positive_fraction needs both landslide and background chips in the training split</source>
       <translation>positive_fraction 要求训练划分中同时包含滑坡样本块和背景样本块</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="497" />
+      <location filename="../training/train.py" line="506" />
       <source>this architecture has no encoder (timm backbone) to keep fixed: train all layers</source>
       <translation>该架构没有可冻结的编码器（timm 主干网络）：请训练所有层</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="614" />
+      <location filename="../training/train.py" line="623" />
       <source>epoch {epoch}: loss {train_loss:.4f}, val IoU {iou:.4f} (best {best_iou:.4f} @ {best_epoch}), {epoch_times:.0f} s</source>
       <translation>第 {epoch} 轮：损失 {train_loss:.4f}，验证 IoU {iou:.4f}（最佳 {best_iou:.4f}，第 {best_epoch} 轮），{epoch_times:.0f} s</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="630" />
+      <location filename="../training/train.py" line="639" />
       <source>Training cancelled: the best checkpoint so far is kept</source>
       <translation>训练已取消：已保留目前最佳的检查点</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="104" />
+      <location filename="../training/train.py" line="106" />
       <source>{key} must be &gt;= 1</source>
       <translation>{key} 必须 &gt;= 1</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="134" />
+      <location filename="../training/train.py" line="139" />
       <source>--init starts from a whole trained model: leave out --encoder-weights</source>
       <translation>--init 从完整的已训练模型开始：请去掉 --encoder-weights</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="136" />
+      <location filename="../training/train.py" line="141" />
       <source>the model to start from is not found: {init}</source>
       <translation>找不到作为起点的模型：{init}</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="139" />
+      <location filename="../training/train.py" line="144" />
       <source>a resolution range needs a random crop: set the crop size (every coarser window is averaged down to it)</source>
       <translation>分辨率范围需要随机裁剪：请设置裁剪尺寸（每个更粗的窗口都会被平均降采样到该尺寸）</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="142" />
+      <location filename="../training/train.py" line="147" />
       <source>the coarsest resolution must be a number of metres &gt; 0, got {coarsest_m}</source>
       <translation>最粗分辨率必须是大于 0 的米数，实际为 {coarsest_m}</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="519" />
+      <location filename="../training/train.py" line="528" />
       <source>cannot resume from {last_path}: {first}. Move it away (or start without resuming) to train from the start</source>
       <translation>无法从 {last_path} 恢复训练：{first}。请将其移走（或不恢复直接开始），以便从头训练</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="596" />
+      <location filename="../training/train.py" line="605" />
       <source>epoch {epoch}{of} step {step}/{steps_per_epoch} loss {loss:.4f}, {elapsed:.0f} s</source>
       <translation>第 {epoch}{of} 轮，第 {step}/{steps_per_epoch} 步，损失 {loss:.4f}，{elapsed:.0f} s</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="128" />
+      <location filename="../training/train.py" line="133" />
       <source>encoder weights file not found: {encoder_weights}</source>
       <translation>找不到编码器权重文件：{encoder_weights}</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="490" />
+      <location filename="../training/train.py" line="499" />
       <source>local file</source>
       <translation>本地文件</translation>
     </message>
     <message>
-      <location filename="../training/train.py" line="571" />
+      <location filename="../training/train.py" line="580" />
       <source>training cancelled</source>
       <translation>训练已取消</translation>
     </message>
@@ -3285,6 +3310,11 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <location filename="../model/checkpoint.py" line="67" />
       <source>cannot read {name}: corrupt or truncated model file ({exc})</source>
       <translation>无法读取 {name}：模型文件损坏或不完整（{exc}）</translation>
+    </message>
+    <message>
+      <location filename="../model/dem_input.py" line="35" />
+      <source>the model {name} ({arch}) cannot be given a DEM input: its layers do not match the same network reading a DEM ({key})</source>
+      <translation>无法为模型 {name}（{arch}）增加数字高程模型输入：其网络层与读取数字高程模型的同一网络不匹配（{key}）</translation>
     </message>
     <message>
       <location filename="../model/from_onnx.py" line="119" />

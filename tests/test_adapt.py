@@ -230,6 +230,7 @@ def small_scene(tmp_path_factory):
     ("dem_model", "uses a DEM"),
     ("not_safetensors", "written as .safetensors"),
     ("output_is_input", "would be overwritten"),
+    ("add_dem_without_dem", "give the DEM"),
 ])
 def test_bad_input_is_one_sentence_and_no_model_file(small_scene, tmp_path, case, message):
     s = small_scene
@@ -249,6 +250,8 @@ def test_bad_input_is_one_sentence_and_no_model_file(small_scene, tmp_path, case
                                                default_card("dem", cfg, resolution_m=1.0)))
     elif case == "not_safetensors":
         kw["output"] = str(tmp_path / "adapted.onnx")
+    elif case == "add_dem_without_dem":
+        kw["add_dem"] = True
     elif case == "output_is_input":  # the base model's own file
         import shutil
 
@@ -294,3 +297,25 @@ def test_a_mapped_area_smaller_than_a_batch_of_windows_still_trains(small_scene,
     r = adapt(AdaptOptions(small_scene["image"], slides, str(tmp_path / "small.safetensors"), mapped_area=area,
                            minutes=0.05, batch_size=8))
     assert r.output.is_file() and r.epochs >= 1
+
+
+def test_a_dem_given_to_an_rgb_model_is_read_when_asked_and_a_warning_says_so_otherwise(small_scene, tmp_path):
+    """The bundled model reads no DEM. A DEM given without ``add_dem`` is not used, and a warning says so (not
+    silently); with ``add_dem`` the adapted model reads it (relative elevation and slope) and its card says so."""
+    from synthetic import UTM, write_raster
+
+
+    with rasterio.open(small_scene["image"]) as src:
+        tr = src.transform
+    z = np.add.outer(np.arange(600.0), np.arange(600.0)).astype(np.float32)  # a plane rising to the south-east
+    dem = str(write_raster(tmp_path / "dem.tif", z[None], tr, UTM))
+    kw = {"image": small_scene["image"], "landslides": small_scene["slides"], "dem": dem, "minutes": 0.05,
+          "window": 128}
+    ignored = adapt(AdaptOptions(output=str(tmp_path / "rgb.safetensors"), **kw))
+    assert any("reads no DEM, so the DEM given is not used" in str(w) for w in ignored.warnings), ignored.warnings
+    assert not read_card(ignored.output).uses_dem
+    used = adapt(AdaptOptions(output=str(tmp_path / "dem.safetensors"), add_dem=True, **kw))
+    card = read_card(used.output)
+    assert card.uses_dem and [c["name"] for c in card.dem_channels] == ["relative_elevation", "slope"]
+    assert card.training["base_model"]["dem_input_added"] == ["relative_elevation", "slope"]
+    assert not any("not used" in str(w) for w in used.warnings)

@@ -13,7 +13,7 @@ from affine import Affine
 
 ADAPT = "landslide_mapper:adapt_model"
 PARAMETERS = ["OPTICAL", "DEM", "LANDSLIDES", "MAPPED_AREA", "MAPPED_EXTENT", "BASE_MODEL", "MINUTES", "HOLDOUT",
-              "LEARNING_RATE", "LAYERS", "WINDOW", "SEED", "OUTPUT", "DETECTIONS"]
+              "LEARNING_RATE", "LAYERS", "ADD_DEM", "WINDOW", "SEED", "OUTPUT", "DETECTIONS"]
 QUICK = {"MINUTES": 0.05, "WINDOW": 128}  # a few steps: these tests check the glue, test_adapt.py the learning
 
 

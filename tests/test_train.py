@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 from pathlib import Path
 
@@ -373,3 +374,45 @@ def test_layers_decoder_keeps_the_encoders_weights(tmp_path):
     assert not changed(frozen, encoder)
     assert changed(frozen, set(before) - encoder)  # the decoder trained
     assert changed(run("all", "all"), encoder)     # and without the flag the encoder trains too (the check can fail)
+
+
+def test_add_dem_gives_an_rgb_model_a_dem_input_that_starts_as_the_rgb_model(tmp_path):
+    """``train --init RGB_MODEL --add-dem`` (as ``adapt`` with a DEM): the network reads RGB + the default DEM
+    channels, keeps every weight of the RGB model, and its weights on the DEM start at zero, so its outputs are the
+    RGB model's whatever the DEM holds; training then moves them."""
+    from model_helpers import randomise
+
+    from landslide_mapper.cli import main
+    from landslide_mapper.model.dem_input import with_dem_input
+    from landslide_mapper.model.registry import build_model
+    from landslide_mapper.training.train import initial_model
+
+    rgb_chips = _chips(tmp_path / "rgb_chips", with_dem=False)
+    rgb = {"overrides": {"fusion": "none", "dem_channels": 0}}
+    base = train(rgb_chips, tmp_path / "base", _config(epochs=1, arch="unet_mobilenetv2", tta_thresholds=False, **rgb))
+    plain, _ = initial_model(base.best_path, "x")
+    wide, card = initial_model(base.best_path, "x", add_dem=True)
+    assert card.uses_dem and card.config.fusion == "stack" and card.config.in_channels == 5
+    assert card.training["base_model"]["dem_input_added"] == ["relative_elevation", "slope"]
+    x, dem = torch.randn(2, 3, 64, 64), 10 * torch.randn(2, 2, 64, 64)
+    with torch.no_grad():
+        assert torch.allclose(plain.eval()(x), wide.eval()(torch.cat([x, dem], 1)), atol=1e-5)
+    # FCA-DeepLab RGB-only (fusion none) too: the DEM is stacked before the backbone's stem
+    fca_card = dataclasses.replace(read_card(base.best_path), architecture=get_config(
+        "fca_deeplab_lite", fusion="none", dem_channels=0).to_dict())
+    fca = randomise(build_model(fca_card.config))
+    fca_wide, fca_wide_card = with_dem_input(fca, fca_card)
+    with torch.no_grad():
+        assert torch.allclose(fca(x), fca_wide(torch.cat([x, dem], 1)), atol=1e-5)
+    assert fca_wide_card.uses_dem and with_dem_input(fca_wide, fca_wide_card)[0] is fca_wide  # a DEM model: as it is
+
+    dem_chips = _chips(tmp_path / "dem_chips", with_dem=True)
+    assert main(["train", "--data", str(dem_chips), "--out", str(tmp_path / "wide"), "--init", str(base.best_path),
+                 "--add-dem", "--epochs", "2", "--lr", "3e-3", "--batch", "4", "--val-regions", "aa",
+                 "--test-regions", "bb", "--no-tta-thresholds", "--quiet"]) == 0
+    assert read_card(tmp_path / "wide" / "best.safetensors").uses_dem
+    trained = torch.load(tmp_path / "wide" / "last.pt", weights_only=True)["model"]
+    stems = [v for v in trained.values() if v.ndim == 4 and v.shape[1] == 5]
+    assert len(stems) == 1 and stems[0][:, 3:].abs().max() > 0  # training gave the DEM a weight
+    with pytest.raises(InputError, match="only be added to a trained model"):
+        TrainConfig(add_dem=True)

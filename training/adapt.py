@@ -12,9 +12,10 @@ scene-level training (``scenes.py``: polygons + mapped area) and :func:`train.tr
   model's weights are what is written, and a warning says so.
 - **Automatic choices, each overridable** (:class:`AdaptOptions`): learning rate 1e-4 (a tenth of the usual
   from-scratch rate of encoder fine-tuning, as fine-tuning a trained model wants), all layers train (``layers``
-  "decoder" keeps the encoder as it is), batch-norm statistics frozen (``train.freeze_batchnorm``), windows of the
-  model's tile up to 256 pixels, rotations, flips and colour jitter, cosine learning rate over the time budget, and
-  early stopping after 25 epochs without a gain on the held-out part.
+  "decoder" keeps the encoder as it is), the base model's inputs (``add_dem``: an RGB-only base model also reads
+  the DEM, its weights on it starting at zero, ``model/dem_input.py``), batch-norm statistics frozen
+  (``train.freeze_batchnorm``), windows of the model's tile up to 256 pixels, rotations, flips and colour jitter,
+  cosine learning rate over the time budget, and early stopping after 25 epochs without a gain on the held-out part.
 
 Pure: no QGIS. The CLI's ``adapt`` and the QGIS algorithm "Adapt a model to an area" call :func:`adapt`.
 """
@@ -48,6 +49,7 @@ class AdaptOptions:
     holdout: float = 0.25               # share of the mapped area held out (spatially) for validation
     lr: float = 1e-4
     layers: str = "all"                 # "all" or "decoder" (the encoder keeps its weights)
+    add_dem: bool = False               # an RGB-only base model: the adapted one also reads the DEM (dem_input.py)
     window: int | None = None           # training window (pixels); None: the model's tile, at most MAX_WINDOW
     batch_size: int = 4
     seed: int = 0
@@ -61,6 +63,8 @@ class AdaptOptions:
         if not self.lr > 0:
             raise InputError(Message("the learning rate must be > 0"))
         check_layers(self.layers)
+        if self.add_dem and not self.dem:
+            raise InputError(Message("to let the adapted model read the DEM, give the DEM"))
         if self.window is not None and (self.window < 64 or self.window % 32):
             raise InputError(Message("the training window must be a multiple of 32 and at least 64 pixels"))
         if Path(self.output).suffix.lower() != ".safetensors":
@@ -166,6 +170,10 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
     card = read_card(base)
     if card.uses_dem and not options.dem:
         raise InputError(Message("the base model {name} uses a DEM: give the DEM layer", name=base.name))
+    warnings: list[str] = []
+    if options.dem and not card.uses_dem and not options.add_dem:
+        warnings.append(Message("the base model {name} reads no DEM, so the DEM given is not used; choose to let the "
+                                "adapted model read the DEM to use it", name=base.name))
     window = options.window or min(card.tile_size, MAX_WINDOW)
 
     grid = processing_grid(options.image, card.resolution_m)
@@ -173,7 +181,6 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
     slides = read_polygons(options.landslides, "the landslide layer", grid.crs, valid=True)
     area = (shapely.union_all(read_polygons(options.mapped_area, "the mapped area", grid.crs, valid=True))
             if options.mapped_area else image_box).intersection(image_box)
-    warnings: list[str] = []
     if area.is_empty:
         raise InputError(Message("the mapped area lies outside the image"))
     inside = [g for g in slides if g.intersects(area)]
@@ -212,7 +219,7 @@ def adapt(options: AdaptOptions, progress: Callable[[float, str], None] | None =
         config = TrainConfig(init=str(base), lr=options.lr, batch_size=options.batch_size, crop=window,
                              epochs=100_000, warmup_epochs=0, patience=25, time_budget_s=60.0 * options.minutes,
                              seed=options.seed, val_regions=[HELD_OUT], tile_size=card.tile_size,
-                             name=options.name or out.stem, layers=options.layers,
+                             name=options.name or out.stem, layers=options.layers, add_dem=options.add_dem,
                              tta_thresholds=False, weight_decay=1e-4)
         result = train(sources, work / "run", config, progress=progress, log=log, is_cancelled=is_cancelled,
                        resume=False)

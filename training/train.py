@@ -97,6 +97,7 @@ class TrainConfig:
     tta_thresholds: bool = True                          # also choose the test-time augmentation modes' thresholds
     init: str | None = None                              # start from this trained model's weights and card (base)
     layers: str = "all"                                  # one of LAYERS: "decoder" keeps the encoder's weights
+    add_dem: bool = False                                # with init: an RGB-only base also reads the DEM (dem_input.py)
     coarsest_m: float | None = None                      # train across resolutions up to this pixel size (card range)
 
     def __post_init__(self) -> None:
@@ -106,6 +107,8 @@ class TrainConfig:
         if not self.lr > 0:
             raise InputError(Message("learning rate must be > 0"))
         check_layers(self.layers)
+        if self.add_dem and self.init is None:
+            raise InputError(Message("a DEM input can only be added to a trained model: give the model to start from"))
         if self.crop is not None and (self.crop < 32 or self.crop % 32):
             raise InputError(Message("crop must be a multiple of 32 and >= 32"))
         if self.positive_fraction is not None and not 0.0 < self.positive_fraction < 1.0:
@@ -438,10 +441,14 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
     sources = data_sources(data, config.mosaic)
     base_model = None
     if config.init is not None:  # the base model's architecture, scaling, resolution, DEM channels and tile
-        base_model, card = initial_model(config.init, config.name)
+        base_model, card = initial_model(config.init, config.name, add_dem=config.add_dem)
         arch_cfg = card.config
         log(Message("Starting from {name} ({base})", name=Path(config.init).name,
                     base=card.training.get("base_model", {}).get("name")))
+        if card.training["base_model"].get("dem_input_added"):
+            log(Message("The base model reads no DEM: the new model also reads the DEM ({channels}), its weights on "
+                        "them starting at zero, so it starts as the base model",
+                        channels=", ".join(card.training["base_model"]["dem_input_added"])))
     else:
         arch_cfg = get_config(config.arch, **config.overrides)
         standardisation = {}
@@ -639,11 +646,13 @@ def _train(data: str | Path, out: Path, config: TrainConfig, progress, log, is_c
                        base_val["iou"] if base_val is not None else None)
 
 
-def initial_model(path: str | Path, name: str) -> tuple[torch.nn.Module, ModelCard]:
+def initial_model(path: str | Path, name: str, add_dem: bool = False) -> tuple[torch.nn.Module, ModelCard]:
     """``(network with the base model's weights, train mode; the new model's card)`` for ``train --init``: the
     card keeps the base's architecture, scaling, standardisation, resolution, DEM channels and tile, and records
     the base (name, file, checksum, its own training data) under ``training.base_model``. A PyTorch model file
-    (.safetensors or .pt) or an ONNX graph (the network rebuilt from it: ``model/from_onnx.py``)."""
+    (.safetensors or .pt) or an ONNX graph (the network rebuilt from it: ``model/from_onnx.py``). ``add_dem``: an
+    RGB-only base gets a DEM input whose weights start at zero (``model/dem_input.py``), recorded as
+    ``dem_input_added``."""
     from ..model.checkpoint import _sniff, load_checkpoint
     from ..model.pretrained import sha256_of
 
@@ -654,9 +663,14 @@ def initial_model(path: str | Path, name: str) -> tuple[torch.nn.Module, ModelCa
         model, base_card = network_from_onnx(path)
     else:
         model, base_card = load_checkpoint(path)
-    card = dataclasses.replace(base_card, name=name, metrics={}, training={"base_model": {
-        "name": base_card.name, "file": path.name, "sha256": sha256_of(path),
-        "data": base_card.training.get("data"), "regions": base_card.training.get("regions")}})
+    record = {"name": base_card.name, "file": path.name, "sha256": sha256_of(path),
+              "data": base_card.training.get("data"), "regions": base_card.training.get("regions")}
+    if add_dem and not base_card.uses_dem:
+        from ..model.dem_input import with_dem_input
+
+        model, base_card = with_dem_input(model, base_card)
+        record["dem_input_added"] = [c["name"] for c in base_card.dem_channels]
+    card = dataclasses.replace(base_card, name=name, metrics={}, training={"base_model": record})
     return model.train(), card
 
 
