@@ -1,11 +1,16 @@
-import json, sys, tempfile
+import json
+import sys
+import tempfile
 from pathlib import Path
+
 import numpy as np
+
 sys.path.insert(0, "/work/main/benchmarks")
 from adapt_curve import JINSHA, inventory
 from adapt_diagnosis import curve, iou
-from landslide_mapper.training.scene_eval import read_reference
+
 from landslide_mapper.training.adapt import AdaptOptions, adapt
+from landslide_mapper.training.scene_eval import read_reference
 
 variant, minutes, seed = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 train_area, test_area = (sys.argv[4], sys.argv[5]) if len(sys.argv) > 5 else ("A", "B")
@@ -15,6 +20,7 @@ base = {"rgb": None, "dem": "/tmp/demx/bundled_dem.safetensors", "dem20": "/tmp/
 def prob(model, area, dem, shape, transform, crs):
     import rasterio
     from rasterio.warp import Resampling, reproject
+
     from landslide_mapper.detection.options import DetectOptions
     from landslide_mapper.detection.pipeline import detect
     with tempfile.TemporaryDirectory() as tmp:

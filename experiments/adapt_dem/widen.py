@@ -1,12 +1,14 @@
 """Experiment: the bundled RGB model widened to RGB + DEM (stacked), the DEM's input weights zero (same outputs)."""
-import dataclasses, sys
-from pathlib import Path
+import dataclasses
+import sys
+
 import torch
+
 from landslide_mapper.detection.pipeline import default_model_path
-from landslide_mapper.model.from_onnx import network_from_onnx
 from landslide_mapper.model.card import DEFAULT_DEM_CHANNELS
-from landslide_mapper.model.registry import build_model
 from landslide_mapper.model.checkpoint import save_checkpoint
+from landslide_mapper.model.from_onnx import network_from_onnx
+from landslide_mapper.model.registry import build_model
 
 base, card = network_from_onnx(default_model_path())
 arch = {**card.architecture, "fusion": "stack", "dem_channels": 2}
