@@ -1,7 +1,8 @@
 """Does the DEM help an adapted model (issue 25)? The bundled model reads RGB only; ``adapt --add-dem`` gives it a
 DEM input (relative elevation and slope, ``model/dem_input.py``) whose weights start at zero. Per seed, on the real
 Jinsha pair: adapt on all of one area (``benchmarks/adapt_curve.py``'s inventory) without and with the DEM, then
-score the whole other area through ``detect`` (the DEM given to the DEM model), as in ``adapt_diagnosis.py``.
+score the whole other area through ``detect`` (the DEM given to the DEM model), with ``adapt_diagnosis.py``'s
+scoring.
 
     .venv/bin/python benchmarks/adapt_dem.py [--seeds 0 1 2] [--minutes 5] [--train A --test B]
 
@@ -18,36 +19,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1].parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from adapt_curve import JINSHA, inventory  # noqa: E402
-from adapt_diagnosis import curve, iou  # noqa: E402
+from adapt_diagnosis import curve, iou, probability_on_mask  # noqa: E402
 
 from landslide_mapper.training.scene_eval import read_reference  # noqa: E402
-
-
-def probability(model: Path, area: str, dem: bool, shape, transform, crs) -> tuple[np.ndarray, float]:
-    """Detection's probability of ``area`` on its mask's grid (bilinear), and the model's threshold."""
-    import rasterio
-    from rasterio.warp import Resampling, reproject
-
-    from landslide_mapper.detection.options import DetectOptions
-    from landslide_mapper.detection.pipeline import detect
-
-    with tempfile.TemporaryDirectory() as tmp:
-        prob = Path(tmp) / "probability.tif"
-        flat = {"optical": str(JINSHA / f"area_{area}_rgb.tif"), "output": str(Path(tmp) / "d.gpkg"),
-                "probability": str(prob), "model": str(model),
-                **({"dem": str(JINSHA / f"area_{area}_dsm.tif")} if dem else {})}
-        result = detect(DetectOptions.from_flat(**flat))
-        with rasterio.open(prob) as src:
-            p = np.zeros(shape, np.float32)
-            reproject(src.read(1), p, src_transform=src.transform, src_crs=src.crs, dst_transform=transform,
-                      dst_crs=crs, resampling=Resampling.bilinear, src_nodata=src.nodata, dst_nodata=0)
-    return p, result.threshold
 
 
 def dem_weight_share(model_path: Path) -> float | None:
@@ -82,7 +60,7 @@ def main() -> None:
                 r = adapt(AdaptOptions(str(JINSHA / f"area_{args.train}_rgb.tif"), slides, str(out), mapped_area=area,
                                        dem=str(JINSHA / f"area_{args.train}_dsm.tif") if dem else None, add_dem=dem,
                                        minutes=args.minutes, seed=seed), log=lambda m: None)
-                p, threshold = probability(out, args.test, dem, truth.shape, transform, crs)
+                p, threshold = probability_on_mask(out, args.test, "none", truth.shape, transform, crs, dem=dem)
                 c = curve(p, truth, mapped)
                 print(json.dumps({"variant": variant, "seed": seed, "train": args.train, "test": args.test,
                                   "epochs": r.epochs, "seconds": round(r.seconds),

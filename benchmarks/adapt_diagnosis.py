@@ -37,9 +37,9 @@ THRESHOLDS = np.round(np.arange(0.1, 0.95, 0.1), 2)
 
 
 def probability_on_mask(model: Path | None, area: str, tta: str, shape: tuple[int, int], transform,
-                        crs) -> tuple[np.ndarray, float]:
+                        crs, dem: bool = False) -> tuple[np.ndarray, float]:
     """Detection's probability of ``area`` resampled (bilinear) onto its mask's grid (``shape``, ``transform``,
-    ``crs``), and the model's threshold."""
+    ``crs``), and the model's threshold. ``dem``: the area's DSM given to the detection."""
     import rasterio
     from rasterio.warp import Resampling, reproject
 
@@ -49,7 +49,8 @@ def probability_on_mask(model: Path | None, area: str, tta: str, shape: tuple[in
     with tempfile.TemporaryDirectory() as tmp:
         prob = Path(tmp) / "probability.tif"
         flat = {"optical": str(JINSHA / f"area_{area}_rgb.tif"), "output": str(Path(tmp) / "d.gpkg"),
-                "probability": str(prob), "tta": tta, **({"model": str(model)} if model else {})}
+                "probability": str(prob), "tta": tta, **({"model": str(model)} if model else {}),
+                **({"dem": str(JINSHA / f"area_{area}_dsm.tif")} if dem else {})}
         result = detect(DetectOptions.from_flat(**flat))
         with rasterio.open(prob) as src:
             p = np.zeros(shape, np.float32)  # detection writes probabilities as float32 0-1
