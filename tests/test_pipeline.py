@@ -391,6 +391,34 @@ def test_dem_aligned_per_segment_equals_chip_by_chip(tmp_path):
         whole.close()
 
 
+def test_dem_holes_are_filled_smoothly_however_large():
+    """``dem.fill_holes`` (its speed: ``benchmarks/bench_width.py``): a small hole exactly as GDAL's unbounded fill
+    gives it; a hole far wider than the search distance (most of a wide window: a DSM covering part of the scene)
+    filled everywhere, within the DEM's range, without steps where the coarse pass's blocks meet (neighbouring
+    filled pixels differ by about the surface's own gradient, 0.1 a pixel down and up to 0.2 across: blocks upsampled
+    without interpolation step by 0.8 and 1.2)."""
+    from rasterio.fill import fillnodata
+
+    from landslide_mapper.detection.dem import FILL_SEARCH, fill_holes
+
+    rows, cols = np.mgrid[0:260, 0:6000].astype(np.float32)
+    z = 1000.0 + 0.05 * cols + 0.1 * rows + 3.0 * np.sin(cols / 40.0)  # a tilted, gently rippled surface
+    small = np.ones(z.shape, bool)
+    small[100:110, 2000:2012] = False
+    exact = fillnodata(np.where(small, z, 0), mask=small.astype(np.uint8), max_search_distance=12000,
+                       smoothing_iterations=0)
+    np.testing.assert_array_equal(fill_holes(z, small), exact)
+
+    large = np.ones(z.shape, bool)
+    large[:, 800:5200] = False  # 4400 px of hole across, over 30 times the search distance
+    assert 4400 > 30 * FILL_SEARCH
+    filled = fill_holes(z, large)
+    assert np.isfinite(filled).all() and np.array_equal(filled[large], z[large])
+    assert z[large].min() - 1 <= filled.min() and filled.max() <= z[large].max() + 1
+    hole = filled[:, 800:5200]
+    assert np.abs(np.diff(hole, axis=1)).max() < 1.0 and np.abs(np.diff(hole, axis=0)).max() < 0.3
+
+
 def test_terrain_attributes_from_a_planar_dem(tmp_path):
     # The landslide is a bright rectangle (RGB oracle) on a plane rising 0.2 m per m northwards, sampled at the
     # optical pixel centres: slope atan(0.2) everywhere, elevation mean = the plane at the centroid, relief = rise
