@@ -7,5 +7,6 @@
     vectorize.py   probabilities -> landslide polygons with statistics, and the vector writers
     aoi.py         an area of interest on the grid
     pipeline.py    one scene: plan, read, infer, stitch, vectorise, publish
-    partitions.py  one scene cut into row partitions on Dask workers;  scenes.py: many scenes;  cluster.py: Dask
+    partitions.py  one scene as run: in one piece, or cut into row partitions (Dask workers) and column stripes
+                   (wider than 16384 px);  scenes.py: many scenes;  cluster.py: Dask
 """

@@ -2,9 +2,10 @@
 algorithm): one :class:`~.options.DetectOptions` in, the run's result out.
 
     several scenes (``inputs.scenes``)           -> ``scenes.detect_scenes``      (here, or one task per scene on Dask)
-    one scene on Dask (``execution.processes`` > 1, or a ``scheduler``), or cut into ``partitions``
-                                                 -> ``partitions.detect_partitions``
-    one scene in this process                    -> ``pipeline.detect``
+    one scene                                    -> ``partitions.detect_scene``: on Dask (``execution.processes``
+                                                    > 1, or a ``scheduler``), or in this process, in row
+                                                    ``partitions`` and, when wider than ``STRIPE_WIDTH``, column
+                                                    stripes; else in one piece (``pipeline.detect_planned``)
 
 A satellite product as delivered (``products``) is first turned into the VRTs that orthorectify it with the run's
 DEM, and the run reads those.
@@ -65,10 +66,6 @@ def run_detection(options: DetectOptions, progress: Callable[[float, str], None]
             from .scenes import detect_scenes
 
             return detect_scenes(options, **callbacks)
-        if options.execution.distributed or options.execution.partitions is not None:
-            from .partitions import detect_partitions
+        from .partitions import detect_scene
 
-            return detect_partitions(options, **callbacks)
-        from .pipeline import detect
-
-        return detect(options, **callbacks)
+        return detect_scene(options, **callbacks)

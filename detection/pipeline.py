@@ -11,6 +11,10 @@ the worker process and the QGIS algorithm alike).
       -> landslide polygons (GeoPackage / GeoJSON / Shapefile) in the optical raster's CRS
          (with an area of interest: nodata outside it in the probability raster, polygons cut to it)
 
+What is held across the scene's width (the blender's band, a row of probability blocks, GDAL's blocks under a row
+of chips) grows with it: ``dispatch.run_detection`` (through ``partitions.detect_scene``) runs a scene wider than
+``partitions.STRIPE_WIDTH`` (16384 px) as column stripes, one after the other, each planned here.
+
 The engine's thread only waits for prepared chips and the engine; everything after the engine runs in the output
 worker, whose errors are raised in the calling thread. Outputs are written under temporary names and moved into
 place at the end: an error or a cancel leaves no partial file, and an existing output untouched. An existing
@@ -65,7 +69,7 @@ from .raster_io import (
     scene_statistics,
 )
 from .stitching import StripBlender
-from .tiling import chip_windows, pad_chip, starts
+from .tiling import chip_span, chip_windows, pad_chip
 
 if TYPE_CHECKING:
     from ..model.card import ModelCard
@@ -314,10 +318,13 @@ class _OutputWorker:
 
 def detect(options: DetectOptions, progress: ProgressFn | None = None, log: LogFn | None = None,
            is_cancelled: Callable[[], bool] | None = None) -> DetectResult:
-    """Detect landslides on one scene in this process (see the module doc); ``options``: a :class:`DetectOptions`
-    (its execution group's processes and scheduler are for ``dispatch.run_detection``; here only the batch and
-    chip threads count). GDAL's block cache (5 % of RAM by default) is capped meanwhile. Raises
-    ``LandslideMapperError`` subclasses with user messages."""
+    """Detect landslides on one scene in this process, in one piece (see the module doc); ``options``: a
+    :class:`DetectOptions` (its execution group's processes, scheduler and partitions are for
+    ``dispatch.run_detection``; here only the batch and chip threads count). GDAL's block cache (5 % of RAM by
+    default) is capped meanwhile. Raises ``LandslideMapperError`` subclasses with user messages.
+
+    What it holds grows with the scene's width: ``partitions.detect_scene``, which ``dispatch.run_detection`` calls
+    for one scene, runs a scene wider than ``partitions.STRIPE_WIDTH`` in column stripes instead."""
     with gdal_cache(GDAL_CACHE_MB):
         return _detect(options, progress, log, is_cancelled)
 
@@ -537,7 +544,11 @@ class ChipSource:
         else:
             first.close()
         self.pool = ThreadPoolExecutor(max_workers=plan.chip_threads, thread_name_prefix="landslide-chips")
-        self.cache = gdal_cache(gdal_cache_mb(plan.grid.width, reader_cache_bytes(plan.spec, plan.grid, plan.tile)))
+        # the cache is sized for the columns these chips span (a column stripe of a wide scene: its own width)
+        cols = (min(int(w.col_off) for w in self.windows),
+                max(int(w.col_off + w.width) for w in self.windows)) if self.windows else (0, 0)
+        width = cols[1] - cols[0]
+        self.cache = gdal_cache(gdal_cache_mb(width, reader_cache_bytes(plan.spec, plan.grid, plan.tile, width)))
         self.cache.__enter__()
 
     def _optical(self) -> OpticalReader:
@@ -649,14 +660,18 @@ class OutputSinks:
     finished landslides go to ``on_components(components)`` as they complete. ``put`` hands on a chip, ``close``
     finishes (the last rows and landslides), ``abort`` drops everything.
 
-    ``rows=(top, bottom)``: only those rows of the scene are final and handed on (a band of a scene, ``bands.py``;
-    ``top`` a multiple of ``PROB_BLOCK``), the chips arriving from the first chip row that reaches ``top``; the
-    probability raster then holds those rows only."""
+    ``rows=(top, bottom)`` and ``cols=(left, right)``: only that rectangle of the scene is final and handed on (a
+    partition of a scene, ``partitions.py``; ``top`` and ``left`` multiples of ``PROB_BLOCK``), the chips touching
+    it arriving (those of the first chip row that reaches ``top`` first); the probability raster, the vectoriser
+    and the terrain statistics then cover the rectangle's columns only (``Grid.columns``), its rows numbered as
+    the scene's."""
 
     def __init__(self, plan: DetectPlan, prob_tmp: Path | None, on_components: Callable[[list], None],
-                 rows: tuple[int, int] | None = None) -> None:
-        grid = plan.grid
-        top, bottom = rows or (0, grid.height)
+                 rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None) -> None:
+        scene = plan.grid
+        top, bottom = rows or (0, scene.height)
+        left, right = cols or (0, scene.width)
+        grid = scene.columns(left, right) if (left, right) != (0, scene.width) else scene
         self.prob_ds = None
         self.worker = None
         area = plan.area
@@ -683,14 +698,18 @@ class OutputSinks:
 
             blocks = _RowBlocks(grid.width, bottom, PROB_BLOCK, on_block, top)
 
-            def on_rows(row0: int, prob: np.ndarray) -> None:  # rows above the band's own are not final
-                if row0 + prob.shape[0] > top:
-                    blocks.add(max(row0, top), prob[max(0, top - row0):])
+            # the blender covers the chips touching the rectangle: from the first chip row reaching its rows (rows
+            # no chip reaches come out as nodata), across the columns of the chips reaching its columns
+            first_row, _ = chip_span(scene.height, plan.tile, plan.overlap, top, bottom)
+            chips_left, chips_right = chip_span(scene.width, plan.tile, plan.overlap, left, right)
+            inner = slice(left - chips_left, right - chips_left)
 
-            # the blender starts at the first chip row reaching the rows (rows no chip reaches come out as nodata)
-            first_row = next(s for s in starts(grid.height, plan.tile, plan.overlap)
-                             if s + min(plan.tile, grid.height - s) > top)
-            blender = StripBlender(grid.width, grid.height, plan.tile, plan.overlap, on_rows, top=first_row)
+            def on_rows(row0: int, prob: np.ndarray) -> None:  # rows above the partition's own are not final
+                if row0 + prob.shape[0] > top:
+                    blocks.add(max(row0, top), prob[max(0, top - row0):, inner])
+
+            blender = StripBlender(chips_right - chips_left, scene.height, plan.tile, plan.overlap, on_rows,
+                                   top=first_row, left=chips_left, scene_width=scene.width)
 
             def handle(window: Window, prob: np.ndarray | None, valid: np.ndarray | None) -> None:
                 if prob is None:
@@ -745,14 +764,22 @@ def publish(writer: vectorize.FeatureWriter, prob_tmp: Path | None, prob_path: P
 def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | None,
             is_cancelled: Callable[[], bool] | None) -> DetectResult:
     t0 = time.perf_counter()
-    log = log or (lambda msg: None)
-    progress = progress or (lambda f, msg: None)
-    is_cancelled = is_cancelled or (lambda: False)
-
     # ---- validate everything before any work -------------------------------------------------------------
     options.validate()
     output, prob_path = check_outputs(options.outputs, log)
     plan, eng = plan_detection(options, log)
+    return detect_planned(plan, eng, output, prob_path, t0, progress, log, is_cancelled)
+
+
+def detect_planned(plan: DetectPlan, eng, output: Path, prob_path: Path | None, t0: float,
+                   progress: ProgressFn | None = None, log: LogFn | None = None,
+                   is_cancelled: Callable[[], bool] | None = None) -> DetectResult:
+    """The planned scene in one piece on the engine ``eng``, into ``output`` (and ``prob_path``, when given), both
+    checked (``check_outputs``); ``t0``: when the run started."""
+    log = log or (lambda msg: None)
+    progress = progress or (lambda f, msg: None)
+    is_cancelled = is_cancelled or (lambda: False)
+    options = plan.options
     grid, warnings, layer = plan.grid, plan.warnings, options.outputs.layer
 
     # ---- outputs under temporary names -----------------------------------------------------------------------

@@ -56,6 +56,10 @@ class Grid:
             raise InputError(Message("the area lies outside the image"))
         return Grid(self.crs, self.transform @ Affine.translation(col0, row0), col1 - col0, row1 - row0)
 
+    def columns(self, left: int, right: int) -> Grid:
+        """The columns ``[left, right)`` of this grid, all its rows (a column stripe: rows keep their numbers)."""
+        return Grid(self.crs, self.transform @ Affine.translation(left, 0), right - left, self.height)
+
     def expanded(self, margin: int) -> Grid:
         """The same grid grown by ``margin`` pixels on every side."""
         return Grid(self.crs, self.transform @ Affine.translation(-margin, -margin),
@@ -206,13 +210,15 @@ def image_pixel_size(optical_path: str) -> float:
         return round(max(grid.width / src.width, grid.height / src.height), 3)
 
 
-def reader_cache_bytes(spec: OpticalSpec, grid: Grid, tile: int) -> int:
+def reader_cache_bytes(spec: OpticalSpec, grid: Grid, tile: int, columns: int | None = None) -> int:
     """Room in GDAL's block cache for the optical blocks under one row of chips and the blocks the next row shares
-    with it (``tile`` rows plus three rows of blocks, across the file's width), for files where reading a block
-    again costs: compressed files, VRTs, and blocks wider than a chip (strips). Chips are read in raster order, so
-    a block under the overlap of two rows of chips is still cached when the next row reads it again, and no block is
-    decompressed twice. Uncompressed tiles no larger than a chip cost a copy to read again and get no room. Grows
-    with the scene's width, never with its height."""
+    with it (``tile`` rows plus three rows of blocks, across the file's width, or the share of it under ``columns``
+    of the grid's columns: a column stripe), for files where reading a block again costs: compressed files, VRTs,
+    and blocks wider than a chip (strips). Chips are read in raster order, so a block under the overlap of two rows
+    of chips is still cached when the next row reads it again, and no block is decompressed twice. Uncompressed
+    tiles no larger than a chip cost a copy to read again and get no room. Grows with the columns read, never with
+    the scene's height."""
+    share = 1.0 if columns is None else min(1.0, columns / grid.width)
     total = 0
     for path in dict.fromkeys(spec.paths):
         bands = [b for p, b in zip(spec.paths, spec.bands) if p == path]
@@ -225,7 +231,10 @@ def reader_cache_bytes(spec: OpticalSpec, grid: Grid, tile: int) -> int:
             pixel = src.interleaving is not None and src.interleaving.name == "PIXEL"
             bpp = np.dtype(src.dtypes[bands[0] - 1]).itemsize * (src.count if pixel else len(set(bands)))
             rows = min(src.height, math.ceil(tile * src.height / grid.height) + 3 * bh)
-            total += rows * (-(-src.width // bw) * bw) * bpp
+            blocks = -(-src.width // bw)
+            if share < 1.0:  # a stripe: its share of the file's blocks, and the blocks it starts and ends inside
+                blocks = min(blocks, math.ceil(share * src.width / bw) + 2)
+            total += rows * blocks * bw * bpp
     return total
 
 

@@ -2,7 +2,7 @@
 inventory layer with a ``scene`` attribute, in one GeoPackage.
 
 After a large earthquake a mapping team gets dozens of scenes. :func:`detect_scenes` runs
-``pipeline.detect`` once per scene:
+``partitions.detect_scene`` once per scene (in one piece, or in column stripes when wider than ``STRIPE_WIDTH``):
 
 - ``processes=1`` and no ``scheduler`` (``options.execution``): one scene after the other in this process (no Dask
   imported);
@@ -117,16 +117,16 @@ def scene_options(options: DetectOptions, job: SceneJob, folder: str) -> DetectO
     return options.replace(inputs={"optical": (job.optical,), "dem": (job.dem,) if job.dem else (), "scenes": False},
                            outputs={"output": str(Path(folder) / f"{job.name}.gpkg"), "layer": job.name,
                                     "probability": None},
-                           execution={"processes": 1, "scheduler": None})
+                           execution={"processes": 1, "scheduler": None, "partitions": None})
 
 
 def run_scene(job: SceneJob, folder: str, options: DetectOptions, progress=None, is_cancelled=None) -> dict:
     """One scene into ``folder/<name>.gpkg`` (layer ``name``); its result fields, or ``{"error": reason}`` for a
     Landslide Mapper error of the scene's own (bad input). Cancel and unexpected errors propagate."""
-    from .pipeline import detect
+    from .partitions import detect_scene
 
     try:
-        result = detect(scene_options(options, job, folder), progress=progress, is_cancelled=is_cancelled)
+        result = detect_scene(scene_options(options, job, folder), progress=progress, is_cancelled=is_cancelled)
     except CancelledError:
         raise
     except LandslideMapperError as exc:

@@ -11,7 +11,9 @@ chip's weight is ``ramp(row) * ramp(col)``, so at any pixel the sum is ``R(row) 
 chip that is skipped (no valid optical pixel) changes nothing, since its pixels are nodata whatever the other chips
 say. The band thus costs 5 bytes per pixel (float32 sum + validity). Chips may also be left out altogether (an
 area of interest keeps only the chips touching it): the pixels no chip reached are nodata, also whole rows of
-chips missing between two chips that arrive. Pure numpy.
+chips missing between two chips that arrive. The band may also cover only some columns of the scene (a column
+stripe of a wide scene, ``partitions.py``): ``left`` is then the scene column of its first one, and only chips
+within those columns arrive. Pure numpy.
 """
 
 from __future__ import annotations
@@ -38,15 +40,16 @@ def weight_profile(length: int, tile: int, overlap: int) -> np.ndarray:
 
 class StripBlender:
     def __init__(self, width: int, height: int, tile: int, overlap: int, on_rows: RowsCallback,
-                 chunk_rows: int = 64, top: int = 0) -> None:
+                 chunk_rows: int = 64, top: int = 0, left: int = 0, scene_width: int | None = None) -> None:
         """``top``: the first chip row's start (a band of a scene starting below row 0; rows are then handed on
-        from there)."""
-        self.width, self.height, self.tile = width, height, tile
+        from there). ``width`` columns from the scene column ``left`` (chip starts, as the chips' own extent) of a
+        scene ``scene_width`` wide (default: ``width``, the whole scene); rows are handed on ``width`` wide."""
+        self.width, self.height, self.tile, self.left = width, height, tile, left
         self.chunk_rows = max(1, chunk_rows)
         self.on_rows = on_rows
         self.weights = blend_weights(tile, overlap)
         self.row_weight = weight_profile(height, tile, overlap)
-        self.col_weight = weight_profile(width, tile, overlap)
+        self.col_weight = weight_profile(scene_width or width, tile, overlap)[left:left + width]
         rows = min(tile, height)
         self.acc = np.zeros((rows, width), np.float32)
         self.valid = np.zeros((rows, width), bool)
@@ -74,7 +77,7 @@ class StripBlender:
 
     def add(self, window: Window, prob: np.ndarray, valid: np.ndarray) -> None:
         """Blend one chip's probabilities (``[tile, tile]``, padded) into the band; ``valid`` is ``[h, w]``."""
-        row, col = int(window.row_off), int(window.col_off)
+        row, col = int(window.row_off), int(window.col_off) - self.left
         h, w = int(window.height), int(window.width)
         if row > self.top:
             self._flush_to(row)

@@ -26,6 +26,18 @@ def starts(length: int, tile: int, overlap: int) -> list[int]:
     return out
 
 
+def chip_span(length: int, tile: int, overlap: int, lo: int, hi: int) -> tuple[int, int]:
+    """``(start, end)`` along one axis of the chips that touch ``[lo, hi)``: the first one's start, the last one's
+    end."""
+    touching = [s for s in starts(length, tile, overlap) if s < hi and s + min(tile, length - s) > lo]
+    return touching[0], touching[-1] + min(tile, length - touching[-1])
+
+
+def straddling(length: int, tile: int, overlap: int, at: int) -> int:
+    """How many chips along one axis hold pixels on both sides of ``at`` (a seam there: chips inferred twice)."""
+    return sum(1 for s in starts(length, tile, overlap) if s < at < s + min(tile, length - s))
+
+
 def chip_windows(height: int, width: int, tile: int, overlap: int) -> Iterator[tuple[int, Window]]:
     """``(strip_index, window)`` in raster order; windows are clipped to the scene (edge chips are padded later)."""
     for i, row in enumerate(starts(height, tile, overlap)):

@@ -209,7 +209,9 @@ def merge_pieces(pieces: list[tuple[shapely.Polygon, Stats, bool]]) -> list[tupl
         if len(idx) == 1:
             out.append(pieces[idx[0]])
             continue
-        merged = shapely.union_all([geoms[j] for j in idx])
+        # the union keeps a vertex where an outline crosses the seam, on a straight edge: dropped (a tolerance of 0
+        # removes only points on the line), so a landslide has the same vertices wherever the seams fell
+        merged = shapely.simplify(shapely.union_all([geoms[j] for j in idx]), 0)
         for part in (list(merged.geoms) if hasattr(merged, "geoms") else [merged]):
             st, flag = Stats(), False
             for j in idx:  # the pieces inside this part (pieces only touching it at a corner are not)

@@ -1825,8 +1825,8 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     <message>
       <location filename="../worker.py" line="343" />
       <location filename="../detection/cluster.py" line="142" />
-      <location filename="../detection/pipeline.py" line="637" />
-      <location filename="../detection/pipeline.py" line="620" />
+      <location filename="../detection/pipeline.py" line="648" />
+      <location filename="../detection/pipeline.py" line="631" />
       <source>cancelled by the user; no output was written</source>
       <translation>已被用户取消；未写入任何输出</translation>
     </message>
@@ -1911,24 +1911,24 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>{done:.0f}/{total:.0f} {unit}，已完成 {finished}/{n_tasks} {what}</translation>
     </message>
     <message>
-      <location filename="../detection/dem.py" line="40" />
+      <location filename="../detection/dem.py" line="76" />
       <source>the DEM {name} does not overlap the optical image; check that both cover the same area (and that their CRSs are set correctly)</source>
       <translation>DEM {name} 与光学影像不重叠；请检查两者是否覆盖同一区域（以及各自的 CRS 是否设置正确）</translation>
     </message>
     <message>
-      <location filename="../detection/dem.py" line="133" />
+      <location filename="../detection/dem.py" line="169" />
       <source>unknown DEM channel {name!r} in the model card</source>
       <translation>模型卡中的 DEM 通道 {name!r} 未知</translation>
     </message>
     <message>
-      <location filename="../detection/dispatch.py" line="47" />
+      <location filename="../detection/dispatch.py" line="48" />
       <source>Reading the satellite product {name}: it is orthorectified on the fly (an archive is first read through once to list its files)</source>
       <translation>正在读取卫星产品 {name}：将实时进行正射校正（压缩包会先完整读取一遍以列出其中的文件）</translation>
     </message>
     <message>
-      <location filename="../detection/dispatch.py" line="55" />
-      <location filename="../detection/pipeline.py" line="433" />
-      <location filename="../detection/pipeline.py" line="737" />
+      <location filename="../detection/dispatch.py" line="56" />
+      <location filename="../detection/pipeline.py" line="440" />
+      <location filename="../detection/pipeline.py" line="756" />
       <location filename="../training/adapt.py" line="242" />
       <source>Warning: {warning}</source>
       <translation>警告：{warning}</translation>
@@ -2206,7 +2206,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     </message>
     <message>
       <location filename="../detection/options.py" line="339" />
-      <location filename="../detection/vectorize.py" line="262" />
+      <location filename="../detection/vectorize.py" line="264" />
       <source>the GeoPackage layer name must not be empty</source>
       <translation>GeoPackage 图层名不能为空</translation>
     </message>
@@ -2281,124 +2281,125 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>感兴趣区 {k}</translation>
     </message>
     <message>
-      <location filename="../detection/partitions.py" line="221" />
-      <source>{n_results} row partition(s): {twice} chip(s) inferred twice where partitions meet; {partitions}</source>
-      <translation>{n_results} 个行分区：分区交界处有 {twice} 个样本块被推理了两次；{partitions}</translation>
+      <location filename="../detection/partitions.py" line="271" />
+      <source>{n_parts} partition(s): {parts}</source>
+      <translation>{n_parts} 个分区：{parts}</translation>
     </message>
     <message>
-      <location filename="../detection/partitions.py" line="105" />
+      <location filename="../detection/partitions.py" line="311" />
+      <source>{n_results} partition(s): {twice} chip(s) inferred twice where partitions meet; {partitions}</source>
+      <translation>{n_results} 个分区：分区相接处有 {twice} 个瓦片被推理两次；{partitions}</translation>
+    </message>
+    <message>
+      <location filename="../detection/partitions.py" line="162" />
       <source>{done}/{n} chips</source>
       <translation>{done}/{n} 个样本块</translation>
     </message>
     <message>
-      <location filename="../detection/partitions.py" line="156" />
-      <source>{n_rows} row partition(s): {rows}</source>
-      <translation>{n_rows} 个行分区：{rows}</translation>
-    </message>
-    <message>
-      <location filename="../detection/partitions.py" line="169" />
-      <source>{done:.0f}/{total:.0f} chips</source>
-      <translation>{done:.0f}/{total:.0f} 个样本块</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="482" />
-      <source>Model '{name}'{engine_words}; tile {tile} px, overlap {overlap} px, threshold {threshold}{augmented}; {cleanup}</source>
-      <translation>模型“{name}”{engine_words}；瓦片 {tile} px，重叠 {overlap} px，阈值 {threshold}{augmented}；{cleanup}</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="485" />
-      <source>Processing grid: {width} x {height} px at {resolution:g} m in {crs}</source>
-      <translation>处理网格：{width} x {height} px，分辨率 {resolution:g} m，坐标系 {crs}</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="151" />
-      <source>cannot write the {what} {path}: folder {parent} does not exist</source>
-      <translation>无法写入{what} {path}：文件夹 {parent} 不存在</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="154" />
-      <source>cannot write the {what} {path}: folder {parent} is not writable</source>
-      <translation>无法写入{what} {path}：文件夹 {parent} 不可写</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="157" />
-      <source>cannot write the {what} {path}: it is a folder</source>
-      <translation>无法写入{what} {path}：该路径是一个文件夹</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="385" />
-      <source>the processing grid would be {width:,} x {height:,} pixels at {resolution:g} m, more than a raster can hold: choose a coarser resolution</source>
-      <translation>处理网格将达到 {width:,} x {height:,} 像素（分辨率 {resolution:g} m），超出栅格的容量上限：请选择更粗的分辨率</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="394" />
-      <source>the processing grid would be {width:,} x {height:,} pixels at {resolution:g} m: one row of tiles needs about {need:.1f} GB of memory and this machine has {ram:.1f} GB; choose a coarser resolution or a smaller area</source>
-      <translation>处理网格将达到 {width:,} x {height:,} 像素（分辨率 {resolution:g} m）：一行瓦片约需 {need:.1f} GB 内存，而本机只有 {ram:.1f} GB；请选择更粗的分辨率或更小的区域</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="404" />
-      <source>no model given and the bundled default model is missing from this installation ({path}); choose a model file</source>
-      <translation>未指定模型，且本次安装中缺少自带的默认模型（{path}）；请选择一个模型文件</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="441" />
-      <source>the model's card has no threshold chosen for test-time augmentation {tta} (models trained before it existed): its plain threshold {threshold} is used, which may not suit averaged probabilities</source>
-      <translation>模型卡中没有为测试时增强 {tta} 选定阈值（该功能出现之前训练的模型）：将使用其普通阈值 {threshold}，该阈值可能不适用于平均后的概率</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="447" />
-      <source>The image's {pixel:g} m pixels are within the resolutions the model was trained across ({low:g}-{high:g} m): processed at {pixel:g} m, not resampled to the model's {resolution_m:g} m</source>
-      <translation>影像的像素大小 {pixel:g} m 处于模型训练所覆盖的分辨率范围内（{low:g}-{high:g} m）：按 {pixel:g} m 处理，不重采样到模型的 {resolution_m:g} m</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="455" />
-      <source>the model '{name}' uses DEM channels ({names}): give a DEM raster</source>
-      <translation>模型“{name}”使用 DEM 通道（{names}）：请提供 DEM 栅格</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="488" />
-      <source>the image's pixels are about {input_res:.3g} m, {input_res2:.0f} times coarser than the {resolution:g} m the model works at: the image is upsampled, so landslides narrower than about {input_res3:.0f} m are missed and outlines follow the coarse pixels. Use imagery close to {resolution:g} m for an inventory</source>
-      <translation>影像像素约为 {input_res:.3g} m，比模型工作分辨率 {resolution:g} m 粗 {input_res2:.0f} 倍：影像将被上采样，因此宽度小于约 {input_res3:.0f} m 的滑坡会被漏检，且边界会沿粗像素呈锯齿状。编制滑坡编目时请使用接近 {resolution:g} m 的影像</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="499" />
-      <source>the optical image has no valid pixel (all nodata): the result is an empty layer</source>
-      <translation>光学影像没有任何有效像素（全部为无数据）：结果为空图层</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="504" />
-      <source>Area of interest: {area:.3g} km², {n_windows} of the scene's {n_scene} chips</source>
-      <translation>感兴趣区：{area:.3g} km²，占该景 {n_scene} 个样本块中的 {n_windows} 个</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="736" />
-      <source>no landslide found: the output is a valid, empty layer</source>
-      <translation>未发现滑坡：输出为有效的空图层</translation>
-    </message>
-    <message>
-      <location filename="../detection/pipeline.py" line="785" />
+      <location filename="../detection/partitions.py" line="217" />
+      <location filename="../detection/pipeline.py" line="812" />
       <location filename="../detection/products.py" line="640" />
       <location filename="../detection/scenes.py" line="185" />
       <source>done</source>
       <translation>完成</translation>
     </message>
     <message>
-      <location filename="../detection/pipeline.py" line="465" />
+      <location filename="../detection/partitions.py" line="254" />
+      <source>{done:.0f}/{total:.0f} chips</source>
+      <translation>{done:.0f}/{total:.0f} 个样本块</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="489" />
+      <source>Model '{name}'{engine_words}; tile {tile} px, overlap {overlap} px, threshold {threshold}{augmented}; {cleanup}</source>
+      <translation>模型“{name}”{engine_words}；瓦片 {tile} px，重叠 {overlap} px，阈值 {threshold}{augmented}；{cleanup}</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="492" />
+      <source>Processing grid: {width} x {height} px at {resolution:g} m in {crs}</source>
+      <translation>处理网格：{width} x {height} px，分辨率 {resolution:g} m，坐标系 {crs}</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="155" />
+      <source>cannot write the {what} {path}: folder {parent} does not exist</source>
+      <translation>无法写入{what} {path}：文件夹 {parent} 不存在</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="158" />
+      <source>cannot write the {what} {path}: folder {parent} is not writable</source>
+      <translation>无法写入{what} {path}：文件夹 {parent} 不可写</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="161" />
+      <source>cannot write the {what} {path}: it is a folder</source>
+      <translation>无法写入{what} {path}：该路径是一个文件夹</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="392" />
+      <source>the processing grid would be {width:,} x {height:,} pixels at {resolution:g} m, more than a raster can hold: choose a coarser resolution</source>
+      <translation>处理网格将达到 {width:,} x {height:,} 像素（分辨率 {resolution:g} m），超出栅格的容量上限：请选择更粗的分辨率</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="401" />
+      <source>the processing grid would be {width:,} x {height:,} pixels at {resolution:g} m: one row of tiles needs about {need:.1f} GB of memory and this machine has {ram:.1f} GB; choose a coarser resolution or a smaller area</source>
+      <translation>处理网格将达到 {width:,} x {height:,} 像素（分辨率 {resolution:g} m）：一行瓦片约需 {need:.1f} GB 内存，而本机只有 {ram:.1f} GB；请选择更粗的分辨率或更小的区域</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="411" />
+      <source>no model given and the bundled default model is missing from this installation ({path}); choose a model file</source>
+      <translation>未指定模型，且本次安装中缺少自带的默认模型（{path}）；请选择一个模型文件</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="448" />
+      <source>the model's card has no threshold chosen for test-time augmentation {tta} (models trained before it existed): its plain threshold {threshold} is used, which may not suit averaged probabilities</source>
+      <translation>模型卡中没有为测试时增强 {tta} 选定阈值（该功能出现之前训练的模型）：将使用其普通阈值 {threshold}，该阈值可能不适用于平均后的概率</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="454" />
+      <source>The image's {pixel:g} m pixels are within the resolutions the model was trained across ({low:g}-{high:g} m): processed at {pixel:g} m, not resampled to the model's {resolution_m:g} m</source>
+      <translation>影像的像素大小 {pixel:g} m 处于模型训练所覆盖的分辨率范围内（{low:g}-{high:g} m）：按 {pixel:g} m 处理，不重采样到模型的 {resolution_m:g} m</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="462" />
+      <source>the model '{name}' uses DEM channels ({names}): give a DEM raster</source>
+      <translation>模型“{name}”使用 DEM 通道（{names}）：请提供 DEM 栅格</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="495" />
+      <source>the image's pixels are about {input_res:.3g} m, {input_res2:.0f} times coarser than the {resolution:g} m the model works at: the image is upsampled, so landslides narrower than about {input_res3:.0f} m are missed and outlines follow the coarse pixels. Use imagery close to {resolution:g} m for an inventory</source>
+      <translation>影像像素约为 {input_res:.3g} m，比模型工作分辨率 {resolution:g} m 粗 {input_res2:.0f} 倍：影像将被上采样，因此宽度小于约 {input_res3:.0f} m 的滑坡会被漏检，且边界会沿粗像素呈锯齿状。编制滑坡编目时请使用接近 {resolution:g} m 的影像</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="506" />
+      <source>the optical image has no valid pixel (all nodata): the result is an empty layer</source>
+      <translation>光学影像没有任何有效像素（全部为无数据）：结果为空图层</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="511" />
+      <source>Area of interest: {area:.3g} km², {n_windows} of the scene's {n_scene} chips</source>
+      <translation>感兴趣区：{area:.3g} km²，占该景 {n_scene} 个样本块中的 {n_windows} 个</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="755" />
+      <source>no landslide found: the output is a valid, empty layer</source>
+      <translation>未发现滑坡：输出为有效的空图层</translation>
+    </message>
+    <message>
+      <location filename="../detection/pipeline.py" line="472" />
       <source>the DEM {name} has no valid elevation over the image (all nodata there): it is not used, and the landslides' slope, elevation and relief are left empty (NULL)</source>
       <translation>DEM {name} 在影像范围内没有有效高程（该处全部为无数据）：将不使用该 DEM，滑坡的坡度、高程和起伏度留空（NULL）</translation>
     </message>
     <message>
-      <location filename="../detection/pipeline.py" line="773" />
+      <location filename="../detection/pipeline.py" line="800" />
       <source>{done}/{n_chips} chips, {time:.0f} s</source>
       <translation>{done}/{n_chips} 个样本块，{time:.0f} s</translation>
     </message>
     <message>
-      <location filename="../detection/pipeline.py" line="462" />
+      <location filename="../detection/pipeline.py" line="469" />
       <source>the DEM {name} has no valid elevation over the image (all nodata there), and the model '{name2}' needs DEM channels</source>
       <translation>DEM {name} 在影像范围内没有有效高程（该处全部为无数据），而模型“{name2}”需要 DEM 通道</translation>
     </message>
     <message>
-      <location filename="../detection/pipeline.py" line="470" />
+      <location filename="../detection/pipeline.py" line="477" />
       <source>the DEM {name} has valid elevation over only {coverage:.0f} % of the image: elsewhere the elevation is filled in from the nearest DEM values, so the slope, elevation and relief of landslides there (and the model's DEM channels) are estimates</source>
       <translation>DEM {name} 仅在影像的 {coverage:.0f} % 范围内有有效高程：其余区域的高程由最近的 DEM 值填充，因此这些区域内滑坡的坡度、高程和起伏度（以及模型的 DEM 通道）均为估计值</translation>
     </message>
@@ -2549,37 +2550,37 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>{name} 既没有地图坐标，也没有 RPC 相机模型：无法正射校正</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="73" />
+      <location filename="../detection/raster_io.py" line="77" />
       <source>raster not found: {path}</source>
       <translation>未找到栅格：{path}</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="83" />
+      <location filename="../detection/raster_io.py" line="87" />
       <source>the {role} raster {name} has no coordinate reference system (CRS); assign one (QGIS: Raster &gt; Projections &gt; Assign Projection) and try again</source>
       <translation>{role}栅格 {name} 没有坐标参考系（CRS）；请为其指定一个（QGIS：栅格 &gt; 投影 &gt; 指定投影）后重试</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="87" />
+      <location filename="../detection/raster_io.py" line="91" />
       <source>the {role} raster {name} is rotated; warp it to a north-up grid first</source>
       <translation>{role}栅格 {name} 是旋转的；请先将其重投影（warp）到正北朝上的网格</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="122" />
+      <location filename="../detection/raster_io.py" line="126" />
       <source>no optical raster given</source>
       <translation>未提供光学栅格</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="140" />
+      <location filename="../detection/raster_io.py" line="144" />
       <source>give one multi-band optical raster or three single-band rasters (R, G, B), got {n_paths} files</source>
       <translation>请提供一个多波段光学栅格或三个单波段栅格（R、G、B），但收到 {n_paths} 个文件</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="143" />
+      <location filename="../detection/raster_io.py" line="147" />
       <source>with three single-band optical files, the files' order is the R, G, B order; do not give band numbers</source>
       <translation>使用三个单波段光学文件时，文件顺序即为 R、G、B 顺序；请勿指定波段编号</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="184" />
+      <location filename="../detection/raster_io.py" line="188" />
       <source>the processing resolution must be &gt; 0 m, got {resolution}</source>
       <translation>处理分辨率必须大于 0 m，但收到 {resolution}</translation>
     </message>
@@ -2589,37 +2590,37 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>该区域位于影像范围之外</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="77" />
+      <location filename="../detection/raster_io.py" line="81" />
       <source>cannot open raster {path}: not a readable raster ({exc})</source>
       <translation>无法打开栅格 {path}：不是可读取的栅格（{exc}）</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="127" />
+      <location filename="../detection/raster_io.py" line="131" />
       <source>the optical raster {name} has {count} band(s); 3 (R, G, B) are needed</source>
       <translation>光学栅格 {name} 有 {count} 个波段；需要 3 个（R、G、B）</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="133" />
+      <location filename="../detection/raster_io.py" line="137" />
       <source>give exactly 3 band numbers (R, G, B), got {n_bands}</source>
       <translation>请恰好指定 3 个波段编号（R、G、B），但收到 {n_bands} 个</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="136" />
+      <location filename="../detection/raster_io.py" line="140" />
       <source>band number(s) {map} out of range: {name} has bands 1 to {count}</source>
       <translation>波段编号 {map} 超出范围：{name} 的波段为 1 到 {count}</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="150" />
+      <location filename="../detection/raster_io.py" line="154" />
       <source>{name} has {count} bands; with several optical files each must be a single band</source>
       <translation>{name} 有 {count} 个波段；使用多个光学文件时，每个文件必须为单波段</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="424" />
+      <location filename="../detection/raster_io.py" line="433" />
       <source>unknown optical scaling method {method!r} in the model card</source>
       <translation>模型卡中的光学缩放方法 {method!r} 未知</translation>
     </message>
     <message>
-      <location filename="../detection/raster_io.py" line="156" />
+      <location filename="../detection/raster_io.py" line="160" />
       <source>{name} is not on the same grid as {name2}; the single-band optical files must share CRS, extent and pixel size</source>
       <translation>{name} 与 {name2} 不在同一网格上；各单波段光学文件的 CRS、范围和像素大小必须一致</translation>
     </message>
@@ -2664,17 +2665,17 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>不支持的输出格式 {ext}：请使用 .gpkg、.geojson 或 .shp</translation>
     </message>
     <message>
-      <location filename="../detection/vectorize.py" line="271" />
+      <location filename="../detection/vectorize.py" line="273" />
       <source>cannot add the layer '{layer}' to {path}: the file is read-only</source>
       <translation>无法将图层“{layer}”添加到 {path}：该文件为只读</translation>
     </message>
     <message>
-      <location filename="../detection/vectorize.py" line="277" />
+      <location filename="../detection/vectorize.py" line="279" />
       <source>{path} already holds a {kind} layer named '{layer}': choose another layer name</source>
       <translation>{path} 中已有名为“{layer}”的 {kind} 图层：请另选图层名称</translation>
     </message>
     <message>
-      <location filename="../detection/vectorize.py" line="267" />
+      <location filename="../detection/vectorize.py" line="269" />
       <source>{path} exists but is not a GeoPackage that can be opened ({exc}); choose another file name, or a GeoPackage to add the landslide layer to</source>
       <translation>{path} 已存在，但不是可打开的 GeoPackage（{exc}）；请另选文件名，或选择一个要添加滑坡图层的 GeoPackage</translation>
     </message>

@@ -35,7 +35,7 @@ def detect(optical, output, **values):
 
 def detect_partitions(optical, output, **values):
     callbacks = _split(values)
-    return partitions.detect_partitions(options(optical, output, **values), **callbacks)
+    return partitions.detect_scene(options(optical, output, **values), **callbacks)
 
 
 def detect_scenes(scene_items, output, **values):

@@ -446,7 +446,7 @@ def test_workers_cut_the_image_into_bands_with_the_same_result(plugin, oracle, b
     two = processing.run(DETECT, {**base, "WORKERS": 2, "OUTPUT": str(tmp_path / "two.gpkg"),
                                   "OUTPUT_PROBABILITY": str(tmp_path / "two.tif")}, feedback=feedback)
     assert any("separate Python process" in line for line in feedback.infos)
-    assert any(line.startswith("2 row partition(s): 0-256, 256-") for line in feedback.infos)
+    assert any(line.startswith("2 partition(s): rows 0-256, rows 256-") for line in feedback.infos)
     assert any("Dask cluster: 2 worker(s)" in line for line in feedback.infos)
     assert two["COUNT"] == one["COUNT"] == 4
     assert two["TOTAL_AREA_M2"] == pytest.approx(one["TOTAL_AREA_M2"])

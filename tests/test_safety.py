@@ -419,7 +419,7 @@ def test_ctrl_c_stops_every_worker_process_and_writes_nothing(tmp_path, slow_sce
     out = tmp_path / "out"
     out.mkdir()
     proc, err, stopped = _signal_group_when(["--optical", slow_scene, "--output", out / "x.gpkg", "--workers", "2",
-                                             "--probability", out / "p.tif"], "row partition(s):", signal.SIGINT)
+                                             "--probability", out / "p.tif"], "partition(s): rows", signal.SIGINT)
     assert proc.returncode == 130, err
     assert "interrupted; no output was written" in err and "Traceback" not in err, err
     assert stopped < 60
