@@ -258,6 +258,31 @@ def test_detect_reads_the_archive_end_to_end(product, tmp_path):
     assert not any(p.name.startswith("landslide-mapper-product-") for p in Path(tmp_path).iterdir())
 
 
+def test_a_product_wider_than_a_stripe_gives_the_same_result_in_stripes(product, tmp_path, monkeypatch):
+    """The product's scene (about 1200 px wide at 1 m) in one piece and, with ``STRIPE_WIDTH`` lowered to 512 px,
+    in column stripes through the dispatcher (one reader shared by the threads, per stripe): the same probabilities
+    and the same landslides."""
+    from landslide_mapper.detection import partitions
+    from landslide_mapper.detection.dispatch import run_detection
+    from landslide_mapper.detection.options import DetectOptions
+
+    path, truth = product
+    runs = {}
+    for name, stripe in (("one", partitions.STRIPE_WIDTH), ("stripes", 512)):
+        monkeypatch.setattr(partitions, "STRIPE_WIDTH", stripe)
+        logs: list[str] = []
+        out = tmp_path / f"{name}.gpkg"
+        result = run_detection(DetectOptions.from_flat(optical=str(path), dem=str(truth.dem), output=str(out),
+                                                       probability=str(tmp_path / f"{name}.tif")), log=logs.append)
+        with rasterio.open(tmp_path / f"{name}.tif") as src, fiona.open(out) as layer:
+            runs[name] = (src.read(1), sorted(round(f.properties["area_m2"], 1) for f in layer), result, logs)
+    (p1, a1, r1, _), (p2, a2, r2, logs) = runs["one"], runs["stripes"]
+    assert r2.count == r1.count
+    assert r1.grid.width > 2 * 512 and any(" partition(s): rows 0-" in m and " columns 512-" in m for m in logs)
+    assert np.array_equal(p1, p2)
+    assert a1 == a2 and len(a1) == r1.count > 0
+
+
 def test_a_missing_dem_is_one_sentence_and_leaves_no_vrts(product, tmp_path, monkeypatch):
     import tempfile
 
