@@ -266,8 +266,11 @@ def detect_here(plan: DetectPlan, eng, count: int, output: Path, prob_path: Path
 
 
 def _planned(plan: DetectPlan, count: int, log) -> list[Part]:
+    """The partitions to run, logged: those with chips to infer (with an area of interest, a partition outside it
+    has none: its pixels stay nodata, unwritten, in the sparse probability raster)."""
     parts = partitions(plan, count)
     stripes = len({(p.left, p.right) for p in parts}) > 1
+    parts = [p for p in parts if partition_windows(plan, p)] or parts[:1]
     log(Message("{n_parts} partition(s): {parts}", n_parts=len(parts),
                 parts=", ".join(p.describe(stripes) for p in parts)))
     return parts
@@ -289,7 +292,7 @@ def _merge(plan: DetectPlan, results: list[dict], writer: vectorize.FeatureWrite
         writer.write(features)
         if prob_tmp is not None:
             with open_probability(prob_tmp, grid, sparse=plan.area is not None) as dst:
-                for r in results:
+                for r in results:  # (GDAL does not store the all-nodata blocks of a sparse raster)
                     top, _, left, _ = r["part"]
                     with rasterio.open(r["probability"]) as src:
                         for row in range(0, src.height, PROB_BLOCK):

@@ -143,11 +143,14 @@ def test_cancel_stops_the_partitions_and_leaves_nothing(tmp_path, scene, oracle)
     assert multiprocessing.active_children() == []
 
 
-@pytest.mark.parametrize("stripe", [partitions.STRIPE_WIDTH, 512])
-def test_partitions_with_an_area_of_interest_equal_the_single_process(tmp_path, scene, oracle, stripe, monkeypatch):
-    """An area of interest from row 380 down: the first partition (rows 0-256) has no chip to infer and gives nodata
-    rows; the others equal the single-process run with the same area, landslides cut to it included; also in two
-    column stripes (the area's columns 500-880 reach into the first one by 12 px)."""
+@pytest.mark.parametrize("stripe, runs", [(partitions.STRIPE_WIDTH, 2), (512, 4), (300, 4)])
+def test_partitions_with_an_area_of_interest_equal_the_single_process(tmp_path, scene, oracle, stripe, runs,
+                                                                     monkeypatch):
+    """An area of interest from row 380 down: the first row partition (rows 0-256) has no chip to infer and is not
+    run (its rows stay nodata, unwritten); the others equal the single-process run with the same area, landslides
+    cut to it included; also in two column stripes (the area's columns 500-880 reach into the first one by 12 px),
+    and in three, the first of which (columns 0-256) has no chip either. Blocks of nodata are not stored
+    (GDAL's sparse GeoTIFF)."""
     monkeypatch.setattr(partitions, "STRIPE_WIDTH", stripe)
     from shapely.geometry import box, mapping
 
@@ -162,12 +165,16 @@ def test_partitions_with_an_area_of_interest_equal_the_single_process(tmp_path, 
     one = detect(opt, tmp_path / "one.gpkg", probability=tmp_path / "one.tif", **kw)
     plan, _ = plan_detection(opt, dem, oracle[1], tile=128, aoi=aoi)
     assert partition_windows(plan, Part(0, 256, 0, 900)) == []
+    logs: list[str] = []
     many = detect_partitions(opt, tmp_path / "many.gpkg", probability=tmp_path / "many.tif", processes=1, partitions=3,
-                        **kw)
+                             log=logs.append, **kw)
+    assert any(line.startswith(f"{runs} partition(s): rows 256-512") for line in logs), logs
     assert (many.chips + many.chips_skipped, many.scene_chips) == (one.chips + one.chips_skipped, one.scene_chips)
     with rasterio.open(tmp_path / "one.tif") as a, rasterio.open(tmp_path / "many.tif") as b:
         assert np.array_equal(a.read(1), b.read(1))
         assert (b.read(1)[:380] == -1).all()
+        stored = [b.get_tag_item(f"BLOCK_OFFSET_{c}_{r}", "TIFF", bidx=1) for r in range(3) for c in range(4)]
+        assert sum(x is not None for x in stored) <= 6  # of 12 blocks: the area's 2 block rows x 3 block columns
     first, second = features(tmp_path / "one.gpkg"), features(tmp_path / "many.gpkg")
     assert len(first) == len(second) == one.count == 2  # the blobs at (500, 600) and (512, 820), cut to the area
     for (g1, _), (g2, _) in zip(first, second):
