@@ -4,7 +4,8 @@ Jinsha pair: adapt on all of one area (``benchmarks/adapt_curve.py``'s inventory
 score the whole other area through ``detect`` (the DEM given to the DEM model), with ``adapt_diagnosis.py``'s
 scoring.
 
-    .venv/bin/python benchmarks/adapt_dem.py [--seeds 0 1 2] [--minutes 5] [--train A --test B]
+    .venv/bin/python benchmarks/adapt_dem.py [--seeds 0 1 2] [--minutes 5] [--train A --test B] [--window PX]
+        [--count N]
 
 Prints one JSON line per run: variant, seed, epochs, seconds, held-out IoU before/after, the IoU on the other
 area at the model's own threshold and the best over thresholds 0.1-0.9, and the mean |weight| the first
@@ -46,23 +47,27 @@ def main() -> None:
     ap.add_argument("--train", default="A")
     ap.add_argument("--test", default="B")
     ap.add_argument("--variants", nargs="*", default=["rgb", "dem"], choices=["rgb", "dem"])
+    ap.add_argument("--window", type=int, default=None, help="training window (px; default: adapt's own)")
+    ap.add_argument("--count", type=int, default=None, help="landslides given (adapt_curve's inventory; default all)")
     args = ap.parse_args()
     from landslide_mapper.training.adapt import AdaptOptions, adapt
 
     truth, mapped, transform, crs = read_reference(JINSHA / f"area_{args.test}_mask.tif")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        slides, area, _ = inventory(args.train, None, tmp)
+        slides, area, _ = inventory(args.train, args.count, tmp)
         for seed in args.seeds:
             for variant in args.variants:
                 dem = variant == "dem"
                 out = tmp / f"{variant}_{seed}.safetensors"
                 r = adapt(AdaptOptions(str(JINSHA / f"area_{args.train}_rgb.tif"), slides, str(out), mapped_area=area,
                                        dem=str(JINSHA / f"area_{args.train}_dsm.tif") if dem else None, add_dem=dem,
-                                       minutes=args.minutes, seed=seed), log=lambda m: None)
+                                       minutes=args.minutes, seed=seed, window=args.window), log=lambda m: None)
                 p, threshold = probability_on_mask(out, args.test, "none", truth.shape, transform, crs, dem=dem)
                 c = curve(p, truth, mapped)
-                print(json.dumps({"variant": variant, "seed": seed, "train": args.train, "test": args.test,
+                print(json.dumps({"variant": variant, "seed": seed, "window": args.window, "minutes": args.minutes,
+                                  "count": args.count,
+                                  "train": args.train, "test": args.test,
                                   "epochs": r.epochs, "seconds": round(r.seconds),
                                   "heldout": [round(r.base_iou, 3), round(r.adapted_iou, 3)], "threshold": threshold,
                                   "iou_at_own": iou(p >= threshold, truth, mapped), "best": max(c.values()),
