@@ -764,6 +764,7 @@ def publish(writer: vectorize.FeatureWriter, prob_tmp: Path | None, prob_path: P
 def _detect(options: DetectOptions, progress: ProgressFn | None, log: LogFn | None,
             is_cancelled: Callable[[], bool] | None) -> DetectResult:
     t0 = time.perf_counter()
+    log = log or (lambda msg: None)
     # ---- validate everything before any work -------------------------------------------------------------
     options.validate()
     output, prob_path = check_outputs(options.outputs, log)
