@@ -30,6 +30,7 @@ a retried partition never sees or leaves half a file. Pure: never imports QGIS.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
@@ -122,11 +123,12 @@ def partition_windows(plan: DetectPlan, part: Part) -> list[Window]:
 
 
 def run_partition(plan: DetectPlan, part: Part, folder: str | None, progress=None, is_cancelled=None, engine=None,
-                  on_features: Callable[[list], None] | None = None) -> dict:
+                  on_features: Callable[[list], None] | None = None, scene_probability=None) -> dict:
     """Detect the partition ``part`` of the plan's scene (see the module doc); when ``folder`` is given, its
-    probabilities go to ``folder/part_<top>_<left>.tif`` (published when complete). Returns the partition's
-    features (its landslides that touch no partition seam; handed to ``on_features`` instead as they complete when
-    it is given), ``pieces`` (WKB, statistics) touching a seam, and chip counts."""
+    probabilities go to ``folder/part_<top>_<left>.tif`` (published when complete), or into the open probability
+    raster of the whole scene ``scene_probability`` (in this process). Returns the partition's features (its
+    landslides that touch no partition seam; handed to ``on_features`` instead as they complete when it is given),
+    ``pieces`` (WKB, statistics) touching a seam, and chip counts."""
     t0 = time.perf_counter()
     progress = progress or (lambda f, m: None)
     is_cancelled = is_cancelled or (lambda: False)
@@ -172,7 +174,8 @@ def run_partition(plan: DetectPlan, part: Part, folder: str | None, progress=Non
 
     try:
         with ChipSource(plan, windows) as chips:
-            sinks = OutputSinks(plan, tmp, on_components, rows=(top, bottom), cols=(left, right))
+            sinks = OutputSinks(plan, tmp, on_components, rows=(top, bottom), cols=(left, right),
+                                scene_probability=scene_probability)
             skipped = run_engine(chips, eng, plan.batch, put, is_cancelled, on_chip)
             sinks.close()
         if tmp is not None:
@@ -236,12 +239,13 @@ def detect_scene(options: DetectOptions, progress: Callable[[float, str], None] 
 def detect_here(plan: DetectPlan, eng, count: int, output: Path, prob_path: Path | None, t0: float, progress,
                 log, is_cancelled) -> DetectResult:
     """The plan's scene in ``count`` row partitions and its column stripes, one after the other in this process on
-    the engine ``eng``; each partition's finished landslides are written as they complete, the pieces on its seams
+    the engine ``eng``; each partition's finished landslides are written as they complete, and its probabilities
+    straight into the scene's probability raster (whole blocks: its edges are block edges), the pieces on its seams
     joined at the end."""
     parts = _planned(plan, count, log)
     weights = [float(len(partition_windows(plan, p))) for p in parts]
     total, done, results = sum(weights) or 1.0, 0.0, []
-    folder = temp_folder(output.parent, "partitions") if prob_path else None
+    prob_tmp = temp_file(prob_path) if prob_path else None
     writer = vectorize.FeatureWriter(output, plan.out_crs, plan.options.outputs.layer)
     try:
         def write(features: list[dict]) -> None:
@@ -249,20 +253,22 @@ def detect_here(plan: DetectPlan, eng, count: int, output: Path, prob_path: Path
                 f["properties"]["id"] = writer.count + 1 + i
             writer.write(features)
 
-        for part, weight in zip(parts, weights):
-            def part_progress(f, m, done=done, w=weight):
-                progress((done + f * w) / total, Message("{done:.0f}/{total:.0f} chips", done=done + f * w,
-                                                         total=total))
-            results.append(run_partition(plan, part, folder, progress=part_progress, is_cancelled=is_cancelled,
-                                         engine=eng, on_features=write))
-            done += weight
-        return _merge(plan, results, writer, prob_path, t0, log)
+        with (open_probability(prob_tmp, plan.grid, sparse=plan.area is not None) if prob_tmp
+              else contextlib.nullcontext()) as scene_probability:
+            for part, weight in zip(parts, weights):
+                def part_progress(f, m, done=done, w=weight):
+                    progress((done + f * w) / total, Message("{done:.0f}/{total:.0f} chips", done=done + f * w,
+                                                             total=total))
+                results.append(run_partition(plan, part, None, progress=part_progress, is_cancelled=is_cancelled,
+                                             engine=eng, on_features=write, scene_probability=scene_probability))
+                done += weight
+        return _merge(plan, results, writer, prob_path, t0, log, prob_tmp)
     except BaseException:
         writer.abort()
         raise
     finally:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        if prob_tmp is not None and prob_tmp.exists():
+            prob_tmp.unlink()
 
 
 def _planned(plan: DetectPlan, count: int, log) -> list[Part]:
@@ -277,9 +283,10 @@ def _planned(plan: DetectPlan, count: int, log) -> list[Part]:
 
 
 def _merge(plan: DetectPlan, results: list[dict], writer: vectorize.FeatureWriter, prob_path: Path | None,
-           t0: float, log) -> DetectResult:
+           t0: float, log, written: Path | None = None) -> DetectResult:
     """The partitions' outputs into the user's: their features (those not yet written) and the landslides on the
-    seams joined, ids in order, one probability raster; each written under a temporary name and moved into place."""
+    seams joined, ids in order, one probability raster (the partitions' copied in, or ``written``: the scene's,
+    written by the partitions); each written under a temporary name and moved into place."""
     grid = plan.grid
     pieces = [(shapely.from_wkb(wkb), st, False) for r in results for wkb, st in r["pieces"]]
     joined = [(poly, st) for poly, st, _ in vectorize.merge_pieces(pieces)]
@@ -287,10 +294,10 @@ def _merge(plan: DetectPlan, results: list[dict], writer: vectorize.FeatureWrite
     features += vectorize.features(joined, grid, plan.out_crs, plan.min_area, plan.simplify, plan.has_terrain)
     for i, f in enumerate(features, start=writer.count + 1):
         f["properties"]["id"] = i
-    prob_tmp = temp_file(prob_path) if prob_path else None
+    prob_tmp = written or (temp_file(prob_path) if prob_path else None)
     try:
         writer.write(features)
-        if prob_tmp is not None:
+        if prob_tmp is not None and written is None:
             with open_probability(prob_tmp, grid, sparse=plan.area is not None) as dst:
                 for r in results:  # (GDAL does not store the all-nodata blocks of a sparse raster)
                     top, _, left, _ = r["part"]

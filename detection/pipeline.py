@@ -664,16 +664,20 @@ class OutputSinks:
     partition of a scene, ``partitions.py``; ``top`` and ``left`` multiples of ``PROB_BLOCK``), the chips touching
     it arriving (those of the first chip row that reaches ``top`` first); the probability raster, the vectoriser
     and the terrain statistics then cover the rectangle's columns only (``Grid.columns``), its rows numbered as
-    the scene's."""
+    the scene's. ``scene_probability``: instead of a raster of its own at ``prob_tmp``, the rectangle's rows are
+    written into this open probability raster of the whole scene (partitions run one after the other in this
+    process; left open)."""
 
     def __init__(self, plan: DetectPlan, prob_tmp: Path | None, on_components: Callable[[list], None],
-                 rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None) -> None:
+                 rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None,
+                 scene_probability=None) -> None:
         scene = plan.grid
         top, bottom = rows or (0, scene.height)
         left, right = cols or (0, scene.width)
         grid = scene.columns(left, right) if (left, right) != (0, scene.width) else scene
         self.prob_ds = None
         self.worker = None
+        shared, offset = scene_probability, (left, 0)  # where the rectangle's rows go in the scene's raster
         area = plan.area
         if area is not None:  # landslides cut to the area of interest
             on_components = _clipped(on_components, area)
@@ -683,6 +687,7 @@ class OutputSinks:
         try:
             if prob_tmp is not None:
                 self.prob_ds = open_probability(prob_tmp, grid, bottom - top, top, sparse=area is not None)
+                shared, offset = self.prob_ds, (0, -top)
             vec = vectorize.StreamingVectorizer(grid, plan.threshold,
                                                 self.terrain_reader.terrain if self.terrain_reader else None)
 
@@ -691,8 +696,8 @@ class OutputSinks:
                     if row0 >= area_rows[1] or row0 + prob.shape[0] <= area_rows[0]:
                         return
                     prob[~aoi_mod.block_mask(area, grid, row0, prob.shape[0])] = PROB_NODATA
-                if self.prob_ds is not None:
-                    self.prob_ds.write(prob[None], window=Window(0, row0 - top, grid.width, prob.shape[0]))
+                if shared is not None:
+                    shared.write(prob[None], window=Window(offset[0], row0 + offset[1], grid.width, prob.shape[0]))
                 vec.add_rows(row0, prob)  # nodata (PROB_NODATA < threshold) is never a landslide
                 on_components(vec.take_done())  # finished landslides go to disk, not to memory
 
