@@ -221,3 +221,17 @@ def test_row_partitions_and_column_stripes_on_two_workers_equal_the_single_proce
     assert any(line.startswith("4 partition(s): rows 0-256 columns 0-512, rows 0-256 columns 512-900, ")
                for line in logs)
     check_same(root, out, prob)
+
+
+def test_cancel_in_stripes_leaves_nothing(tmp_path, scene, oracle, monkeypatch):
+    """A cancel during the second of two column stripes run in this process: no output, no probability raster, no
+    temporary file (the first stripe's landslides and probabilities were already written to temporary ones)."""
+    opt, dem, _ = scene
+    monkeypatch.setattr(partitions, "STRIPE_WIDTH", 512)
+    seen: list[float] = []
+    with pytest.raises(CancelledError):
+        detect_partitions(opt, tmp_path / "x.gpkg", dem=dem, model=oracle[1], tile=128, batch=1,
+                          probability=tmp_path / "x.tif", progress=lambda f, m: seen.append(f),
+                          is_cancelled=lambda: bool(seen) and seen[-1] > 0.6)
+    assert seen and max(seen) > 0.6
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
