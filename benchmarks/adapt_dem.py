@@ -5,7 +5,7 @@ score the whole other area through ``detect`` (the DEM given to the DEM model), 
 scoring.
 
     .venv/bin/python benchmarks/adapt_dem.py [--seeds 0 1 2] [--minutes 5] [--train A --test B] [--window PX]
-        [--count N]
+        [--count N] [--tta none d4]
 
 Prints one JSON line per run: variant, seed, epochs, seconds, held-out IoU before/after, the IoU on the other
 area at the model's own threshold and the best over thresholds 0.1-0.9, and the mean |weight| the first
@@ -49,6 +49,8 @@ def main() -> None:
     ap.add_argument("--variants", nargs="*", default=["rgb", "dem"], choices=["rgb", "dem"])
     ap.add_argument("--window", type=int, default=None, help="training window (px; default: adapt's own)")
     ap.add_argument("--count", type=int, default=None, help="landslides given (adapt_curve's inventory; default all)")
+    ap.add_argument("--tta", nargs="*", default=["none"], choices=["none", "flips", "d4"],
+                    help="test-time augmentation(s) of the detection scored (one line each)")
     args = ap.parse_args()
     from landslide_mapper.training.adapt import AdaptOptions, adapt
 
@@ -63,15 +65,16 @@ def main() -> None:
                 r = adapt(AdaptOptions(str(JINSHA / f"area_{args.train}_rgb.tif"), slides, str(out), mapped_area=area,
                                        dem=str(JINSHA / f"area_{args.train}_dsm.tif") if dem else None, add_dem=dem,
                                        minutes=args.minutes, seed=seed, window=args.window), log=lambda m: None)
-                p, threshold = probability_on_mask(out, args.test, "none", truth.shape, transform, crs, dem=dem)
-                c = curve(p, truth, mapped)
-                print(json.dumps({"variant": variant, "seed": seed, "window": args.window, "minutes": args.minutes,
-                                  "count": args.count,
-                                  "train": args.train, "test": args.test,
-                                  "epochs": r.epochs, "seconds": round(r.seconds),
-                                  "heldout": [round(r.base_iou, 3), round(r.adapted_iou, 3)], "threshold": threshold,
-                                  "iou_at_own": iou(p >= threshold, truth, mapped), "best": max(c.values()),
-                                  "dem_weight_share": dem_weight_share(out)}), flush=True)
+                for tta in args.tta:
+                    p, threshold = probability_on_mask(out, args.test, tta, truth.shape, transform, crs, dem=dem)
+                    c = curve(p, truth, mapped)
+                    print(json.dumps({"variant": variant, "seed": seed, "window": args.window, "minutes": args.minutes,
+                                      "count": args.count, "tta": tta, "train": args.train, "test": args.test,
+                                      "epochs": r.epochs, "seconds": round(r.seconds),
+                                      "heldout": [round(r.base_iou, 3), round(r.adapted_iou, 3)],
+                                      "threshold": threshold, "iou_at_own": iou(p >= threshold, truth, mapped),
+                                      "best": max(c.values()),
+                                      "dem_weight_share": dem_weight_share(out)}), flush=True)
 
 
 if __name__ == "__main__":

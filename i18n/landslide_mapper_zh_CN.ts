@@ -93,7 +93,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="74" />
-      <location filename="../processing/algorithms/adapt_model.py" line="170" />
+      <location filename="../processing/algorithms/adapt_model.py" line="169" />
       <location filename="../processing/algorithms/train_model.py" line="189" />
       <source>Learning rate</source>
       <translation>学习率</translation>
@@ -122,7 +122,7 @@
     </message>
     <message>
       <location filename="../ui/about.py" line="77" />
-      <location filename="../processing/algorithms/adapt_model.py" line="180" />
+      <location filename="../processing/algorithms/adapt_model.py" line="179" />
       <location filename="../processing/algorithms/train_model.py" line="201" />
       <source>Seed</source>
       <translation>随机种子</translation>
@@ -614,97 +614,97 @@
     </message>
     <message>
       <location filename="../processing/algorithms/adapt_model.py" line="112" />
-      <source>&lt;p&gt;No model is right everywhere. Digitise landslides in part of your image, draw the area in which you digitised &lt;b&gt;every&lt;/b&gt; landslide, and this algorithm fine-tunes the model to your area in minutes on an ordinary CPU. Then run 'Detect landslides' with the adapted model (or give the optional output 'Then detect landslides over the whole image').&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt; and &lt;b&gt;DEM&lt;/b&gt; (needed if the base model uses one, or to let the adapted model read it: advanced): as for 'Detect landslides'. &lt;b&gt;Landslides&lt;/b&gt;: your polygons, in any CRS (reprojected); 'Selected features only' is honoured. &lt;b&gt;Mapped area&lt;/b&gt;: polygons in which every landslide has been digitised, or an &lt;b&gt;extent&lt;/b&gt;; inside it, everything outside a landslide polygon is taken as ground without landslides; outside it, nothing counts. Empty: the whole image (then every landslide of the image must be digitised). Landslides outside the mapped area or the image are left out with a warning. &lt;b&gt;Base model&lt;/b&gt;: empty = the bundled model; or a .safetensors or .onnx model file. &lt;b&gt;Time budget&lt;/b&gt; (minutes, default 10): training stops when the next epoch would not fit, or earlier when 25 epochs bring no gain.&lt;/p&gt;&lt;h3&gt;How many landslides are enough&lt;/h3&gt;{curve}&lt;h3&gt;The evidence&lt;/h3&gt;&lt;p&gt;A quarter of the mapped area (&lt;b&gt;held-out share&lt;/b&gt;), at one end, is held out: the model never trains on its labels. The log reports the landslide IoU on it before (the base model) and after adaptation (outputs BASE_IOU, ADAPTED_IOU). If adaptation did not beat the base model there, the model written has the base model's weights, and a warning says so.&lt;/p&gt;&lt;h3&gt;Advanced&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Learning rate&lt;/b&gt; (default 1e-4, cosine-annealed over the budget), &lt;b&gt;layers&lt;/b&gt; (all, or the decoder only: the encoder keeps its weights), &lt;b&gt;let the adapted model read the DEM&lt;/b&gt; (a base model without a DEM input gets one, relative elevation and slope, whose weights start at zero; the adapted model then needs the DEM to detect; on Jinsha, in 5 minutes, its gain stayed within the spread between runs), &lt;b&gt;training window&lt;/b&gt; (pixels; empty = the model's tile, at most 256; on Jinsha the whole 512 px tile gave 0.04 more IoU on the other area with 0.6 km² mapped, and 0.05 less with under 0.5 km²), &lt;b&gt;seed&lt;/b&gt;. Batch-norm statistics stay those of the base model. Augmentation: rotations, flips and colour jitter.&lt;/p&gt;&lt;p&gt;Cancel stops after the current step: the best model so far is written if it beats the base model, else nothing is written. No network is needed, and no GPU (one is used when PyTorch can).&lt;/p&gt;</source>
-      <translation>&lt;p&gt;没有一个模型能适用于所有地区。请在影像的一部分中数字化滑坡，并画出您已数字化了&lt;b&gt;全部&lt;/b&gt;滑坡的区域，本算法即可在普通 CPU 上用几分钟把模型微调到您的研究区。随后用适应后的模型运行“检测滑坡”（或填写可选输出“随后用适应后的模型检测整幅影像中的滑坡”）。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;和&lt;b&gt;数字高程模型&lt;/b&gt;（基础模型使用时需要，或用于让适应后的模型读取它：见高级）：与“检测滑坡”相同。&lt;b&gt;滑坡&lt;/b&gt;：您的多边形，任意坐标参考系（会重投影）；支持“仅选中要素”。&lt;b&gt;已调查区域&lt;/b&gt;：其中每个滑坡都已数字化的多边形，或一个&lt;b&gt;范围&lt;/b&gt;；在其内部，滑坡多边形以外的一切都视为无滑坡的地面；在其外部，不参与计算。留空：整幅影像（此时必须数字化影像中的每一个滑坡）。位于已调查区域或影像之外的滑坡会被忽略并给出警告。&lt;b&gt;基础模型&lt;/b&gt;：留空 = 内置模型；或一个 .safetensors 或 .onnx 模型文件。&lt;b&gt;时间预算&lt;/b&gt;（分钟，默认 10）：当下一轮放不进预算时停止训练，或在连续 25 轮没有提升时提前停止。&lt;/p&gt;&lt;h3&gt;需要多少个滑坡&lt;/h3&gt;{curve}&lt;h3&gt;证据&lt;/h3&gt;&lt;p&gt;已调查区域的四分之一（&lt;b&gt;留出比例&lt;/b&gt;）位于其一端，被留出：模型从不使用其中的标注训练。日志报告适应前（基础模型）和适应后该区域上的滑坡 IoU（输出 BASE_IOU、ADAPTED_IOU）。如果适应后没有超过基础模型，写出的模型就是基础模型的权重，并给出警告。&lt;/p&gt;&lt;h3&gt;高级&lt;/h3&gt;&lt;p&gt;&lt;b&gt;学习率&lt;/b&gt;（默认 1e-4，在预算内按余弦退火），&lt;b&gt;参与训练的层&lt;/b&gt;（全部，或仅解码器：编码器保持其权重），&lt;b&gt;让适应后的模型读取数字高程模型&lt;/b&gt;（没有高程输入的基础模型会增加一个输入：相对高程和坡度，其权重从零开始；此后适应后的模型在检测时也需要该数字高程模型；在金沙数据上训练 5 分钟，其提升未超出多次运行之间的波动），&lt;b&gt;训练窗口&lt;/b&gt;（像素；留空 = 模型的切片大小，最大 256；在金沙数据上，当标注区域为 0.6 km² 时，使用完整的 512 像素切片使另一区域的 IoU 提高 0.04，标注区域小于 0.5 km² 时则降低 0.05），&lt;b&gt;随机种子&lt;/b&gt;。批归一化统计量保持基础模型的值。数据增强：旋转、翻转和颜色抖动。&lt;/p&gt;&lt;p&gt;取消会在当前步骤后停止：如果目前最好的模型超过了基础模型，就写出它，否则不写出任何文件。不需要网络，也不需要 GPU（PyTorch 可用时会使用 GPU）。&lt;/p&gt;</translation>
+      <source>&lt;p&gt;No model is right everywhere. Digitise landslides in part of your image, draw the area in which you digitised &lt;b&gt;every&lt;/b&gt; landslide, and this algorithm fine-tunes the model to your area in minutes on an ordinary CPU. Then run 'Detect landslides' with the adapted model (or give the optional output 'Then detect landslides over the whole image').&lt;/p&gt;&lt;h3&gt;Inputs&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Optical image&lt;/b&gt; and &lt;b&gt;DEM&lt;/b&gt; (needed if the base model uses one, or to let the adapted model read it: advanced): as for 'Detect landslides'. &lt;b&gt;Landslides&lt;/b&gt;: your polygons, in any CRS (reprojected); 'Selected features only' is honoured. &lt;b&gt;Mapped area&lt;/b&gt;: polygons in which every landslide has been digitised, or an &lt;b&gt;extent&lt;/b&gt;; inside it, everything outside a landslide polygon is taken as ground without landslides; outside it, nothing counts. Empty: the whole image (then every landslide of the image must be digitised). Landslides outside the mapped area or the image are left out with a warning. &lt;b&gt;Base model&lt;/b&gt;: empty = the bundled model; or a .safetensors or .onnx model file. &lt;b&gt;Time budget&lt;/b&gt; (minutes, default 10): training stops when the next epoch would not fit, or earlier when 25 epochs bring no gain.&lt;/p&gt;&lt;h3&gt;How many landslides are enough&lt;/h3&gt;{curve}&lt;h3&gt;The evidence&lt;/h3&gt;&lt;p&gt;A quarter of the mapped area (&lt;b&gt;held-out share&lt;/b&gt;), at one end, is held out: the model never trains on its labels. The log reports the landslide IoU on it before (the base model) and after adaptation (outputs BASE_IOU, ADAPTED_IOU). If adaptation did not beat the base model there, the model written has the base model's weights, and a warning says so.&lt;/p&gt;&lt;h3&gt;Advanced&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Learning rate&lt;/b&gt; (default 1e-4, cosine-annealed over the budget), &lt;b&gt;layers&lt;/b&gt; (all, or the decoder only: the encoder keeps its weights), &lt;b&gt;let the adapted model read the DEM&lt;/b&gt; (a base model without a DEM input gets one, relative elevation and slope, whose weights start at zero; the adapted model then needs the DEM to detect; on Jinsha, in 5 minutes, its gain stayed within the spread between runs), &lt;b&gt;training window&lt;/b&gt; (pixels; empty = the model's tile, at most 256; on Jinsha the whole 512 px tile scored within the spread between runs of 256), &lt;b&gt;seed&lt;/b&gt;. Batch-norm statistics stay those of the base model. Augmentation: rotations, flips and colour jitter.&lt;/p&gt;&lt;p&gt;Cancel stops after the current step: the best model so far is written if it beats the base model, else nothing is written. No network is needed, and no GPU (one is used when PyTorch can).&lt;/p&gt;</source>
+      <translation>&lt;p&gt;没有一个模型能适用于所有地区。请在影像的一部分中数字化滑坡，并画出您已数字化了&lt;b&gt;全部&lt;/b&gt;滑坡的区域，本算法即可在普通 CPU 上用几分钟把模型微调到您的研究区。随后用适应后的模型运行“检测滑坡”（或填写可选输出“随后用适应后的模型检测整幅影像中的滑坡”）。&lt;/p&gt;&lt;h3&gt;输入&lt;/h3&gt;&lt;p&gt;&lt;b&gt;光学影像&lt;/b&gt;和&lt;b&gt;数字高程模型&lt;/b&gt;（基础模型使用时需要，或用于让适应后的模型读取它：见高级）：与“检测滑坡”相同。&lt;b&gt;滑坡&lt;/b&gt;：您的多边形，任意坐标参考系（会重投影）；支持“仅选中要素”。&lt;b&gt;已调查区域&lt;/b&gt;：其中每个滑坡都已数字化的多边形，或一个&lt;b&gt;范围&lt;/b&gt;；在其内部，滑坡多边形以外的一切都视为无滑坡的地面；在其外部，不参与计算。留空：整幅影像（此时必须数字化影像中的每一个滑坡）。位于已调查区域或影像之外的滑坡会被忽略并给出警告。&lt;b&gt;基础模型&lt;/b&gt;：留空 = 内置模型；或一个 .safetensors 或 .onnx 模型文件。&lt;b&gt;时间预算&lt;/b&gt;（分钟，默认 10）：当下一轮放不进预算时停止训练，或在连续 25 轮没有提升时提前停止。&lt;/p&gt;&lt;h3&gt;需要多少个滑坡&lt;/h3&gt;{curve}&lt;h3&gt;证据&lt;/h3&gt;&lt;p&gt;已调查区域的四分之一（&lt;b&gt;留出比例&lt;/b&gt;）位于其一端，被留出：模型从不使用其中的标注训练。日志报告适应前（基础模型）和适应后该区域上的滑坡 IoU（输出 BASE_IOU、ADAPTED_IOU）。如果适应后没有超过基础模型，写出的模型就是基础模型的权重，并给出警告。&lt;/p&gt;&lt;h3&gt;高级&lt;/h3&gt;&lt;p&gt;&lt;b&gt;学习率&lt;/b&gt;（默认 1e-4，在预算内按余弦退火），&lt;b&gt;参与训练的层&lt;/b&gt;（全部，或仅解码器：编码器保持其权重），&lt;b&gt;让适应后的模型读取数字高程模型&lt;/b&gt;（没有高程输入的基础模型会增加一个输入：相对高程和坡度，其权重从零开始；此后适应后的模型在检测时也需要该数字高程模型；在金沙数据上训练 5 分钟，其提升未超出多次运行之间的波动），&lt;b&gt;训练窗口&lt;/b&gt;（像素；留空 = 模型的切片大小，最大 256；在金沙数据上，使用完整的 512 像素切片的得分与 256 像素多次运行之间的波动相当），&lt;b&gt;随机种子&lt;/b&gt;。批归一化统计量保持基础模型的值。数据增强：旋转、翻转和颜色抖动。&lt;/p&gt;&lt;p&gt;取消会在当前步骤后停止：如果目前最好的模型超过了基础模型，就写出它，否则不写出任何文件。不需要网络，也不需要 GPU（PyTorch 可用时会使用 GPU）。&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="151" />
+      <location filename="../processing/algorithms/adapt_model.py" line="150" />
       <location filename="../processing/algorithms/prepare_chips.py" line="90" />
       <source>Optical image</source>
       <translation>光学影像</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="153" />
+      <location filename="../processing/algorithms/adapt_model.py" line="152" />
       <source>DEM (elevation in metres; if the base model uses one)</source>
       <translation>数字高程模型（高程，单位米；基础模型使用时需要）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="155" />
+      <location filename="../processing/algorithms/adapt_model.py" line="154" />
       <source>Landslides you digitised (polygons)</source>
       <translation>您数字化的滑坡（多边形）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="157" />
+      <location filename="../processing/algorithms/adapt_model.py" line="156" />
       <source>Mapped area: polygons in which every landslide was digitised (empty = the extent below, or the whole image)</source>
       <translation>已调查区域：其中每个滑坡都已数字化的多边形（留空 = 使用下方范围，或整幅影像）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="160" />
+      <location filename="../processing/algorithms/adapt_model.py" line="159" />
       <source>Mapped area: extent (instead of polygons)</source>
       <translation>已调查区域：范围（代替多边形）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="162" />
+      <location filename="../processing/algorithms/adapt_model.py" line="161" />
       <source>Base model (empty = the bundled model)</source>
       <translation>基础模型（留空 = 内置模型）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="165" />
+      <location filename="../processing/algorithms/adapt_model.py" line="164" />
       <source>Time budget in minutes</source>
       <translation>时间预算（分钟）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="168" />
+      <location filename="../processing/algorithms/adapt_model.py" line="167" />
       <source>Held-out share of the mapped area</source>
       <translation>已调查区域中留作验证的比例</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="172" />
+      <location filename="../processing/algorithms/adapt_model.py" line="171" />
       <source>Layers that train</source>
       <translation>参与训练的层</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="174" />
+      <location filename="../processing/algorithms/adapt_model.py" line="173" />
       <source>Let the adapted model read the DEM (when the base model reads none)</source>
       <translation>让适应后的模型读取数字高程模型（当基础模型不读取时）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="177" />
+      <location filename="../processing/algorithms/adapt_model.py" line="176" />
       <source>Training window in pixels (empty = the model's tile, at most 256)</source>
       <translation>训练窗口大小（像素；留空 = 模型的切片大小，最大 256）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="189" />
+      <location filename="../processing/algorithms/adapt_model.py" line="188" />
       <source>Adapted model</source>
       <translation>适应后的模型</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="189" />
+      <location filename="../processing/algorithms/adapt_model.py" line="188" />
       <source>Model files (*.safetensors)</source>
       <translation>模型文件 (*.safetensors)</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="191" />
+      <location filename="../processing/algorithms/adapt_model.py" line="190" />
       <source>Then detect landslides over the whole image with the adapted model (optional)</source>
       <translation>随后用适应后的模型检测整幅影像中的滑坡（可选）</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="193" />
+      <location filename="../processing/algorithms/adapt_model.py" line="192" />
       <source>Held-out IoU of the base model</source>
       <translation>基础模型在留出区的 IoU</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="194" />
+      <location filename="../processing/algorithms/adapt_model.py" line="193" />
       <source>Held-out IoU of the adapted model</source>
       <translation>适应后模型在留出区的 IoU</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="220" />
+      <location filename="../processing/algorithms/adapt_model.py" line="219" />
       <source>No output model file was given.</source>
       <translation>未指定输出模型文件。</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="257" />
+      <location filename="../processing/algorithms/adapt_model.py" line="256" />
       <source>Detecting landslides over the whole image with the adapted model</source>
       <translation>正在用适应后的模型检测整幅影像中的滑坡</translation>
     </message>
@@ -714,23 +714,23 @@
       <translation>在 {a} 区适应、在它从未见过的整个 {b} 区上评分（内置模型：{base:.2f}）：{items}</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="163" />
+      <location filename="../processing/algorithms/adapt_model.py" line="162" />
       <source>Model files (*.onnx *.safetensors *.pt *.pth)</source>
       <translation>模型文件 (*.onnx *.safetensors *.pt *.pth)</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="239" />
+      <location filename="../processing/algorithms/adapt_model.py" line="238" />
       <location filename="../processing/algorithms/train_model.py" line="310" />
       <source>at most</source>
       <translation>最多</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="244" />
+      <location filename="../processing/algorithms/adapt_model.py" line="243" />
       <source>Held-out landslide IoU: {base:.3f} with the base model, {adapted:.3f} adapted ({epochs} epochs, {seconds:.0f} s); landslides: {train} for training, {held} held out</source>
       <translation>留出区滑坡 IoU：基础模型 {base:.3f}，适应后 {adapted:.3f}（{epochs} 轮，{seconds:.0f} 秒）；滑坡：{train} 个用于训练，{held} 个留出</translation>
     </message>
     <message>
-      <location filename="../processing/algorithms/adapt_model.py" line="250" />
+      <location filename="../processing/algorithms/adapt_model.py" line="249" />
       <source>Adapted model: {path}</source>
       <translation>适应后的模型：{path}</translation>
     </message>
@@ -1928,7 +1928,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
     <message>
       <location filename="../detection/dispatch.py" line="56" />
       <location filename="../detection/pipeline.py" line="440" />
-      <location filename="../detection/pipeline.py" line="756" />
+      <location filename="../detection/pipeline.py" line="761" />
       <location filename="../training/adapt.py" line="242" />
       <source>Warning: {warning}</source>
       <translation>警告：{warning}</translation>
@@ -2281,30 +2281,30 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>感兴趣区 {k}</translation>
     </message>
     <message>
-      <location filename="../detection/partitions.py" line="274" />
+      <location filename="../detection/partitions.py" line="280" />
       <source>{n_parts} partition(s): {parts}</source>
       <translation>{n_parts} 个分区：{parts}</translation>
     </message>
     <message>
-      <location filename="../detection/partitions.py" line="314" />
+      <location filename="../detection/partitions.py" line="321" />
       <source>{n_results} partition(s): {twice} chip(s) inferred twice where partitions meet; {partitions}</source>
       <translation>{n_results} 个分区：分区相接处有 {twice} 个瓦片被推理两次；{partitions}</translation>
     </message>
     <message>
-      <location filename="../detection/partitions.py" line="162" />
+      <location filename="../detection/partitions.py" line="164" />
       <source>{done}/{n} chips</source>
       <translation>{done}/{n} 个样本块</translation>
     </message>
     <message>
-      <location filename="../detection/partitions.py" line="217" />
-      <location filename="../detection/pipeline.py" line="812" />
+      <location filename="../detection/partitions.py" line="220" />
+      <location filename="../detection/pipeline.py" line="818" />
       <location filename="../detection/products.py" line="640" />
       <location filename="../detection/scenes.py" line="185" />
       <source>done</source>
       <translation>完成</translation>
     </message>
     <message>
-      <location filename="../detection/partitions.py" line="254" />
+      <location filename="../detection/partitions.py" line="260" />
       <source>{done:.0f}/{total:.0f} chips</source>
       <translation>{done:.0f}/{total:.0f} 个样本块</translation>
     </message>
@@ -2379,7 +2379,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>感兴趣区：{area:.3g} km²，占该景 {n_scene} 个样本块中的 {n_windows} 个</translation>
     </message>
     <message>
-      <location filename="../detection/pipeline.py" line="755" />
+      <location filename="../detection/pipeline.py" line="760" />
       <source>no landslide found: the output is a valid, empty layer</source>
       <translation>未发现滑坡：输出为有效的空图层</translation>
     </message>
@@ -2389,7 +2389,7 @@ Output: an HTML page (default) or, if the file name ends in .json, the same repo
       <translation>DEM {name} 在影像范围内没有有效高程（该处全部为无数据）：将不使用该 DEM，滑坡的坡度、高程和起伏度留空（NULL）</translation>
     </message>
     <message>
-      <location filename="../detection/pipeline.py" line="800" />
+      <location filename="../detection/pipeline.py" line="806" />
       <source>{done}/{n_chips} chips, {time:.0f} s</source>
       <translation>{done}/{n_chips} 个样本块，{time:.0f} s</translation>
     </message>
