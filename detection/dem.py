@@ -58,12 +58,19 @@ def fill_holes(z: np.ndarray, valid: np.ndarray) -> np.ndarray:
     known = count > 0
     small = fillnodata(np.where(known, small, np.nan).astype(np.float32), mask=known.astype(np.uint8),
                        max_search_distance=2 * max(small.shape), smoothing_iterations=0)
-    with MemoryFile() as mem, mem.open(driver="GTiff", width=small.shape[1], height=small.shape[0], count=1,
-                                       dtype="float32", transform=Affine.scale(f)) as ds:
-        ds.write(small[None])
-        up = ds.read(1, window=Window(0, 0, w / f, h / f), out_shape=(h, w), resampling=Resampling.bilinear)
+    up = resampled(small, Window(0, 0, w / f, h / f), (h, w), Resampling.bilinear, Affine.scale(f))
     out[far] = up[far]
     return out
+
+
+def resampled(array: np.ndarray, window: Window, shape: tuple[int, int], resampling: Resampling,
+              transform: Affine, crs=None) -> np.ndarray:
+    """``window`` (fractional pixels) of the 2-D float32 ``array`` read at ``shape`` through GDAL's resampled read
+    (an in-memory GeoTIFF of it, georeferenced by ``transform`` and ``crs``)."""
+    with MemoryFile() as mem, mem.open(driver="GTiff", width=array.shape[1], height=array.shape[0], count=1,
+                                       dtype="float32", crs=crs, transform=transform) as ds:
+        ds.write(array[None])
+        return ds.read(1, window=window, out_shape=shape, resampling=resampling)
 
 
 def check_dem(dem_path: str, grid: Grid) -> None:
@@ -236,12 +243,9 @@ class DemReader:
         coarse = fill_holes(coarse, valid)
         if k == 1:
             return coarse[fr - r0:fr - r0 + height, fc - c0:fc - c0 + width]
-        box = Window(c0, r0, c1 - c0, r1 - r0)
-        with MemoryFile() as mem, mem.open(driver="GTiff", width=c1 - c0, height=r1 - r0, count=1, dtype="float32",
-                                           crs=self._vrt.crs, transform=self._vrt.window_transform(box)) as ds:
-            ds.write(coarse[None])
-            return ds.read(1, window=Window(fc / k - c0, fr / k - r0, width / k, height / k),
-                           out_shape=(height, width), resampling=self.resampling)
+        return resampled(coarse, Window(fc / k - c0, fr / k - r0, width / k, height / k), (height, width),
+                         self.resampling, self._vrt.window_transform(Window(c0, r0, c1 - c0, r1 - r0)),
+                         self._vrt.crs)
 
     def channels(self, window: Window, specs: Sequence[dict]) -> np.ndarray:
         """The model card's DEM channels ``[K, h, w]`` for a window."""

@@ -223,10 +223,11 @@ def detect_scene(options: DetectOptions, progress: Callable[[float, str], None] 
         folder = temp_folder(output.parent, "partitions")
         try:
             with dask_client(execution.processes, execution.scheduler, log) as client:
-                parts = _planned(plan, execution.partitions or max(1, worker_count(client)), log)
+                planned = _planned(plan, execution.partitions or max(1, worker_count(client)), log)
+                parts = [p for p, _ in planned]
                 tasks = {f"part-{p.top}-{p.left}": (run_partition, (plan, p, folder if prob_path else None))
                          for p in parts}
-                weights = {f"part-{p.top}-{p.left}": float(len(partition_windows(plan, p))) for p in parts}
+                weights = {f"part-{p.top}-{p.left}": float(chips) for p, chips in planned}
                 answers = run_tasks(client, tasks, execution.retries, progress, is_cancelled, "partitions",
                                     weights, "chips")
             results = [answers[f"part-{p.top}-{p.left}"] for p in parts]
@@ -242,25 +243,20 @@ def detect_here(plan: DetectPlan, eng, count: int, output: Path, prob_path: Path
     the engine ``eng``; each partition's finished landslides are written as they complete, and its probabilities
     straight into the scene's probability raster (whole blocks: its edges are block edges), the pieces on its seams
     joined at the end."""
-    parts = _planned(plan, count, log)
-    weights = [float(len(partition_windows(plan, p))) for p in parts]
-    total, done, results = sum(weights) or 1.0, 0.0, []
+    planned = _planned(plan, count, log)
+    total, done, results = float(sum(chips for _, chips in planned)) or 1.0, 0.0, []
     prob_tmp = temp_file(prob_path) if prob_path else None
     writer = vectorize.FeatureWriter(output, plan.out_crs, plan.options.outputs.layer)
     try:
-        def write(features: list[dict]) -> None:
-            for i, f in enumerate(features):
-                f["properties"]["id"] = writer.count + 1 + i
-            writer.write(features)
-
         with (open_probability(prob_tmp, plan.grid, sparse=plan.area is not None) if prob_tmp
               else contextlib.nullcontext()) as scene_probability:
-            for part, weight in zip(parts, weights):
+            for part, weight in planned:
                 def part_progress(f, m, done=done, w=weight):
                     progress((done + f * w) / total, Message("{done:.0f}/{total:.0f} chips", done=done + f * w,
                                                              total=total))
                 results.append(run_partition(plan, part, None, progress=part_progress, is_cancelled=is_cancelled,
-                                             engine=eng, on_features=write, scene_probability=scene_probability))
+                                             engine=eng, on_features=lambda f: _write_numbered(writer, f),
+                                             scene_probability=scene_probability))
                 done += weight
         return _merge(plan, results, writer, prob_path, t0, log, prob_tmp)
     except BaseException:
@@ -271,15 +267,26 @@ def detect_here(plan: DetectPlan, eng, count: int, output: Path, prob_path: Path
             prob_tmp.unlink()
 
 
-def _planned(plan: DetectPlan, count: int, log) -> list[Part]:
-    """The partitions to run, logged: those with chips to infer (with an area of interest, a partition outside it
-    has none: its pixels stay nodata, unwritten, in the sparse probability raster)."""
-    parts = partitions(plan, count)
-    stripes = len({(p.left, p.right) for p in parts}) > 1
-    parts = [p for p in parts if partition_windows(plan, p)] or parts[:1]
-    log(Message("{n_parts} partition(s): {parts}", n_parts=len(parts),
-                parts=", ".join(p.describe(stripes) for p in parts)))
-    return parts
+def _planned(plan: DetectPlan, count: int, log) -> list[tuple[Part, int]]:
+    """The partitions to run and their chips, logged: those with chips to infer (with an area of interest, a
+    partition outside it has none: its pixels stay nodata, unwritten, in the sparse probability raster)."""
+    counted = [(p, len(partition_windows(plan, p))) for p in partitions(plan, count)]
+    planned = [(p, n) for p, n in counted if n] or counted[:1]
+    stripes = _striped(plan)
+    log(Message("{n_parts} partition(s): {parts}", n_parts=len(planned),
+                parts=", ".join(p.describe(stripes) for p, _ in planned)))
+    return planned
+
+
+def _striped(plan: DetectPlan) -> bool:
+    return len(partition_columns(plan)) > 1
+
+
+def _write_numbered(writer: vectorize.FeatureWriter, features: list[dict]) -> None:
+    """Write ``features``, their ids following those written (the partitions' features are numbered from 1)."""
+    for i, f in enumerate(features, start=writer.count + 1):
+        f["properties"]["id"] = i
+    writer.write(features)
 
 
 def _merge(plan: DetectPlan, results: list[dict], writer: vectorize.FeatureWriter, prob_path: Path | None,
@@ -292,11 +299,9 @@ def _merge(plan: DetectPlan, results: list[dict], writer: vectorize.FeatureWrite
     joined = [(poly, st) for poly, st, _ in vectorize.merge_pieces(pieces)]
     features = [f for r in results for f in r["features"]]
     features += vectorize.features(joined, grid, plan.out_crs, plan.min_area, plan.simplify, plan.has_terrain)
-    for i, f in enumerate(features, start=writer.count + 1):
-        f["properties"]["id"] = i
     prob_tmp = written or (temp_file(prob_path) if prob_path else None)
     try:
-        writer.write(features)
+        _write_numbered(writer, features)
         if prob_tmp is not None and written is None:
             with open_probability(prob_tmp, grid, sparse=plan.area is not None) as dst:
                 for r in results:  # (GDAL does not store the all-nodata blocks of a sparse raster)
@@ -317,7 +322,7 @@ def _merge(plan: DetectPlan, results: list[dict], writer: vectorize.FeatureWrite
     scene_chips = len(plan.windows)  # with an area of interest: the chips touching it
     skipped = sum(r["owned_skipped"] for r in results)
     twice = sum(r["chips"] for r in results) - scene_chips
-    stripes = len({r["part"][2:] for r in results}) > 1
+    stripes = _striped(plan)
     log(Message("{n_results} partition(s): {twice} chip(s) inferred twice where partitions meet; {partitions}",
                 n_results=len(results), twice=twice, partitions=", ".join(
                     f"{r['part'].describe(stripes)} {r['chips']} chips in {r['seconds']:.1f} s (engine opened in "

@@ -545,9 +545,8 @@ class ChipSource:
             first.close()
         self.pool = ThreadPoolExecutor(max_workers=plan.chip_threads, thread_name_prefix="landslide-chips")
         # the cache is sized for the columns these chips span (a column stripe of a wide scene: its own width)
-        cols = (min(int(w.col_off) for w in self.windows),
-                max(int(w.col_off + w.width) for w in self.windows)) if self.windows else (0, 0)
-        width = cols[1] - cols[0]
+        width = (max(int(w.col_off + w.width) for w in self.windows) - min(int(w.col_off) for w in self.windows)
+                 if self.windows else 0)
         self.cache = gdal_cache(gdal_cache_mb(width, reader_cache_bytes(plan.spec, plan.grid, plan.tile, width)))
         self.cache.__enter__()
 
@@ -674,7 +673,7 @@ class OutputSinks:
         scene = plan.grid
         top, bottom = rows or (0, scene.height)
         left, right = cols or (0, scene.width)
-        grid = scene.columns(left, right) if (left, right) != (0, scene.width) else scene
+        grid = scene.columns(left, right)
         self.prob_ds = None
         self.worker = None
         shared, offset = scene_probability, (left, 0)  # where the rectangle's rows go in the scene's raster
